@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Build the kml QEMU kernel: Debian's linux-source-6.12 + kml/patches +
+# kml/kernel.config (+ kml/kernel-debug.config for the debug flavour).
+#
+#   scripts/kernel.sh release|debug
+#
+# Caching: build/linux is the patched source tree, stamped with a hash of the
+# tarball and the patch series; build/kernel-FLAVOUR is the output tree,
+# stamped with that hash plus the config fragments. A matching stamp means
+# nothing is run at all. A changed series is reversed and re-applied in place
+# so only the files it touches get new mtimes and Kbuild rebuilds just those;
+# ccache makes the rest cheap.
+set -euo pipefail
+
+flavour=${1:?usage: kernel.sh release|debug}
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${KML_BUILD:-$top/build}
+tarball=${KML_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+src=$build/linux
+out=$build/kernel-$flavour
+patches=$top/kml/patches
+jobs=${JOBS:-$(nproc)}
+
+case $flavour in
+release) fragments=("$top/kml/kernel.config") ;;
+debug) fragments=("$top/kml/kernel.config" "$top/kml/kernel-debug.config") ;;
+*) echo "kernel.sh: unknown flavour '$flavour' (want release or debug)" >&2; exit 2 ;;
+esac
+
+die() { echo "kernel.sh: $*" >&2; exit 1; }
+[ -r "$tarball" ] || die "$tarball not found: run 'make deps' (Debian package linux-source-6.12)"
+
+series_files() { grep -vE '^\s*(#|$)' "$patches/series" | sed "s#^#$patches/#"; }
+# Files a patch touches, from its +++ lines (new files) and --- lines.
+patched_paths() { sed -n -e 's#^+++ b/\([^\t ]*\).*#\1#p' -e 's#^--- a/\([^\t ]*\).*#\1#p' "$@" | sort -u; }
+
+src_hash=$({ ls -l --time-style=+%s "$tarball" | awk '{print $5, $6}'; series_files | xargs cat; } | sha256sum | cut -c1-16)
+
+prepare_source() {
+	if [ -f "$src/.kml-src-hash" ] && [ "$(cat "$src/.kml-src-hash")" = "$src_hash" ]; then
+		return
+	fi
+	local applied=$src/.kml-applied
+	if [ -d "$applied" ] && [ -f "$src/Makefile" ]; then
+		echo "  KML     re-applying the patch series in $src"
+		local ok=1
+		for p in $(tac "$applied/series"); do
+			patch -d "$src" -p1 -R -s --batch <"$applied/$p" || { ok=0; break; }
+		done
+		if [ $ok = 0 ]; then
+			echo "  KML     the tree does not reverse cleanly; unpacking afresh"
+			rm -rf "$src"
+		fi
+	else
+		rm -rf "$src"
+	fi
+	local stale=()
+	[ -d "$applied" ] && mapfile -t stale < <(patched_paths "$applied"/*.patch 2>/dev/null || true)
+	if [ ! -f "$src/Makefile" ]; then
+		echo "  KML     unpacking $tarball"
+		mkdir -p "$build/tmp-unpack"
+		rm -rf "$build/tmp-unpack"/*
+		tar -C "$build/tmp-unpack" -xf "$tarball"
+		mv "$build/tmp-unpack"/linux-source-6.12 "$src"
+		rmdir "$build/tmp-unpack"
+	fi
+	rm -rf "$applied"
+	mkdir -p "$applied"
+	: >"$applied/series"
+	for p in $(series_files); do
+		echo "  PATCH   $(basename "$p")"
+		patch -d "$src" -p1 -s --batch --no-backup-if-mismatch <"$p" ||
+			die "$(basename "$p") does not apply to $(head -n 4 "$src/Makefile" | tr '\n' ' ')"
+		cp "$p" "$applied/"
+		basename "$p" >>"$applied/series"
+	done
+	# Files the old series touched that the new one does not were restored
+	# by reversing (new mtime) or unpacking; touch them so Kbuild sees it.
+	for f in "${stale[@]}"; do [ -e "$src/$f" ] && touch "$src/$f"; done
+	echo "$src_hash" >"$src/.kml-src-hash"
+}
+
+prepare_source
+
+kern_hash=$({ echo "$src_hash"; cat "${fragments[@]}"; } | sha256sum | cut -c1-16)
+if [ -f "$out/.kml-stamp" ] && [ "$(cat "$out/.kml-stamp")" = "$kern_hash" ] &&
+	[ -f "$out/arch/x86/boot/bzImage" ]; then
+	echo "  KML     kernel-$flavour is up to date ($kern_hash)"
+	exit 0
+fi
+
+cc="gcc"
+command -v ccache >/dev/null && cc="ccache gcc"
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/kml-ccache}
+export CCACHE_BASEDIR=$build CCACHE_NOHASHDIR=1 CCACHE_SLOPPINESS=time_macros
+export KBUILD_BUILD_USER=kml KBUILD_BUILD_HOST=kml
+kmake() { make -s -C "$src" O="$out" ARCH=x86_64 CC="$cc" HOSTCC="$cc" -j"$jobs" "$@"; }
+
+mkdir -p "$out"
+cfg_hash=$(cat "${fragments[@]}" | sha256sum | cut -c1-16)
+if [ ! -f "$out/.kml-config-hash" ] || [ "$(cat "$out/.kml-config-hash")" != "$cfg_hash" ] ||
+	[ ! -f "$out/.config" ]; then
+	echo "  KML     configuring kernel-$flavour"
+	kmake tinyconfig >/dev/null
+	KCONFIG_CONFIG="$out/.config" "$src/scripts/kconfig/merge_config.sh" -m -O "$out" \
+		"$out/.config" "${fragments[@]}" >"$out/.kml-merge.log" 2>&1 ||
+		die "merge_config failed: see $out/.kml-merge.log"
+	kmake olddefconfig >/dev/null
+	# Every symbol a fragment sets must have taken that value.
+	bad=0
+	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) want=$line; sym=${line%%=*} ;;
+		"# CONFIG_"*" is not set") sym=${line#\# }; sym=${sym%% *}; want="# $sym is not set" ;;
+		*) continue ;;
+		esac
+		got=$(grep -E "^($sym=|# $sym is not set)" "$out/.config" || true)
+		if [ "$want" != "$got" ] && ! { [ -z "$got" ] && [ "${want#\# }" != "$want" ]; }; then
+			echo "kernel.sh: $sym: fragment wants '$want', .config has '${got:-nothing}'" >&2
+			bad=1
+		fi
+	done < <(cat "${fragments[@]}")
+	[ $bad = 0 ] || die "the config fragments do not hold (a dependency is missing)"
+	echo "$cfg_hash" >"$out/.kml-config-hash"
+fi
+
+echo "  KML     building kernel-$flavour with $jobs jobs (cc: $cc)"
+start=$(date +%s)
+kmake all
+echo "  KML     kernel-$flavour built in $(($(date +%s) - start)) s"
+echo "$kern_hash" >"$out/.kml-stamp"
