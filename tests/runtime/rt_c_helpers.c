@@ -1,0 +1,31 @@
+/* Compiled as C: proves rt.h is valid C and gives the C++ test file plain
+ * functions to drive. */
+#include "kml/rt.h"
+
+int rt_c_sum(void) {
+  int raw[4] = {1, 2, 3, 4};
+  kml_ints s = KML_SPAN_OF(kml_ints, raw);
+  int sum = 0;
+  for (size_t i = 0; i < s.len; i++)
+    sum += kml_ints_get(s, i);
+  kml_ints tail = kml_ints_from(s, 2);
+  return sum * 100 + kml_ints_get(tail, 0) * 10 + (int)tail.len;
+}
+
+int rt_c_read(size_t index) {
+  int raw[4] = {0};
+  kml_ints s = KML_SPAN_OF(kml_ints, raw);
+  return kml_ints_get(s, index);
+}
+
+int rt_c_sub(size_t off, size_t n) {
+  char raw[8] = {0};
+  kml_chars s = KML_SPAN_OF(kml_chars, raw);
+  return (int)kml_chars_sub(s, off, n).len;
+}
+
+size_t rt_c_copy(const char *text, size_t len, size_t room, int *truncated) {
+  char out[16] = {0};
+  kml_chars dst = kml_chars_sub(KML_SPAN_OF(kml_chars, out), 0, room);
+  return kml_copy_text(dst, kml_cchars_make(text, len), truncated);
+}
