@@ -1,0 +1,66 @@
+#pragma once
+// An in-memory copy of a static x86-64 ELF executable, validated once on
+// construction, and the KML marker found in it (if any).
+
+#include <linux/kml_note.h>
+
+#include <elf.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kml {
+
+// "PT_LOAD", "PT_NOTE", ... or "type 0x...", for messages.
+std::string segmentTypeName(std::uint32_t type);
+
+// Where the marker sits and what it says. Offsets are file offsets.
+struct MarkerInfo {
+  std::size_t segmentIndex = 0; // index of the PT_NOTE program header
+  std::uint64_t segmentOffset = 0;
+  std::uint64_t segmentSize = 0;
+  std::uint64_t noteOffset = 0; // the Elf64_Nhdr
+  std::uint64_t descOffset = 0; // the struct kml_note
+  std::uint32_t descSize = 0;   // n_descsz, may differ from sizeof
+  struct kml_note desc {};      // first min(descSize, sizeof) bytes
+
+  // What a kernel following the UAPI rule would do with this marker.
+  enum kml_note_verdict verdict() const {
+    return kml_note_decide(&desc, descSize);
+  }
+  bool enabled() const { return (desc.flags & KML_NOTE_F_ENABLE) != 0; }
+  // A version this tool can rewrite without losing meaning.
+  bool versionKnown() const {
+    return desc.version >= 1 && desc.version <= KML_NOTE_VERSION;
+  }
+};
+
+class ElfImage {
+public:
+  // Validates the bytes as a static x86-64 executable (ET_EXEC, or ET_DYN
+  // without PT_INTERP: static-pie) and finds its marker. Throws ElfError.
+  explicit ElfImage(std::vector<std::byte> bytes);
+
+  std::span<const std::byte> bytes() const { return bytes_; }
+  const Elf64_Ehdr &header() const { return header_; }
+  std::span<const Elf64_Phdr> programHeaders() const { return phdrs_; }
+  const std::optional<MarkerInfo> &marker() const { return marker_; }
+
+private:
+  void checkIdentity();
+  void readProgramHeaders();
+  void checkSegments() const;
+  void checkStatic() const;
+  void findMarker();
+
+  std::vector<std::byte> bytes_;
+  Elf64_Ehdr header_{};
+  std::vector<Elf64_Phdr> phdrs_;
+  std::optional<MarkerInfo> marker_;
+};
+
+} // namespace kml
