@@ -5,9 +5,25 @@
 namespace kml {
 
 // Add a subcommand: declare its run function here and list it below.
+int runMark(Args args);    // cmd_mark.cpp
+int runEnable(Args args);  // cmd_enable.cpp
+int runDisable(Args args); // cmd_enable.cpp
+int runInspect(Args args); // cmd_inspect.cpp
 
 std::span<const Command> allCommands() {
-  static constexpr std::array<Command, 0> kCommands{};
+  static constexpr std::array kCommands{
+      Command{"mark", "mark FILE [-o OUT] [--disable]",
+              "add the KML marker to a static x86-64 executable (or update "
+              "it); enabled unless --disable",
+              runMark},
+      Command{"enable", "enable FILE",
+              "set the enable flag of an existing marker", runEnable},
+      Command{"disable", "disable FILE",
+              "clear the enable flag of an existing marker", runDisable},
+      Command{"inspect", "inspect FILE [--json]",
+              "show whether FILE is marked, its version, flags and location",
+              runInspect},
+  };
   return kCommands;
 }
 

@@ -1,0 +1,84 @@
+// kml mark FILE [-o OUT] [--disable]: add the KML marker, or update it.
+
+#include "command.hpp"
+#include "marker_cli.hpp"
+
+#include "kml/file_io.hpp"
+#include "kml/marker_edit.hpp"
+
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace kml {
+namespace {
+
+constexpr std::string_view kUsage = "mark FILE [-o OUT] [--disable]";
+
+struct MarkOptions {
+  std::string file;
+  std::optional<std::string> output;
+  bool enable = true;
+};
+
+// Returns the options, or an exit code after printing a usage error.
+std::variant<MarkOptions, int> parse(Args args) {
+  MarkOptions options;
+  bool haveFile = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string_view arg = args[i];
+    if (arg == "-o" || arg == "--output") {
+      if (i + 1 == args.size()) {
+        return usageError("mark", "-o needs a file name", kUsage);
+      }
+      options.output = std::string(args[++i]);
+    } else if (arg.starts_with("--output=")) {
+      options.output = std::string(arg.substr(9));
+    } else if (arg == "--disable") {
+      options.enable = false;
+    } else if (arg == "--enable") {
+      options.enable = true;
+    } else if (arg.starts_with("-") && arg != "-") {
+      return usageError("mark", "unknown option '" + std::string(arg) + "'",
+                        kUsage);
+    } else if (haveFile) {
+      return usageError("mark", "only one FILE", kUsage);
+    } else {
+      options.file = std::string(arg);
+      haveFile = true;
+    }
+  }
+  if (!haveFile) {
+    return usageError("mark", "missing FILE", kUsage);
+  }
+  return options;
+}
+
+} // namespace
+
+int runMark(Args args) {
+  auto parsed = parse(args);
+  if (const int *code = std::get_if<int>(&parsed)) {
+    return *code;
+  }
+  const MarkOptions &options = std::get<MarkOptions>(parsed);
+  const std::string &target = options.output.value_or(options.file);
+  std::vector<std::byte> bytes;
+  mode_t mode = 0;
+  try {
+    const ElfImage image = loadImage(options.file);
+    mode = fileMode(options.file);
+    bytes = withMarker(image, options.enable);
+  } catch (const ElfError &error) {
+    return reportError("mark", options.file, error);
+  }
+  try {
+    writeFileAtomically(target, bytes, mode);
+  } catch (const ElfError &error) {
+    return reportError("mark", target, error);
+  }
+  return kExitOk;
+}
+
+} // namespace kml

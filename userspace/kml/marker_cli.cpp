@@ -1,0 +1,49 @@
+#include "marker_cli.hpp"
+
+#include "command.hpp"
+#include "kml/file_io.hpp"
+
+#include <iostream>
+#include <string>
+
+namespace kml {
+
+int exitCodeFor(ElfErrorKind kind) {
+  switch (kind) {
+  case ElfErrorKind::Unreadable:
+    return kExitNoInput;
+  case ElfErrorKind::NotElf:
+  case ElfErrorKind::Malformed:
+    return kExitDataErr;
+  case ElfErrorKind::WriteFailed:
+    return kExitIoErr;
+  case ElfErrorKind::Not64Bit:
+  case ElfErrorKind::NotX86_64:
+  case ElfErrorKind::NotExecutable:
+  case ElfErrorKind::Dynamic:
+  case ElfErrorKind::NewerMarker:
+  case ElfErrorKind::NoMarker:
+    return kExitFailure;
+  }
+  return kExitFailure;
+}
+
+int reportError(std::string_view command, std::string_view file,
+                const ElfError &error) {
+  std::cerr << "kml " << command << ": " << file << ": " << error.what()
+            << "\n";
+  return exitCodeFor(error.kind());
+}
+
+int usageError(std::string_view command, std::string_view message,
+               std::string_view usage) {
+  std::cerr << "kml " << command << ": " << message << "\nusage: kml " << usage
+            << "\n";
+  return kExitUsage;
+}
+
+ElfImage loadImage(std::string_view file) {
+  return ElfImage(readWholeFile(std::string(file)));
+}
+
+} // namespace kml

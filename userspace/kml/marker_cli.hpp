@@ -1,0 +1,29 @@
+#pragma once
+// What the marker subcommands (mark, enable, disable, inspect) share:
+// loading the input and turning a refusal into a message and exit code.
+
+#include "kml/elf_error.hpp"
+#include "kml/elf_image.hpp"
+
+#include <string_view>
+
+namespace kml {
+
+// The exit code for each kind of refusal (see docs/marker.md):
+// malformed data 65, unreadable input 66, write failure 74, a well-formed
+// file that kml will not handle 1.
+int exitCodeFor(ElfErrorKind kind);
+
+// Prints "kml <command>: <file>: <message>" to stderr and returns the exit
+// code for the error.
+int reportError(std::string_view command, std::string_view file,
+                const ElfError &error);
+
+// Prints "kml <command>: <message>" and the usage line; returns kExitUsage.
+int usageError(std::string_view command, std::string_view message,
+               std::string_view usage);
+
+// Reads and validates `file`. Throws ElfError.
+ElfImage loadImage(std::string_view file);
+
+} // namespace kml
