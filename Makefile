@@ -1,0 +1,140 @@
+# kml: the one entry point. `make help` lists the targets.
+#
+#   make demo    boot the VM and run the showcase
+#   make check   every test: host unit tests, then the in-VM kselftests on
+#                the debug kernel (KASAN, lockdep, kmemleak, KFENCE)
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOP := $(abspath .)
+BUILD := $(TOP)/build
+FLAVOUR ?= release
+KML_VERSION := $(shell cat $(TOP)/VERSION)
+
+# Kernel: our patched 6.12 tree and one output tree per flavour.
+KSRC := $(BUILD)/linux
+KOUT := $(BUILD)/kernel-$(FLAVOUR)
+BZIMAGE := $(KOUT)/arch/x86/boot/bzImage
+# KDIR= builds kml.ko in place against any other kml-patched 6.12 tree.
+KDIR ?=
+
+MODDIR := $(BUILD)/module-$(FLAVOUR)
+HOSTDIR := $(BUILD)/host
+GUESTDIR := $(BUILD)/guest
+VMTESTDIR := $(BUILD)/vm-tests
+IMAGEDIR := $(BUILD)/image-$(FLAVOUR)
+IMAGE := $(IMAGEDIR)/initramfs.cpio.gz
+GUEST_TOOLS := $(GUESTDIR)/userspace/kml/kml
+
+VM_TEST_SRCS := $(wildcard tests/vm/*.c)
+VM_TESTS := $(patsubst tests/vm/%.c,$(VMTESTDIR)/%,$(VM_TEST_SRCS))
+VM_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered \
+	-I$(KSRC)/tools/testing/selftests -I$(TOP)/loader/uapi \
+	-DKML_EXPECTED_VERSION='"$(KML_VERSION)"'
+MODULE_SRCS := Kbuild VERSION $(shell find kml loader syscall-shim -name '*.[ch]' 2>/dev/null)
+
+CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: help deps kernel kernel-debug module tools host-tools guest-tools \
+	vm-tests image vm demo check check-host check-vm clean distclean
+
+help:
+	@echo "kml $(KML_VERSION): Kernel Mode Linux for 6.12"
+	@echo
+	@echo "  make demo          boot the VM and run the showcase"
+	@echo "  make check         every test (host + in-VM on the debug kernel)"
+	@echo
+	@echo "  make deps          install the Debian packages kml needs"
+	@echo "  make kernel        patched 6.12 kernel (FLAVOUR=release|debug)"
+	@echo "  make module        kml.ko against that kernel (or KDIR=<tree>)"
+	@echo "  make tools         the C++ userspace: kml, kml-vmrun, tests"
+	@echo "  make image         initramfs: busybox, kml.ko, tools, tests"
+	@echo "  make vm            boot the VM to a shell (Ctrl-A X quits)"
+	@echo "  make check-host    host unit tests only (ctest)"
+	@echo "  make check-vm      in-VM tests only"
+	@echo "  make clean         remove build outputs but keep the kernel"
+	@echo "  make distclean     remove build/ entirely"
+	@echo
+	@echo "Variables: FLAVOUR=release|debug  ACCEL=tcg|kvm  KDIR=<6.12 tree>"
+
+deps:
+	@scripts/deps.sh
+
+# The script is cheap when nothing changed: it compares hashes of the
+# patch series and config fragments with the stamps of the last build.
+kernel: deps
+	@scripts/kernel.sh $(FLAVOUR)
+
+kernel-debug:
+	@$(MAKE) --no-print-directory kernel FLAVOUR=debug
+
+# Out-of-tree build in a per-flavour copy of the sources, so the release
+# and debug modules never share objects (6.12 has no separate output
+# directory for external modules). rsync keeps mtimes: Kbuild stays
+# incremental.
+ifeq ($(KDIR),)
+module: kernel
+	@mkdir -p $(MODDIR)
+	@rsync -a --relative $(MODULE_SRCS) $(MODDIR)/
+	@$(MAKE) -s -C $(KSRC) O=$(KOUT) M=$(MODDIR) modules
+	@echo "  MODULE  $(MODDIR)/kml.ko"
+else
+module: deps
+	$(MAKE) -C $(KDIR) M=$(TOP) modules
+endif
+
+$(HOSTDIR)/build.ninja:
+	@cmake -S . -B $(HOSTDIR) $(CMAKE_GEN) >/dev/null
+
+$(GUESTDIR)/build.ninja:
+	@cmake -S . -B $(GUESTDIR) $(CMAKE_GEN) -DKML_GUEST=ON >/dev/null
+
+host-tools: deps $(HOSTDIR)/build.ninja
+	@ninja -C $(HOSTDIR) --quiet
+
+guest-tools: deps $(GUESTDIR)/build.ninja
+	@ninja -C $(GUESTDIR) --quiet
+
+tools: host-tools guest-tools
+
+$(VMTESTDIR)/%: tests/vm/%.c VERSION $(KSRC)/.kml-src-hash
+	@mkdir -p $(VMTESTDIR)
+	@echo "  VMTEST  $*"
+	@gcc $(VM_CFLAGS) -o $@ $<
+
+$(VMTESTDIR)/tests.list: $(VM_TEST_SRCS)
+	@mkdir -p $(VMTESTDIR)
+	@printf '%s\n' $(notdir $(VM_TESTS)) >$@
+
+vm-tests: kernel
+	@$(MAKE) --no-print-directory $(VM_TESTS) $(VMTESTDIR)/tests.list
+
+image: module guest-tools vm-tests
+	@mkdir -p $(IMAGEDIR)
+	@scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
+
+vm: image
+	scripts/vm.sh shell $(BZIMAGE) $(IMAGE)
+
+demo: image
+	@LOG=$(BUILD)/vm-demo.log scripts/vm.sh demo $(BZIMAGE) $(IMAGE)
+
+check-host: host-tools
+	@ctest --test-dir $(HOSTDIR) --output-on-failure -j2
+
+check-vm: host-tools
+	@$(MAKE) --no-print-directory image FLAVOUR=debug
+	@VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun LOG=$(BUILD)/vm-check.log \
+		EXPECT_LIST=$(VMTESTDIR)/tests.list \
+		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
+		$(BUILD)/image-debug/initramfs.cpio.gz
+
+check:
+	@scripts/check.sh
+
+clean:
+	rm -rf $(HOSTDIR) $(GUESTDIR) $(VMTESTDIR) $(BUILD)/module-* $(BUILD)/image-* $(BUILD)/*.log
+
+distclean:
+	rm -rf $(BUILD)

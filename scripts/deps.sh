@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Install what kml needs from Debian 12 packages, by name. Idempotent and
+# quiet when everything is present; `make deps` runs it and every other
+# target calls it first (a dpkg query, a few milliseconds).
+set -euo pipefail
+
+packages=(
+	# kernel build (Debian's 6.12 source, patched by kml/patches)
+	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
+	cpio kmod dwarves patch xz-utils rsync ccache
+	# the test VM
+	qemu-system-x86 busybox-static
+	# userspace, C++20
+	cmake ninja-build g++ googletest libgtest-dev libgmock-dev
+	clang-format clang-tidy
+	# verifier and binary tools: libclang-cpp 19, an x86 decoder, ELF, OpenSSL
+	clang-19 llvm-19-dev libclang-cpp19-dev libclang-19-dev libzydis-dev
+)
+
+# One dpkg query for all: the installed ones, then what is left over.
+installed=" $(dpkg-query -W -f='${Package}:${db:Status-Status} ' "${packages[@]}" 2>/dev/null |
+	tr ' ' '\n' | sed -n 's/:installed$//p' | tr '\n' ' ' || true) "
+missing=()
+for p in "${packages[@]}"; do
+	case $installed in *" $p "*) ;; *) missing+=("$p") ;; esac
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}"
+sudo=()
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || {
+		echo "deps: need root (or sudo) to install: ${missing[*]}" >&2
+		exit 1
+	}
+	sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"

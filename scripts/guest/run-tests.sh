@@ -1,0 +1,22 @@
+#!/bin/sh
+# Runs every in-VM test binary listed in /kml/tests.list and frames each
+# one's TAP output for the host runner (tests/runner/guest_log.hpp).
+echo "KML-RUN-BEGIN"
+kmemleak=/sys/kernel/debug/kmemleak
+# Forget what boot left behind: only leaks made by the tests count.
+if [ -w $kmemleak ]; then
+	echo scan >$kmemleak
+	echo clear >$kmemleak
+fi
+while read -r name; do
+	echo "KML-TEST-BEGIN $name"
+	"/kml/tests/$name" 2>&1
+	echo "KML-TEST-END $name exit=$?"
+done </kml/tests.list
+if [ -w $kmemleak ]; then
+	# An object is reported once it is older than 5 s and still unreferenced.
+	sleep 6
+	echo scan >$kmemleak
+	cat $kmemleak
+fi
+echo "KML-RUN-END"

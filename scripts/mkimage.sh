@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Pack the kml VM's initramfs: busybox (Debian's busybox-static) with its
+# applet links, /init and the guest scripts, kml.ko, the static kml tools
+# and the in-VM test binaries.
+#
+#   mkimage.sh OUT.cpio.gz MODULE.ko TESTS_DIR TOOL...
+#
+# TESTS_DIR holds the test binaries and tests.list (their run order); each
+# TOOL is a static binary installed in /usr/bin.
+set -euo pipefail
+out=$1 module=$2 tests=$3
+shift 3
+top=$(cd "$(dirname "$0")/.." && pwd)
+busybox=${BUSYBOX:-/bin/busybox}
+
+die() { echo "mkimage: $*" >&2; exit 1; }
+[ -x "$busybox" ] || die "$busybox missing: run 'make deps' (busybox-static)"
+[ -f "$module" ] || die "$module missing: run 'make module'"
+[ -f "$tests/tests.list" ] || die "$tests/tests.list missing: run 'make vm-tests'"
+
+root=$(mktemp -d "${out%/*}/root.XXXXXX")
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc,kml/tests}
+install -m 0755 "$busybox" "$root/bin/busybox"
+# Applet links at the paths busybox itself names (bin/sh, usr/bin/awk...).
+"$busybox" --list-full | while read -r applet; do
+	[ -e "$root/$applet" ] || ln -s /bin/busybox "$root/$applet"
+done
+install -m 0755 "$top/scripts/guest/init" "$root/init"
+install -m 0755 "$top/scripts/guest"/*.sh "$root/kml/"
+install -m 0644 "$module" "$root/kml/kml.ko"
+for t in "$@"; do
+	install -m 0755 "$t" "$root/usr/bin/"
+done
+while read -r name; do
+	install -m 0755 "$tests/$name" "$root/kml/tests/$name"
+done <"$tests/tests.list"
+install -m 0644 "$tests/tests.list" "$root/kml/tests.list"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
+printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc -R 0:0 --quiet) | gzip -1 >"$out.tmp"
+mv "$out.tmp" "$out"
+echo "  IMAGE   $out ($(du -h "$out" | cut -f1))"
