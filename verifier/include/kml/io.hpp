@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "kml/array.hpp"
@@ -151,6 +152,15 @@ inline status set_reuse_address(const fd &sock) noexcept {
       ::setsockopt(sock.get(), SOL_SOCKET, SO_REUSEADDR, &on, sizeof on));
 }
 
+// Makes blocking reads on `sock` fail with EAGAIN after `seconds` without
+// data, so a silent peer cannot stall a server forever.
+inline status set_receive_timeout(const fd &sock, int seconds) noexcept {
+  timeval tv{};
+  tv.tv_sec = seconds;
+  return detail::from_rc(
+      ::setsockopt(sock.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv));
+}
+
 // The socket API takes a generic sockaddr*; sockaddr_in is one of its
 // documented layouts and the length passed is exactly sizeof(sockaddr_in).
 inline status bind(const fd &sock, ipv4 addr, uint16_t port) noexcept {
@@ -218,7 +228,8 @@ struct line {
   int error = 0;
 };
 
-// Splits a descriptor's input into lines using a fixed buffer of N bytes.
+// Splits a descriptor's input into lines using a fixed buffer of N bytes:
+// lines of up to N - 1 characters (N with their '\n') come through whole.
 // Reads only when the buffer holds no complete line.
 template <size_t N> class line_reader {
 public:
