@@ -1,0 +1,169 @@
+#include "code_scanner.hpp"
+
+#include "rules.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+
+namespace kml::binval::detail {
+namespace {
+
+void check(ZyanStatus status, const char *what) {
+  if (!ZYAN_SUCCESS(status))
+    throw Error(std::string("internal error: Zydis ") + what + " failed");
+}
+
+ZydisDecoder makeDecoder(bool minimal) {
+  ZydisDecoder decoder;
+  check(ZydisDecoderInit(&decoder, ZYDIS_MACHINE_MODE_LONG_64,
+                         ZYDIS_STACK_WIDTH_64),
+        "decoder init");
+  check(ZydisDecoderEnableMode(&decoder, ZYDIS_DECODER_MODE_MINIMAL,
+                               minimal ? ZYAN_TRUE : ZYAN_FALSE),
+        "decoder mode");
+  return decoder;
+}
+
+// Padding between functions: GNU ld fills with NOPs (which decode), lld and
+// -mharden-sls with int3 (0xcc), section alignment with zeros.
+bool isPaddingByte(std::byte b) {
+  return b == std::byte{0xCC} || b == std::byte{0x00};
+}
+
+std::string byteList(std::span<const std::byte> bytes) {
+  std::string text = ".byte ";
+  char hex[8];
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    std::snprintf(hex, sizeof hex, "%s0x%02x", i == 0 ? "" : ", ",
+                  static_cast<unsigned>(bytes[i]));
+    text += hex;
+  }
+  return text;
+}
+
+// Walks the sorted symbol starts/ends alongside the scan position, so each
+// lookup is amortised O(1) instead of a binary search per instruction.
+class BoundaryCursor {
+public:
+  BoundaryCursor(const std::vector<std::uint64_t> &points, std::uint64_t base,
+                 std::uint64_t limit)
+      : points_(points), base_(base), limit_(limit) {}
+
+  // Offset of the first point strictly after `offset` (or the limit).
+  std::uint64_t nextAfter(std::uint64_t offset) {
+    while (index_ < points_.size() && points_[index_] - base_ <= offset)
+      ++index_;
+    return index_ < points_.size() ? points_[index_] - base_ : limit_;
+  }
+
+  // True when some point equals `offset`. Offsets must not decrease.
+  bool at(std::uint64_t offset) {
+    while (index_ < points_.size() && points_[index_] - base_ < offset)
+      ++index_;
+    return index_ < points_.size() && points_[index_] - base_ == offset;
+  }
+
+private:
+  const std::vector<std::uint64_t> &points_;
+  std::uint64_t base_;
+  std::uint64_t limit_;
+  std::size_t index_ = 0;
+};
+
+} // namespace
+
+InstructionPrinter::InstructionPrinter() : decoder_(makeDecoder(false)) {
+  check(ZydisFormatterInit(&formatter_, ZYDIS_FORMATTER_STYLE_INTEL),
+        "formatter init");
+}
+
+std::string InstructionPrinter::print(std::span<const std::byte> bytes,
+                                      std::uint64_t address) const {
+  ZydisDecodedInstruction insn;
+  std::array<ZydisDecodedOperand, ZYDIS_MAX_OPERAND_COUNT> operands;
+  if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(
+          &decoder_, bytes.data(), bytes.size(), &insn, operands.data())))
+    return byteList(bytes.first(std::min<std::size_t>(bytes.size(), 1)));
+  std::array<char, 256> text;
+  if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(
+          &formatter_, &insn, operands.data(), insn.operand_count_visible,
+          text.data(), text.size(), address, nullptr)))
+    return byteList(bytes.first(insn.length));
+  return text.data();
+}
+
+CodeScanner::CodeScanner() : decoder_(makeDecoder(true)) {}
+
+void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
+                       const SymbolIndex &symbols, Report &report) const {
+  const std::uint64_t size = code.size();
+  report.textBytes += size;
+
+  BoundaryCursor starts(symbols.starts(), address, size);
+  BoundaryCursor ends(symbols.ends(), address, size);
+
+  // Padding may start where straight-line flow cannot reach: after
+  // ret/jmp/ud2, at the end of a sized function, or at the region start
+  // unless a function starts there.
+  std::uint64_t offset = 0;
+  bool mayPad = !starts.at(0);
+  std::uint64_t undecodableEnd = ~std::uint64_t{0}; // end of current bad run
+  std::size_t undecodableFinding = 0;
+  std::uint64_t limit = starts.nextAfter(0);
+
+  while (offset < size) {
+    if (offset >= limit) {
+      // A function starts here: its entry is code, never padding.
+      limit = starts.nextAfter(offset);
+      mayPad = false;
+    } else if (ends.at(offset)) {
+      mayPad = true;
+    }
+    if (mayPad) {
+      while (offset < limit && isPaddingByte(code[offset]))
+        ++offset;
+      mayPad = false;
+      if (offset >= limit)
+        continue; // the padding ran up to a function start
+    }
+
+    ZydisDecodedInstruction insn;
+    // Decoding stops at the next function start so an instruction never
+    // swallows a symbol boundary; such an overlap shows up as undecodable.
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(
+            &decoder_, nullptr, code.data() + offset, limit - offset, &insn))) {
+      constexpr std::size_t kMaxShownBytes = 16;
+      if (offset == undecodableEnd &&
+          undecodableFinding < report.findings.size()) {
+        // Extend the current run instead of reporting every byte of it.
+        Finding &finding = report.findings[undecodableFinding];
+        std::uint64_t runStart = finding.address - address;
+        std::size_t shown =
+            std::min<std::uint64_t>(offset + 1 - runStart, kMaxShownBytes);
+        finding.instruction = byteList(code.subspan(runStart, shown));
+      } else {
+        const RuleHit &rule = undecodableRule();
+        undecodableFinding = report.findings.size();
+        report.findings.push_back(
+            {address + offset, symbols.describe(address + offset),
+             byteList(code.subspan(offset, 1)), std::string(rule.id),
+             std::string(rule.reason)});
+      }
+      undecodableEnd = ++offset;
+      continue;
+    }
+
+    ++report.instructions;
+    if (const RuleHit *rule = classify(insn)) {
+      report.findings.push_back(
+          {address + offset, symbols.describe(address + offset),
+           printer_.print(code.subspan(offset, insn.length), address + offset),
+           std::string(rule->id), std::string(rule->reason)});
+    }
+    offset += insn.length;
+    mayPad = endsStraightLineFlow(insn);
+  }
+}
+
+} // namespace kml::binval::detail

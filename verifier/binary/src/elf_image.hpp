@@ -1,0 +1,54 @@
+// Reads a static x86-64 ELF image with libelf: checks that every table and
+// section it relies on lies inside the file, then exposes the executable code
+// and the function symbols. Knows nothing about instructions.
+#pragma once
+
+#include "kml/binary_validator.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+struct Elf; // libelf's handle
+
+namespace kml::binval::detail {
+
+struct CodeRegion {
+  std::string name; // section name, or "PT_LOAD[i]" without sections
+  std::uint64_t address = 0;
+  std::span<const std::byte> bytes;
+};
+
+class ElfImage {
+public:
+  // `image` must outlive the ElfImage; libelf may rewrite it in place (it
+  // is a private copy or a copy-on-write mapping). Throws Error.
+  explicit ElfImage(std::span<std::byte> image);
+
+  const std::vector<CodeRegion> &codeRegions() const { return code_; }
+  // Function symbols, preferred alias first (global, then weak, then local).
+  const std::vector<Symbol> &symbols() const { return symbols_; }
+
+private:
+  struct ElfDeleter {
+    void operator()(Elf *elf) const;
+  };
+
+  void checkIdent() const;
+  void checkHeader();
+  void readSections();
+  void readSegments();
+  void readSymbols(std::size_t symtabIndex);
+  std::span<const std::byte> fileRange(std::uint64_t offset, std::uint64_t size,
+                                       const std::string &what) const;
+
+  std::span<std::byte> image_;
+  std::unique_ptr<Elf, ElfDeleter> elf_;
+  std::vector<CodeRegion> code_;
+  std::vector<Symbol> symbols_;
+};
+
+} // namespace kml::binval::detail

@@ -1,0 +1,51 @@
+#include "symbol_index.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace kml::binval::detail {
+
+SymbolIndex::SymbolIndex(std::span<const Symbol> symbols, std::uint64_t begin,
+                         std::uint64_t end) {
+  for (const Symbol &symbol : symbols)
+    if (symbol.address >= begin && symbol.address < end)
+      entries_.push_back({symbol.address, symbol.size, symbol.name});
+  // Stable: among aliases the caller's preferred (first) one stays first.
+  std::stable_sort(
+      entries_.begin(), entries_.end(),
+      [](const Entry &a, const Entry &b) { return a.address < b.address; });
+  std::vector<Entry> unique;
+  unique.reserve(entries_.size());
+  for (Entry &entry : entries_) {
+    if (!unique.empty() && unique.back().address == entry.address) {
+      unique.back().size = std::max(unique.back().size, entry.size);
+      continue;
+    }
+    unique.push_back(std::move(entry));
+  }
+  entries_ = std::move(unique);
+
+  starts_.reserve(entries_.size());
+  for (const Entry &entry : entries_) {
+    starts_.push_back(entry.address);
+    if (entry.size != 0)
+      ends_.push_back(entry.address + entry.size);
+  }
+  std::sort(ends_.begin(), ends_.end());
+  ends_.erase(std::unique(ends_.begin(), ends_.end()), ends_.end());
+}
+
+std::string SymbolIndex::describe(std::uint64_t address) const {
+  auto after = std::upper_bound(
+      entries_.begin(), entries_.end(), address,
+      [](std::uint64_t a, const Entry &entry) { return a < entry.address; });
+  if (after == entries_.begin())
+    return "?";
+  const Entry &entry = *std::prev(after);
+  char offset[24];
+  std::snprintf(offset, sizeof offset, "+0x%llx",
+                static_cast<unsigned long long>(address - entry.address));
+  return entry.name + offset;
+}
+
+} // namespace kml::binval::detail
