@@ -59,6 +59,8 @@ public:
   size_t size() const noexcept { return live_; }
   size_t capacity() const noexcept { return capacity_; }
   size_t slot_count() const noexcept { return slots_.size(); }
+  // How many times tombstones were swept out (for tests and tuning).
+  size_t rebuilds() const noexcept { return rebuilds_; }
 
   set_outcome set(kml::string_view key, kml::string_view value) noexcept {
     if (key.size() > max_key || value.size() > max_value)
@@ -181,12 +183,14 @@ private:
     }
     slots_ = std::move(fresh);
     tombstones_ = 0;
+    ++rebuilds_;
   }
 
   size_t capacity_;
   kml::buffer<slot> slots_;
   size_t live_ = 0;
   size_t tombstones_ = 0;
+  size_t rebuilds_ = 0;
 };
 
 } // namespace kvstore
