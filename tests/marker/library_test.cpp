@@ -1,0 +1,126 @@
+// kml_elf on real static executables: finding, adding and changing the
+// marker, and the layout of an added note.
+
+#include "support.hpp"
+
+#include "kml/elf_error.hpp"
+#include "kml/elf_image.hpp"
+#include "kml/marker_edit.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace kml::test {
+namespace {
+
+class LibraryTest : public ::testing::TestWithParam<std::string> {
+protected:
+  std::vector<std::byte> original() const {
+    return readBytes(program(GetParam()));
+  }
+};
+
+// The PT_LOAD that maps file offset [offset, offset + size), if any.
+const Elf64_Phdr *loadCovering(const ElfImage &image, std::uint64_t offset,
+                               std::uint64_t size) {
+  for (const Elf64_Phdr &ph : image.programHeaders()) {
+    if (ph.p_type == PT_LOAD && ph.p_offset <= offset &&
+        offset + size <= ph.p_offset + ph.p_filesz) {
+      return &ph;
+    }
+  }
+  return nullptr;
+}
+
+TEST_P(LibraryTest, UnmarkedProgramHasNoMarker) {
+  const ElfImage image(original());
+  EXPECT_FALSE(image.marker().has_value());
+}
+
+TEST_P(LibraryTest, AddedMarkerIsFoundEnabledAndMapped) {
+  const auto before = original();
+  const ElfImage marked(withMarker(ElfImage(before), true));
+  ASSERT_TRUE(marked.marker().has_value());
+  const MarkerInfo &m = *marked.marker();
+  EXPECT_EQ(m.desc.version, KML_NOTE_VERSION);
+  EXPECT_EQ(m.desc.flags, KML_NOTE_F_ENABLE);
+  EXPECT_EQ(m.descSize, sizeof(struct kml_note));
+  EXPECT_TRUE(std::all_of(std::begin(m.desc.reserved),
+                          std::end(m.desc.reserved),
+                          [](__u32 word) { return word == 0; }));
+  EXPECT_EQ(m.verdict(), KML_NOTE_RUN_KML);
+  EXPECT_EQ(m.noteOffset % 4, 0U);
+
+  // Reachable through a PT_NOTE that a PT_LOAD maps at a matching address.
+  const Elf64_Phdr &note = marked.programHeaders()[m.segmentIndex];
+  EXPECT_EQ(note.p_type, PT_NOTE);
+  const Elf64_Phdr *load = loadCovering(marked, note.p_offset, note.p_filesz);
+  ASSERT_NE(load, nullptr);
+  EXPECT_EQ(note.p_vaddr - load->p_vaddr, note.p_offset - load->p_offset);
+
+  // Nothing that was in the file moved: only the ELF header changed.
+  const auto after = marked.bytes();
+  ASSERT_GT(after.size(), before.size());
+  EXPECT_TRUE(std::equal(before.begin() + sizeof(Elf64_Ehdr), before.end(),
+                         after.begin() + sizeof(Elf64_Ehdr)));
+}
+
+TEST_P(LibraryTest, ProgramHeadersStayMappedAndOrdered) {
+  const ElfImage marked(withMarker(ElfImage(original()), true));
+  const Elf64_Ehdr &eh = marked.header();
+  const std::uint64_t tableSize = eh.e_phnum * sizeof(Elf64_Phdr);
+  const Elf64_Phdr *load = loadCovering(marked, eh.e_phoff, tableSize);
+  ASSERT_NE(load, nullptr) << "AT_PHDR needs the table in a PT_LOAD";
+  const std::uint64_t tableAddress =
+      load->p_vaddr + (eh.e_phoff - load->p_offset);
+
+  std::uint64_t lastAddress = 0;
+  for (const Elf64_Phdr &ph : marked.programHeaders()) {
+    if (ph.p_type == PT_LOAD) {
+      EXPECT_GE(ph.p_vaddr, lastAddress) << "PT_LOADs out of order";
+      lastAddress = ph.p_vaddr;
+      EXPECT_EQ(ph.p_vaddr % 0x1000, ph.p_offset % 0x1000);
+    }
+    if (ph.p_type == PT_PHDR) {
+      EXPECT_EQ(ph.p_offset, eh.e_phoff);
+      EXPECT_EQ(ph.p_vaddr, tableAddress);
+      EXPECT_EQ(ph.p_filesz, tableSize);
+    }
+  }
+}
+
+TEST_P(LibraryTest, MarkingTwiceGivesTheSameBytes) {
+  const auto once = withMarker(ElfImage(original()), true);
+  const auto twice = withMarker(ElfImage(once), true);
+  EXPECT_EQ(once, twice);
+}
+
+TEST_P(LibraryTest, DisabledMarkerDiffersInTheFlagsWordOnly) {
+  const auto enabled = withMarker(ElfImage(original()), true);
+  const ElfImage image(enabled);
+  const auto disabled = withMarker(image, false);
+  const auto offsets = differingOffsets(enabled, disabled);
+  ASSERT_EQ(offsets.size(), 1U);
+  EXPECT_EQ(offsets[0], image.marker()->descOffset + 4);
+  EXPECT_EQ(ElfImage(disabled).marker()->verdict(), KML_NOTE_RUN_NORMAL);
+  EXPECT_EQ(withMarkerFlag(ElfImage(disabled), true), enabled);
+}
+
+TEST_P(LibraryTest, FlagChangeNeedsAMarker) {
+  try {
+    withMarkerFlag(ElfImage(original()), true);
+    FAIL() << "expected ElfError";
+  } catch (const ElfError &error) {
+    EXPECT_EQ(error.kind(), ElfErrorKind::NoMarker);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, LibraryTest,
+                         ::testing::ValuesIn(runnablePrograms()),
+                         [](const auto &info) {
+                           return paramName(info.param);
+                         });
+
+} // namespace
+} // namespace kml::test
