@@ -95,6 +95,15 @@ TEST(FixedString, NumbersAreAllOrNothing) {
   EXPECT_STREQ(s.c_str(), "ab12");
 }
 
+TEST(FixedString, KeepFirst) {
+  kml::fixed_string<8> s("abcdef");
+  s.keep_first(3);
+  EXPECT_STREQ(s.c_str(), "abc");
+  s.keep_first(3);
+  EXPECT_EQ(s.size(), 3u);
+  EXPECT_TRAP(s.keep_first(4));
+}
+
 TEST(FixedString, OneByteHoldsOnlyTheTerminator) {
   kml::fixed_string<1> s;
   EXPECT_EQ(s.capacity(), 0u);

@@ -30,8 +30,12 @@ using line_text = kml::fixed_string<max_line + 2>; // a line, '\n', NUL
 // A reader's buffer must also hold the '\n' that ends a maximal line.
 using line_reader = kml::io::line_reader<max_line + 1>;
 
+// Short messages (status, errors): cut at 127 characters, which is fine for
+// a log line and keeps stack frames small (kml-verify bounds the stack).
+using message = kml::fixed_string<128>;
+
 void say(int to, string_view text) noexcept {
-  line_text line(text);
+  message line(text);
   line.push_back('\n');
   (void)io::write_all(to, line.view());
 }
@@ -91,7 +95,7 @@ int serve(uint16_t port, uint64_t connections, int timeout) noexcept {
   kml::result<uint16_t> bound = io::local_port(server);
   if (!bound)
     return 1;
-  line_text hello("listening ");
+  message hello("listening ");
   hello.append_u64(bound.value());
   say(io::stdout_fd, hello);
 
@@ -106,7 +110,7 @@ int serve(uint16_t port, uint64_t connections, int timeout) noexcept {
     (void)io::set_receive_timeout(c, timeout);
     serve_connection(c, total);
   }
-  line_text bye("served ");
+  message bye("served ");
   bye.append_u64(connections);
   bye.append(" connections ");
   bye.append_u64(total.lines);
@@ -117,22 +121,20 @@ int serve(uint16_t port, uint64_t connections, int timeout) noexcept {
   return 0;
 }
 
-// Sends one line and reads one back; false (after a message) on mismatch.
-bool round_trip(const io::fd &conn, line_reader &lines, string_view sent,
+// Sends `request` (one line, '\n' included) and reads one line back; false
+// (after a message) unless the reply is `expected`.
+bool round_trip(const io::fd &conn, line_reader &lines, string_view request,
                 string_view expected) noexcept {
-  line_text out(sent);
-  out.push_back('\n');
-  if (!io::write_all(conn.get(), out.view()).ok()) {
+  if (!io::write_all(conn.get(), request).ok()) {
     say(io::stderr_fd, "client: write failed");
     return false;
   }
   io::line back = lines.next();
   if (back.status != io::line_status::line || !(back.text == expected)) {
-    line_text why("client: expected '");
-    why.append(expected);
-    why.append("', got '");
-    why.append(back.text);
-    why.append("'");
+    message why("client: wrong reply (");
+    why.append_u64(back.text.size());
+    why.append(" bytes) to ");
+    why.append(request.substr(0, 40).trim());
     say(io::stderr_fd, why);
     return false;
   }
@@ -156,25 +158,29 @@ int client(uint16_t port, uint64_t messages, uint64_t size) noexcept {
   line_reader lines(conn.get());
   uint64_t bytes = 0;
   for (uint64_t i = 0; i < messages; ++i) {
-    // "msg-<i>-" padded with a letter that depends on i, to `size` bytes.
-    line_text msg("msg-");
-    msg.append_u64(i);
-    msg.push_back('-');
-    while (msg.size() < size)
-      msg.push_back(static_cast<char>('a' + i % 26));
-    string_view text = msg.view().substr(0, size);
-    if (!round_trip(conn, lines, text, text))
+    // "msg-<i>-" padded with a letter that depends on i, to `size` bytes,
+    // then the newline.
+    line_text request("msg-");
+    request.append_u64(i);
+    request.push_back('-');
+    while (request.size() < size)
+      request.push_back(static_cast<char>('a' + i % 26));
+    request.keep_first(size);
+    request.push_back('\n');
+    string_view line = request.view();
+    string_view text = line.substr(0, size);
+    if (!round_trip(conn, lines, line, text))
       return 1;
     bytes += text.size();
   }
-  line_text stats("STATS lines=");
+  message stats("STATS lines=");
   stats.append_u64(messages);
   stats.append(" bytes=");
   stats.append_u64(bytes);
-  if (!round_trip(conn, lines, "STATS", stats) ||
-      !round_trip(conn, lines, "BYE", "BYE"))
+  if (!round_trip(conn, lines, "STATS\n", stats) ||
+      !round_trip(conn, lines, "BYE\n", "BYE"))
     return 1;
-  line_text done("client: ");
+  message done("client: ");
   done.append_u64(messages);
   done.append(" messages ok");
   say(io::stdout_fd, done);

@@ -243,6 +243,13 @@ public:
     chars_[0] = '\0';
   }
 
+  // Keeps the first `count` characters; traps when count > size().
+  constexpr void keep_first(size_t count) noexcept {
+    check(count <= length_);
+    length_ = count;
+    chars_[length_] = '\0';
+  }
+
   constexpr bool append(string_view text) noexcept {
     copy_result r = copy_text(free_space(), text);
     grow(r.copied);
