@@ -1,0 +1,132 @@
+// Padding, gaps between functions, resynchronisation at symbols, and runs
+// of undecodable bytes.
+#include "kml/binary_validator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace kml::binval {
+namespace {
+
+constexpr std::uint64_t kBase = 0x401000;
+
+Report scan(const std::vector<std::uint8_t> &raw,
+            const std::vector<Symbol> &symbols = {}) {
+  std::vector<std::byte> code;
+  for (std::uint8_t b : raw)
+    code.push_back(std::byte{b});
+  return validateCode(code, kBase, symbols);
+}
+
+TEST(Padding, Int3AndZeroRunsAfterRetAreAccepted) {
+  // ret; int3 x3; (next function) ret; zeros; ret
+  Report report = scan({0xc3, 0xcc, 0xcc, 0xcc, 0xc3, 0x00, 0x00, 0x00, 0xc3});
+  EXPECT_TRUE(report.findings.empty());
+}
+
+TEST(Padding, SlsInt3AfterIndirectJumpInsideFunctionIsAccepted) {
+  // -mharden-sls puts int3 after ret and jmp *reg inside the function.
+  Report report = scan({0xff, 0xe0, 0xcc, 0xc3, 0xcc}, {{"sls", kBase, 5}});
+  EXPECT_TRUE(report.findings.empty());
+}
+
+TEST(Padding, Int3AfterUd2IsAccepted) {
+  Report report = scan({0x0f, 0x0b, 0xcc, 0xcc, 0xc3});
+  EXPECT_TRUE(report.findings.empty());
+}
+
+TEST(Padding, Int3ReachableByFallThroughIsReported) {
+  Report report = scan({0x90, 0xcc, 0xc3}, {{"f", kBase, 3}});
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B004");
+  EXPECT_EQ(report.findings[0].address, kBase + 1);
+  EXPECT_EQ(report.findings[0].symbol, "f+0x1");
+}
+
+TEST(Padding, FunctionEntryIsNeverPadding) {
+  // An int3 as the first instruction of a function is reachable by a call.
+  Report report =
+      scan({0xc3, 0xcc, 0xc3}, {{"a", kBase, 1}, {"b", kBase + 1, 2}});
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B004");
+  EXPECT_EQ(report.findings[0].symbol, "b+0x0");
+}
+
+TEST(Padding, GapAfterSizedFunctionMayHoldPadding) {
+  // f ends after `call` (no terminator); the zeros after its end are padding.
+  std::vector<std::uint8_t> raw = {0xe8, 0x00, 0x00, 0x00, 0x00, // call
+                                   0x00, 0xcc, 0x00,             // padding
+                                   0xc3};                        // g: ret
+  Report report = scan(raw, {{"f", kBase, 5}, {"g", kBase + 8, 1}});
+  EXPECT_TRUE(report.findings.empty());
+}
+
+TEST(Padding, CodeAfterPaddingIsStillChecked) {
+  // ret; int3 padding; then a syscall in the gap (no symbol covers it).
+  Report report = scan({0xc3, 0xcc, 0xcc, 0x0f, 0x05, 0xc3}, {{"f", kBase, 1}});
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B001");
+  EXPECT_EQ(report.findings[0].address, kBase + 3);
+  // In gaps the closest preceding symbol names the address, like objdump.
+  EXPECT_EQ(report.findings[0].symbol, "f+0x3");
+}
+
+TEST(Resync, DecodingRestartsAtEachFunctionSymbol) {
+  // Without the restart at g, `b8` (mov eax, imm32) in front of g would
+  // swallow the first byte of g's syscall.
+  std::vector<std::uint8_t> raw = {0xb8, 0x90, 0x90, 0x90, // f: cut-off mov
+                                   0x0f, 0x05, 0xc3};      // g: syscall; ret
+  Report report = scan(raw, {{"f", kBase, 4}, {"g", kBase + 4, 3}});
+  ASSERT_EQ(report.findings.size(), 2u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B023"); // mov cut by g's start
+  EXPECT_EQ(report.findings[0].address, kBase);
+  EXPECT_EQ(report.findings[0].instruction, ".byte 0xb8");
+  EXPECT_EQ(report.findings[1].ruleId, "KML-B001");
+  EXPECT_EQ(report.findings[1].address, kBase + 4);
+  EXPECT_EQ(report.findings[1].symbol, "g+0x0");
+}
+
+TEST(Undecodable, DecodingContinuesAfterABadByte) {
+  // Bytes after an undecodable one are still decoded, so a syscall right
+  // behind garbage is reported too.
+  Report report = scan({0x06, 0x0f, 0x05, 0xc3});
+  ASSERT_EQ(report.findings.size(), 2u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B023");
+  EXPECT_EQ(report.findings[1].ruleId, "KML-B001");
+  EXPECT_EQ(report.findings[1].address, kBase + 1);
+}
+
+TEST(Undecodable, ARunIsOneFinding) {
+  Report report = scan({0x90, 0x06, 0x07, 0x06, 0x90, 0xc3});
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B023");
+  EXPECT_EQ(report.findings[0].address, kBase + 1);
+  EXPECT_EQ(report.findings[0].instruction, ".byte 0x06, 0x07, 0x06");
+  EXPECT_EQ(report.findings[0].symbol, "?");
+}
+
+TEST(Undecodable, TruncatedInstructionAtEndOfCode) {
+  Report report = scan({0x90, 0x48, 0x8b});
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B023");
+  EXPECT_EQ(report.findings[0].address, kBase + 1);
+}
+
+TEST(Symbols, AliasesAndNestedSymbolsNameTheClosestStart) {
+  std::vector<std::uint8_t> raw = {0x90, 0x90, 0x0f, 0x05, 0xc3};
+  Report report = scan(raw, {{"first", kBase, 5}, {"alias", kBase, 5}});
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].symbol, "first+0x2");
+}
+
+TEST(Symbols, FindingsAreInAddressOrder) {
+  Report report = scan({0x0f, 0x05, 0xfa, 0xf4, 0x0f, 0x05, 0xc3});
+  ASSERT_EQ(report.findings.size(), 4u);
+  for (std::size_t i = 1; i < report.findings.size(); ++i)
+    EXPECT_LT(report.findings[i - 1].address, report.findings[i].address);
+}
+
+} // namespace
+} // namespace kml::binval

@@ -1,0 +1,123 @@
+// Real binaries: a `gcc -static` program built at test time, its stripped
+// copy, Debian's busybox-static when installed, and this test executable.
+// objdump is the independent oracle for where the syscall and hlt
+// instructions are.
+#include "kml/binary_validator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <regex>
+#include <set>
+#include <string>
+
+namespace kml::binval {
+namespace {
+
+using AddressSet = std::set<std::uint64_t>;
+
+struct PipeCloser {
+  void operator()(FILE *pipe) const { ::pclose(pipe); }
+};
+
+// Addresses objdump decodes as `mnemonic` in the executable sections.
+AddressSet objdumpSites(const std::string &file, const std::string &mnemonic) {
+  std::string command = std::string(KML_BINVAL_OBJDUMP) +
+                        " -d --no-show-raw-insn -M intel '" + file + "'";
+  std::unique_ptr<FILE, PipeCloser> pipe(::popen(command.c_str(), "r"));
+  if (!pipe)
+    throw std::runtime_error("cannot run " + command);
+  const std::regex line("^\\s*([0-9a-f]+):\\s+" + mnemonic + "\\s*$");
+  AddressSet sites;
+  char buffer[512];
+  while (std::fgets(buffer, sizeof buffer, pipe.get()) != nullptr) {
+    std::string text(buffer);
+    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
+      text.pop_back();
+    std::smatch match;
+    if (std::regex_match(text, match, line))
+      sites.insert(std::stoull(match[1].str(), nullptr, 16));
+  }
+  return sites;
+}
+
+AddressSet findingSites(const Report &report, const std::string &ruleId) {
+  AddressSet sites;
+  for (const Finding &f : report.findings)
+    if (f.ruleId == ruleId)
+      sites.insert(f.address);
+  return sites;
+}
+
+// Real static programs contain syscall (glibc, musl) and hlt (abort, _start,
+// musl's a_crash); anything else would be a false positive.
+void expectOnlySyscallAndHlt(const Report &report) {
+  for (const Finding &f : report.findings)
+    if (f.ruleId != "KML-B001" && f.ruleId != "KML-B008")
+      ADD_FAILURE() << "unexpected " << f.ruleId << " '" << f.instruction
+                    << "' at " << f.symbol;
+}
+
+void expectMatchesObjdump(const std::string &file, const Report &report) {
+  AddressSet syscalls = objdumpSites(file, "syscall");
+  ASSERT_FALSE(syscalls.empty()) << "objdump found no syscall in " << file;
+  EXPECT_EQ(findingSites(report, "KML-B001"), syscalls);
+  EXPECT_EQ(findingSites(report, "KML-B008"), objdumpSites(file, "hlt"));
+  expectOnlySyscallAndHlt(report);
+}
+
+TEST(RealBinary, StaticGlibcProgramReportsEverySyscallSite) {
+  Report report = validateFile(KML_BINVAL_SYSPROG);
+  expectMatchesObjdump(KML_BINVAL_SYSPROG, report);
+  EXPECT_GT(report.textBytes, 100000u);
+
+  // glibc's write wrapper is one of the sites, named by its symbol.
+  bool sawWrite = false;
+  for (const Finding &f : report.findings)
+    if (f.ruleId == "KML-B001" && (f.symbol.rfind("__libc_write+", 0) == 0 ||
+                                   f.symbol.rfind("write+", 0) == 0 ||
+                                   f.symbol.rfind("__write+", 0) == 0))
+      sawWrite = true;
+  EXPECT_TRUE(sawWrite);
+  for (const Finding &f : report.findings)
+    EXPECT_NE(f.symbol, "?");
+}
+
+TEST(RealBinary, StrippedCopyReportsTheSameSites) {
+  const std::string stripped = std::string(KML_BINVAL_SYSPROG) + ".stripped";
+  Report full = validateFile(KML_BINVAL_SYSPROG);
+  Report report = validateFile(stripped);
+  EXPECT_EQ(findingSites(report, "KML-B001"), findingSites(full, "KML-B001"));
+  expectMatchesObjdump(stripped, report);
+  for (const Finding &f : report.findings)
+    EXPECT_EQ(f.symbol, "?");
+}
+
+TEST(RealBinary, DebianBusyboxStatic) {
+  const std::string busybox = "/bin/busybox";
+  if (!std::filesystem::exists(busybox))
+    GTEST_SKIP() << "busybox-static is not installed";
+  Report report = validateFile(busybox);
+  expectMatchesObjdump(busybox, report);
+}
+
+TEST(RealBinary, ThisTestExecutableHasOnlyRealHltAndInt3) {
+  // Dynamically linked C++ (gtest, libstdc++ templates, SSE): its syscalls
+  // live in libc.so. What remains are real instructions: crt1's _start ends
+  // in hlt, and gtest's --gtest_break_on_failure executes int3.
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe");
+  Report report = validateFile(self);
+  for (const Finding &f : report.findings)
+    if (f.ruleId != "KML-B004" && f.ruleId != "KML-B008")
+      ADD_FAILURE() << f.ruleId << " '" << f.instruction << "' at " << f.symbol;
+  EXPECT_EQ(findingSites(report, "KML-B008"), objdumpSites(self, "hlt"));
+  AddressSet int3 = objdumpSites(self, "int3");
+  for (std::uint64_t address : findingSites(report, "KML-B004"))
+    EXPECT_TRUE(int3.count(address)) << std::hex << address;
+  EXPECT_GT(report.instructions, 10000u);
+}
+
+} // namespace
+} // namespace kml::binval
