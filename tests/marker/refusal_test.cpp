@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <functional>
+#include <stdexcept>
 
 namespace kml::test {
 namespace {
@@ -116,6 +117,26 @@ std::vector<BadInput> badInputs() {
          return b;
        },
        kDataErr, "segment 0"},
+      {"two_markers",
+       [] {
+         // The GNU ABI tag note has type 1 too: renaming its owner to "KML"
+         // makes a second marker next to the one kml mark added.
+         auto b = markedProgram();
+         const Elf64_Nhdr header{4, 16, NT_GNU_ABI_TAG};
+         std::string pattern(reinterpret_cast<const char *>(&header),
+                             sizeof header);
+         pattern.append("GNU\0", 4);
+         const std::string text(reinterpret_cast<const char *>(b.data()),
+                                b.size());
+         const auto at = text.find(pattern);
+         if (at == std::string::npos) {
+           throw std::runtime_error("no GNU ABI tag note");
+         }
+         std::memcpy(b.data() + at + sizeof header, KML_NOTE_NAME,
+                     KML_NOTE_NAMESZ);
+         return b;
+       },
+       kDataErr, "more than one KML marker"},
       {"short_descriptor",
        [] {
          auto b = markedProgram();
