@@ -29,3 +29,20 @@ size_t rt_c_copy(const char *text, size_t len, size_t room, int *truncated) {
   kml_chars dst = kml_chars_sub(KML_SPAN_OF(kml_chars, out), 0, room);
   return kml_copy_text(dst, kml_cchars_make(text, len), truncated);
 }
+
+size_t rt_c_literal_length(void) { return KML_STR("hello").len; }
+
+int rt_c_arg_length(int argc, char **argv, int i) {
+  return (int)kml_arg(argc, argv, i).len;
+}
+
+/* Writes "ab" + "cd" to fd and reads back up to 8 bytes from rfd. */
+int rt_c_pipe_round_trip(int wfd, int rfd, size_t *got) {
+  int err = kml_write_all(wfd, KML_STR("ab"));
+  if (err == 0)
+    err = kml_write_all(wfd, kml_cchars_from(KML_STR("xxcd"), 2));
+  if (err != 0)
+    return err;
+  char in[8] = {0};
+  return kml_read(rfd, KML_SPAN_OF(kml_chars, in), got);
+}

@@ -1,4 +1,6 @@
+#include <cerrno>
 #include <cstddef>
+#include <unistd.h>
 
 #include "trap.hpp"
 
@@ -7,6 +9,9 @@ int rt_c_sum(void);
 int rt_c_read(size_t index);
 int rt_c_sub(size_t off, size_t n);
 size_t rt_c_copy(const char *text, size_t len, size_t room, int *truncated);
+size_t rt_c_literal_length(void);
+int rt_c_arg_length(int argc, char **argv, int i);
+int rt_c_pipe_round_trip(int wfd, int rfd, size_t *got);
 }
 
 namespace {
@@ -24,6 +29,28 @@ TEST(RtC, CopyReportsTruncation) {
   EXPECT_EQ(truncated, 0);
   EXPECT_EQ(rt_c_copy("abcdef", 6, 4, &truncated), 3u);
   EXPECT_EQ(truncated, 1);
+}
+
+TEST(RtC, LiteralsArgsAndIo) {
+  EXPECT_EQ(rt_c_literal_length(), 5u);
+  char a0[] = "prog", a1[] = "--flag";
+  char *argv[] = {a0, a1, nullptr};
+  EXPECT_EQ(rt_c_arg_length(2, argv, 1), 6);
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  size_t got = 0;
+  EXPECT_EQ(rt_c_pipe_round_trip(fds[1], fds[0], &got), 0);
+  EXPECT_EQ(got, 4u);
+  ::close(fds[1]);
+  EXPECT_EQ(rt_c_pipe_round_trip(fds[1], fds[0], &got), EBADF);
+  ::close(fds[0]);
+}
+
+TEST(RtCDeath, BadArgIndexTraps) {
+  char a0[] = "prog";
+  char *argv[] = {a0, nullptr};
+  EXPECT_TRAP(rt_c_arg_length(1, argv, 1));
+  EXPECT_TRAP(rt_c_arg_length(1, argv, -1));
 }
 
 TEST(RtCDeath, OutOfRangeTraps) {

@@ -8,16 +8,21 @@
  * and pointer arithmetic are rejected by the verifier (rule R006).
  *
  * Predefined views: kml_chars (char), kml_cchars (const char), kml_bytes
- * (unsigned char), kml_ints (int).
+ * (unsigned char), kml_ints (int). Also: KML_STR("literal") as a kml_cchars,
+ * kml_arg() for argv, kml_read()/kml_write_all() over views.
  *
- * Unsafe operations in this file: `s.data[i]` and `s.data + off`, each
- * after a kml_check that keeps the index inside [0, s.len).
+ * Unsafe operations in this file: `s.data + i` and `s.data + off`, each
+ * after a kml_check that keeps the index inside [0, s.len); argv[i] and the
+ * walk to each argument's NUL in kml_arg (guaranteed by C for i < argc);
+ * passing a view's data/len to read(2)/write(2).
  */
 #ifndef KML_RT_H
 #define KML_RT_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <unistd.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -90,6 +95,18 @@ KML_SPAN_DEFINE_SET(kml_bytes, unsigned char)
 KML_SPAN_DEFINE(kml_ints, int)
 KML_SPAN_DEFINE_SET(kml_ints, int)
 
+/*
+ * A string literal as a view, without its NUL. Refuses (at compile time) a
+ * pointer, whose sizeof would not be the literal's length.
+ */
+#define KML_STR(lit)                                                           \
+  kml_cchars_make(                                                             \
+      (lit),                                                                   \
+      sizeof(lit) - 1 +                                                        \
+          0 * sizeof(                                                          \
+                  char[1 - 2 * __builtin_types_compatible_p(                   \
+                                   __typeof__(lit), __typeof__(&(lit)[0]))]))
+
 /* A read-only view of a writable char view. */
 static inline kml_cchars kml_chars_const(kml_chars s) {
   return kml_cchars_make(s.data, s.len);
@@ -127,6 +144,48 @@ static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
     return 0;
   *out = r;
   return 1;
+}
+
+/* Argument i of main's argv as a view; traps unless 0 <= i < argc. */
+static inline kml_cchars kml_arg(int argc, char **argv, int i) {
+  kml_check(argv != NULL && i >= 0 && i < argc);
+  const char *text = argv[i]; /* i < argc: a valid argument */
+  size_t len = 0;
+  while (text[len] != '\0') /* a C string: stops at its terminator */
+    len++;
+  return kml_cchars_make(text, len);
+}
+
+/*
+ * Reads at most buf.len bytes into buf, retrying EINTR. Returns 0 and sets
+ * *got (0 at end of file), or returns the errno value.
+ */
+static inline int kml_read(int fd, kml_chars buf, size_t *got) {
+  for (;;) {
+    ssize_t n = read(fd, buf.data, buf.len); /* the view's own range */
+    if (n >= 0) {
+      *got = (size_t)n;
+      return 0;
+    }
+    if (errno != EINTR)
+      return errno;
+  }
+}
+
+/* Writes all of `text`, looping over short writes. 0 or the errno value. */
+static inline int kml_write_all(int fd, kml_cchars text) {
+  while (text.len > 0) {
+    ssize_t n = write(fd, text.data, text.len); /* the view's own range */
+    if (n < 0) {
+      if (errno == EINTR)
+        continue;
+      return errno;
+    }
+    if (n == 0)
+      return EIO;
+    text = kml_cchars_from(text, (size_t)n);
+  }
+  return 0;
 }
 
 #ifdef __cplusplus
