@@ -117,6 +117,16 @@ std::vector<BadInput> badInputs() {
          return b;
        },
        kDataErr, "segment 0"},
+      {"load_beyond_user_space",
+       [] {
+         auto b = staticProgram();
+         const auto eh = load<Elf64_Ehdr>(b, 0);
+         auto ph = load<Elf64_Phdr>(b, eh.e_phoff);
+         ph.p_vaddr = ph.p_paddr = 0xffffffff80000000ULL;
+         store(b, eh.e_phoff, ph);
+         return b;
+       },
+       kDataErr, "user address space"},
       {"two_markers",
        [] {
          // The GNU ABI tag note has type 1 too: renaming its owner to "KML"

@@ -19,6 +19,11 @@ using detail::ElfHandle;
   throw ElfError(kind, message);
 }
 
+// End of the x86-64 user address space (4-level paging): a PT_LOAD beyond
+// it cannot be mapped, and checking here keeps address arithmetic on the
+// segments from overflowing.
+constexpr std::uint64_t kUserSpaceEnd = 0x7ffffffff000;
+
 // True when [offset, offset + size) lies inside a file of fileSize bytes,
 // written so that huge values cannot wrap around.
 bool fitsInFile(std::uint64_t offset, std::uint64_t size,
@@ -141,6 +146,12 @@ void ElfImage::checkSegments() const {
     }
     if (ph.p_type == PT_LOAD) {
       haveLoad = true;
+      if (ph.p_vaddr > kUserSpaceEnd ||
+          ph.p_memsz > kUserSpaceEnd - ph.p_vaddr) {
+        fail(ElfErrorKind::Malformed,
+             cat("segment ", i, " (PT_LOAD) at ", Hex{ph.p_vaddr}, ", size ",
+                 Hex{ph.p_memsz}, " does not fit in the user address space"));
+      }
       if (ph.p_filesz > ph.p_memsz) {
         fail(ElfErrorKind::Malformed,
              cat("segment ", i,

@@ -110,6 +110,12 @@ std::vector<std::byte> appendMarker(const ElfImage &image, bool enable) {
   const std::uint64_t address =
       alignUp(highestEnd, kPageSize) + tableOffset % kPageSize;
 
+  // The user address space ends at 0x7ffffffff000 (4-level paging).
+  if (address + (end - tableOffset) > 0x7ffffffff000) {
+    throw ElfError(ElfErrorKind::Malformed,
+                   "no room above the last segment for the KML marker");
+  }
+
   Elf64_Phdr load{};
   load.p_type = PT_LOAD;
   load.p_flags = PF_R;
