@@ -1,5 +1,6 @@
 #include "code_scanner.hpp"
 
+#include "fast_decoder.hpp"
 #include "rules.hpp"
 
 #include <algorithm>
@@ -126,6 +127,18 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
       mayPad = false;
       if (offset >= limit)
         continue; // the padding ran up to a function start
+    }
+
+    // Most instructions are everyday encodings the allowlist decoder
+    // handles; Zydis decides everything else.
+    const FastDecode fast =
+        fastDecode(reinterpret_cast<const std::uint8_t *>(code.data()) + offset,
+                   limit - offset);
+    if (fast.length != 0) {
+      ++report.instructions;
+      offset += fast.length;
+      mayPad = fast.endsFlow;
+      continue;
     }
 
     ZydisDecodedInstruction insn;
