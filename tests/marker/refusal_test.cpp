@@ -325,14 +325,10 @@ TEST(AtomicWrite, ReadOnlyDirectoryLeavesTheOriginalIntact) {
   const std::optional<uid_t> user =
       ::geteuid() == 0 ? std::optional<uid_t>(65534) : std::nullopt;
 
-  for (const std::string command : {"mark", "enable", "disable"}) {
-    if (command == "enable") {
-      // enable/disable need a marker: mark it (as ourselves) first.
-      fs::permissions(ro, fs::perms(0755));
-      ASSERT_EQ(kml({"mark", file.string(), "--disable"}).exitCode, 0);
-      fs::permissions(file, fs::perms(0644));
-      fs::permissions(ro, fs::perms(0555));
-    }
+  // Each step changes the file, so each needs the temporary file; between
+  // steps the file is brought to the next state by us, in a writable
+  // directory.
+  const auto failsCleanly = [&](const std::string &command) {
     const FileSnapshot current = snapshot(file);
     const RunResult result = kml({command, file.string()}, user);
     if (result.exitCode == 126 || result.exitCode == 127) {
@@ -344,8 +340,22 @@ TEST(AtomicWrite, ReadOnlyDirectoryLeavesTheOriginalIntact) {
         << result.err;
     EXPECT_EQ(snapshot(file), current) << command;
     EXPECT_EQ(listDir(ro), std::vector<std::string>{"prog"});
-  }
-  (void)before;
+  };
+  const auto asOwner = [&](const std::string &command) {
+    fs::permissions(ro, fs::perms(0755));
+    ASSERT_EQ(kml({command, file.string()}).exitCode, 0) << command;
+    fs::permissions(file, fs::perms(0644));
+    fs::permissions(ro, fs::perms(0555));
+  };
+
+  failsCleanly("mark");
+  EXPECT_EQ(snapshot(file), before);
+  asOwner("mark");
+  failsCleanly("disable");
+  asOwner("disable");
+  failsCleanly("enable");
+  // Nothing to change: no write, so the read-only directory is no obstacle.
+  EXPECT_EQ(kml({"disable", file.string()}, user).exitCode, 0);
 }
 
 } // namespace

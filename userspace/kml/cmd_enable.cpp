@@ -7,6 +7,7 @@
 #include "kml/file_io.hpp"
 #include "kml/marker_edit.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -20,20 +21,21 @@ int setEnabled(std::string_view command, Args args, bool enable) {
   }
   const std::string file(args[0]);
   std::vector<std::byte> bytes;
+  bool unchanged = false;
   mode_t mode = 0;
   try {
     const ElfImage image = loadImage(file);
     mode = fileMode(file);
     bytes = withMarkerFlag(image, enable);
+    unchanged = std::ranges::equal(bytes, image.bytes());
   } catch (const ElfError &error) {
     return reportError(command, file, error);
   }
-  try {
-    writeFileAtomically(file, bytes, mode);
-  } catch (const ElfError &error) {
-    return reportError(command, file, error);
+  // Already in the asked state: nothing to write.
+  if (unchanged) {
+    return kExitOk;
   }
-  return kExitOk;
+  return writeOutput(command, file, bytes, mode);
 }
 
 } // namespace

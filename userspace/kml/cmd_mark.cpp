@@ -6,6 +6,7 @@
 #include "kml/file_io.hpp"
 #include "kml/marker_edit.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <variant>
@@ -63,22 +64,24 @@ int runMark(Args args) {
     return *code;
   }
   const MarkOptions &options = std::get<MarkOptions>(parsed);
-  const std::string &target = options.output.value_or(options.file);
+  const std::string target = options.output.value_or(options.file);
   std::vector<std::byte> bytes;
+  bool unchanged = false;
   mode_t mode = 0;
   try {
     const ElfImage image = loadImage(options.file);
     mode = fileMode(options.file);
     bytes = withMarker(image, options.enable);
+    unchanged = std::ranges::equal(bytes, image.bytes());
   } catch (const ElfError &error) {
     return reportError("mark", options.file, error);
   }
-  try {
-    writeFileAtomically(target, bytes, mode);
-  } catch (const ElfError &error) {
-    return reportError("mark", target, error);
+  // Marking a file the way it is already marked leaves it alone (no new
+  // inode, no write permission needed); -o always writes OUT.
+  if (unchanged && !options.output) {
+    return kExitOk;
   }
-  return kExitOk;
+  return writeOutput("mark", target, bytes, mode);
 }
 
 } // namespace kml

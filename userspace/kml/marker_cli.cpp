@@ -42,6 +42,16 @@ int usageError(std::string_view command, std::string_view message,
   return kExitUsage;
 }
 
+int writeOutput(std::string_view command, const std::string &target,
+                std::span<const std::byte> bytes, mode_t mode) {
+  try {
+    writeFileAtomically(target, bytes, mode);
+  } catch (const ElfError &error) {
+    return reportError(command, target, error);
+  }
+  return kExitOk;
+}
+
 ElfImage loadImage(std::string_view file) {
   return ElfImage(readWholeFile(std::string(file)));
 }

@@ -5,6 +5,11 @@
 #include "kml/elf_error.hpp"
 #include "kml/elf_image.hpp"
 
+#include <sys/types.h>
+
+#include <cstddef>
+#include <span>
+#include <string>
 #include <string_view>
 
 namespace kml {
@@ -22,6 +27,11 @@ int reportError(std::string_view command, std::string_view file,
 // Prints "kml <command>: <message>" and the usage line; returns kExitUsage.
 int usageError(std::string_view command, std::string_view message,
                std::string_view usage);
+
+// Writes bytes to target atomically with the given mode; on failure
+// reports it and returns its exit code.
+int writeOutput(std::string_view command, const std::string &target,
+                std::span<const std::byte> bytes, mode_t mode);
 
 // Reads and validates `file`. Throws ElfError.
 ElfImage loadImage(std::string_view file);
