@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+extern "C" int kml_test_decide_in_c(__u32 version, __u32 flags, __u32 descsz);
+
 namespace {
 
 enum kml_note_verdict decide(__u32 version, __u32 flags,
@@ -56,6 +58,22 @@ TEST(NoteRule, LayoutIsStable) {
   EXPECT_EQ(offsetof(struct kml_note, flags), 4U);
   EXPECT_EQ(sizeof(struct kml_note), 32U);
   EXPECT_EQ(KML_NOTE_F_ENABLE, 1U);
+}
+
+} // namespace
+
+namespace {
+
+TEST(NoteRule, CAndCxxBuildsOfTheHeaderAgree) {
+  for (__u32 version : {0U, 1U, 2U}) {
+    for (__u32 flags : {0U, 1U, 2U, 3U, 5U, 0x80000001U}) {
+      for (__u32 descsz : {4U, 8U, 32U, 64U}) {
+        EXPECT_EQ(kml_test_decide_in_c(version, flags, descsz),
+                  static_cast<int>(decide(version, flags, descsz)))
+            << version << " " << flags << " " << descsz;
+      }
+    }
+  }
 }
 
 } // namespace
