@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Modes that show which ring the payload runs at, and ones that just sit
+ * there (sleeping or spinning) for the tests that act on a running task.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "payload.h"
+
+/* cpl: prints "cpl=N". The probe every ring-0 test starts with. */
+static int run_cpl(int argc, char **argv)
+{
+	say("cpl=%d", current_cpl());
+	return 0;
+}
+
+/*
+ * cr0: reads %cr0, which only CPL 0 may do: at CPL 3 the mov raises #GP
+ * and, with no handler installed, the payload dies of SIGSEGV. At CPL 0 it
+ * prints the protected-mode and paging bits, both set in any 64-bit kernel.
+ */
+static int run_cr0(int argc, char **argv)
+{
+	unsigned long cr0;
+
+	say("cpl=%d", current_cpl());
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	say("cr0 PE=%lu PG=%lu", cr0 & 1, (cr0 >> 31) & 1);
+	return 0;
+}
+
+/* cr4: the same with %cr4; prints the PAE bit (set in long mode). */
+static int run_cr4(int argc, char **argv)
+{
+	unsigned long cr4;
+
+	say("cpl=%d", current_cpl());
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	say("cr4 PAE=%lu", (cr4 >> 5) & 1);
+	return 0;
+}
+
+/* sleep: prints "ready", then blocks reading stdin until EOF. */
+static int run_sleep(int argc, char **argv)
+{
+	char buf[64];
+	ssize_t n;
+
+	say("cpl=%d", current_cpl());
+	say("ready");
+	do
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+	while (n > 0 || (n < 0 && errno == EINTR));
+	say("stdin closed");
+	return 0;
+}
+
+/*
+ * spin [MS]: prints "spinning", then loops without a system call: forever,
+ * or for MS milliseconds of wall time (then prints "done").
+ */
+static int run_spin(int argc, char **argv)
+{
+	long ms = argc > 0 ? arg_long(argv[0], "MS") : -1;
+	int64_t end;
+
+	say("cpl=%d", current_cpl());
+	say("spinning");
+	if (ms < 0)
+		for (;;)
+			__asm__ volatile("" ::: "memory");
+	end = now_ms() + ms;
+	while (now_ms() < end)
+		;
+	say("done");
+	return 0;
+}
+
+const struct payload_mode cpl_modes[] = {
+	{ "cpl", "", run_cpl },
+	{ "cr0", "", run_cr0 },
+	{ "cr4", "", run_cr4 },
+	{ "sleep", "", run_sleep },
+	{ "spin", "[MS]", run_spin },
+	{ NULL, NULL, NULL },
+};

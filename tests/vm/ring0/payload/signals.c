@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Signal delivery to a running payload: a handler that runs at the
+ * payload's own ring and returns through sigreturn, and a blocking read
+ * interrupted by a timer signal, with and without SA_RESTART.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/time.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "payload.h"
+
+static volatile sig_atomic_t got_signal;
+static volatile int handler_cpl = -1, interrupted_cpl = -1;
+
+static void record_ring(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+
+	handler_cpl = current_cpl();
+	/* The saved frame: CS is the low 16 bits of the CSGSFS slot. */
+	interrupted_cpl = (int)(uc->uc_mcontext.gregs[REG_CSGSFS] & 3);
+	got_signal = sig;
+}
+
+/*
+ * sigterm: prints "ready" and spins without system calls until SIGTERM
+ * arrives; the handler records its own ring and the ring of the code it
+ * interrupted, and returns. The loop going on afterwards proves that
+ * sigreturn brought the payload back where it was.
+ */
+static int run_sigterm(int argc, char **argv)
+{
+	volatile unsigned long spins = 0, after = 0;
+
+	say("cpl=%d", current_cpl());
+	on_signal(SIGTERM, record_ring, 0);
+	say("ready");
+	while (!got_signal)
+		spins++;
+	/* Still in the same loop frame, with the same locals, after return. */
+	while (after < 1000)
+		after++;
+	say("handler cpl=%d", handler_cpl);
+	say("interrupted cpl=%d", interrupted_cpl);
+	say("resumed: %s", spins > 0 && after == 1000 ? "yes" : "no");
+	return 0;
+}
+
+static void alarm_note(int sig, siginfo_t *si, void *ctx)
+{
+	got_signal = sig;
+	say("alarm handled");
+}
+
+/*
+ * alarm restart|eintr: SIGALRM (with or without SA_RESTART) fires 100 ms
+ * into a read of stdin that has nothing to read. Restart: the read goes on
+ * after the handler and returns the byte the test then writes. Eintr: the
+ * read fails with EINTR at once.
+ */
+static int run_alarm(int argc, char **argv)
+{
+	struct itimerval it = { .it_value = { 0, 100 * 1000 } };
+	int restart;
+	char c;
+	ssize_t n;
+
+	if (argc != 1 || (strcmp(argv[0], "restart") && strcmp(argv[0], "eintr"))) {
+		say("usage: alarm restart|eintr");
+		return 2;
+	}
+	restart = !strcmp(argv[0], "restart");
+	say("cpl=%d", current_cpl());
+	on_signal(SIGALRM, alarm_note, restart ? SA_RESTART : 0);
+	say("blocking");
+	if (setitimer(ITIMER_REAL, &it, NULL))
+		fail("setitimer: %s", strerror(errno));
+	n = read(STDIN_FILENO, &c, 1);
+	if (n < 0)
+		say("read=-1 errno=%s", errno == EINTR ? "EINTR" : strerror(errno));
+	else
+		say("read=%ld", (long)n);
+	say("signal seen: %s", got_signal == SIGALRM ? "yes" : "no");
+	return 0;
+}
+
+const struct payload_mode signal_modes[] = {
+	{ "sigterm", "", run_sigterm },
+	{ "alarm", "restart|eintr", run_alarm },
+	{ NULL, NULL, NULL },
+};
