@@ -159,6 +159,18 @@ TEST_P(CliTest, MarkWritesThroughASymlink) {
   EXPECT_TRUE(ElfImage(readBytes(file)).marker().has_value());
 }
 
+TEST(NoLibc, MarkedProgramRuns) {
+  TempDir dir;
+  const fs::path marked = dir / "marked";
+  const fs::path input = program("nolibc-static");
+  ASSERT_EQ(kml({"mark", input.string(), "-o", marked.string()}).exitCode, 0);
+  for (const fs::path &prog : {input, marked}) {
+    const RunResult got = run({prog.string()});
+    EXPECT_EQ(got.exitCode, 5) << prog;
+    EXPECT_EQ(got.out, "nolibc\n") << prog;
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Programs, CliTest,
                          ::testing::ValuesIn(runnablePrograms()),
                          [](const auto &info) {
