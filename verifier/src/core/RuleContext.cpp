@@ -1,0 +1,138 @@
+#include "core/Rule.hpp"
+
+#include <clang/Lex/Lexer.h>
+#include <llvm/Support/FileSystem.h>
+
+#include <algorithm>
+#include <llvm/Support/FileSystem.h>
+#include <tuple>
+
+namespace kml::verify {
+
+RuleContext::RuleContext(Options options) : options_(std::move(options)) {
+  for (const auto &dir : options_.runtimeIncludeDirs) {
+    llvm::SmallString<256> real;
+    if (llvm::sys::fs::real_path(dir.string(), real))
+      continue; // missing directory: nothing to exempt
+    runtimeRoots_.push_back(std::string(real.str()) + "/kml/");
+  }
+}
+
+bool RuleContext::inRuntimeDir(const clang::SourceManager &sm,
+                               clang::FileID fid) const {
+  auto entry = sm.getFileEntryRefForID(fid);
+  if (!entry)
+    return false;
+  std::string name(entry->getName());
+  auto [it, inserted] = runtimeCache_.try_emplace(name, false);
+  if (!inserted)
+    return it->second;
+  llvm::SmallString<256> real;
+  if (llvm::sys::fs::real_path(name, real))
+    return false;
+  std::string path(real.str());
+  for (const std::string &root : runtimeRoots_)
+    if (path.compare(0, root.size(), root) == 0)
+      it->second = true;
+  return it->second;
+}
+
+bool RuleContext::isRuntime(const clang::SourceManager &sm,
+                            clang::SourceLocation loc) const {
+  if (loc.isInvalid())
+    return false;
+  return inRuntimeDir(sm, sm.getFileID(sm.getExpansionLoc(loc))) ||
+         inRuntimeDir(sm, sm.getFileID(sm.getSpellingLoc(loc)));
+}
+
+bool RuleContext::isApplication(const clang::SourceManager &sm,
+                                clang::SourceLocation loc) const {
+  if (loc.isInvalid())
+    return false;
+  clang::SourceLocation exp = sm.getExpansionLoc(loc);
+  if (sm.isInSystemHeader(exp) || !sm.getFileEntryRefForID(sm.getFileID(exp)))
+    return false; // system headers, <built-in>, <command line>
+  // A macro from a runtime header expands to reviewed code; a macro from a
+  // system header (setjmp, assert) expanded here is the application's choice.
+  return !isRuntime(sm, loc);
+}
+
+void RuleContext::report(std::string_view rule, const clang::SourceManager &sm,
+                         clang::SourceRange range, std::string message,
+                         std::string suggestion, std::optional<FixIt> fix) {
+  Finding f =
+      makeFinding(rule, sm, range, std::move(message), std::move(suggestion));
+  f.fixIt = std::move(fix);
+  add(std::move(f));
+}
+
+Finding RuleContext::makeFinding(std::string_view rule,
+                                 const clang::SourceManager &sm,
+                                 clang::SourceRange range, std::string message,
+                                 std::string suggestion) const {
+  Finding f;
+  f.ruleId = std::string(rule);
+  f.message = std::move(message);
+  f.suggestion = std::move(suggestion);
+  clang::SourceLocation begin = sm.getExpansionLoc(range.getBegin());
+  clang::PresumedLoc p = sm.getPresumedLoc(begin);
+  if (p.isInvalid()) {
+    f.file = "<unknown>";
+    return f;
+  }
+  f.file = p.getFilename();
+  f.line = p.getLine();
+  f.column = p.getColumn();
+  // The text of the line, for the caret display.
+  bool invalid = false;
+  llvm::StringRef buffer = sm.getBufferData(sm.getFileID(begin), &invalid);
+  if (!invalid) {
+    unsigned offset = sm.getFileOffset(begin);
+    std::size_t start = buffer.rfind('\n', offset);
+    start = start == llvm::StringRef::npos ? 0 : start + 1;
+    std::size_t end = buffer.find('\n', offset);
+    f.sourceLine = buffer.slice(start, end).rtrim('\r').str();
+  }
+  clang::SourceLocation endLoc =
+      range.getEnd().isValid() ? sm.getExpansionLoc(range.getEnd()) : begin;
+  if (sm.getFileID(endLoc) == sm.getFileID(begin) &&
+      sm.getSpellingLineNumber(endLoc) == sm.getSpellingLineNumber(begin)) {
+    unsigned tokenLen =
+        clang::Lexer::MeasureTokenLength(endLoc, sm, clang::LangOptions());
+    unsigned endCol = sm.getSpellingColumnNumber(endLoc) + tokenLen;
+    unsigned beginCol = sm.getSpellingColumnNumber(begin);
+    if (endCol > beginCol)
+      f.length = endCol - beginCol;
+  }
+  return f;
+}
+
+void RuleContext::reportAt(std::string_view rule, std::string file,
+                           unsigned line, unsigned column, std::string message,
+                           std::string suggestion) {
+  Finding f;
+  f.ruleId = std::string(rule);
+  f.file = std::move(file);
+  f.line = line;
+  f.column = column;
+  f.message = std::move(message);
+  f.suggestion = std::move(suggestion);
+  add(std::move(f));
+}
+
+void RuleContext::sortFindings() {
+  std::stable_sort(findings_.begin(), findings_.end(),
+                   [](const Finding &a, const Finding &b) {
+                     return std::tie(a.file, a.line, a.column) <
+                            std::tie(b.file, b.line, b.column);
+                   });
+}
+
+void RuleContext::add(Finding f) {
+  std::string key = f.ruleId + '\0' + f.file + '\0' + std::to_string(f.line) +
+                    ':' + std::to_string(f.column) + '\0' + f.message;
+  if (seen_.insert(key).second)
+    findings_.push_back(std::move(f));
+}
+
+} // namespace kml::verify

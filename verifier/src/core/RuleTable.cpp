@@ -1,0 +1,185 @@
+#include "core/RuleTable.hpp"
+
+#include <array>
+
+namespace kml::verify {
+namespace {
+
+constexpr std::array<RuleInfo, 14> kRules{{
+    {"KML-R001", "no-inline-asm",
+     "No inline asm, module asm or naked functions; target builtins only from "
+     "an allowlist.",
+     "Inline assembly runs at CPL 0 with no source-level meaning the verifier "
+     "can check: one `cli`, `wrmsr` or `mov %cr3` takes the machine. The "
+     "binary validator is the second line of defence, not the first. Target "
+     "builtins (`__builtin_ia32_*`) are allowed only when they lower to "
+     "unprivileged instructions (pause, fences, rdtsc).",
+     "int f(void) {\n  asm volatile(\"cli\");\n  return 0;\n}",
+     "#include <immintrin.h>\nvoid spin(void) { __builtin_ia32_pause(); }",
+     "Remove the assembly; use a kml runtime helper or an allowlisted "
+     "builtin."},
+    {"KML-R002", "allowlisted-externals",
+     "Only allowlisted external functions may be called or have their "
+     "address taken; no raw syscall().",
+     "External code is not verified. The allowlist names the libc and kml "
+     "runtime functions whose behaviour at CPL 0 has been reviewed (they go "
+     "through the rewritten syscall path). `syscall()` would bypass the "
+     "rewriter's site analysis. Declarations in the reviewed runtime headers "
+     "(verifier/include/kml/) are exempt from every rule.",
+     "#include <unistd.h>\n#include <sys/syscall.h>\nlong f(void) { return "
+     "syscall(SYS_getpid); }",
+     "#include <unistd.h>\nlong f(void) { return getpid(); }",
+     "Call an allowlisted libc function or a kml runtime helper instead "
+     "(see `kml-verify --list-allowlist`)."},
+    {"KML-R003", "no-unsafe-casts",
+     "No reinterpret_cast, const_cast, pointer-changing C-style casts or "
+     "integer-to-pointer casts.",
+     "A cast that changes what a pointer points to defeats every other "
+     "rule: bounds, types and ownership are all decided by the pointee type. "
+     "Integer-to-pointer casts forge addresses, and in ring 0 an address may "
+     "be the kernel's.",
+     "float bits(int *p) { return *(float *)p; }",
+     "#include <string.h>\nfloat bits(int v) {\n  float f;\n  memcpy(&f, &v, "
+     "sizeof f);\n  return f;\n}",
+     "Copy the bytes (memcpy into a value of the target type) or use "
+     "std::bit_cast; keep pointer types unchanged."},
+    {"KML-R004", "no-pointer-unions",
+     "No unions holding pointers (directly or inside a member).",
+     "A union that overlays a pointer with anything else is a cast the "
+     "compiler cannot see: write an integer, read a pointer.",
+     "union u { long n; int *p; };", "union u { long n; double d; };",
+     "Use a tagged struct holding both members, or keep unions to plain "
+     "data."},
+    {"KML-R005", "no-varargs-definitions", "No variadic function definitions.",
+     "va_arg reads the stack with a type the caller did not promise; nothing "
+     "bounds it. Calling allowlisted variadic functions (printf) is fine, "
+     "defining new ones is not.",
+     "#include <stdarg.h>\nint sum(int n, ...) {\n  va_list ap;\n  "
+     "va_start(ap, n);\n  int s = va_arg(ap, int);\n  va_end(ap);\n  return "
+     "s;\n}",
+     "int sum(const int *v, int n); /* or a kml::span<const int> */",
+     "Pass a kml::span, an array, or a fixed parameter list."},
+    {"KML-R006", "no-pointer-arithmetic",
+     "No raw pointer arithmetic and no [] on raw pointers; index through "
+     "kml::span/kml::array or a fixed-size array.",
+     "Raw pointer arithmetic is where buffer overflows live. Indexing a C "
+     "array of known size is accepted even with a non-constant index because "
+     "the required -fsanitize=bounds -fsanitize-trap=bounds traps every out "
+     "of range access; a constant index must be provably in range. Pointer "
+     "parameters, flexible array members and decayed arrays carry no bound, "
+     "so [] on them is rejected.",
+     "int sum(const int *p, int n) {\n  int s = 0;\n  for (int i = 0; i < n; "
+     "++i)\n    s += p[i];\n  return s;\n}",
+     "int sum(const int (&a)[16]) {\n  int s = 0;\n  for (int i = 0; i < 16; "
+     "++i)\n    s += a[i];\n  return s;\n}",
+     "Use kml::span<T> (or kml::array<T, N>) so every access is "
+     "bounds-checked."},
+    {"KML-R007", "no-vla-alloca", "No variable-length arrays and no alloca.",
+     "Dynamic stack allocation makes the stack bound (KML-R008) impossible "
+     "to prove, and at CPL 0 there is no guard page between the application "
+     "stack and whatever lies below it during an interrupt.",
+     "void f(int n) { char buf[n]; buf[0] = 0; }",
+     "void f(void) { char buf[64]; buf[0] = 0; }",
+     "Use a fixed-size array or a kml::buffer<T> on the heap."},
+    {"KML-R008", "bounded-stack",
+     "The worst-case stack over the call graph must stay under the limit; "
+     "recursion needs a kml::recursion_bound(N) annotation.",
+     "Events taken at CPL 0 push onto the application's stack, so the stack "
+     "must be provably bounded. Frame sizes come from the compiler "
+     "(-fstack-usage at the TU's own flags); the call graph is built from "
+     "the AST, indirect calls go to every address-taken function of the "
+     "same type, and each call to an external function is charged a fixed "
+     "budget. Every function of a recursive cycle must carry "
+     "[[clang::annotate(\"kml::recursion_bound(N)\")]]: at most N activations "
+     "of it are live at once.",
+     "int depth(int n) { return n ? 1 + depth(n - 1) : 0; }",
+     "[[clang::annotate(\"kml::recursion_bound(32)\")]]\nint depth(int n) { "
+     "return n > 0 && n < 32 ? 1 + depth(n - 1) : 0; }",
+     "Make the recursion iterative, or annotate every function in the cycle "
+     "with a proven bound; shrink large locals (move them to a "
+     "kml::buffer)."},
+    {"KML-R009", "known-indirect-targets",
+     "Indirect calls only through function pointers taken explicitly from "
+     "named functions.",
+     "A function pointer made from data, a cast or an external source can "
+     "jump anywhere in a ring-0 address space. If every function-pointer "
+     "value starts as `&f`, the set of targets is exactly the address-taken "
+     "functions, which KML-R008 also uses.",
+     "typedef void (*fn)(void);\nvoid run(long addr) { ((fn)addr)(); }",
+     "static void a(void) {}\nstatic void (*const table[])(void) = {a};\n"
+     "void run(void) { table[0](); }",
+     "Build function pointers only from `&function`; dispatch through a "
+     "table or a switch."},
+    {"KML-R010", "no-uninitialized-reads",
+     "No reads of uninitialised variables.",
+     "An uninitialised read leaks whatever the stack held before, which at "
+     "CPL 0 may include kernel data pushed by an interrupt frame. Checked "
+     "with Clang's uninitialised-values analysis (always, sometimes and maybe "
+     "paths); aggregates are additionally zeroed by the required "
+     "-ftrivial-auto-var-init=zero.",
+     "int f(int c) {\n  int x;\n  if (c)\n    x = 1;\n  return x;\n}",
+     "int f(int c) {\n  int x = 0;\n  if (c)\n    x = 1;\n  return x;\n}",
+     "Initialise the variable at its declaration."},
+    {"KML-R011", "no-escaping-locals",
+     "No returning or storing addresses of locals that outlive them.",
+     "A dangling stack address is a read/write primitive into whatever later "
+     "occupies that stack slot. Returning the address of a local, or storing "
+     "it into a global, a static or through a pointer/reference parameter, "
+     "is rejected.",
+     "int *g;\nvoid f(void) {\n  int x = 1;\n  g = &x;\n}",
+     "int g;\nvoid f(void) {\n  int x = 1;\n  g = x;\n}",
+     "Return by value, or let the caller own the storage."},
+    {"KML-R012", "owning-allocation-only",
+     "No raw new/delete/malloc/calloc/realloc/free in application code.",
+     "Manual lifetimes give use-after-free and double free. The reviewed "
+     "owning types (kml::buffer<T>) free exactly once and carry their "
+     "size.",
+     "#include <stdlib.h>\nint *make(void) { return malloc(16 * sizeof(int)); "
+     "}",
+     "#include <kml/buffer.hpp>\nkml::buffer<int> make() { return "
+     "kml::buffer<int>(16); }",
+     "Use kml::buffer<T> (C++) or the kml runtime allocation helpers (C)."},
+    {"KML-R013", "no-exceptions-rtti-setjmp",
+     "No exceptions (try/throw), no RTTI (dynamic_cast/typeid), no "
+     "setjmp/longjmp.",
+     "Unwinding and longjmp transfer control through tables and saved "
+     "registers the verifier cannot follow, and the unwinder is not part of "
+     "the reviewed runtime.",
+     "void f(int v) {\n  if (v < 0)\n    throw v;\n}",
+     "bool f(int v) { return v >= 0; } // report errors by value",
+     "Return error codes (or a result type) and use virtual functions or "
+     "tags instead of RTTI."},
+    {"KML-R014", "required-compile-flags",
+     "The TU must be compiled with -mno-red-zone -fsanitize=bounds "
+     "-fsanitize-trap=bounds -ftrivial-auto-var-init=zero "
+     "-fstack-protector-strong -fcf-protection=full.",
+     "These flags supply the run-time checks the static rules rely on: the "
+     "red zone is destroyed by ring-0 interrupt frames, bounds traps back "
+     "KML-R006, zero init backs KML-R010, the stack protector catches "
+     "overflows, and -fcf-protection=full adds CET IBT (endbr64) and shadow "
+     "stack markers, the control-flow integrity every x86-64 toolchain "
+     "supports without LTO. A later flag that undoes one (e.g. -mred-zone) "
+     "counts as missing.",
+     "clang -O2 -c app.c", "clang -O2 $(kml-verify --required-flags) -c app.c",
+     "Add the flags printed by `kml-verify --required-flags`."},
+}};
+
+} // namespace
+
+std::span<const RuleInfo> ruleTable() { return kRules; }
+
+const RuleInfo *findRule(std::string_view id) {
+  for (const RuleInfo &r : kRules)
+    if (r.id == id)
+      return &r;
+  return nullptr;
+}
+
+int ruleIndex(std::string_view id) {
+  for (std::size_t i = 0; i < kRules.size(); ++i)
+    if (kRules[i].id == id)
+      return static_cast<int>(i);
+  return -1;
+}
+
+} // namespace kml::verify

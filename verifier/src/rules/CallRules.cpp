@@ -1,0 +1,283 @@
+// Rules about what a program may call: KML-R002 (allowlisted externals)
+// and KML-R009 (indirect calls only to explicitly address-taken functions).
+#include "rules/Rules.hpp"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Expr.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/ASTMatchers/ASTMatchers.h>
+#include <clang/Basic/Builtins.h>
+
+#include <set>
+
+namespace kml::verify {
+namespace {
+
+using namespace clang::ast_matchers;
+using MatchResult = MatchFinder::MatchResult;
+
+/// Generic builtins that expose the machine (stack layout, return
+/// addresses, unwinding) rather than compute something.
+bool isDeniedGenericBuiltin(llvm::StringRef name) {
+  static constexpr std::string_view kDenied[] = {
+      "__builtin_frame_address",
+      "__builtin_return_address",
+      "__builtin_extract_return_addr",
+      "__builtin_frob_return_addr",
+      "__builtin_eh_return",
+      "__builtin_unwind_init",
+      "__builtin_dwarf_cfa",
+      "__builtin_dwarf_sp_column",
+      "__builtin_init_dwarf_reg_size_table",
+      "__builtin___clear_cache",
+      "__builtin_thread_pointer",
+      "__builtin_sponentry",
+      "__builtin_call_with_static_chain",
+      "__builtin_longjmp",
+      "__builtin_setjmp",
+      "__builtin_va_arg_pack"};
+  for (std::string_view d : kDenied)
+    if (std::string_view(name.data(), name.size()) == d)
+      return true;
+  return false;
+}
+
+class ExternalFunctionRule : public Rule {
+public:
+  using Rule::Rule;
+  std::string_view id() const override { return "KML-R002"; }
+
+  void registerMatchers(MatchFinder &f) override {
+    f.addMatcher(declRefExpr(to(functionDecl().bind("fn"))).bind("ref"), this);
+    f.addMatcher(memberExpr(member(cxxMethodDecl().bind("fn"))).bind("ref"),
+                 this);
+    f.addMatcher(
+        cxxConstructExpr(hasDeclaration(cxxConstructorDecl().bind("fn")))
+            .bind("ref"),
+        this);
+  }
+
+  void run(const MatchResult &r) override {
+    const auto *fn = r.Nodes.getNodeAs<clang::FunctionDecl>("fn");
+    const auto *ref = r.Nodes.getNodeAs<clang::Expr>("ref");
+    if (!fn || !ref)
+      return;
+    const clang::SourceManager &sm = *r.SourceManager;
+    clang::SourceLocation loc = ref->getExprLoc();
+    if (!isApplication(sm, loc))
+      return;
+    if (const auto *ctor = llvm::dyn_cast<clang::CXXConstructorDecl>(fn);
+        ctor && (ctor->isTrivial() || ctor->isImplicit()))
+      return; // compiler-generated: no code outside the program runs
+    const clang::FunctionDecl *canon = fn->getCanonicalDecl();
+    if (ctx_.isRuntime(sm, canon->getLocation()) ||
+        ctx_.isRuntime(sm, fn->getLocation()))
+      return; // reviewed runtime
+    if (isAllocationFunction(*fn))
+      return; // KML-R012
+    std::string name = plainQualifiedName(*fn);
+    if (isNonLocalJumpFunction(name) || isStackAllocationFunction(name))
+      return; // KML-R013 / KML-R007
+
+    if (unsigned builtin = fn->getBuiltinID()) {
+      const clang::Builtin::Context &info = r.Context->BuiltinInfo;
+      if (info.isTSBuiltin(builtin))
+        return; // KML-R001
+      if (info.isLibFunction(builtin) ||
+          info.isPredefinedLibFunction(builtin)) {
+        llvm::StringRef plain = fn->getName();
+        plain.consume_front("__builtin_");
+        if (!isAllowlistedExternal(plain.str()))
+          reportCall(sm, ref, name);
+        return;
+      }
+      if (isDeniedGenericBuiltin(fn->getName()))
+        report(sm, ref->getSourceRange(),
+               "builtin '" + name + "' exposes the machine state", "remove it");
+      return;
+    }
+    if (isAllowlistedExternal(name))
+      return;
+    if (sm.isInSystemHeader(canon->getLocation()) ||
+        sm.isInSystemHeader(fn->getLocation()) || canon->isImplicit()) {
+      reportCall(sm, ref, name);
+      return;
+    }
+    // Declared by the application: fine if some TU of the program
+    // defines it, decided once all TUs are seen.
+    if (fn->isDefined())
+      return;
+    pending_.push_back({symbols_.name(*fn), makeFinding(sm, ref, name)});
+  }
+
+  void checkTranslationUnit(clang::ASTContext &ast) override {
+    struct Visitor : clang::RecursiveASTVisitor<Visitor> {
+      ExternalFunctionRule &rule;
+      explicit Visitor(ExternalFunctionRule &r) : rule(r) {}
+      bool shouldVisitTemplateInstantiations() const { return true; }
+      bool VisitFunctionDecl(clang::FunctionDecl *fn) {
+        if (fn->doesThisDeclarationHaveABody() && !fn->isDependentContext())
+          rule.defined_.insert(rule.symbols_.name(*fn));
+        return true;
+      }
+    } v(*this);
+    v.TraverseDecl(ast.getTranslationUnitDecl());
+  }
+
+  void finishProgram() override {
+    for (auto &p : pending_)
+      if (!defined_.count(p.symbol))
+        ctx_.add(std::move(p.finding));
+    pending_.clear();
+  }
+
+private:
+  Finding makeFinding(const clang::SourceManager &sm, const clang::Expr *ref,
+                      const std::string &name) {
+    if (name == "syscall")
+      return ctx_.makeFinding(
+          id(), sm, ref->getSourceRange(),
+          "raw syscall() bypasses the reviewed libc wrappers",
+          "call the libc wrapper (getpid(), write(), ...) instead");
+    return ctx_.makeFinding(
+        id(), sm, ref->getSourceRange(),
+        "call to external function '" + name + "', which is not allowlisted",
+        "use an allowlisted function (kml-verify --list-allowlist) or a "
+        "kml runtime helper");
+  }
+  void reportCall(const clang::SourceManager &sm, const clang::Expr *ref,
+                  const std::string &name) {
+    ctx_.add(makeFinding(sm, ref, name));
+  }
+
+  struct Pending {
+    std::string symbol;
+    Finding finding;
+  };
+  std::vector<Pending> pending_;
+  std::set<std::string> defined_;
+  SymbolNames symbols_;
+};
+
+bool isFunctionPointerType(clang::QualType t) {
+  t = t.getCanonicalType();
+  if (t->isFunctionPointerType() || t->isFunctionReferenceType() ||
+      t->isMemberFunctionPointerType())
+    return true;
+  return false;
+}
+
+bool containsFunctionPointer(clang::QualType t, int depth = 0) {
+  if (depth > 16 || t.isNull())
+    return false;
+  t = t.getCanonicalType();
+  if (isFunctionPointerType(t))
+    return true;
+  if (const auto *a = llvm::dyn_cast<clang::ArrayType>(t.getTypePtr()))
+    return containsFunctionPointer(a->getElementType(), depth + 1);
+  if (const auto *rd = t->getAsRecordDecl())
+    if (const auto *def = rd->getDefinition()) {
+      for (const auto *field : def->fields())
+        if (containsFunctionPointer(field->getType(), depth + 1))
+          return true;
+      if (const auto *cxx = llvm::dyn_cast<clang::CXXRecordDecl>(def))
+        if (cxx->isPolymorphic())
+          return true; // the vtable pointer
+    }
+  return false;
+}
+
+/// True when \p e names a function: `f`, `&f`, `&C::m`.
+bool isExplicitFunctionAddress(const clang::Expr *e) {
+  e = e->IgnoreParenImpCasts();
+  if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(e);
+      u && u->getOpcode() == clang::UO_AddrOf)
+    e = u->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(e))
+    return llvm::isa<clang::FunctionDecl>(ref->getDecl());
+  return false;
+}
+
+class IndirectCallRule : public Rule {
+public:
+  using Rule::Rule;
+  std::string_view id() const override { return "KML-R009"; }
+
+  void registerMatchers(MatchFinder &f) override {
+    f.addMatcher(castExpr().bind("cast"), this);
+    f.addMatcher(callExpr(callee(functionDecl(hasAnyName(
+                              "memcpy", "memmove", "memset", "__builtin_memcpy",
+                              "__builtin_memmove", "__builtin_memset", "read",
+                              "pread"))))
+                     .bind("copy"),
+                 this);
+  }
+
+  void run(const MatchResult &r) override {
+    const clang::SourceManager &sm = *r.SourceManager;
+    if (const auto *c = r.Nodes.getNodeAs<clang::CastExpr>("cast")) {
+      checkCast(*c, *r.Context, sm);
+      return;
+    }
+    if (const auto *call = r.Nodes.getNodeAs<clang::CallExpr>("copy")) {
+      if (call->getNumArgs() == 0)
+        return;
+      const clang::Expr *dest = call->getArg(0)->IgnoreParenImpCasts();
+      if (!dest->getType()->isPointerType())
+        return;
+      const clang::FunctionDecl *fn = call->getDirectCallee();
+      if (containsFunctionPointer(dest->getType()->getPointeeType()))
+        report(sm, call->getSourceRange(),
+               "'" + fn->getNameAsString() +
+                   "' writes raw bytes over a function pointer",
+               "assign the function pointer from &function instead");
+    }
+  }
+
+private:
+  void checkCast(const clang::CastExpr &c, clang::ASTContext &ast,
+                 const clang::SourceManager &sm) {
+    if (!isFunctionPointerType(c.getType()))
+      return;
+    switch (c.getCastKind()) {
+    case clang::CK_FunctionToPointerDecay:
+    case clang::CK_NoOp:
+    case clang::CK_LValueToRValue:
+    case clang::CK_NullToPointer:
+    case clang::CK_NullToMemberPointer:
+    case clang::CK_DerivedToBaseMemberPointer:
+    case clang::CK_BaseToDerivedMemberPointer:
+    case clang::CK_UserDefinedConversion:
+    case clang::CK_ConstructorConversion:
+      return;
+    default:
+      break;
+    }
+    const clang::Expr *sub = c.getSubExpr();
+    if (sub->isNullPointerConstant(ast,
+                                   clang::Expr::NPC_ValueDependentIsNotNull))
+      return;
+    if (c.getCastKind() == clang::CK_BitCast && isExplicitFunctionAddress(sub))
+      report(sm, c.getSourceRange(),
+             "cast changes the type of function '" +
+                 sub->IgnoreParenImpCasts()->getType().getAsString() +
+                 "': the call would not match its definition",
+             "call the function through a pointer of its own type");
+    else
+      report(sm, c.getSourceRange(),
+             "function pointer made from '" + sub->getType().getAsString() +
+                 "' rather than from a named function",
+             "take the address of a function (&f) and store it in a "
+             "pointer of that type");
+  }
+};
+
+} // namespace
+
+void addCallRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &rules) {
+  rules.push_back(std::make_unique<ExternalFunctionRule>(ctx));
+  rules.push_back(std::make_unique<IndirectCallRule>(ctx));
+}
+
+} // namespace kml::verify

@@ -1,0 +1,294 @@
+// Rules about memory safety: KML-R006 (pointer arithmetic, raw indexing),
+// R010 (uninitialised reads), R011 (escaping locals), R012 (raw
+// allocation).
+#include "rules/Rules.hpp"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/Expr.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/ASTMatchers/ASTMatchers.h>
+
+namespace kml::verify {
+namespace {
+
+using namespace clang::ast_matchers;
+using MatchResult = MatchFinder::MatchResult;
+
+constexpr const char *kSpanAdvice =
+    "use kml::span<T> or kml::array<T, N> (bounds-checked), or a "
+    "fixed-size array";
+
+class PointerArithmeticRule : public Rule {
+public:
+  using Rule::Rule;
+  std::string_view id() const override { return "KML-R006"; }
+
+  void registerMatchers(MatchFinder &f) override {
+    auto ptr = hasType(hasCanonicalType(pointerType()));
+    f.addMatcher(binaryOperator(hasAnyOperatorName("+", "-", "+=", "-="),
+                                hasEitherOperand(ptr))
+                     .bind("arith"),
+                 this);
+    f.addMatcher(
+        unaryOperator(hasAnyOperatorName("++", "--"), hasUnaryOperand(ptr))
+            .bind("step"),
+        this);
+    f.addMatcher(arraySubscriptExpr().bind("index"), this);
+  }
+
+  void run(const MatchResult &r) override {
+    const clang::SourceManager &sm = *r.SourceManager;
+    if (const auto *b = r.Nodes.getNodeAs<clang::BinaryOperator>("arith")) {
+      report(sm, b->getOperatorLoc(),
+             "pointer arithmetic ('" + b->getOpcodeStr().str() +
+                 "' on a pointer)",
+             kSpanAdvice);
+      return;
+    }
+    if (const auto *u = r.Nodes.getNodeAs<clang::UnaryOperator>("step")) {
+      report(sm, u->getSourceRange(),
+             "pointer arithmetic ('" +
+                 clang::UnaryOperator::getOpcodeStr(u->getOpcode()).str() +
+                 "' on a pointer)",
+             kSpanAdvice);
+      return;
+    }
+    if (const auto *e = r.Nodes.getNodeAs<clang::ArraySubscriptExpr>("index"))
+      checkSubscript(*e, *r.Context, sm);
+  }
+
+private:
+  /// `s.tail[i]` where tail is the last member and has 0 or 1 elements: the
+  /// classic pre-C99 flexible array, which -fsanitize=bounds does not check.
+  static bool isTrailingArray(const clang::Expr &base,
+                              const clang::ConstantArrayType &type) {
+    const auto *member = llvm::dyn_cast<clang::MemberExpr>(&base);
+    if (!member || type.getSize().getZExtValue() > 1)
+      return false;
+    const auto *field =
+        llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl());
+    if (!field)
+      return false;
+    const clang::RecordDecl *rd = field->getParent();
+    const clang::FieldDecl *last = nullptr;
+    for (const clang::FieldDecl *fd : rd->fields())
+      last = fd;
+    return last == field;
+  }
+
+  void checkSubscript(const clang::ArraySubscriptExpr &e,
+                      clang::ASTContext &ast, const clang::SourceManager &sm) {
+    const clang::Expr *base = e.getBase()->IgnoreParens();
+    // A C array reaches [] through an array-to-pointer decay.
+    if (const auto *decay = llvm::dyn_cast<clang::ImplicitCastExpr>(base);
+        decay && decay->getCastKind() == clang::CK_ArrayToPointerDecay) {
+      const clang::Expr *array = decay->getSubExpr()->IgnoreParens();
+      const clang::Type *t = array->getType()->getUnqualifiedDesugaredType();
+      if (const auto *cat = llvm::dyn_cast<clang::ConstantArrayType>(t)) {
+        if (isTrailingArray(*array, *cat)) {
+          report(sm, e.getSourceRange(),
+                 "indexing a trailing (flexible) array, which has no bound",
+                 kSpanAdvice);
+          return;
+        }
+        if (e.getIdx()->isValueDependent())
+          return;
+        clang::Expr::EvalResult value;
+        if (e.getIdx()->EvaluateAsInt(value, ast)) {
+          llvm::APSInt i = value.Val.getInt();
+          uint64_t size = cat->getSize().getZExtValue();
+          if (i.isNegative() || i.getExtValue() >= static_cast<int64_t>(size))
+            report(sm, e.getSourceRange(),
+                   "constant index " + llvm::toString(i, 10) +
+                       " is out of bounds for an array of " +
+                       std::to_string(size) + " elements");
+        }
+        // A non-constant index on a C array of known size is accepted:
+        // -fsanitize=bounds -fsanitize-trap=bounds (KML-R014) traps it.
+        return;
+      }
+      if (llvm::isa<clang::VariableArrayType>(t))
+        return; // KML-R007 rejects the array itself
+      report(sm, e.getSourceRange(), "indexing an array of unknown size",
+             kSpanAdvice);
+      return;
+    }
+    if (base->getType()->isPointerType()) {
+      std::string what = "a raw pointer";
+      if (const auto *ref =
+              llvm::dyn_cast<clang::DeclRefExpr>(base->IgnoreParenImpCasts()))
+        what = "raw pointer '" + ref->getDecl()->getNameAsString() + "'";
+      report(sm, e.getSourceRange(), "[] on " + what + " has no bounds check",
+             kSpanAdvice);
+    }
+  }
+};
+
+class UninitializedReadRule : public Rule {
+public:
+  using Rule::Rule;
+  std::string_view id() const override { return "KML-R010"; }
+  // Clang's uninitialised-values analysis (CFG based) reports through these.
+  std::vector<std::string> claimedWarnings() const override {
+    return {"uninitialized", "sometimes-uninitialized",
+            "conditional-uninitialized", "static-self-init",
+            "uninitialized-const-reference"};
+  }
+};
+
+class EscapingLocalRule : public Rule {
+public:
+  using Rule::Rule;
+  std::string_view id() const override { return "KML-R011"; }
+  // Sema's lifetime checks cover returns and references bound to
+  // temporaries; the matchers below cover stores.
+  std::vector<std::string> claimedWarnings() const override {
+    return {
+        "return-stack-address",      "dangling",         "dangling-field",
+        "dangling-initializer-list", "dangling-gsl",     "dangling-assignment",
+        "dangling-assignment-gsl",   "return-local-addr"};
+  }
+
+  void registerMatchers(MatchFinder &f) override {
+    f.addMatcher(binaryOperator(hasOperatorName("=")).bind("assign"), this);
+    f.addMatcher(
+        varDecl(hasGlobalStorage(), hasInitializer(expr().bind("init")))
+            .bind("static"),
+        this);
+  }
+
+  void run(const MatchResult &r) override {
+    const clang::SourceManager &sm = *r.SourceManager;
+    if (const auto *a = r.Nodes.getNodeAs<clang::BinaryOperator>("assign")) {
+      const clang::VarDecl *local = localAddress(a->getRHS());
+      if (local && outlives(a->getLHS()))
+        report(sm, a->getSourceRange(),
+               "address of local '" + local->getNameAsString() +
+                   "' is stored where it outlives the variable",
+               "store a copy of the value, or make the storage static");
+      return;
+    }
+    if (const auto *v = r.Nodes.getNodeAs<clang::VarDecl>("static")) {
+      if (const clang::VarDecl *local =
+              localAddress(r.Nodes.getNodeAs<clang::Expr>("init")))
+        report(sm, v->getSourceRange(),
+               "static '" + v->getNameAsString() +
+                   "' keeps the address of local '" + local->getNameAsString() +
+                   "'",
+               "store a copy of the value instead");
+    }
+  }
+
+private:
+  /// The automatic variable whose address \p e evaluates to, if any.
+  static const clang::VarDecl *localAddress(const clang::Expr *e) {
+    if (!e)
+      return nullptr;
+    e = e->IgnoreParenCasts();
+    const clang::Expr *target = nullptr;
+    if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(e);
+        u && u->getOpcode() == clang::UO_AddrOf)
+      target = u->getSubExpr()->IgnoreParenImpCasts();
+    else if (e->getType()->isArrayType() || llvm::isa<clang::DeclRefExpr>(e))
+      target = e; // an array name decays to its address
+    if (!target)
+      return nullptr;
+    // &local.member and &local[i] still point into the local.
+    while (true) {
+      if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(target);
+          m && !m->isArrow())
+        target = m->getBase()->IgnoreParenImpCasts();
+      else if (const auto *s =
+                   llvm::dyn_cast<clang::ArraySubscriptExpr>(target))
+        target = s->getBase()->IgnoreParenImpCasts();
+      else
+        break;
+    }
+    const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(target);
+    if (!ref)
+      return nullptr;
+    const auto *var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+    if (!var || !var->hasLocalStorage() || var->getType()->isReferenceType())
+      return nullptr;
+    if (llvm::isa<clang::DeclRefExpr>(e) && !var->getType()->isArrayType())
+      return nullptr; // plain value copy, not an address
+    return var;
+  }
+
+  /// Whether the object \p lhs designates may live longer than the current
+  /// function's locals: globals, statics, anything reached through a
+  /// pointer or a reference parameter.
+  static bool outlives(const clang::Expr *lhs) {
+    const clang::Expr *e = lhs->IgnoreParenImpCasts();
+    while (true) {
+      if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
+        if (m->isArrow())
+          return true;
+        e = m->getBase()->IgnoreParenImpCasts();
+      } else if (const auto *s = llvm::dyn_cast<clang::ArraySubscriptExpr>(e)) {
+        if (!s->getBase()->IgnoreParenImpCasts()->getType()->isArrayType())
+          return true; // through a pointer
+        e = s->getBase()->IgnoreParenImpCasts();
+        if (const auto *c = llvm::dyn_cast<clang::ImplicitCastExpr>(e))
+          e = c->getSubExpr()->IgnoreParenImpCasts();
+      } else if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(e)) {
+        return u->getOpcode() == clang::UO_Deref;
+      } else if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(e)) {
+        const auto *var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+        if (!var)
+          return false;
+        return var->hasGlobalStorage() || var->getType()->isReferenceType();
+      } else {
+        return false;
+      }
+    }
+  }
+};
+
+class RawAllocationRule : public Rule {
+public:
+  using Rule::Rule;
+  std::string_view id() const override { return "KML-R012"; }
+
+  void registerMatchers(MatchFinder &f) override {
+    f.addMatcher(cxxNewExpr().bind("new"), this);
+    f.addMatcher(cxxDeleteExpr().bind("delete"), this);
+    f.addMatcher(declRefExpr(to(functionDecl().bind("fn"))).bind("ref"), this);
+  }
+
+  void run(const MatchResult &r) override {
+    const clang::SourceManager &sm = *r.SourceManager;
+    constexpr const char *advice =
+        "use kml::buffer<T> (an owning, bounds-checked allocation)";
+    if (const auto *e = r.Nodes.getNodeAs<clang::CXXNewExpr>("new"))
+      report(sm, e->getSourceRange(),
+             e->getNumPlacementArgs() ? "placement new constructs into raw "
+                                        "storage"
+                                      : "raw new: allocation must go through "
+                                        "an owning type",
+             advice);
+    if (const auto *e = r.Nodes.getNodeAs<clang::CXXDeleteExpr>("delete"))
+      report(sm, e->getSourceRange(),
+             "raw delete: allocation must go through an owning type", advice);
+    if (const auto *fn = r.Nodes.getNodeAs<clang::FunctionDecl>("fn"))
+      if (isAllocationFunction(*fn))
+        report(sm,
+               r.Nodes.getNodeAs<clang::DeclRefExpr>("ref")->getSourceRange(),
+               "'" + fn->getNameAsString() +
+                   "' manages memory by hand: allocation must go through an "
+                   "owning type",
+               advice);
+  }
+};
+
+} // namespace
+
+void addMemoryRules(RuleContext &ctx,
+                    std::vector<std::unique_ptr<Rule>> &rules) {
+  rules.push_back(std::make_unique<PointerArithmeticRule>(ctx));
+  rules.push_back(std::make_unique<UninitializedReadRule>(ctx));
+  rules.push_back(std::make_unique<EscapingLocalRule>(ctx));
+  rules.push_back(std::make_unique<RawAllocationRule>(ctx));
+}
+
+} // namespace kml::verify

@@ -1,0 +1,62 @@
+// The rule set: one class per rule ID, created together by makeRules().
+#pragma once
+
+#include "core/Rule.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace clang {
+class ASTNameGenerator;
+class FunctionDecl;
+class NamedDecl;
+} // namespace clang
+
+namespace kml::verify {
+
+std::vector<std::unique_ptr<Rule>> makeRules(RuleContext &ctx);
+
+// Factories, one per source file of rules.
+void addLanguageRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
+void addMemoryRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
+void addCallRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
+std::unique_ptr<Rule> makeStackRule(RuleContext &ctx);
+
+/// "ns::Class::method" without template arguments: the form allowlists use.
+std::string plainQualifiedName(const clang::NamedDecl &d);
+
+/// Linker-level names of functions, as -fstack-usage prints them.
+class SymbolNames {
+public:
+  SymbolNames();
+  ~SymbolNames();
+  /// The primary symbol name of \p fn (falls back to the qualified name for
+  /// declarations that have no symbol).
+  std::string name(const clang::FunctionDecl &fn);
+  /// Every symbol \p fn may be emitted as (constructor/destructor variants).
+  std::vector<std::string> allNames(const clang::FunctionDecl &fn);
+
+private:
+  std::unique_ptr<clang::ASTNameGenerator> gen_;
+  const clang::ASTContext *ctx_ = nullptr;
+  void bind(const clang::FunctionDecl &fn);
+};
+
+// Names some rules own, so that KML-R002 does not report them twice.
+bool isAllocationFunction(const clang::FunctionDecl &fn); // KML-R012
+bool isNonLocalJumpFunction(std::string_view name);       // KML-R013
+bool isStackAllocationFunction(std::string_view name);    // KML-R007
+
+/// True when a value of \p t holds a pointer anywhere (KML-R004).
+bool containsPointerType(clang::QualType t);
+
+/// KML-R002's allowlist of external functions (qualified names).
+bool isAllowlistedExternal(std::string_view qualifiedName);
+const std::vector<std::string_view> &externalAllowlist();
+/// KML-R001's allowlist of target builtins.
+bool isAllowlistedTargetBuiltin(std::string_view name);
+const std::vector<std::string_view> &targetBuiltinAllowlist();
+
+} // namespace kml::verify
