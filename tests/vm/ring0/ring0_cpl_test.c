@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A program carrying an enabled KML marker runs at CPL 0: its %cs says so
+ * and it may execute instructions that only CPL 0 may. The same bytes with
+ * the marker disabled, or without a marker, run at CPL 3 exactly as today.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <string.h>
+
+#include "kselftest_harness.h"
+#include "ring0.h"
+
+RING0_FIXTURE(cpl);
+
+TEST_F(cpl, marked_program_runs_at_cpl0)
+{
+	struct child c;
+
+	REQUIRE_RING0(&self->env);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING0, (const char *[]){ "cpl", NULL }));
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_STREQ("cpl=0\n", c.output);
+}
+
+TEST_F(cpl, marked_program_reads_cr0)
+{
+	struct child c;
+
+	REQUIRE_RING0(&self->env);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING0, (const char *[]){ "cr0", NULL }));
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_STREQ("cpl=0\ncr0 PE=1 PG=1\n", c.output);
+}
+
+TEST_F(cpl, marked_program_reads_cr4)
+{
+	struct child c;
+
+	REQUIRE_RING0(&self->env);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING0, (const char *[]){ "cr4", NULL }));
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_STREQ("cpl=0\ncr4 PAE=1\n", c.output);
+}
+
+TEST_F(cpl, red_zone_build_runs_at_cpl0_too)
+{
+	struct child c;
+
+	REQUIRE_RING0(&self->env);
+	REQUIRE_PAYLOAD(PAYLOAD_RZ_RING0);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RZ_RING0, (const char *[]){ "cpl", NULL }));
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_STREQ("cpl=0\n", c.output);
+}
+
+TEST_F(cpl, disabled_marker_runs_at_cpl3)
+{
+	struct child c;
+
+	REQUIRE_PAYLOAD(PAYLOAD_RING3);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING3, (const char *[]){ "cpl", NULL }));
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_STREQ("cpl=3\n", c.output);
+}
+
+TEST_F(cpl, disabled_marker_dies_of_sigsegv_reading_cr0)
+{
+	struct child c;
+
+	REQUIRE_PAYLOAD(PAYLOAD_RING3);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING3, (const char *[]){ "cr0", NULL }));
+	/* mov from %cr0 at CPL 3 is #GP, delivered as SIGSEGV. */
+	EXPECT_EQ(128 + SIGSEGV, child_exit(&c));
+	EXPECT_STREQ("cpl=3\n", c.output);
+}
+
+TEST_F(cpl, unmarked_program_runs_at_cpl3)
+{
+	struct child c;
+
+	REQUIRE_PAYLOAD(PAYLOAD_UNMARKED);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_UNMARKED, (const char *[]){ "cpl", NULL }));
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_STREQ("cpl=3\n", c.output);
+}
+
+TEST_F(cpl, unmarked_program_dies_of_sigsegv_reading_cr0)
+{
+	struct child c;
+
+	REQUIRE_PAYLOAD(PAYLOAD_UNMARKED);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_UNMARKED, (const char *[]){ "cr0", NULL }));
+	EXPECT_EQ(128 + SIGSEGV, child_exit(&c));
+	EXPECT_STREQ("cpl=3\n", c.output);
+}
+
+TEST_HARNESS_MAIN
