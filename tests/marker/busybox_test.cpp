@@ -45,6 +45,14 @@ TEST_F(BusyboxTest, MarkedBusyboxRunsApplets) {
   EXPECT_EQ(fail.exitCode, 42);
 }
 
+TEST_F(BusyboxTest, StrippedAfterMarkingStillRuns) {
+  ASSERT_EQ(kml({"mark", busybox_.string()}).exitCode, 0);
+  ASSERT_EQ(run({KML_STRIP, busybox_.string()}).exitCode, 0);
+  EXPECT_EQ(run({busybox_.string(), "sh", "-c", "echo $((1+2))"}).out, "3\n");
+  EXPECT_NE(kml({"inspect", busybox_.string()}).out.find("0x1 (enable)"),
+            std::string::npos);
+}
+
 TEST_F(BusyboxTest, DisableEnableRoundTrip) {
   ASSERT_EQ(kml({"mark", busybox_.string()}).exitCode, 0);
   const auto marked = readBytes(busybox_);

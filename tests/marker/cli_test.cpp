@@ -159,6 +159,40 @@ TEST_P(CliTest, MarkWritesThroughASymlink) {
   EXPECT_TRUE(ElfImage(readBytes(file)).marker().has_value());
 }
 
+// Packaging strips binaries after the build, possibly after marking: the
+// note's section makes binutils keep the note and lay the segment out
+// consistently (docs/marker.md).
+TEST_P(CliTest, MarkedProgramSurvivesStripAndObjcopy) {
+  const fs::path marked = dir_ / "marked";
+  ASSERT_EQ(kml({"mark", program(GetParam()).string(), "-o", marked.string()})
+                .exitCode,
+            0);
+  const RunResult want = run({marked.string(), "--notes"});
+  struct Tool {
+    std::vector<std::string> argv;
+    fs::path result;
+  };
+  const fs::path stripped = dir_ / "stripped";
+  const fs::path debugStripped = dir_ / "debug-stripped";
+  const fs::path copied = dir_ / "copied";
+  const std::vector<Tool> tools{
+      {{KML_STRIP, "-o", stripped.string(), marked.string()}, stripped},
+      {{KML_STRIP, "--strip-debug", "-o", debugStripped.string(),
+        marked.string()},
+       debugStripped},
+      {{KML_OBJCOPY, marked.string(), copied.string()}, copied}};
+  for (const Tool &tool : tools) {
+    const RunResult done = run(tool.argv);
+    ASSERT_EQ(done.exitCode, 0) << tool.argv[0] << ": " << done.err;
+    const RunResult got = run({tool.result.string(), "--notes"});
+    EXPECT_EQ(got.exitCode, want.exitCode) << tool.result;
+    EXPECT_EQ(got.out, want.out) << tool.result;
+    const RunResult inspect = kml({"inspect", tool.result.string()});
+    EXPECT_NE(inspect.out.find("0x1 (enable)"), std::string::npos)
+        << tool.result << ": " << inspect.out << inspect.err;
+  }
+}
+
 TEST(NoLibc, MarkedProgramRuns) {
   TempDir dir;
   const fs::path marked = dir / "marked";

@@ -66,6 +66,27 @@ TEST_P(LibraryTest, AddedMarkerIsFoundEnabledAndMapped) {
                          after.begin() + sizeof(Elf64_Ehdr)));
 }
 
+// binutils keep only what sections describe (docs/marker.md).
+TEST_P(LibraryTest, AddedNoteHasASection) {
+  const auto bytes = withMarker(ElfImage(original()), true);
+  const ElfImage marked(bytes);
+  const Elf64_Ehdr &eh = marked.header();
+  ASSERT_NE(eh.e_shoff, 0U);
+  const auto names =
+      load<Elf64_Shdr>(bytes, eh.e_shoff + eh.e_shstrndx * sizeof(Elf64_Shdr));
+  const auto last = load<Elf64_Shdr>(
+      bytes, eh.e_shoff + (eh.e_shnum - 1) * sizeof(Elf64_Shdr));
+  const char *name = reinterpret_cast<const char *>(bytes.data()) +
+                     names.sh_offset + last.sh_name;
+  EXPECT_STREQ(name, ".note.kml");
+  EXPECT_EQ(last.sh_type, static_cast<Elf64_Word>(SHT_NOTE));
+  EXPECT_EQ(last.sh_flags, static_cast<Elf64_Xword>(SHF_ALLOC));
+  EXPECT_EQ(last.sh_offset, marked.marker()->noteOffset);
+  EXPECT_EQ(last.sh_addr,
+            marked.programHeaders()[marked.marker()->segmentIndex].p_vaddr);
+  EXPECT_EQ(last.sh_size, 48U);
+}
+
 TEST_P(LibraryTest, ProgramHeadersStayMappedAndOrdered) {
   const ElfImage marked(withMarker(ElfImage(original()), true));
   const Elf64_Ehdr &eh = marked.header();

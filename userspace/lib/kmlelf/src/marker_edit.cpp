@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstring>
 #include <iterator>
+#include <span>
 
 namespace kml {
 namespace {
@@ -72,6 +73,68 @@ MarkerNote makeNote(bool enable) {
   return note;
 }
 
+// True when [offset, offset + size) lies inside a file of fileSize bytes.
+bool fitsInFile(std::uint64_t offset, std::uint64_t size,
+                std::uint64_t fileSize) {
+  return offset <= fileSize && size <= fileSize - offset;
+}
+
+void append(std::vector<std::byte> &bytes, const void *data, std::size_t size) {
+  const auto *first = static_cast<const std::byte *>(data);
+  bytes.insert(bytes.end(), first, first + size);
+}
+
+// Describes the appended note in the section header table too, as a
+// section ".note.kml". The kernel does not need it, but binutils (strip,
+// objcopy) keep only what sections describe: without it they drop the note
+// and mis-place the moved program header table, producing a file that
+// crashes. The file gets a new section header table and a new copy of the
+// section name table with the name added, both appended; the old ones stay
+// where they were, unreferenced. Best effort: a file without usable
+// section headers is marked all the same.
+void appendNoteSection(std::vector<std::byte> &bytes, Elf64_Ehdr &ehdr,
+                       std::span<const std::byte> original,
+                       std::uint64_t noteOffset, std::uint64_t noteAddress) {
+  if (ehdr.e_shoff == 0 || ehdr.e_shentsize != sizeof(Elf64_Shdr) ||
+      ehdr.e_shnum == 0 || ehdr.e_shnum + 1 >= SHN_LORESERVE ||
+      ehdr.e_shstrndx == SHN_UNDEF || ehdr.e_shstrndx >= ehdr.e_shnum ||
+      !fitsInFile(ehdr.e_shoff, ehdr.e_shnum * sizeof(Elf64_Shdr),
+                  original.size())) {
+    return;
+  }
+  std::vector<Elf64_Shdr> sections(ehdr.e_shnum);
+  std::memcpy(sections.data(), original.data() + ehdr.e_shoff,
+              sections.size() * sizeof(Elf64_Shdr));
+  Elf64_Shdr &names = sections[ehdr.e_shstrndx];
+  if (names.sh_type != SHT_STRTAB ||
+      !fitsInFile(names.sh_offset, names.sh_size, original.size()) ||
+      names.sh_size > UINT32_MAX - 64) {
+    return;
+  }
+
+  static constexpr char kSectionName[] = ".note.kml";
+  const std::uint64_t namesOffset = bytes.size();
+  append(bytes, original.data() + names.sh_offset, names.sh_size);
+  append(bytes, kSectionName, sizeof kSectionName);
+
+  Elf64_Shdr note{};
+  note.sh_name = static_cast<Elf64_Word>(names.sh_size);
+  note.sh_type = SHT_NOTE;
+  note.sh_flags = SHF_ALLOC;
+  note.sh_addr = noteAddress;
+  note.sh_offset = noteOffset;
+  note.sh_size = sizeof(MarkerNote);
+  note.sh_addralign = 4;
+  names.sh_offset = namesOffset;
+  names.sh_size += sizeof kSectionName;
+  sections.push_back(note);
+
+  bytes.resize(alignUp(bytes.size(), alignof(Elf64_Shdr)));
+  ehdr.e_shoff = bytes.size();
+  ehdr.e_shnum = static_cast<Elf64_Half>(sections.size());
+  append(bytes, sections.data(), sections.size() * sizeof(Elf64_Shdr));
+}
+
 // Adds the note when the file has none. There is no spare program header
 // slot to rely on, so the table moves: the new table (old entries plus a
 // PT_LOAD and a PT_NOTE) and the note are appended at the end of the file
@@ -107,8 +170,11 @@ std::vector<std::byte> appendMarker(const ElfImage &image, bool enable) {
   const std::uint64_t tableSize = count * sizeof(Elf64_Phdr);
   const std::uint64_t noteOffset = tableOffset + tableSize;
   const std::uint64_t end = noteOffset + sizeof(MarkerNote);
+  // One unused page between the last segment and ours: binutils (strip,
+  // objcopy) re-lay the segment out with the table a page lower, and the
+  // gap keeps it off the page holding the last segment's .bss.
   const std::uint64_t address =
-      alignUp(highestEnd, kPageSize) + tableOffset % kPageSize;
+      alignUp(highestEnd, kPageSize) + kPageSize + tableOffset % kPageSize;
 
   // The user address space ends at 0x7ffffffff000 (4-level paging).
   if (address + (end - tableOffset) > 0x7ffffffff000) {
@@ -162,9 +228,10 @@ std::vector<std::byte> appendMarker(const ElfImage &image, bool enable) {
 
   std::vector<std::byte> bytes(image.bytes().begin(), image.bytes().end());
   bytes.resize(end); // zero padding up to the table
-  store(bytes, 0, ehdr);
   std::memcpy(bytes.data() + tableOffset, headers.data(), tableSize);
   store(bytes, noteOffset, makeNote(enable));
+  appendNoteSection(bytes, ehdr, image.bytes(), noteOffset, note.p_vaddr);
+  store(bytes, 0, ehdr);
   return bytes;
 }
 
