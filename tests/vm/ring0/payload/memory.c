@@ -65,7 +65,7 @@ static int run_stack_grow(int argc, char **argv)
  * operands, no call, no push: nothing but an interrupt can write there.
  * Returns how many quadword reads did not match.
  */
-static unsigned long redzone_block(unsigned long rounds, uint64_t seed)
+static unsigned long redzone_block(unsigned long rounds, uint64_t seed, int clobber)
 {
 	unsigned long bad = 0;
 
@@ -81,6 +81,12 @@ static unsigned long redzone_block(unsigned long rounds, uint64_t seed)
 		"inc %%ecx\n"
 		"cmp $16, %%ecx\n"
 		"jbe 1b\n"
+		/* The checker's self-test: a push lands in the red zone. */
+		"test %[clobber], %[clobber]\n"
+		"jz 5f\n"
+		"push %%rax\n"
+		"pop %%rax\n"
+		"5:\n"
 		"mov %[rounds], %%r8\n"
 		"2:\n"
 		"mov %[seed], %%rax\n"
@@ -100,18 +106,22 @@ static unsigned long redzone_block(unsigned long rounds, uint64_t seed)
 		"jnz 2b\n"
 		"lea 256(%%rsp), %%rsp\n"
 		: [bad] "+r"(bad)
-		: [seed] "r"(seed), [step] "r"(0x9e3779b97f4a7c15ULL), [rounds] "r"(rounds)
+		: [seed] "r"(seed), [step] "r"(0x9e3779b97f4a7c15ULL), [rounds] "r"(rounds),
+		  [clobber] "r"(clobber)
 		: "rax", "rcx", "rdx", "r8", "cc", "memory");
 	return bad;
 }
 
 /*
- * redzone [MS]: keeps live data in the red zone for MS milliseconds
- * (default 500) of tight loops and reports whether any of it changed.
+ * redzone [MS [clobber]]: keeps live data in the red zone for MS
+ * milliseconds (default 500) of tight loops and reports whether any of it
+ * changed. With "clobber", each block pushes into its own red zone once,
+ * to show that the check notices.
  */
 static int run_redzone(int argc, char **argv)
 {
 	long ms = argc > 0 ? arg_long(argv[0], "MS") : 500;
+	int clobber = argc > 1 && !strcmp(argv[1], "clobber");
 	unsigned long rounds = 1000, bad = 0, blocks = 0;
 	int64_t start, t0, spent;
 	struct rusage ru;
@@ -119,25 +129,25 @@ static int run_redzone(int argc, char **argv)
 	say("cpl=%d", current_cpl());
 	/* Size the blocks to about 10 ms each, so most ticks land inside one. */
 	t0 = now_ms();
-	bad += redzone_block(rounds, 1);
+	bad += redzone_block(rounds, 1, clobber);
 	spent = now_ms() - t0;
 	while (spent < 2 && rounds < (1UL << 30)) {
 		rounds *= 4;
 		t0 = now_ms();
-		bad += redzone_block(rounds, 2);
+		bad += redzone_block(rounds, 2, clobber);
 		spent = now_ms() - t0;
 	}
 	if (spent < 10)
 		rounds = rounds * 10 / (spent ? spent : 1);
 	start = now_ms();
 	while (now_ms() - start < ms) {
-		bad += redzone_block(rounds, 0x1234567800000000ULL + blocks);
+		bad += redzone_block(rounds, 0x1234567800000000ULL + blocks, clobber);
 		blocks++;
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	say("red zone checked for %ld ms", ms);
 	say("red zone intact: %s", bad ? "no" : "yes");
-	if (bad)
+	if (bad && !clobber)
 		say("red zone bad reads: %lu in %lu blocks", bad, blocks);
 	say("preempted: %s", ru.ru_nivcsw > 0 ? "yes" : "no");
 	return bad ? 1 : 0;
@@ -145,6 +155,6 @@ static int run_redzone(int argc, char **argv)
 
 const struct payload_mode memory_modes[] = {
 	{ "stack-grow", "[MB]", run_stack_grow },
-	{ "redzone", "[MS]", run_redzone },
+	{ "redzone", "[MS [clobber]]", run_redzone },
 	{ NULL, NULL, NULL },
 };
