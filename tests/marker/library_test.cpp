@@ -128,6 +128,29 @@ TEST_P(LibraryTest, DisabledMarkerDiffersInTheFlagsWordOnly) {
   EXPECT_EQ(withMarkerFlag(ElfImage(disabled), true), enabled);
 }
 
+// Two PT_NOTEs covering the same note are one marker, not two.
+TEST_P(LibraryTest, SameNoteThroughTwoSegmentsIsOneMarker) {
+  auto bytes = withMarker(ElfImage(original()), true);
+  const ElfImage marked(bytes);
+  const Elf64_Ehdr &eh = marked.header();
+  // Turn PT_GNU_STACK (or any non-load entry) into a second view of the
+  // marker's PT_NOTE.
+  const Elf64_Phdr note =
+      marked.programHeaders()[marked.marker()->segmentIndex];
+  bool replaced = false;
+  for (std::size_t i = 0; i < eh.e_phnum && !replaced; ++i) {
+    const auto at = eh.e_phoff + i * sizeof(Elf64_Phdr);
+    if (load<Elf64_Phdr>(bytes, at).p_type == PT_GNU_STACK) {
+      store(bytes, at, note);
+      replaced = true;
+    }
+  }
+  ASSERT_TRUE(replaced);
+  const ElfImage twice(bytes);
+  ASSERT_TRUE(twice.marker().has_value());
+  EXPECT_EQ(twice.marker()->noteOffset, marked.marker()->noteOffset);
+}
+
 TEST_P(LibraryTest, FlagChangeNeedsAMarker) {
   try {
     withMarkerFlag(ElfImage(original()), true);

@@ -227,6 +227,11 @@ void ElfImage::findMarker() {
           std::memcmp(buf + nameOffset, KML_NOTE_NAME, KML_NOTE_NAMESZ) != 0) {
         continue;
       }
+      const std::uint64_t noteOffset =
+          ph.p_offset + nameOffset - sizeof(Elf64_Nhdr);
+      if (marker_ && marker_->noteOffset == noteOffset) {
+        continue; // the same note seen through another PT_NOTE
+      }
       if (marker_) {
         fail(ElfErrorKind::Malformed,
              "more than one KML marker note: the file is ambiguous");
@@ -240,7 +245,7 @@ void ElfImage::findMarker() {
       info.segmentIndex = i;
       info.segmentOffset = ph.p_offset;
       info.segmentSize = ph.p_filesz;
-      info.noteOffset = ph.p_offset + nameOffset - sizeof(Elf64_Nhdr);
+      info.noteOffset = noteOffset;
       info.descOffset = ph.p_offset + descOffset;
       info.descSize = nhdr.n_descsz;
       std::memcpy(&info.desc, buf + descOffset,
