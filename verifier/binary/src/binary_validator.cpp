@@ -5,8 +5,10 @@
 #include "code_scanner.hpp"
 #include "elf_image.hpp"
 #include "mapped_file.hpp"
+#include "rules.hpp"
 #include "symbol_index.hpp"
 
+#include <algorithm>
 #include <vector>
 
 namespace kml::binval {
@@ -21,6 +23,17 @@ Report validateElf(std::span<std::byte> image) {
                                 region.address + region.bytes.size());
     scanner.scan(region.bytes, region.address, symbols, report);
   }
+  const detail::RuleHit &dataRule = detail::dataInCodeRule();
+  for (const auto &data : elf.dataInCode())
+    report.findings.push_back({data.address, "?",
+                               "(section " + data.section + ", " +
+                                   std::to_string(data.size) + " bytes)",
+                               std::string(dataRule.id),
+                               std::string(dataRule.reason)});
+  // Regions come in section order, then segment gaps: sort for the reader.
+  std::stable_sort(
+      report.findings.begin(), report.findings.end(),
+      [](const Finding &a, const Finding &b) { return a.address < b.address; });
   return report;
 }
 

@@ -132,15 +132,17 @@ void ElfImage::checkHeader() {
               "program header table");
   }
 
+  headerEnd_ = std::max<std::uint64_t>(
+      sizeof(Elf64_Ehdr),
+      ehdr.e_phoff +
+          static_cast<std::uint64_t>(ehdr.e_phnum) * sizeof(Elf64_Phdr));
+
   std::size_t sections = 0;
   if (ehdr.e_shoff != 0 && elf_getshdrnum(elf_.get(), &sections) != 0)
     libelfFailure("cannot count sections");
   if (sections > 1)
     readSections();
-  // Section headers are advisory (the kernel loads segments): if they name
-  // no code at all, fall back to what the loader will map executable.
-  if (code_.empty())
-    readSegments();
+  readSegments(sections > 1);
 }
 
 void ElfImage::readSections() {
@@ -163,9 +165,13 @@ void ElfImage::readSections() {
       continue;
     std::span<const std::byte> bytes =
         fileRange(shdr.sh_offset, shdr.sh_size, name);
-    if ((shdr.sh_flags & SHF_EXECINSTR) != 0 && shdr.sh_size != 0)
+    bool exec = (shdr.sh_flags & SHF_EXECINSTR) != 0;
+    if (exec && shdr.sh_size != 0)
       code_.push_back(
           {rawName != nullptr ? rawName : name, shdr.sh_addr, bytes});
+    if ((shdr.sh_flags & SHF_ALLOC) != 0 && shdr.sh_size != 0)
+      allocated_.push_back({rawName != nullptr ? rawName : name, shdr.sh_addr,
+                            shdr.sh_size, exec});
     if (shdr.sh_type == SHT_SYMTAB)
       symtab = index;
   }
@@ -173,12 +179,20 @@ void ElfImage::readSections() {
     readSymbols(symtab);
 }
 
-// Without section headers the loader's view is all there is: every
-// executable PT_LOAD segment is code.
-void ElfImage::readSegments() {
+// The kernel maps segments, not sections, so every byte of an executable
+// PT_LOAD segment must be accounted for. Without section headers the whole
+// segment is code. With them, executable sections were read already; the
+// bytes no section covers (alignment gaps, or code hidden from the section
+// table) are scanned as code too, and non-code sections mapped executable
+// (.rodata without -z separate-code) are reported as data in code.
+void ElfImage::readSegments(bool sectionsKnown) {
   std::size_t count = 0;
   if (elf_getphdrnum(elf_.get(), &count) != 0)
     libelfFailure("cannot count program headers");
+  std::sort(allocated_.begin(), allocated_.end(),
+            [](const SectionSpan &a, const SectionSpan &b) {
+              return a.address < b.address;
+            });
   for (std::size_t i = 0; i < count; ++i) {
     GElf_Phdr phdr;
     if (gelf_getphdr(elf_.get(), static_cast<int>(i), &phdr) == nullptr)
@@ -188,8 +202,37 @@ void ElfImage::readSegments() {
         phdr.p_filesz == 0)
       continue;
     std::string name = "PT_LOAD[" + std::to_string(i) + "]";
-    code_.push_back(
-        {name, phdr.p_vaddr, fileRange(phdr.p_offset, phdr.p_filesz, name)});
+    std::span<const std::byte> segment =
+        fileRange(phdr.p_offset, phdr.p_filesz, name);
+    if (!sectionsKnown) {
+      code_.push_back({name, phdr.p_vaddr, segment});
+      continue;
+    }
+    const std::uint64_t begin = phdr.p_vaddr;
+    const std::uint64_t end = phdr.p_vaddr + phdr.p_filesz;
+    std::uint64_t cursor = begin;
+    // The ELF and program headers sit at offset 0 of the first segment when
+    // it is linked without -z separate-code; they are data, not gaps.
+    std::vector<SectionSpan> spans = allocated_;
+    if (phdr.p_offset < headerEnd_)
+      spans.insert(spans.begin(), {"ELF headers", phdr.p_vaddr,
+                                   headerEnd_ - phdr.p_offset, false});
+    auto addHole = [&](std::uint64_t holeEnd) {
+      if (holeEnd > cursor)
+        code_.push_back({name + "+" + hex(cursor - begin), cursor,
+                         segment.subspan(cursor - begin, holeEnd - cursor)});
+    };
+    for (const SectionSpan &section : spans) {
+      std::uint64_t sectionEnd = section.address + section.size;
+      if (sectionEnd <= begin || section.address >= end)
+        continue;
+      if (!section.exec)
+        dataInCode_.push_back({section.name, section.address,
+                               std::min(section.size, end - section.address)});
+      addHole(std::min(section.address, end));
+      cursor = std::max(cursor, std::min(sectionEnd, end));
+    }
+    addHole(end);
   }
 }
 

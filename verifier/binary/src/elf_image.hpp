@@ -29,6 +29,13 @@ public:
   explicit ElfImage(std::span<std::byte> image);
 
   const std::vector<CodeRegion> &codeRegions() const { return code_; }
+  // Allocated non-code sections that an executable segment maps.
+  struct DataInCode {
+    std::string section;
+    std::uint64_t address = 0;
+    std::uint64_t size = 0;
+  };
+  const std::vector<DataInCode> &dataInCode() const { return dataInCode_; }
   // Function symbols, preferred alias first (global, then weak, then local).
   const std::vector<Symbol> &symbols() const { return symbols_; }
 
@@ -40,14 +47,23 @@ private:
   void checkIdent() const;
   void checkHeader();
   void readSections();
-  void readSegments();
+  void readSegments(bool sectionsKnown);
   void readSymbols(std::size_t symtabIndex);
   std::span<const std::byte> fileRange(std::uint64_t offset, std::uint64_t size,
                                        const std::string &what) const;
 
   std::span<std::byte> image_;
   std::unique_ptr<Elf, ElfDeleter> elf_;
+  struct SectionSpan {
+    std::string name;
+    std::uint64_t address;
+    std::uint64_t size;
+    bool exec;
+  };
+  std::vector<SectionSpan> allocated_;
+  std::uint64_t headerEnd_ = 0; // file offset where the headers end
   std::vector<CodeRegion> code_;
+  std::vector<DataInCode> dataInCode_;
   std::vector<Symbol> symbols_;
 };
 

@@ -36,6 +36,7 @@ constexpr std::array kRules{
                          "instructions"},
     RuleInfo{"KML-B022", "other supervisor-only instructions"},
     RuleInfo{"KML-B023", "bytes that do not decode"},
+    RuleInfo{"KML-B024", "non-code section mapped executable"},
 };
 
 } // namespace
@@ -383,6 +384,13 @@ const RuleHit *classify(const ZydisDecodedInstruction &insn) {
 }
 
 const RuleHit &undecodableRule() { return kUndecodable; }
+
+const RuleHit &dataInCodeRule() {
+  static constexpr RuleHit kDataInCode{
+      "KML-B024", "an executable segment maps this non-code section, so its "
+                  "bytes can run at CPL 0; link with -z separate-code"};
+  return kDataInCode;
+}
 
 bool endsStraightLineFlow(const ZydisDecodedInstruction &insn) {
   switch (insn.mnemonic) {

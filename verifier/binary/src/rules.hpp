@@ -24,6 +24,9 @@ const RuleHit *classify(const ZydisDecodedInstruction &insn);
 // Bytes that do not decode to an instruction.
 const RuleHit &undecodableRule();
 
+// An allocated non-code section inside an executable segment.
+const RuleHit &dataInCodeRule();
+
 // True when execution cannot fall through to the next byte (ret, jmp, ud2).
 // Bytes after such an instruction may be padding.
 bool endsStraightLineFlow(const ZydisDecodedInstruction &insn);

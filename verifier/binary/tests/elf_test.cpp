@@ -85,6 +85,32 @@ TEST(Elf, CleanProgramHasNoFindings) {
   EXPECT_EQ(report.instructions, 2u);
 }
 
+TEST(Elf, SegmentBytesNoSectionCoversAreScannedToo) {
+  // The kernel maps segments: shrink .text so the syscall lies in the
+  // executable segment but outside every section.
+  BuiltElf elf = buildElf(kCode, twoFunctions());
+  patch<Elf64_Xword>(
+      elf, elf.textSectionHeaderOffset + offsetof(Elf64_Shdr, sh_size), 5);
+  Report report = validateImage(elf.bytes);
+  ASSERT_EQ(report.findings.size(), 2u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B001");
+  EXPECT_EQ(report.findings[0].address, 0x401005u);
+  EXPECT_EQ(report.findings[1].ruleId, "KML-B008");
+  EXPECT_EQ(report.textBytes, kCode.size());
+}
+
+TEST(Elf, NonCodeSectionInExecutableSegmentIsReported) {
+  BuiltElf elf = buildElf(kCode, twoFunctions());
+  patch<Elf64_Xword>(
+      elf, elf.textSectionHeaderOffset + offsetof(Elf64_Shdr, sh_flags),
+      SHF_ALLOC);
+  Report report = validateImage(elf.bytes);
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B024");
+  EXPECT_EQ(report.findings[0].address, 0x401000u);
+  EXPECT_EQ(report.findings[0].instruction, "(section .text, 9 bytes)");
+}
+
 TEST(ElfErrors, BadMagic) {
   BuiltElf elf = buildElf(kCode, twoFunctions());
   elf.bytes[1] = std::byte{'X'};

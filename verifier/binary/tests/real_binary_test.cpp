@@ -95,6 +95,27 @@ TEST(RealBinary, StrippedCopyReportsTheSameSites) {
     EXPECT_EQ(f.symbol, "?");
 }
 
+TEST(RealBinary, WithoutSeparateCodeTheMappedDataIsReported) {
+  // Same program linked -z noseparate-code: headers, .rodata and .eh_frame
+  // share the executable segment. They are reported as whole sections
+  // (KML-B024), not decoded into bogus instructions.
+  const std::string nosep = std::string(KML_BINVAL_SYSPROG) + ".nosep";
+  Report report = validateFile(nosep);
+  std::set<std::string> dataSections;
+  for (const Finding &f : report.findings) {
+    EXPECT_TRUE(f.ruleId == "KML-B001" || f.ruleId == "KML-B008" ||
+                f.ruleId == "KML-B024")
+        << f.ruleId << " '" << f.instruction << "' at " << f.symbol;
+    if (f.ruleId == "KML-B024")
+      dataSections.insert(f.instruction);
+  }
+  bool sawRodata = false;
+  for (const std::string &section : dataSections)
+    sawRodata |= section.rfind("(section .rodata,", 0) == 0;
+  EXPECT_TRUE(sawRodata);
+  EXPECT_EQ(findingSites(report, "KML-B001"), objdumpSites(nosep, "syscall"));
+}
+
 TEST(RealBinary, DebianBusyboxStatic) {
   const std::string busybox = "/bin/busybox";
   if (!std::filesystem::exists(busybox))
