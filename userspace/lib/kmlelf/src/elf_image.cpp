@@ -1,5 +1,6 @@
 #include "kml/elf_image.hpp"
 
+#include "bytes.hpp"
 #include "kml/elf_error.hpp"
 #include "kml/text.hpp"
 #include "libelf_handle.hpp"
@@ -14,21 +15,11 @@ namespace kml {
 namespace {
 
 using detail::ElfHandle;
+using detail::fitsInFile;
+using detail::kUserSpaceEnd;
 
 [[noreturn]] void fail(ElfErrorKind kind, const std::string &message) {
   throw ElfError(kind, message);
-}
-
-// End of the x86-64 user address space (4-level paging): a PT_LOAD beyond
-// it cannot be mapped, and checking here keeps address arithmetic on the
-// segments from overflowing.
-constexpr std::uint64_t kUserSpaceEnd = 0x7ffffffff000;
-
-// True when [offset, offset + size) lies inside a file of fileSize bytes,
-// written so that huge values cannot wrap around.
-bool fitsInFile(std::uint64_t offset, std::uint64_t size,
-                std::uint64_t fileSize) {
-  return offset <= fileSize && size <= fileSize - offset;
 }
 
 } // namespace

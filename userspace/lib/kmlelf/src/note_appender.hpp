@@ -1,0 +1,16 @@
+#pragma once
+// Adding a KML marker note to a file that has none (docs/marker.md,
+// "Adding the note").
+
+#include "kml/elf_image.hpp"
+
+#include <cstddef>
+#include <vector>
+
+namespace kml::detail {
+
+// The file with a new marker note appended and mapped, its program header
+// table moved to the end of the file. Throws ElfError(Malformed).
+std::vector<std::byte> appendMarkerNote(const ElfImage &image, bool enable);
+
+} // namespace kml::detail
