@@ -193,8 +193,7 @@ void ring0_env_setup(struct ring0_env *env)
 
 int ring0_env_teardown(struct ring0_env *env)
 {
-	long long deadline;
-	int i, ret = 0;
+	int i, ret;
 
 	for (i = 0; i < MAX_LIVE; i++) {
 		if (live[i]) {
@@ -205,16 +204,23 @@ int ring0_env_teardown(struct ring0_env *env)
 	}
 	if (!env->loaded_by_us)
 		return 0;
-	/* A task that just exited may hold the module a moment longer. */
-	deadline = now_ms() + 5000;
-	do {
-		ret = kml_unload();
-		if (ret != -EBUSY && ret != -EAGAIN)
-			break;
-		usleep(20 * 1000);
-	} while (now_ms() < deadline);
+	ret = kml_unload_wait(5000);
 	env->loaded_by_us = ret != 0;
 	return ret;
+}
+
+int kml_unload_wait(int timeout_ms)
+{
+	long long deadline = now_ms() + timeout_ms;
+	int ret;
+
+	/* A task that just exited may hold the module a moment longer. */
+	for (;;) {
+		ret = kml_unload();
+		if ((ret != -EBUSY && ret != -EAGAIN) || now_ms() > deadline)
+			return ret;
+		usleep(20 * 1000);
+	}
 }
 
 int child_spawn(struct child *c, const char *name, const char *const args[],

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * fpu xmm|ymm SEED [MS]: keeps a pattern derived from SEED live in the
- * vector registers and checks it in a tight loop for MS milliseconds
- * (default 500). Two payloads with different seeds on one CPU take turns
+ * fpu xmm|ymm SEED [MS [wait]]: keeps a pattern derived from SEED live in
+ * the vector registers and checks it in a tight loop for MS milliseconds
+ * (default 500). With "wait", it prints "ready" and waits for a byte on
+ * stdin first, so that two of them can start together. Two payloads with different seeds on one CPU take turns
  * on it; each must find its own registers as it left them, whatever ring
  * the other one runs at.
  */
@@ -10,6 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "payload.h"
 
@@ -87,7 +89,7 @@ static int run_fpu(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2 || (strcmp(argv[0], "xmm") && strcmp(argv[0], "ymm")))
-		fail("usage: fpu xmm|ymm SEED [MS]");
+		fail("usage: fpu xmm|ymm SEED [MS [wait]]");
 	seed = arg_long(argv[1], "SEED");
 	ms = argc > 2 ? arg_long(argv[2], "MS") : 500;
 	say("cpl=%d", current_cpl());
@@ -100,6 +102,13 @@ static int run_fpu(int argc, char **argv)
 		block = ymm_block;
 	} else {
 		block = xmm_block;
+	}
+	if (argc > 3 && !strcmp(argv[3], "wait")) {
+		char go;
+
+		say("ready");
+		if (read(STDIN_FILENO, &go, 1) != 1)
+			fail("no start byte on stdin");
 	}
 	/* Every byte differs between registers, lanes and seeds. */
 	for (i = 0; i < sizeof(pattern); i++)
@@ -128,6 +137,6 @@ static int run_fpu(int argc, char **argv)
 }
 
 const struct payload_mode fpu_modes[] = {
-	{ "fpu", "xmm|ymm SEED [MS]", run_fpu },
+	{ "fpu", "xmm|ymm SEED [MS [wait]]", run_fpu },
 	{ NULL, NULL, NULL },
 };
