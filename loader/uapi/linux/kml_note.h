@@ -70,6 +70,9 @@ enum kml_note_verdict {
 
 /*
  * The reader rule, written once so the kernel and the tools agree.
+ * Before calling it: a program with no marker (no note with owner "KML"
+ * and type NT_KML_MARKER in any PT_NOTE) runs as today, and one with two
+ * distinct markers is refused (ENOEXEC) rather than picking one.
  * desc points at the first descsz bytes of the note descriptor (descsz may
  * be shorter or longer than struct kml_note; only the first 8 bytes are
  * read). A descriptor too short to hold version and flags is refused: it
