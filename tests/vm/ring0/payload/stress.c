@@ -87,6 +87,10 @@ static int run_stress(int argc, char **argv)
 				_exit(current_cpl() == 0 ? 40 : 43);
 			if (child < 0 || waitpid(child, &status, 0) != child || !WIFEXITED(status))
 				fail("stress: fork/wait failed");
+			/* The child ran at its parent's ring. */
+			if (WEXITSTATUS(status) != (current_cpl() == 0 ? 40 : 43))
+				fail("stress: forked child ran at another ring (exit %d)",
+				     WEXITSTATUS(status));
 			forks++;
 		}
 		iter++;
