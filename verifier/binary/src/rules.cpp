@@ -111,8 +111,9 @@ constexpr MnemonicRule kByMnemonic[] = {
     {ZYDIS_MNEMONIC_CLAC,
      {"KML-B007", "clac toggles EFLAGS.AC, the kernel's SMAP switch"}},
     {ZYDIS_MNEMONIC_HLT,
-     {"KML-B008", "hlt at CPL 0 idles the CPU instead of faulting (glibc's "
-                  "abort and _start rely on the fault)"}},
+     {"KML-B008", "hlt at CPL 0 idles the CPU instead of faulting; libc crash "
+                  "paths (glibc abort/_start, musl a_crash) rely on the "
+                  "fault"}},
     {ZYDIS_MNEMONIC_MONITOR,
      {"KML-B008", "monitor/mwait are supervisor idle instructions"}},
     {ZYDIS_MNEMONIC_MWAIT,
