@@ -141,7 +141,20 @@ std::uint64_t StackGraph::sccCost(std::size_t scc) const {
   return total;
 }
 
-const StackPath &StackGraph::sccWorst(std::size_t root) {
+std::string StackGraph::sccLabel(std::size_t scc) const {
+  std::string label;
+  for (const std::string &n : sccs_[scc]) {
+    const StackFunction &f = nodes_.at(n);
+    if (!label.empty())
+      label += "<->";
+    label += f.displayName.empty() ? n : f.displayName;
+    if (sccRecursive_[scc])
+      label += " x" + std::to_string(f.recursionBound.value_or(1));
+  }
+  return label;
+}
+
+const StackGraph::SccWorst &StackGraph::sccWorst(std::size_t root) {
   // Iterative post-order over the condensation (a DAG).
   std::vector<std::pair<std::size_t, bool>> work{{root, false}};
   while (!work.empty()) {
@@ -162,30 +175,28 @@ const StackPath &StackGraph::sccWorst(std::size_t root) {
           work.push_back({s, false});
       continue;
     }
-    StackPath best;
+    SccWorst mine;
+    std::optional<std::size_t> best;
     for (std::size_t s : next) {
-      const StackPath &p = memo_.at(s);
-      bool better = best.names.empty() || (p.unbounded && !best.unbounded) ||
-                    (p.unbounded == best.unbounded && p.bytes > best.bytes);
-      if (better)
-        best = p;
+      const SccWorst &p = memo_.at(s);
+      if (!best) {
+        best = s;
+        continue;
+      }
+      const SccWorst &b = memo_.at(*best);
+      if ((p.unbounded && !b.unbounded) ||
+          (p.unbounded == b.unbounded && p.bytes > b.bytes))
+        best = s;
     }
-    StackPath mine;
-    mine.bytes = sccCost(scc) + best.bytes;
-    mine.unbounded = best.unbounded;
-    std::string label;
-    for (const std::string &n : sccs_[scc]) {
-      const StackFunction &f = nodes_.at(n);
-      mine.unbounded |= f.dynamicFrame;
-      if (!label.empty())
-        label += "<->";
-      label += f.displayName.empty() ? n : f.displayName;
-      if (sccRecursive_[scc])
-        label += " x" + std::to_string(f.recursionBound.value_or(1));
+    mine.bytes = sccCost(scc);
+    for (const std::string &n : sccs_[scc])
+      mine.unbounded |= nodes_.at(n).dynamicFrame;
+    if (best) {
+      mine.bytes += memo_.at(*best).bytes;
+      mine.unbounded |= memo_.at(*best).unbounded;
+      mine.next = best;
     }
-    mine.names.push_back(label);
-    mine.names.insert(mine.names.end(), best.names.begin(), best.names.end());
-    memo_[scc] = std::move(mine);
+    memo_[scc] = mine;
   }
   return memo_.at(root);
 }
@@ -195,7 +206,11 @@ StackPath StackGraph::worstCase(const std::string &key) {
   auto it = sccOf_.find(key);
   if (it == sccOf_.end())
     return {};
-  return sccWorst(it->second);
+  const SccWorst &w = sccWorst(it->second);
+  StackPath path{w.bytes, w.unbounded, {}};
+  for (std::optional<std::size_t> s = it->second; s; s = memo_.at(*s).next)
+    path.names.push_back(sccLabel(*s));
+  return path;
 }
 
 } // namespace kml::verify

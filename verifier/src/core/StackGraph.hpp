@@ -54,7 +54,15 @@ public:
 private:
   void computeSccs();
   std::uint64_t sccCost(std::size_t scc) const;
-  const StackPath &sccWorst(std::size_t scc);
+  /// Worst cost from a component down; the path is kept as a successor
+  /// link so long chains stay linear.
+  struct SccWorst {
+    std::uint64_t bytes = 0;
+    bool unbounded = false;
+    std::optional<std::size_t> next;
+  };
+  const SccWorst &sccWorst(std::size_t scc);
+  std::string sccLabel(std::size_t scc) const;
 
   std::uint64_t externalBudget_;
   std::map<std::string, StackFunction> nodes_;
@@ -63,7 +71,7 @@ private:
   std::map<std::string, std::size_t> sccOf_;
   std::vector<std::vector<std::string>> sccs_;
   std::vector<bool> sccRecursive_;
-  std::map<std::size_t, StackPath> memo_;
+  std::map<std::size_t, SccWorst> memo_;
 };
 
 } // namespace kml::verify

@@ -57,9 +57,11 @@ bool isAllowlistedExternal(std::string_view name) {
 
 const std::vector<std::string_view> &targetBuiltinAllowlist() {
   static const std::vector<std::string_view> names{
-      "__builtin_ia32_lfence", "__builtin_ia32_mfence",
-      "__builtin_ia32_pause",  "__builtin_ia32_rdtsc",
-      "__builtin_ia32_rdtscp", "__builtin_ia32_sfence"};
+      "__builtin_ia32_lfence", "__builtin_ia32_mfence", "__builtin_ia32_pause",
+      "__builtin_ia32_rdtsc", "__builtin_ia32_rdtscp", "__builtin_ia32_sfence",
+      // the <immintrin.h> spellings Clang also treats as target builtins
+      "_mm_lfence", "_mm_mfence", "_mm_pause", "_mm_sfence", "__rdtsc",
+      "__rdtscp"};
   return names;
 }
 

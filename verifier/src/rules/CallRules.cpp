@@ -88,7 +88,7 @@ public:
           info.isPredefinedLibFunction(builtin)) {
         llvm::StringRef plain = fn->getName();
         plain.consume_front("__builtin_");
-        if (!isAllowlistedExternal(plain.str()))
+        if (!isAllowlistedExternal(plain.str()) && !isAllowlistedExternal(name))
           reportCall(sm, ref, name);
         return;
       }
@@ -242,6 +242,7 @@ private:
       return;
     switch (c.getCastKind()) {
     case clang::CK_FunctionToPointerDecay:
+    case clang::CK_BuiltinFnToFnPtr: // a direct call of a builtin
     case clang::CK_NoOp:
     case clang::CK_LValueToRValue:
     case clang::CK_NullToPointer:
