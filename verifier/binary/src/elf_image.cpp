@@ -132,10 +132,12 @@ void ElfImage::checkHeader() {
               "program header table");
   }
 
-  headerEnd_ = std::max<std::uint64_t>(
-      sizeof(Elf64_Ehdr),
-      ehdr.e_phoff +
-          static_cast<std::uint64_t>(ehdr.e_phnum) * sizeof(Elf64_Phdr));
+  // Only from fields checked above: a bogus e_phoff must not hide code.
+  headerEnd_ = sizeof(Elf64_Ehdr);
+  if (ehdr.e_phoff != 0 && ehdr.e_phnum != 0)
+    headerEnd_ = std::max<std::uint64_t>(
+        headerEnd_, ehdr.e_phoff + static_cast<std::uint64_t>(ehdr.e_phnum) *
+                                       sizeof(Elf64_Phdr));
 
   std::size_t sections = 0;
   if (ehdr.e_shoff != 0 && elf_getshdrnum(elf_.get(), &sections) != 0)
@@ -171,7 +173,7 @@ void ElfImage::readSections() {
           {rawName != nullptr ? rawName : name, shdr.sh_addr, bytes});
     if ((shdr.sh_flags & SHF_ALLOC) != 0 && shdr.sh_size != 0)
       allocated_.push_back({rawName != nullptr ? rawName : name, shdr.sh_addr,
-                            shdr.sh_size, exec});
+                            shdr.sh_size, shdr.sh_offset, exec});
     if (shdr.sh_type == SHT_SYMTAB)
       symtab = index;
   }
@@ -215,8 +217,9 @@ void ElfImage::readSegments(bool sectionsKnown) {
     // it is linked without -z separate-code; they are data, not gaps.
     std::vector<SectionSpan> spans = allocated_;
     if (phdr.p_offset < headerEnd_)
-      spans.insert(spans.begin(), {"ELF headers", phdr.p_vaddr,
-                                   headerEnd_ - phdr.p_offset, false});
+      spans.insert(spans.begin(),
+                   {"ELF headers", phdr.p_vaddr, headerEnd_ - phdr.p_offset,
+                    phdr.p_offset, false});
     auto addHole = [&](std::uint64_t holeEnd) {
       if (holeEnd > cursor)
         code_.push_back({name + "+" + hex(cursor - begin), cursor,
@@ -229,11 +232,31 @@ void ElfImage::readSegments(bool sectionsKnown) {
       if (!section.exec)
         dataInCode_.push_back({section.name, section.address,
                                std::min(section.size, end - section.address)});
+      else
+        checkMappedAt(section, phdr.p_offset, begin, name);
       addHole(std::min(section.address, end));
       cursor = std::max(cursor, std::min(sectionEnd, end));
     }
     addHole(end);
   }
+}
+
+// The validator reads an executable section through its sh_offset, the
+// kernel through the segment: both must name the same file bytes, or a
+// benign copy could be validated while other bytes run.
+void ElfImage::checkMappedAt(const SectionSpan &section,
+                             std::uint64_t segmentOffset,
+                             std::uint64_t segmentAddress,
+                             const std::string &segment) const {
+  bool consistent =
+      section.address >= segmentAddress
+          ? section.offset - segmentOffset == section.address - segmentAddress
+          : segmentOffset - section.offset == segmentAddress - section.address;
+  if (!consistent)
+    throw Error("malformed ELF: section '" + section.name + "' at " +
+                hex(section.address) + " is stored at file offset " +
+                hex(section.offset) + ", but " + segment +
+                " maps other file bytes at that address");
 }
 
 void ElfImage::readSymbols(std::size_t symtabIndex) {

@@ -58,8 +58,12 @@ private:
     std::string name;
     std::uint64_t address;
     std::uint64_t size;
+    std::uint64_t offset; // in the file
     bool exec;
   };
+  void checkMappedAt(const SectionSpan &section, std::uint64_t segmentOffset,
+                     std::uint64_t segmentAddress,
+                     const std::string &segment) const;
   std::vector<SectionSpan> allocated_;
   std::uint64_t headerEnd_ = 0; // file offset where the headers end
   std::vector<CodeRegion> code_;

@@ -111,6 +111,19 @@ TEST(Elf, NonCodeSectionInExecutableSegmentIsReported) {
   EXPECT_EQ(report.findings[0].instruction, "(section .text, 9 bytes)");
 }
 
+TEST(ElfErrors, SectionAndSegmentDisagreeOnTheBytes) {
+  // .text points at other file bytes than the segment maps at its address:
+  // validating them would prove nothing about what runs.
+  BuiltElf elf = buildElf(kCode, twoFunctions());
+  patch<Elf64_Off>(
+      elf, elf.textSectionHeaderOffset + offsetof(Elf64_Shdr, sh_offset), 0);
+  std::string error = errorOf(elf.bytes);
+  EXPECT_NE(error.find("section '.text' at 0x401000 is stored at file offset "
+                       "0x0, but PT_LOAD[0] maps other file bytes"),
+            std::string::npos)
+      << error;
+}
+
 TEST(ElfErrors, BadMagic) {
   BuiltElf elf = buildElf(kCode, twoFunctions());
   elf.bytes[1] = std::byte{'X'};
