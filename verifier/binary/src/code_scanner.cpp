@@ -72,6 +72,46 @@ private:
   std::size_t index_ = 0;
 };
 
+// Reports undecodable bytes, one finding per run of consecutive bytes, so a
+// block of data in code does not flood the report.
+class UndecodableRuns {
+public:
+  UndecodableRuns(std::span<const std::byte> code, std::uint64_t address,
+                  const SymbolIndex &symbols, Report &report)
+      : code_(code), address_(address), symbols_(symbols), report_(report) {}
+
+  // The byte at `offset` does not start a decodable instruction.
+  void add(std::uint64_t offset) {
+    constexpr std::uint64_t kMaxShownBytes = 16;
+    if (offset == runEnd_) {
+      Finding &finding = report_.findings[finding_];
+      std::uint64_t start = finding.address - address_;
+      finding.instruction = byteList(
+          code_.subspan(start, std::min(offset + 1 - start, kMaxShownBytes)));
+    } else {
+      const RuleHit &rule = undecodableRule();
+      finding_ = report_.findings.size();
+      report_.findings.push_back(
+          {address_ + offset, symbols_.describe(address_ + offset),
+           byteList(code_.subspan(offset, 1)), std::string(rule.id),
+           std::string(rule.reason)});
+    }
+    runEnd_ = offset + 1;
+  }
+
+  // A function starts: a new run begins even if the bytes are adjacent.
+  void interrupt() { runEnd_ = kNoRun; }
+
+private:
+  static constexpr std::uint64_t kNoRun = ~std::uint64_t{0};
+  std::span<const std::byte> code_;
+  std::uint64_t address_;
+  const SymbolIndex &symbols_;
+  Report &report_;
+  std::uint64_t runEnd_ = kNoRun; // offset just past the current run
+  std::size_t finding_ = 0;       // index of the current run's finding
+};
+
 } // namespace
 
 InstructionPrinter::InstructionPrinter() : decoder_(makeDecoder(false)) {
@@ -109,15 +149,15 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
   // unless a function starts there.
   std::uint64_t offset = 0;
   bool mayPad = !starts.at(0);
-  std::uint64_t undecodableEnd = ~std::uint64_t{0}; // end of current bad run
-  std::size_t undecodableFinding = 0;
   std::uint64_t limit = starts.nextAfter(0);
+  UndecodableRuns undecodable(code, address, symbols, report);
 
   while (offset < size) {
     if (offset >= limit) {
       // A function starts here: its entry is code, never padding.
       limit = starts.nextAfter(offset);
       mayPad = false;
+      undecodable.interrupt();
     } else if (ends.at(offset)) {
       mayPad = true;
     }
@@ -146,24 +186,7 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
     // swallows a symbol boundary; such an overlap shows up as undecodable.
     if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(
             &decoder_, nullptr, code.data() + offset, limit - offset, &insn))) {
-      constexpr std::size_t kMaxShownBytes = 16;
-      if (offset == undecodableEnd &&
-          undecodableFinding < report.findings.size()) {
-        // Extend the current run instead of reporting every byte of it.
-        Finding &finding = report.findings[undecodableFinding];
-        std::uint64_t runStart = finding.address - address;
-        std::size_t shown =
-            std::min<std::uint64_t>(offset + 1 - runStart, kMaxShownBytes);
-        finding.instruction = byteList(code.subspan(runStart, shown));
-      } else {
-        const RuleHit &rule = undecodableRule();
-        undecodableFinding = report.findings.size();
-        report.findings.push_back(
-            {address + offset, symbols.describe(address + offset),
-             byteList(code.subspan(offset, 1)), std::string(rule.id),
-             std::string(rule.reason)});
-      }
-      undecodableEnd = ++offset;
+      undecodable.add(offset++);
       continue;
     }
 

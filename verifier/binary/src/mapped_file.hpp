@@ -32,8 +32,7 @@ public:
   std::span<std::byte> bytes() const { return {data_, size_}; }
 
 private:
-  std::byte *data_ = nullptr; // non-owning view of the mapping released in
-                              // the destructor
+  std::byte *data_ = nullptr; // the mapping this object owns
   std::size_t size_ = 0;
 };
 

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace kml::binval {
@@ -105,6 +106,25 @@ TEST(Undecodable, ARunIsOneFinding) {
   EXPECT_EQ(report.findings[0].address, kBase + 1);
   EXPECT_EQ(report.findings[0].instruction, ".byte 0x06, 0x07, 0x06");
   EXPECT_EQ(report.findings[0].symbol, "?");
+}
+
+TEST(Undecodable, RunsStopAtFunctionStarts) {
+  Report report = scan({0x06, 0x06, 0x06, 0x06, 0xc3},
+                       {{"f", kBase, 2}, {"g", kBase + 2, 3}});
+  ASSERT_EQ(report.findings.size(), 2u);
+  EXPECT_EQ(report.findings[0].symbol, "f+0x0");
+  EXPECT_EQ(report.findings[0].instruction, ".byte 0x06, 0x06");
+  EXPECT_EQ(report.findings[1].symbol, "g+0x0");
+  EXPECT_EQ(report.findings[1].instruction, ".byte 0x06, 0x06");
+}
+
+TEST(Undecodable, LongRunsShowSixteenBytes) {
+  std::vector<std::uint8_t> raw(40, 0x06);
+  Report report = scan(raw);
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].instruction.size(),
+            std::string(".byte 0x06").size() +
+                15 * std::string(", 0x06").size());
 }
 
 TEST(Undecodable, TruncatedInstructionAtEndOfCode) {
