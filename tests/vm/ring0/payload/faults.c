@@ -209,7 +209,7 @@ void faults_setup(int handled, int quiet)
 	ss.ss_sp = mmap(NULL, altsize, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (ss.ss_sp == MAP_FAILED || sigaltstack(&ss, NULL))
 		fail("sigaltstack: %s", strerror(errno));
-	for (i = 0; i < sizeof(fault_signals) / sizeof(fault_signals[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fault_signals); i++)
 		on_signal(fault_signals[i], on_fault, SA_ONSTACK | SA_NODEFER);
 }
 
@@ -217,7 +217,7 @@ int fault_trigger(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
 		if (!strcmp(kinds[i].name, name)) {
 			current = &kinds[i];
 			kinds[i].trigger();

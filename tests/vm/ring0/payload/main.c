@@ -115,7 +115,7 @@ static void usage(void)
 	size_t i;
 
 	say("usage: ring0-payload MODE [ARGS...]; modes:");
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(tables); i++)
 		for (m = tables[i]; m->name; m++)
 			say("  %s %s", m->name, m->usage);
 }
@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
-	for (i = 0; i < sizeof(tables) / sizeof(tables[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(tables); i++)
 		for (m = tables[i]; m->name; m++)
 			if (!strcmp(m->name, argv[1]))
 				return m->run(argc - 2, argv + 2);

@@ -23,6 +23,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* One mode: name, one-line help, entry point (argc/argv after the name). */
 struct payload_mode {
 	const char *name;

@@ -258,7 +258,7 @@ static int run_syscall(int argc, char **argv)
 		return 2;
 	}
 	say("cpl=%d", current_cpl());
-	for (i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(calls); i++) {
 		if (!strcmp(argv[0], calls[i].name)) {
 			calls[i].run();
 			return 0;
