@@ -16,6 +16,15 @@ TEST(Buffer, CreateValueInitialises) {
   EXPECT_EQ(b.span()[15], 7);
 }
 
+TEST(Buffer, ConstructorAllocatesLikeCreate) {
+  kml::buffer<int> b(16);
+  ASSERT_TRUE(b.valid());
+  EXPECT_EQ(b.size(), 16u);
+  EXPECT_EQ(b[15], 0);
+  kml::buffer<uint64_t> too_big(SIZE_MAX / 4);
+  EXPECT_FALSE(too_big.valid());
+}
+
 TEST(Buffer, DefaultIsInvalid) {
   kml::buffer<int> b;
   EXPECT_FALSE(b.valid());

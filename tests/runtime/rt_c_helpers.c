@@ -46,3 +46,27 @@ int rt_c_pipe_round_trip(int wfd, int rfd, size_t *got) {
   char in[8] = {0};
   return kml_read(rfd, KML_SPAN_OF(kml_chars, in), got);
 }
+
+/* Allocates n ints, writes and sums them, frees. -1 if allocation failed. */
+long rt_c_alloc_sum(size_t n) {
+  kml_ints s = kml_ints_alloc(n);
+  if (s.data == NULL)
+    return -1;
+  long sum = 0;
+  for (size_t i = 0; i < s.len; i++) {
+    sum += kml_ints_get(s, i); /* zeroed */
+    kml_ints_set(s, i, (int)i);
+  }
+  for (size_t i = 0; i < s.len; i++)
+    sum += kml_ints_get(s, i);
+  kml_ints_free(&s);
+  return s.data == NULL && s.len == 0 ? sum : -2;
+}
+
+/* Reads element n of a fresh n-element allocation: must trap. */
+int rt_c_alloc_read_past_end(size_t n) {
+  kml_ints s = kml_ints_alloc(n);
+  int v = kml_ints_get(s, n);
+  kml_ints_free(&s);
+  return v;
+}

@@ -1,5 +1,6 @@
 #include <cerrno>
 #include <cstddef>
+#include <cstdint>
 #include <unistd.h>
 
 #include "trap.hpp"
@@ -12,6 +13,8 @@ size_t rt_c_copy(const char *text, size_t len, size_t room, int *truncated);
 size_t rt_c_literal_length(void);
 int rt_c_arg_length(int argc, char **argv, int i);
 int rt_c_pipe_round_trip(int wfd, int rfd, size_t *got);
+long rt_c_alloc_sum(size_t n);
+int rt_c_alloc_read_past_end(size_t n);
 }
 
 namespace {
@@ -44,6 +47,17 @@ TEST(RtC, LiteralsArgsAndIo) {
   ::close(fds[1]);
   EXPECT_EQ(rt_c_pipe_round_trip(fds[1], fds[0], &got), EBADF);
   ::close(fds[0]);
+}
+
+TEST(RtC, OwnedAllocation) {
+  EXPECT_EQ(rt_c_alloc_sum(100), 4950);
+  EXPECT_EQ(rt_c_alloc_sum(0), 0);
+  EXPECT_EQ(rt_c_alloc_sum(SIZE_MAX / 2), -1); // n * sizeof(int) overflows
+}
+
+TEST(RtCDeath, AllocatedViewIsChecked) {
+  EXPECT_TRAP(rt_c_alloc_read_past_end(4));
+  EXPECT_TRAP(rt_c_alloc_read_past_end(0));
 }
 
 TEST(RtCDeath, BadArgIndexTraps) {

@@ -53,6 +53,11 @@ public:
     return buffer(elements, count);
   }
 
+  // The same as create(count): check valid() afterwards.
+  //   kml::buffer<int> b(16);
+  //   if (!b.valid()) { /* out of memory */ }
+  explicit buffer(size_t count) noexcept : buffer(create(count)) {}
+
   buffer(const buffer &) = delete;
   buffer &operator=(const buffer &) = delete;
 

@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #ifdef __cplusplus
@@ -34,6 +35,22 @@ extern "C" {
     if (!(cond))                                                               \
       __builtin_trap();                                                        \
   } while (0)
+
+/* Overflow-checked size arithmetic: 0 on overflow (*out untouched). */
+static inline int kml_add_size(size_t a, size_t b, size_t *out) {
+  size_t r;
+  if (__builtin_add_overflow(a, b, &r))
+    return 0;
+  *out = r;
+  return 1;
+}
+static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
+  size_t r;
+  if (__builtin_mul_overflow(a, b, &r))
+    return 0;
+  *out = r;
+  return 1;
+}
 
 /*
  * Defines the view type `name` over elements of type T and its accessors:
@@ -71,9 +88,33 @@ extern "C" {
     return name##_make(s.data + off, s.len - off); /* checked above */         \
   }
 
-/* A setter makes no sense for const element types, so it is separate. */
+/*
+ * A setter and owned heap storage make no sense for const element types,
+ * so they are separate:
+ *   void name##_set(name s, size_t i, T v)
+ *   name name##_alloc(size_t n)   n zeroed elements; {NULL, 0} on failure
+ *                                 (check .data), also when n * sizeof(T)
+ *                                 overflows. n == 0 gives a valid view.
+ *   void name##_free(name *s)     frees what _alloc returned, empties *s
+ * Application C code cannot call malloc/free (rule R012); these pair them.
+ */
 #define KML_SPAN_DEFINE_SET(name, T)                                           \
-  static inline void name##_set(name s, size_t i, T v) { *name##_at(s, i) = v; }
+  static inline void name##_set(name s, size_t i, T v) {                       \
+    *name##_at(s, i) = v;                                                      \
+  }                                                                            \
+  static inline name name##_alloc(size_t n) {                                  \
+    size_t bytes;                                                              \
+    if (!kml_mul_size(n, sizeof(T), &bytes))                                   \
+      return name##_make(NULL, 0);                                             \
+    /* calloc zeroes; at least 1 byte so that NULL always means failure */     \
+    T *data = (T *)calloc(bytes ? n : 1, bytes ? sizeof(T) : 1);               \
+    return name##_make(data, data ? n : 0);                                    \
+  }                                                                            \
+  static inline void name##_free(name *s) {                                    \
+    free(s->data); /* the pointer _alloc returned, or NULL */                  \
+    s->data = NULL;                                                            \
+    s->len = 0;                                                                \
+  }
 
 /*
  * A view of a whole C array, its length taken from the array type. Refuses
@@ -128,22 +169,6 @@ static inline size_t kml_copy_text(kml_chars dst, kml_cchars src,
   if (truncated)
     *truncated = n < src.len;
   return n;
-}
-
-/* Overflow-checked size arithmetic: 0 on overflow (*out untouched). */
-static inline int kml_add_size(size_t a, size_t b, size_t *out) {
-  size_t r;
-  if (__builtin_add_overflow(a, b, &r))
-    return 0;
-  *out = r;
-  return 1;
-}
-static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
-  size_t r;
-  if (__builtin_mul_overflow(a, b, &r))
-    return 0;
-  *out = r;
-  return 1;
 }
 
 /* Argument i of main's argv as a view; traps unless 0 <= i < argc. */
