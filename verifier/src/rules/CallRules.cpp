@@ -81,20 +81,22 @@ public:
       return; // KML-R013 / KML-R007
 
     if (unsigned builtin = fn->getBuiltinID()) {
-      const clang::Builtin::Context &info = r.Context->BuiltinInfo;
-      if (info.isTSBuiltin(builtin))
+      if (r.Context->BuiltinInfo.isTSBuiltin(builtin))
         return; // KML-R001
-      if (info.isLibFunction(builtin) ||
-          info.isPredefinedLibFunction(builtin)) {
-        llvm::StringRef plain = fn->getName();
-        plain.consume_front("__builtin_");
-        if (!isAllowlistedExternal(plain.str()) && !isAllowlistedExternal(name))
-          reportCall(sm, ref, name);
+      llvm::StringRef spelled = fn->getName();
+      // Compiler builtins (__builtin_*, __sync_*, __atomic_*) compute in
+      // place; only the ones that expose machine state are refused.
+      if (spelled.starts_with("__builtin_") || spelled.starts_with("__sync_") ||
+          spelled.starts_with("__atomic_") || spelled.starts_with("__c11_")) {
+        if (isDeniedGenericBuiltin(spelled))
+          report(sm, ref->getSourceRange(),
+                 "builtin '" + name + "' exposes the machine state",
+                 "remove it");
         return;
       }
-      if (isDeniedGenericBuiltin(fn->getName()))
-        report(sm, ref->getSourceRange(),
-               "builtin '" + name + "' exposes the machine state", "remove it");
+      // A library function Clang knows (memcpy, printf, std::move).
+      if (!isAllowlistedExternal(spelled.str()) && !isAllowlistedExternal(name))
+        reportCall(sm, ref, name);
       return;
     }
     if (isAllowlistedExternal(name))

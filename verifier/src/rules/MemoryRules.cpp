@@ -39,6 +39,8 @@ public:
   void run(const MatchResult &r) override {
     const clang::SourceManager &sm = *r.SourceManager;
     if (const auto *b = r.Nodes.getNodeAs<clang::BinaryOperator>("arith")) {
+      if (isCompilerIterator(b->getLHS()) || isCompilerIterator(b->getRHS()))
+        return;
       report(sm, b->getOperatorLoc(),
              "pointer arithmetic ('" + b->getOpcodeStr().str() +
                  "' on a pointer)",
@@ -46,6 +48,8 @@ public:
       return;
     }
     if (const auto *u = r.Nodes.getNodeAs<clang::UnaryOperator>("step")) {
+      if (isCompilerIterator(u->getSubExpr()))
+        return;
       report(sm, u->getSourceRange(),
              "pointer arithmetic ('" +
                  clang::UnaryOperator::getOpcodeStr(u->getOpcode()).str() +
@@ -58,6 +62,15 @@ public:
   }
 
 private:
+  /// The hidden __begin/__range variables of a range-based for: the
+  /// compiler's own iteration over a range whose size it knows.
+  static bool isCompilerIterator(const clang::Expr *e) {
+    const auto *ref =
+        llvm::dyn_cast<clang::DeclRefExpr>(e->IgnoreParenImpCasts());
+    return ref && ref->getDecl()->isImplicit() &&
+           llvm::isa<clang::VarDecl>(ref->getDecl());
+  }
+
   /// `s.tail[i]` where tail is the last member and has 0 or 1 elements: the
   /// classic pre-C99 flexible array, which -fsanitize=bounds does not check.
   static bool isTrailingArray(const clang::Expr &base,

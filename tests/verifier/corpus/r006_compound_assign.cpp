@@ -1,0 +1,6 @@
+// EXPECT: KML-R006
+// += on a pointer.
+const int *skip(const int *p, int n) {
+  p += n;
+  return p;
+}
