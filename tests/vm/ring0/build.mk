@@ -43,7 +43,7 @@ RING0_STRESS_SECONDS ?= 20
 # Run order: quick and fundamental first, the stress test last.
 RING0_TEST_NAMES := ring0_cpl_test ring0_syscall_test ring0_signal_test \
 	ring0_fault_test ring0_memory_test ring0_task_test ring0_policy_test \
-	ring0_stress_test
+	ring0_escape_test ring0_stress_test
 RING0_TESTS := $(addprefix $(OUT)/,$(RING0_TEST_NAMES))
 
 # The payload, built twice: the ring-0 ABI build (-mno-red-zone) and a build

@@ -14,7 +14,7 @@
 
 static const struct payload_mode *const tables[] = {
 	cpl_modes, syscall_modes, signal_modes, fault_modes,
-	memory_modes, task_modes, fpu_modes, stress_modes,
+	memory_modes, task_modes, fpu_modes, stress_modes, escape_modes,
 };
 
 static void vsay(const char *fmt, va_list ap)

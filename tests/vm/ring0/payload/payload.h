@@ -41,6 +41,7 @@ extern const struct payload_mode memory_modes[];
 extern const struct payload_mode task_modes[];
 extern const struct payload_mode fpu_modes[];
 extern const struct payload_mode stress_modes[];
+extern const struct payload_mode escape_modes[];
 
 /* The privilege level the caller runs at: the low two bits of %cs. */
 static inline int current_cpl(void)
