@@ -15,6 +15,8 @@
 #                  step (ring0-mark) needs it
 # Optional:
 #   RING0_CC             compiler (default gcc)
+#   RING0_UAPI           directory holding linux/kml_note.h (default: the
+#                        repository's loader/uapi, found from this file)
 #   RING0_STRESS_SECONDS compiled-in default duration of the stress test
 #                        (default 20); KML_STRESS_SECONDS in the guest's
 #                        environment overrides it at run time
@@ -60,8 +62,10 @@ RING0_TESTS_LIST := $(OUT)/ring0-tests.list
 RING0_PAYLOADS_LIST := $(OUT)/ring0-payloads.list
 
 RING0_WARN := -Wall -Wextra -Wno-unused-parameter
+# The marker's UAPI header (loader/uapi/linux/kml_note.h), for the policy tests.
+RING0_UAPI ?= $(RING0_DIR)/../../../loader/uapi
 RING0_TEST_CFLAGS := -static -O2 -g $(RING0_WARN) -Wno-clobbered \
-	-I$(KSELFTEST_DIR) -I$(RING0_DIR) \
+	-I$(KSELFTEST_DIR) -I$(RING0_DIR) -I$(RING0_UAPI) \
 	-DKML_STRESS_SECONDS_DEFAULT=$(RING0_STRESS_SECONDS)
 RING0_PAYLOAD_CFLAGS := -static -O2 -g -pthread $(RING0_WARN) -I$(RING0_DIR)/payload
 
@@ -76,7 +80,8 @@ ring0-mark: $(RING0_PAYLOADS_MARKED)
 
 # Static pattern rules only: nothing here may claim other files in $(OUT).
 $(RING0_TESTS): $(OUT)/%: $(RING0_DIR)/%.c $(RING0_DIR)/ring0_lib.c \
-		$(RING0_DIR)/ring0.h $(KSELFTEST_DIR)/kselftest_harness.h
+		$(RING0_DIR)/ring0.h $(KSELFTEST_DIR)/kselftest_harness.h \
+		$(RING0_UAPI)/linux/kml_note.h
 	@mkdir -p $(@D)
 	@echo "  RING0   $(@F)"
 	@$(RING0_CC) $(RING0_TEST_CFLAGS) -o $@ $< $(RING0_DIR)/ring0_lib.c

@@ -83,7 +83,7 @@ int ring0_env_teardown(struct ring0_env *env);
 /* True when the environment asks for failures instead of skips. */
 bool ring0_required(void);
 
-/* Absolute path of a file next to this test program. */
+/* Absolute path of a file next to this test program (absolute names pass through). */
 const char *payload_path(const char *name);
 /* Whether that file exists. */
 bool payload_exists(const char *name);

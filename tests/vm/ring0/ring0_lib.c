@@ -124,8 +124,12 @@ const char *payload_path(const char *name)
 {
 	static char path[PATH_MAX + NAME_MAX + 2];
 	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	ssize_t n;
 	char *slash;
+
+	if (name[0] == '/')
+		return name;
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
 	if (n <= 0)
 		return name;
