@@ -29,6 +29,14 @@ GUEST_TOOLS := $(GUESTDIR)/userspace/kml/kml
 
 VM_TEST_SRCS := $(wildcard tests/vm/*.c)
 VM_TESTS := $(patsubst tests/vm/%.c,$(VMTESTDIR)/%,$(VM_TEST_SRCS))
+
+# The ring-0 suite builds itself (tests/vm/ring0/build.mk) and marks its
+# payloads with the (static) kml command of the guest build.
+KSELFTEST_DIR := $(KSRC)/tools/testing/selftests
+OUT := $(VMTESTDIR)
+KML := $(GUESTDIR)/userspace/kml/kml
+RING0_STRESS_SECONDS ?= 20
+include tests/vm/ring0/build.mk
 VM_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered \
 	-I$(KSRC)/tools/testing/selftests -I$(TOP)/loader/uapi \
 	-DKML_EXPECTED_VERSION='"$(KML_VERSION)"'
@@ -103,12 +111,17 @@ $(VMTESTDIR)/%: tests/vm/%.c VERSION $(KSRC)/.kml-src-hash
 	@echo "  VMTEST  $*"
 	@gcc $(VM_CFLAGS) -o $@ $<
 
-$(VMTESTDIR)/tests.list: $(VM_TEST_SRCS)
+# What the guest runs, in order, and what it only installs (payloads).
+$(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
 	@mkdir -p $(VMTESTDIR)
-	@printf '%s\n' $(notdir $(VM_TESTS)) >$@
+	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST); } >$@
 
-vm-tests: kernel
-	@$(MAKE) --no-print-directory $(VM_TESTS) $(VMTESTDIR)/tests.list
+$(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST)
+	@cp $< $@
+
+vm-tests: kernel guest-tools
+	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
+		$(VMTESTDIR)/payloads.list
 
 image: module guest-tools vm-tests
 	@mkdir -p $(IMAGEDIR)

@@ -12,7 +12,7 @@ packages=(
 	qemu-system-x86 busybox-static
 	# userspace, C++20
 	cmake ninja-build g++ googletest libgtest-dev libgmock-dev
-	clang-format clang-tidy
+	clang-format clang-tidy musl-tools lld
 	# verifier and binary tools: libclang-cpp 19, an x86 decoder, ELF, OpenSSL
 	clang-19 llvm-19-dev libclang-cpp19-dev libclang-19-dev libzydis-dev
 )

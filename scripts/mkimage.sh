@@ -5,7 +5,8 @@
 #
 #   mkimage.sh OUT.cpio.gz MODULE.ko TESTS_DIR TOOL...
 #
-# TESTS_DIR holds the test binaries and tests.list (their run order); each
+# TESTS_DIR holds the test binaries, tests.list (their run order) and
+# optionally payloads.list (programs the tests exec, not run alone); each
 # TOOL is a static binary installed in /usr/bin.
 set -euo pipefail
 out=$1 module=$2 tests=$3
@@ -36,6 +37,12 @@ while read -r name; do
 	install -m 0755 "$tests/$name" "$root/kml/tests/$name"
 done <"$tests/tests.list"
 install -m 0644 "$tests/tests.list" "$root/kml/tests.list"
+# Programs the tests exec (installed, never run by themselves).
+if [ -f "$tests/payloads.list" ]; then
+	while read -r name; do
+		install -m 0755 "$tests/$name" "$root/kml/tests/$name"
+	done <"$tests/payloads.list"
+fi
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
 
