@@ -101,6 +101,10 @@ public:
     }
     if (isAllowlistedExternal(name))
       return;
+    if (const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
+        method && method->isVirtual() &&
+        !sm.isInSystemHeader(canon->getLocation()))
+      return; // dispatches to the program's own overriders
     if (sm.isInSystemHeader(canon->getLocation()) ||
         sm.isInSystemHeader(fn->getLocation()) || canon->isImplicit()) {
       reportCall(sm, ref, name);
