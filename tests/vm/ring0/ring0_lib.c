@@ -254,7 +254,7 @@ int child_spawn(struct child *c, const char *name, const char *const args[],
 	if (c->pid < 0)
 		return -errno;
 	if (c->pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
+		int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		dup2(o.keep_stdin ? in[0] : devnull, STDIN_FILENO);
