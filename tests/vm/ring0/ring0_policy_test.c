@@ -298,7 +298,7 @@ TEST_F(policy, module_unloads_once_its_ring0_tasks_have_exited)
 	EXPECT_NE(0, stat(KML_SYSFS, &st));
 }
 
-TEST_F(policy, load_run_unload_loop_leaves_nothing_behind)
+TEST_F_TIMEOUT(policy, load_run_unload_loop_leaves_nothing_behind, 120)
 {
 	long long tainted = kernel_tainted();
 	struct stat st;
