@@ -164,6 +164,20 @@ TEST_F(tasks, ymm_state_survives_preemption)
 				 variant->payload, variant->cpl);
 }
 
+TEST_F(tasks, vector_check_notices_a_changed_register)
+{
+	char expected[64];
+	struct child c;
+
+	REQUIRE_FORM(&self->env, variant->payload, variant->cpl);
+	/* The checker's own test: without it, "intact" would prove nothing. */
+	ASSERT_EQ(0, payload_run(&c, variant->payload,
+				 (const char *[]){ "fpu", "xmm", "1", "20", "clobber", NULL }));
+	snprintf(expected, sizeof(expected), "cpl=%d\nxmm state intact: no\n", variant->cpl);
+	EXPECT_EQ(1, child_exit(&c));
+	EXPECT_EQ(0, strncmp(expected, c.output, strlen(expected))) TH_LOG("output: %s", c.output);
+}
+
 TEST_F(tasks, ymm_state_survives_sharing_a_cpu_with_the_other_ring)
 {
 	/* One task at each ring on one CPU: every switch crosses rings. */

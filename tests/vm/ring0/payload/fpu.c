@@ -3,7 +3,8 @@
  * fpu xmm|ymm SEED [MS [wait]]: keeps a pattern derived from SEED live in
  * the vector registers and checks it in a tight loop for MS milliseconds
  * (default 500). With "wait", it prints "ready" and waits for a byte on
- * stdin first, so that two of them can start together. Two payloads with different seeds on one CPU take turns
+ * stdin first, so that two of them can start together. With "clobber",
+ * it changes one register itself, to show that the check notices. Two payloads with different seeds on one CPU take turns
  * on it; each must find its own registers as it left them, whatever ring
  * the other one runs at.
  */
@@ -37,11 +38,19 @@
 static unsigned char pattern[NREGS * 32] __attribute__((aligned(64)));
 
 /* Returns 0 when every register matched in every round, 1 otherwise. */
+static int clobber;
+
 static int xmm_block(unsigned long rounds)
 {
 	int bad;
 
 	__asm__ volatile(ALL15(XLOAD)
+			 /* The checker's self-test: change one register. */
+			 "test %[clobber], %[clobber]\n"
+			 "jz 4f\n"
+			 "pcmpeqb %%xmm15, %%xmm15\n"
+			 "pxor %%xmm15, %%xmm3\n"
+			 "4:\n"
 			 "mov %[rounds], %%r8\n"
 			 "1:\n"
 			 ALL15(XCHECK)
@@ -52,7 +61,7 @@ static int xmm_block(unsigned long rounds)
 			 "2: mov $1, %%eax\n"
 			 "3:\n"
 			 : "=&a"(bad)
-			 : [pat] "r"(pattern), [rounds] "r"(rounds)
+			 : [pat] "r"(pattern), [rounds] "r"(rounds), [clobber] "r"(clobber)
 			 : "r8", "cc", "memory", VCLOBBERS);
 	return bad;
 }
@@ -62,6 +71,11 @@ static int __attribute__((target("avx2"))) ymm_block(unsigned long rounds)
 	int bad;
 
 	__asm__ volatile(ALL15(YLOAD)
+			 "test %[clobber], %[clobber]\n"
+			 "jz 4f\n"
+			 "vpcmpeqb %%ymm15, %%ymm15, %%ymm15\n"
+			 "vpxor %%ymm15, %%ymm3, %%ymm3\n"
+			 "4:\n"
 			 "mov %[rounds], %%r8\n"
 			 "1:\n"
 			 ALL15(YCHECK)
@@ -73,7 +87,7 @@ static int __attribute__((target("avx2"))) ymm_block(unsigned long rounds)
 			 "3:\n"
 			 "vzeroupper\n"
 			 : "=&a"(bad)
-			 : [pat] "r"(pattern), [rounds] "r"(rounds)
+			 : [pat] "r"(pattern), [rounds] "r"(rounds), [clobber] "r"(clobber)
 			 : "r8", "cc", "memory", VCLOBBERS);
 	return bad;
 }
@@ -89,9 +103,10 @@ static int run_fpu(int argc, char **argv)
 	size_t i;
 
 	if (argc < 2 || (strcmp(argv[0], "xmm") && strcmp(argv[0], "ymm")))
-		fail("usage: fpu xmm|ymm SEED [MS [wait]]");
+		fail("usage: fpu xmm|ymm SEED [MS [wait|clobber]]");
 	seed = arg_long(argv[1], "SEED");
 	ms = argc > 2 ? arg_long(argv[2], "MS") : 500;
+	clobber = argc > 3 && !strcmp(argv[3], "clobber");
 	say("cpl=%d", current_cpl());
 	if (!strcmp(argv[0], "ymm")) {
 		__builtin_cpu_init();
@@ -137,6 +152,6 @@ static int run_fpu(int argc, char **argv)
 }
 
 const struct payload_mode fpu_modes[] = {
-	{ "fpu", "xmm|ymm SEED [MS [wait]]", run_fpu },
+	{ "fpu", "xmm|ymm SEED [MS [wait|clobber]]", run_fpu },
 	{ NULL, NULL, NULL },
 };
