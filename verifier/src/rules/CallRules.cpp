@@ -67,9 +67,9 @@ public:
     clang::SourceLocation loc = ref->getExprLoc();
     if (!isApplication(sm, loc))
       return;
-    if (const auto *ctor = llvm::dyn_cast<clang::CXXConstructorDecl>(fn);
-        ctor && (ctor->isTrivial() || ctor->isImplicit()))
-      return; // compiler-generated: no code outside the program runs
+    if (llvm::isa<clang::CXXMethodDecl>(fn) &&
+        (fn->isImplicit() || fn->isTrivial() || fn->isDefaulted()))
+      return; // compiler-generated special members of the program's types
     const clang::FunctionDecl *canon = fn->getCanonicalDecl();
     if (ctx_.isRuntime(sm, canon->getLocation()) ||
         ctx_.isRuntime(sm, fn->getLocation()))
