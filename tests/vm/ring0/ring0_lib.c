@@ -186,8 +186,16 @@ void ring0_env_setup(struct ring0_env *env)
 		}
 		return;
 	}
-	if (child_said(&c, "cpl=0")) {
+	if (child_exit(&c) == 0 && !strcmp(c.output, "cpl=0\n")) {
 		env->ring0 = true;
+		return;
+	}
+	if (child_exit(&c) != 0 || strcmp(c.output, "cpl=3\n")) {
+		/* It started and went wrong: a broken kernel, not a missing one. */
+		env->broken = true;
+		snprintf(env->why, sizeof(env->why),
+			 "the marked cpl probe started but failed: status %d, output '%.*s'; %s",
+			 child_exit(&c), (int)strcspn(c.output, "\n"), c.output, module);
 		return;
 	}
 	snprintf(env->why, sizeof(env->why),
