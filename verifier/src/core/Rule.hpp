@@ -47,7 +47,13 @@ public:
   /// reviewed runtime headers, not a macro defined in those.
   bool isApplication(const clang::SourceManager &sm,
                      clang::SourceLocation loc) const;
-  /// True when \p loc lies in the reviewed runtime headers.
+  /// Remembers a macro defined in the runtime headers: its expansions in
+  /// application code are reviewed code too.
+  void addRuntimeMacro(std::string name) {
+    runtimeMacros_.insert(std::move(name));
+  }
+  /// True when \p loc lies in the reviewed runtime headers, or was produced
+  /// by expanding a runtime macro.
   bool isRuntime(const clang::SourceManager &sm,
                  clang::SourceLocation loc) const;
 
@@ -80,6 +86,7 @@ private:
   mutable std::map<std::string, bool> runtimeCache_;
   std::vector<Finding> findings_;
   std::set<std::string> seen_; // a header included twice reports once
+  std::set<std::string, std::less<>> runtimeMacros_;
 };
 
 class Rule : public clang::ast_matchers::MatchFinder::MatchCallback {

@@ -41,8 +41,19 @@ bool RuleContext::isRuntime(const clang::SourceManager &sm,
                             clang::SourceLocation loc) const {
   if (loc.isInvalid())
     return false;
-  return inRuntimeDir(sm, sm.getFileID(sm.getExpansionLoc(loc))) ||
-         inRuntimeDir(sm, sm.getFileID(sm.getSpellingLoc(loc)));
+  if (inRuntimeDir(sm, sm.getFileID(sm.getExpansionLoc(loc))) ||
+      inRuntimeDir(sm, sm.getFileID(sm.getSpellingLoc(loc))))
+    return true;
+  // Tokens pasted inside a runtime macro (name##_make) are spelled in
+  // scratch space, so walk the expansion chain by macro name instead.
+  clang::LangOptions lang;
+  for (int depth = 0; loc.isMacroID() && depth < 64; ++depth) {
+    llvm::StringRef name = clang::Lexer::getImmediateMacroName(loc, sm, lang);
+    if (runtimeMacros_.count(name))
+      return true;
+    loc = sm.getImmediateMacroCallerLoc(loc);
+  }
+  return false;
 }
 
 bool RuleContext::isApplication(const clang::SourceManager &sm,

@@ -8,6 +8,7 @@
 #include <clang/Frontend/CompilerInstance.h>
 #include <clang/Frontend/MultiplexConsumer.h>
 #include <clang/Frontend/TextDiagnosticPrinter.h>
+#include <clang/Lex/MacroInfo.h>
 #include <clang/Lex/PPCallbacks.h>
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Tooling/ArgumentsAdjusters.h>
@@ -119,9 +120,10 @@ private:
   bool lastPrinted_ = false;
 };
 
-/// Pragmas that would switch a rule off from inside the program: turning
-/// off a claimed warning, or declaring an application header a system
-/// header (which exempts it from review).
+/// Watches the preprocessor: pragmas that would switch a rule off from
+/// inside the program (turning off a claimed warning, declaring an
+/// application header a system header), and the macros the reviewed
+/// runtime defines.
 class PragmaGuard : public clang::PPCallbacks {
 public:
   PragmaGuard(RuleContext &ctx, const clang::SourceManager &sm,
@@ -142,6 +144,12 @@ public:
                   "'#pragma ... diagnostic ignored \"-W" + option.str() +
                       "\"' would hide the findings of " + it->second,
                   "remove the pragma");
+  }
+
+  void MacroDefined(const clang::Token &name,
+                    const clang::MacroDirective *md) override {
+    if (md && ctx_.isRuntime(sm_, md->getLocation()))
+      ctx_.addRuntimeMacro(name.getIdentifierInfo()->getName().str());
   }
 
   void PragmaDirective(clang::SourceLocation loc,

@@ -34,6 +34,13 @@ public:
             .bind("step"),
         this);
     f.addMatcher(arraySubscriptExpr().bind("index"), this);
+    // The runtime's escape hatches build a view from a raw pointer and a
+    // length nobody checked; only reviewed runtime code may use them.
+    f.addMatcher(callExpr(callee(functionDecl(anyOf(hasName("unchecked"),
+                                                    matchesName("_make$")))
+                                     .bind("hatch")))
+                     .bind("hatchCall"),
+                 this);
   }
 
   void run(const MatchResult &r) override {
@@ -55,6 +62,18 @@ public:
                  clang::UnaryOperator::getOpcodeStr(u->getOpcode()).str() +
                  "' on a pointer)",
              kSpanAdvice);
+      return;
+    }
+    if (const auto *fn = r.Nodes.getNodeAs<clang::FunctionDecl>("hatch")) {
+      if (ctx_.isRuntime(sm, fn->getLocation()))
+        report(
+            sm,
+            r.Nodes.getNodeAs<clang::CallExpr>("hatchCall")->getSourceRange(),
+            "'" + fn->getNameAsString() +
+                "' builds a view over a raw pointer with an unchecked "
+                "length",
+            "build views from arrays (kml::span(array), KML_SPAN_OF, "
+            "KML_STR) or owning buffers");
       return;
     }
     if (const auto *e = r.Nodes.getNodeAs<clang::ArraySubscriptExpr>("index"))
