@@ -6,6 +6,7 @@
  * call interrupted by a signal restarts or fails with EINTR as at ring 3.
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -142,6 +143,53 @@ TEST_F(signals, sigalrm_interrupts_a_blocking_read_with_eintr)
 	snprintf(expected, sizeof(expected),
 		 "cpl=%d\nblocking\nalarm handled\nread=-1 errno=EINTR\nsignal seen: yes\n",
 		 variant->cpl);
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_STREQ(expected, c.output);
+}
+
+/* SIGSTOP, a pause, SIGCONT: the task is parked in the kernel and woken. */
+static void stop_and_continue(struct __test_metadata *_metadata, struct child *c)
+{
+	ASSERT_EQ(0, child_signal(c, SIGSTOP));
+	usleep(100 * 1000);
+	ASSERT_EQ(0, child_signal(c, SIGCONT));
+}
+
+TEST_F(signals, nanosleep_resumes_after_stop_and_continue)
+{
+	char expected[128];
+	struct child c;
+
+	REQUIRE_FORM(&self->env, variant->payload, variant->cpl);
+	ASSERT_EQ(0, child_spawn(&c, variant->payload, (const char *[]){ "nanosleep", "500", NULL },
+				 NULL));
+	ASSERT_EQ(0, child_wait_line(&c, "sleeping", PAYLOAD_TIMEOUT_MS));
+	usleep(50 * 1000);
+	stop_and_continue(_metadata, &c);
+	ASSERT_EQ(0, child_finish(&c, PAYLOAD_TIMEOUT_MS));
+	snprintf(expected, sizeof(expected),
+		 "cpl=%d\nsleeping\nnanosleep=0\nslept the full time: yes\n", variant->cpl);
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_STREQ(expected, c.output);
+}
+
+TEST_F(signals, blocking_read_resumes_after_stop_and_continue)
+{
+	struct spawn_opts opts = SPAWN_DEFAULTS;
+	char expected[128];
+	struct child c;
+
+	REQUIRE_FORM(&self->env, variant->payload, variant->cpl);
+	opts.keep_stdin = true;
+	ASSERT_EQ(0, child_spawn(&c, variant->payload, (const char *[]){ "read", NULL }, &opts));
+	ASSERT_EQ(0, child_wait_line(&c, "blocking", PAYLOAD_TIMEOUT_MS));
+	usleep(50 * 1000);
+	stop_and_continue(_metadata, &c);
+	/* Still blocked in the (restarted) read. */
+	EXPECT_EQ(-ETIMEDOUT, child_wait_line(&c, "read=1", 100));
+	ASSERT_EQ(1, write(c.in, "x", 1));
+	ASSERT_EQ(0, child_finish(&c, PAYLOAD_TIMEOUT_MS));
+	snprintf(expected, sizeof(expected), "cpl=%d\nblocking\nread=1\n", variant->cpl);
 	EXPECT_EQ(0, child_exit(&c));
 	EXPECT_STREQ(expected, c.output);
 }

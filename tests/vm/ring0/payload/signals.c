@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/time.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -89,7 +90,48 @@ static int run_alarm(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * nanosleep MS: prints "sleeping" and sleeps MS milliseconds in one
+ * nanosleep; reports whether it returned 0 after at least MS. A stop and
+ * continue in between makes the kernel restart it through restart_syscall
+ * (ERESTART_RESTARTBLOCK), invisible to the program.
+ */
+static int run_nanosleep(int argc, char **argv)
+{
+	long ms = argc > 0 ? arg_long(argv[0], "MS") : 500;
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	int64_t t0;
+	int ret;
+
+	say("cpl=%d", current_cpl());
+	say("sleeping");
+	t0 = now_ms();
+	ret = nanosleep(&ts, NULL);
+	say("nanosleep=%d", ret);
+	say("slept the full time: %s", now_ms() - t0 >= ms ? "yes" : "no");
+	return 0;
+}
+
+/*
+ * read: prints "blocking" and reads one byte from stdin with no handler
+ * installed; a stop and continue meanwhile restarts the read
+ * (ERESTARTSYS) without the program noticing.
+ */
+static int run_read(int argc, char **argv)
+{
+	char c;
+	ssize_t n;
+
+	say("cpl=%d", current_cpl());
+	say("blocking");
+	n = read(STDIN_FILENO, &c, 1);
+	say("read=%ld", (long)n);
+	return 0;
+}
+
 const struct payload_mode signal_modes[] = {
+	{ "nanosleep", "MS", run_nanosleep },
+	{ "read", "", run_read },
 	{ "sigterm", "", run_sigterm },
 	{ "alarm", "restart|eintr", run_alarm },
 	{ NULL, NULL, NULL },
