@@ -32,6 +32,12 @@ size_t rt_c_copy(const char *text, size_t len, size_t room, int *truncated) {
 
 size_t rt_c_literal_length(void) { return KML_STR("hello").len; }
 
+int rt_c_text_equal(void) {
+  return kml_text_equal(KML_STR("abc"), KML_STR("abc")) * 100 +
+         kml_text_equal(KML_STR("abc"), KML_STR("abd")) * 10 +
+         kml_text_equal(KML_STR("abc"), KML_STR("ab"));
+}
+
 int rt_c_arg_length(int argc, char **argv, int i) {
   return (int)kml_arg(argc, argv, i).len;
 }
@@ -50,7 +56,7 @@ int rt_c_pipe_round_trip(int wfd, int rfd, size_t *got) {
 /* Allocates n ints, writes and sums them, frees. -1 if allocation failed. */
 long rt_c_alloc_sum(size_t n) {
   kml_ints s = kml_ints_alloc(n);
-  if (s.data == NULL)
+  if (!kml_ints_valid(s))
     return -1;
   long sum = 0;
   for (size_t i = 0; i < s.len; i++) {

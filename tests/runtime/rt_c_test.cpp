@@ -11,6 +11,7 @@ int rt_c_read(size_t index);
 int rt_c_sub(size_t off, size_t n);
 size_t rt_c_copy(const char *text, size_t len, size_t room, int *truncated);
 size_t rt_c_literal_length(void);
+int rt_c_text_equal(void);
 int rt_c_arg_length(int argc, char **argv, int i);
 int rt_c_pipe_round_trip(int wfd, int rfd, size_t *got);
 long rt_c_alloc_sum(size_t n);
@@ -36,6 +37,7 @@ TEST(RtC, CopyReportsTruncation) {
 
 TEST(RtC, LiteralsArgsAndIo) {
   EXPECT_EQ(rt_c_literal_length(), 5u);
+  EXPECT_EQ(rt_c_text_equal(), 100);
   char a0[] = "prog", a1[] = "--flag";
   char *argv[] = {a0, a1, nullptr};
   EXPECT_EQ(rt_c_arg_length(2, argv, 1), 6);

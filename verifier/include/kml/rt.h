@@ -60,6 +60,7 @@ static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
  *   T   *name##_at(name s, size_t i)       address of element i, checked
  *   name name##_sub(name s, size_t off, size_t n)  elements [off, off+n)
  *   name name##_from(name s, size_t off)   elements [off, len)
+ *   int  name##_valid(name s)              s has storage (data != NULL)
  */
 #define KML_SPAN_DEFINE(name, T) KML_SPAN_DEFINE_(name, T, T)
 /* The same over `const T` (no _set); _get returns a plain T. */
@@ -79,6 +80,8 @@ static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
     return s.data + i; /* in bounds: checked above */                          \
   }                                                                            \
   static inline V name##_get(name s, size_t i) { return *name##_at(s, i); }    \
+  /* True when s has storage (a failed name##_alloc gives {NULL, 0}). */       \
+  static inline int name##_valid(name s) { return s.data != NULL; }            \
   static inline name name##_sub(name s, size_t off, size_t n) {                \
     kml_check(off <= s.len && n <= s.len - off);                               \
     return name##_make(s.data + off, n); /* in bounds: checked above */        \
@@ -151,6 +154,16 @@ KML_SPAN_DEFINE_SET(kml_ints, int)
 /* A read-only view of a writable char view. */
 static inline kml_cchars kml_chars_const(kml_chars s) {
   return kml_cchars_make(s.data, s.len);
+}
+
+/* 1 when a and b hold the same characters. */
+static inline int kml_text_equal(kml_cchars a, kml_cchars b) {
+  if (a.len != b.len)
+    return 0;
+  for (size_t i = 0; i < a.len; i++)
+    if (kml_cchars_get(a, i) != kml_cchars_get(b, i))
+      return 0;
+  return 1;
 }
 
 /*
