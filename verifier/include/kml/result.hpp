@@ -13,7 +13,8 @@
 namespace kml {
 
 // Tag for constructing a failed result: `return kml::failure{EINVAL};`.
-// The code is an errno value; 0 is reserved for "no error".
+// The code is an errno value; 0 is reserved for "no error", so failure{0}
+// (say, errno read when nothing set it) is stored as -1: still a failure.
 struct failure {
   int code;
 };
