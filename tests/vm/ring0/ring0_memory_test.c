@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -56,6 +57,7 @@ TEST_F(memory, red_zone_data_survives_timer_interrupts)
 	rival = fork();
 	ASSERT_LE(0, rival);
 	if (rival == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		pin_self(opts.cpu);
 		for (;;)
 			__asm__ volatile("" ::: "memory");
