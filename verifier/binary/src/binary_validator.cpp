@@ -31,9 +31,13 @@ Report validateElf(std::span<std::byte> image) {
                                std::string(dataRule.id),
                                std::string(dataRule.reason)});
   // Regions come in section order, then segment gaps: sort for the reader.
-  std::stable_sort(
-      report.findings.begin(), report.findings.end(),
-      [](const Finding &a, const Finding &b) { return a.address < b.address; });
+  // Addresses are unique except for data-in-code spans, which compare by
+  // text as a tie-break so the order stays deterministic.
+  std::sort(report.findings.begin(), report.findings.end(),
+            [](const Finding &a, const Finding &b) {
+              return a.address != b.address ? a.address < b.address
+                                            : a.instruction < b.instruction;
+            });
   return report;
 }
 

@@ -32,6 +32,19 @@ bool isPaddingByte(std::byte b) {
   return b == std::byte{0xCC} || b == std::byte{0x00};
 }
 
+// clang's -fsanitize=function (part of -fsanitize=undefined) places 8 bytes
+// of data right before each function: the signature 0xc105cafe and a type
+// hash. Decoded, the hash turns into random instructions (in, insb, popf...).
+constexpr std::uint64_t kFunctionSignatureSize = 8;
+
+bool isFunctionSignature(std::span<const std::byte> bytes) {
+  static constexpr std::uint8_t kSignature[] = {0xfe, 0xca, 0x05, 0xc1};
+  for (std::size_t i = 0; i < sizeof kSignature; ++i)
+    if (bytes[i] != std::byte{kSignature[i]})
+      return false;
+  return true;
+}
+
 std::string byteList(std::span<const std::byte> bytes) {
   std::string text = ".byte ";
   char hex[8];
@@ -169,6 +182,13 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
         continue; // the padding ran up to a function start
     }
 
+    if (limit - offset == kFunctionSignatureSize && limit < size &&
+        isFunctionSignature(code.subspan(offset, kFunctionSignatureSize)) &&
+        !symbols.covers(address + offset)) {
+      offset = limit; // data in front of the next function, outside any
+      continue;       // function: never reached by straight-line flow
+    }
+
     // Most instructions are everyday encodings the allowlist decoder
     // handles; Zydis decides everything else.
     const FastDecode fast =
@@ -186,7 +206,14 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
     // swallows a symbol boundary; such an overlap shows up as undecodable.
     if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(
             &decoder_, nullptr, code.data() + offset, limit - offset, &insn))) {
-      undecodable.add(offset++);
+      // Functions must be pure code. Gaps between functions legitimately
+      // hold data (clang's -fsanitize=function signatures, patchable-entry
+      // areas, asm tables): there undecodable bytes are skipped, while
+      // banned instructions decoded in a gap are still reported. Without
+      // any symbols nothing tells the two apart, so every byte is code.
+      if (symbols.empty() || symbols.covers(address + offset))
+        undecodable.add(offset);
+      ++offset;
       continue;
     }
 

@@ -11,9 +11,21 @@ SymbolIndex::SymbolIndex(std::span<const Symbol> symbols, std::uint64_t begin,
     if (symbol.address >= begin && symbol.address < end)
       entries_.push_back({symbol.address, symbol.size, symbol.name});
   // Stable: among aliases the caller's preferred (first) one stays first.
-  std::stable_sort(
-      entries_.begin(), entries_.end(),
-      [](const Entry &a, const Entry &b) { return a.address < b.address; });
+  // (std::stable_sort would do, but libstdc++ 12's version trips clang's
+  // deprecation warnings; sorting indices with a tie-break is equivalent.)
+  std::vector<std::size_t> order(entries_.size());
+  for (std::size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return entries_[a].address != entries_[b].address
+               ? entries_[a].address < entries_[b].address
+               : a < b;
+  });
+  std::vector<Entry> sorted;
+  sorted.reserve(entries_.size());
+  for (std::size_t i : order)
+    sorted.push_back(std::move(entries_[i]));
+  entries_ = std::move(sorted);
   std::vector<Entry> unique;
   unique.reserve(entries_.size());
   for (Entry &entry : entries_) {
@@ -24,6 +36,11 @@ SymbolIndex::SymbolIndex(std::span<const Symbol> symbols, std::uint64_t begin,
     unique.push_back(std::move(entry));
   }
   entries_ = std::move(unique);
+
+  maxEnd_.reserve(entries_.size());
+  for (const Entry &entry : entries_)
+    maxEnd_.push_back(std::max(maxEnd_.empty() ? 0 : maxEnd_.back(),
+                               entry.address + entry.size));
 
   starts_.reserve(entries_.size());
   for (const Entry &entry : entries_) {
@@ -46,6 +63,16 @@ std::string SymbolIndex::describe(std::uint64_t address) const {
   std::snprintf(offset, sizeof offset, "+0x%llx",
                 static_cast<unsigned long long>(address - entry.address));
   return entry.name + offset;
+}
+
+bool SymbolIndex::covers(std::uint64_t address) const {
+  auto after = std::upper_bound(
+      entries_.begin(), entries_.end(), address,
+      [](std::uint64_t a, const Entry &entry) { return a < entry.address; });
+  if (after == entries_.begin())
+    return false;
+  return maxEnd_[static_cast<std::size_t>(after - entries_.begin()) - 1] >
+         address;
 }
 
 } // namespace kml::binval::detail

@@ -27,13 +27,18 @@ public:
   // "name+0xOFF" for the closest symbol at or below `address`, "?" if none.
   std::string describe(std::uint64_t address) const;
 
+  bool empty() const { return entries_.empty(); }
+  // True when a sized symbol covers `address` (nested symbols included).
+  bool covers(std::uint64_t address) const;
+
 private:
   struct Entry {
     std::uint64_t address;
     std::uint64_t size;
     std::string name;
   };
-  std::vector<Entry> entries_; // sorted by address, unique addresses
+  std::vector<Entry> entries_;        // sorted by address, unique addresses
+  std::vector<std::uint64_t> maxEnd_; // max end of entries_[0..i]
   std::vector<std::uint64_t> starts_;
   std::vector<std::uint64_t> ends_;
 };

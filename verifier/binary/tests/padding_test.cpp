@@ -127,6 +127,46 @@ TEST(Undecodable, LongRunsShowSixteenBytes) {
                 15 * std::string(", 0x06").size());
 }
 
+TEST(Undecodable, DataInGapsBetweenFunctionsIsSkipped) {
+  // Bytes between two sized functions that do not decode are data, not a
+  // finding; a banned instruction in the same gap is still reported.
+  std::vector<std::uint8_t> raw = {0xe8, 0x00, 0x00, 0x00, 0x00, // f: call
+                                   0x90, 0x06, 0x07,             // gap data
+                                   0xc3};                        // g: ret
+  Report report = scan(raw, {{"f", kBase, 5}, {"g", kBase + 8, 1}});
+  EXPECT_TRUE(report.findings.empty());
+  raw[6] = 0x0f;
+  raw[7] = 0x05;
+  report = scan(raw, {{"f", kBase, 5}, {"g", kBase + 8, 1}});
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B001");
+  EXPECT_EQ(report.findings[0].address, kBase + 6);
+}
+
+TEST(Padding, ClangFunctionSignatureBeforeAFunctionIsData) {
+  // clang -fsanitize=function: 0xc105cafe and a type hash right before g.
+  // This hash decodes to `in eax, dx` if taken as code.
+  std::vector<std::uint8_t> raw = {0xc3,                   // f: ret
+                                   0xcc, 0xcc,             // padding
+                                   0xfe, 0xca, 0x05, 0xc1, // signature
+                                   0x90, 0xed, 0xed, 0xed, // type hash
+                                   0xc3};                  // g: ret
+  Report report = scan(raw, {{"f", kBase, 1}, {"g", kBase + 11, 1}});
+  EXPECT_TRUE(report.findings.empty());
+  // The same bytes reachable by fall-through inside a function are code.
+  report = scan(raw, {{"f", kBase, 11}, {"g", kBase + 11, 1}});
+  EXPECT_FALSE(report.findings.empty());
+}
+
+TEST(Undecodable, InsideANestedSymbolIsReported) {
+  // `inner` ends before the bad byte, but `outer` still covers it.
+  Report report = scan({0x90, 0x90, 0x06, 0xc3},
+                       {{"outer", kBase, 4}, {"inner", kBase + 1, 1}});
+  ASSERT_EQ(report.findings.size(), 1u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B023");
+  EXPECT_EQ(report.findings[0].symbol, "inner+0x1");
+}
+
 TEST(Undecodable, TruncatedInstructionAtEndOfCode) {
   Report report = scan({0x90, 0x48, 0x8b});
   ASSERT_EQ(report.findings.size(), 1u);
