@@ -2,7 +2,7 @@
 // encodings (mov, lea, add/sub/cmp/test, push/pop, call/jmp/jcc, movzx,
 // cmovcc, common SSE...), used in front of Zydis to reach the throughput
 // target: Zydis costs ~60 ns per instruction on the build machines, this
-// costs a few.
+// costs about 10 ns (busybox: 19 ns per instruction overall).
 //
 // Contract: it returns a length only for encodings on its allowlist, which
 // holds no banned instruction; for anything else (every banned opcode, VEX,
