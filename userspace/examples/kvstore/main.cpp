@@ -254,9 +254,11 @@ bool parse_options(const kml::args &args, options &opt) noexcept {
       return false;
     }
   }
-  // Slots are twice the capacity, rounded up; keep that well inside memory.
-  if (opt.capacity == 0 || opt.capacity > (uint64_t{1} << 24)) {
-    report("kvstore: --capacity must be 1..16777216");
+  // Slots are twice the capacity rounded up to a power of two, about 190
+  // bytes each and all touched at start (value-initialised): 2^20 entries
+  // take about 400 MB, the most a small VM should be asked for.
+  if (opt.capacity == 0 || opt.capacity > (uint64_t{1} << 20)) {
+    report("kvstore: --capacity must be 1..1048576");
     return false;
   }
   return true;
