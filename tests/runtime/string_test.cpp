@@ -101,6 +101,10 @@ TEST(FixedString, KeepFirst) {
   EXPECT_STREQ(s.c_str(), "abc");
   s.keep_first(3);
   EXPECT_EQ(s.size(), 3u);
+}
+
+TEST(FixedStringDeath, KeepFirstPastEndTraps) {
+  kml::fixed_string<8> s("abc");
   EXPECT_TRAP(s.keep_first(4));
 }
 
