@@ -33,14 +33,20 @@ TEST(TextReporter, ClangTidyShape) {
                       "note: use kml::span<T>\n");
 }
 
-TEST(TextReporter, FixItIsShownAppliedToTheLine) {
+TEST(TextReporter, FixItIsShownAsANote) {
   Finding f = sample();
-  f.fixIt = FixIt{3, 11, 0, "/*fixed*/"};
+  f.fixIt = FixIt{2, 8, 0, " = 0"};
   std::ostringstream os;
   writeText(os, {f});
-  EXPECT_NE(os.str().find("note: fix-it:   return p/*fixed*/[i];"),
+  EXPECT_NE(os.str().find("app.c:2:8: note: fix-it: insert ' = 0'\n"),
             std::string::npos)
       << os.str();
+  f.fixIt = FixIt{3, 10, 4, "s[i]"};
+  std::ostringstream os2;
+  writeText(os2, {f});
+  EXPECT_NE(os2.str().find("note: fix-it: replace 4 characters with 's[i]'"),
+            std::string::npos)
+      << os2.str();
 }
 
 TEST(TextReporter, BinaryFindingsUseAddresses) {

@@ -45,14 +45,18 @@ void writeText(std::ostream &os, const std::vector<Finding> &findings) {
     if (f.line != 0 && !f.sourceLine.empty()) {
       os << f.sourceLine << "\n"
          << caretLine(f.sourceLine, f.column, f.length) << "\n";
-      if (f.fixIt && f.fixIt->line == f.line) {
-        std::string fixed = f.sourceLine;
-        std::size_t at = f.fixIt->column ? f.fixIt->column - 1 : 0;
-        if (at <= fixed.size())
-          fixed.replace(at, f.fixIt->removeLength, f.fixIt->insert);
-        os << f.file << ":" << f.line << ":" << f.fixIt->column
-           << ": note: fix-it: " << fixed << "\n";
-      }
+    }
+    if (f.fixIt) {
+      const FixIt &fix = *f.fixIt;
+      os << f.file << ":" << fix.line << ":" << fix.column
+         << ": note: fix-it: ";
+      if (fix.removeLength == 0)
+        os << "insert '" << fix.insert << "'";
+      else
+        os << "replace " << fix.removeLength << " character"
+           << (fix.removeLength == 1 ? "" : "s") << " with '" << fix.insert
+           << "'";
+      os << "\n";
     }
     if (!f.suggestion.empty())
       os << "note: " << f.suggestion << "\n";

@@ -71,7 +71,15 @@ public:
   Finding makeFinding(std::string_view rule, const clang::SourceManager &sm,
                       clang::SourceRange range, std::string message,
                       std::string suggestion = {}) const;
-  void add(Finding f);
+  /// Records \p f unless the same finding is already recorded; returns
+  /// whether it was new.
+  bool add(Finding f);
+  /// Attaches a fix-it to the most recent finding (Clang's notes carry
+  /// them after the warning they belong to).
+  void attachFixIt(FixIt fix) {
+    if (!findings_.empty() && !findings_.back().fixIt)
+      findings_.back().fixIt = std::move(fix);
+  }
 
   const std::vector<Finding> &findings() const { return findings_; }
   /// Orders findings by file, line and column for stable output.

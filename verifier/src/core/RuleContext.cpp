@@ -4,6 +4,7 @@
 #include <llvm/Support/FileSystem.h>
 
 #include <algorithm>
+#include <fstream>
 #include <llvm/Support/FileSystem.h>
 #include <tuple>
 
@@ -128,6 +129,14 @@ void RuleContext::reportAt(std::string_view rule, std::string file,
   f.column = column;
   f.message = std::move(message);
   f.suggestion = std::move(suggestion);
+  // Findings made after parsing (stack bound) still show their line.
+  if (line > 0) {
+    std::ifstream in(f.file);
+    std::string text;
+    for (unsigned i = 0; i < line && std::getline(in, text); ++i)
+      if (i + 1 == line)
+        f.sourceLine = text;
+  }
   add(std::move(f));
 }
 
@@ -139,11 +148,13 @@ void RuleContext::sortFindings() {
                    });
 }
 
-void RuleContext::add(Finding f) {
+bool RuleContext::add(Finding f) {
   std::string key = f.ruleId + '\0' + f.file + '\0' + std::to_string(f.line) +
                     ':' + std::to_string(f.column) + '\0' + f.message;
-  if (seen_.insert(key).second)
-    findings_.push_back(std::move(f));
+  if (!seen_.insert(key).second)
+    return false;
+  findings_.push_back(std::move(f));
+  return true;
 }
 
 } // namespace kml::verify

@@ -80,9 +80,12 @@ public:
     if (level == clang::DiagnosticsEngine::Note) {
       if (lastPrinted_)
         printer_.HandleDiagnostic(level, info);
+      else if (lastClaimed_ && info.hasSourceManager())
+        takeFixIt(info);
       return;
     }
     lastPrinted_ = false;
+    lastClaimed_ = false;
     if (level != clang::DiagnosticsEngine::Warning || !info.hasSourceManager())
       return;
     llvm::StringRef option =
@@ -102,9 +105,40 @@ public:
       range = clang::SourceRange(info.getLocation());
     ctx_.report(it->second, sm, range, std::string(text.str()),
                 suggestionFor(it->second));
+    lastClaimed_ = true;
   }
 
 private:
+  /// Clang's notes ("initialize the variable 'x' to silence this warning")
+  /// carry the fix-it for the warning before them.
+  void takeFixIt(const clang::Diagnostic &note) {
+    if (note.getNumFixItHints() == 0)
+      return;
+    // Only the "initialize the variable" kind; other notes offer edits that
+    // change the program's logic (removing an `if`).
+    llvm::SmallString<128> text;
+    note.FormatDiagnostic(text);
+    if (!text.str().starts_with("initialize the variable"))
+      return;
+    const clang::FixItHint &hint = note.getFixItHint(0);
+    const clang::SourceManager &sm = note.getSourceManager();
+    clang::SourceLocation begin =
+        sm.getExpansionLoc(hint.RemoveRange.getBegin());
+    if (begin.isInvalid())
+      return;
+    FixIt fix;
+    fix.line = sm.getPresumedLineNumber(begin);
+    fix.column = sm.getPresumedColumnNumber(begin);
+    fix.insert = hint.CodeToInsert;
+    if (hint.RemoveRange.isCharRange() && hint.RemoveRange.getEnd().isValid()) {
+      clang::SourceLocation end = sm.getExpansionLoc(hint.RemoveRange.getEnd());
+      unsigned endCol = sm.getPresumedColumnNumber(end);
+      if (sm.getPresumedLineNumber(end) == fix.line && endCol > fix.column)
+        fix.removeLength = endCol - fix.column;
+    }
+    ctx_.attachFixIt(std::move(fix));
+  }
+
   static std::string suggestionFor(const std::string &rule) {
     if (rule == "KML-R010")
       return "initialise the variable where it is declared";
@@ -118,6 +152,7 @@ private:
   llvm::IntrusiveRefCntPtr<clang::DiagnosticOptions> options_;
   clang::TextDiagnosticPrinter printer_;
   bool lastPrinted_ = false;
+  bool lastClaimed_ = false;
 };
 
 /// Watches the preprocessor: pragmas that would switch a rule off from
@@ -315,7 +350,9 @@ bool Verifier::verifyFile(const clang::tooling::CompilationDatabase &db,
   std::filesystem::path path(commands.front().Filename);
   if (path.is_relative())
     path = std::filesystem::path(commands.front().Directory) / path;
-  att.file = path.lexically_normal().string();
+  std::error_code ec;
+  std::filesystem::path absolute = std::filesystem::absolute(path, ec);
+  att.file = (ec ? path : absolute).lexically_normal().string();
   att.sourceSha256 = Sha256::hexOfFile(path).value_or("");
   att.flags = commands.front().CommandLine;
   att.flagsSha256 = flagsSha256(att.flags);
