@@ -8,10 +8,12 @@
  * The core kernel only carries the mechanism (kml/patches/), reached through
  * <linux/kml.h>.
  *
- * State: the sysfs directory below is the module's only state. It is
- * created once at load and removed once at unload, both in process context
- * under the module loader's serialisation, so it needs no locking of its
- * own; its attributes are read-only and stateless.
+ * State: the sysfs directory and kml_counters. The directory is created
+ * once at load and removed once at unload, both in process context under
+ * the module loader's serialisation; the counters are atomics bumped by
+ * the exec hook (loader/exec.c) and read by sysfs. The core pins the
+ * module while any ring-0 task exists, so it cannot be unloaded under one
+ * (delete_module() fails with EAGAIN).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,17 +26,20 @@
 #include <linux/module.h>
 #include <linux/sysfs.h>
 
+#include "kml.h"
+
 #if !IS_ENABLED(CONFIG_KML)
 #error "kml.ko needs a kernel configured with CONFIG_KML=y"
 #endif
 
 /* The hook ABI this module was written against; see <linux/kml.h>. */
-#define KML_MODULE_ABI 1
+#define KML_MODULE_ABI 2
 #if KML_ABI_VERSION != KML_MODULE_ABI
 #error "kernel tree and kml.ko disagree on KML_ABI_VERSION: rebuild both from one checkout"
 #endif
 
 static struct kobject *kml_kobj;
+struct kml_counters kml_counters;
 
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -50,9 +55,33 @@ static ssize_t abi_show(struct kobject *kobj, struct kobj_attribute *attr,
 }
 static struct kobj_attribute abi_attr = __ATTR_RO(abi);
 
+static ssize_t ring0_tasks_show(struct kobject *kobj,
+				struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", kml_ring0_tasks());
+}
+static struct kobj_attribute ring0_tasks_attr = __ATTR_RO(ring0_tasks);
+
+#define KML_COUNTER_ATTR(name)						\
+static ssize_t name##_show(struct kobject *kobj,			\
+			   struct kobj_attribute *attr, char *buf)	\
+{									\
+	return sysfs_emit(buf, "%ld\n",					\
+			  atomic_long_read(&kml_counters.name));	\
+}									\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+KML_COUNTER_ATTR(ring0_execs);
+KML_COUNTER_ATTR(refused_eperm);
+KML_COUNTER_ATTR(refused_enoexec);
+
 static struct attribute *kml_attrs[] = {
 	&version_attr.attr,
 	&abi_attr.attr,
+	&ring0_tasks_attr.attr,
+	&ring0_execs_attr.attr,
+	&refused_eperm_attr.attr,
+	&refused_enoexec_attr.attr,
 	NULL,
 };
 
@@ -72,10 +101,16 @@ static int __init kml_init(void)
 	if (err)
 		goto err_put;
 
+	err = kml_register_exec_ops(&kml_exec_ops);
+	if (err)
+		goto err_remove;
+
 	pr_info("version %s loaded (hook ABI %d)\n", KML_VERSION,
 		KML_ABI_VERSION);
 	return 0;
 
+err_remove:
+	sysfs_remove_group(kml_kobj, &kml_attr_group);
 err_put:
 	kobject_put(kml_kobj);
 	return err;
@@ -83,6 +118,7 @@ err_put:
 
 static void __exit kml_exit(void)
 {
+	kml_unregister_exec_ops(&kml_exec_ops);
 	sysfs_remove_group(kml_kobj, &kml_attr_group);
 	kobject_put(kml_kobj);
 	pr_info("unloaded\n");

@@ -20,6 +20,7 @@ die() { echo "mkimage: $*" >&2; exit 1; }
 [ -f "$tests/tests.list" ] || die "$tests/tests.list missing: run 'make vm-tests'"
 
 root=$(mktemp -d "${out%/*}/root.XXXXXX")
+chmod 0755 "$root" # it becomes /: every user must be able to walk it
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,root,etc,kml/tests}
 install -m 0755 "$busybox" "$root/bin/busybox"

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kml.ko's exec hook: recognise the KML marker note (loader/uapi/linux/
+ * kml_note.h, docs/marker.md) in an ELF program and decide whether it runs
+ * at CPL 0. Like binfmt_misc, policy is data and every refusal an errno:
+ *
+ *   no marker, or marker disabled      -> runs as usual (ring 3)
+ *   marker this kernel cannot read,
+ *   or two different markers           -> ENOEXEC
+ *   enabled, but a dynamic program     -> ENOEXEC (static programs only)
+ *   enabled, caller is not root        -> EPERM
+ *   enabled                            -> CPL 0
+ *
+ * The core calls kml_exec_check() for every ELF exec, in the exec'ing
+ * task, before the point of no return; it may sleep. It keeps no state
+ * of its own beyond kml_counters.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/binfmts.h>
+#include <linux/capability.h>
+#include <linux/elf.h>
+#include <linux/fs.h>
+#include <linux/kml_note.h>
+#include <linux/slab.h>
+
+#include "../kml/kml.h"
+
+/* PT_NOTE segments hold a few small notes; read at most this much of one. */
+#define KML_NOTE_SEGMENT_MAX	4096
+
+/*
+ * What the note segments say so far: the first marker seen, if any. A
+ * second, different marker makes the program ambiguous (docs/marker.md).
+ */
+struct kml_marker_scan {
+	bool found;
+	bool conflict;
+	u32 descsz;
+	struct kml_note note;
+};
+
+/* Look for markers in one note segment's bytes. */
+static void kml_scan_notes(struct kml_marker_scan *scan, const u8 *buf,
+			   size_t len, size_t align)
+{
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct elf64_note)) {
+		const struct elf64_note *nhdr = (const void *)(buf + off);
+		size_t name = off + sizeof(*nhdr);
+		size_t desc = name + ALIGN((size_t)nhdr->n_namesz, align);
+		size_t next = desc + ALIGN((size_t)nhdr->n_descsz, align);
+		struct kml_note note = {};
+
+		if (desc > len || desc + nhdr->n_descsz > len || next < desc)
+			break;	/* truncated: no marker past this point */
+		off = next;
+		if (nhdr->n_type != NT_KML_MARKER ||
+		    nhdr->n_namesz != KML_NOTE_NAMESZ ||
+		    memcmp(buf + name, KML_NOTE_NAME, KML_NOTE_NAMESZ))
+			continue;
+		memcpy(&note, buf + desc,
+		       min_t(size_t, nhdr->n_descsz, sizeof(note)));
+		if (!scan->found) {
+			scan->found = true;
+			scan->descsz = nhdr->n_descsz;
+			scan->note = note;
+		} else if (scan->descsz != nhdr->n_descsz ||
+			   memcmp(&scan->note, &note, sizeof(note))) {
+			scan->conflict = true;
+		}
+	}
+}
+
+static enum kml_note_verdict kml_find_marker(struct linux_binprm *bprm,
+					     const struct elf64_hdr *ehdr,
+					     const struct elf64_phdr *phdrs)
+{
+	struct kml_marker_scan scan = {};
+	u8 *buf;
+	int i;
+
+	buf = kmalloc(KML_NOTE_SEGMENT_MAX, GFP_KERNEL);
+	if (!buf)
+		return KML_NOTE_REFUSE;
+
+	for (i = 0; i < ehdr->e_phnum; i++) {
+		const struct elf64_phdr *ph = &phdrs[i];
+		size_t len = min_t(u64, ph->p_filesz, KML_NOTE_SEGMENT_MAX);
+		loff_t pos = ph->p_offset;
+
+		if (ph->p_type != PT_NOTE || !len)
+			continue;
+		if (kernel_read(bprm->file, buf, len, &pos) != len)
+			continue;	/* unreadable notes hold no marker */
+		kml_scan_notes(&scan, buf, len, ph->p_align == 8 ? 8 : 4);
+	}
+	kfree(buf);
+
+	if (!scan.found)
+		return KML_NOTE_RUN_NORMAL;
+	if (scan.conflict)
+		return KML_NOTE_REFUSE;
+	return kml_note_decide(&scan.note, scan.descsz);
+}
+
+static bool kml_is_dynamic(const struct elf64_hdr *ehdr,
+			   const struct elf64_phdr *phdrs)
+{
+	int i;
+
+	for (i = 0; i < ehdr->e_phnum; i++)
+		if (phdrs[i].p_type == PT_INTERP)
+			return true;
+	return false;
+}
+
+static int kml_exec_check(struct linux_binprm *bprm,
+			  const struct elf64_hdr *ehdr,
+			  const struct elf64_phdr *phdrs)
+{
+	switch (kml_find_marker(bprm, ehdr, phdrs)) {
+	case KML_NOTE_RUN_NORMAL:
+		return 0;
+	case KML_NOTE_REFUSE:
+		atomic_long_inc(&kml_counters.refused_enoexec);
+		pr_notice_ratelimited("%s: refused: unreadable KML marker (ENOEXEC)\n",
+				      bprm->filename);
+		return -ENOEXEC;
+	case KML_NOTE_RUN_KML:
+		break;
+	}
+	if (kml_is_dynamic(ehdr, phdrs)) {
+		atomic_long_inc(&kml_counters.refused_enoexec);
+		pr_notice_ratelimited("%s: refused: ring 0 is for static programs only (ENOEXEC)\n",
+				      bprm->filename);
+		return -ENOEXEC;
+	}
+	/* Root only, for now: the signature gate comes later. */
+	if (!capable(CAP_SYS_ADMIN)) {
+		atomic_long_inc(&kml_counters.refused_eperm);
+		pr_notice_ratelimited("%s: refused: only root may run programs at ring 0 (EPERM)\n",
+				      bprm->filename);
+		return -EPERM;
+	}
+	atomic_long_inc(&kml_counters.ring0_execs);
+	return 1;
+}
+
+const struct kml_exec_ops kml_exec_ops = {
+	.owner = THIS_MODULE,
+	.exec_check = kml_exec_check,
+};
