@@ -6,7 +6,10 @@
 #include <clang/AST/ASTContext.h>
 #include <clang/AST/Expr.h>
 #include <clang/AST/ExprCXX.h>
+#include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/ASTMatchers/ASTMatchers.h>
+
+#include <map>
 
 namespace kml::verify {
 namespace {
@@ -189,6 +192,60 @@ public:
         this);
   }
 
+  // Addresses that travel through local pointer variables need source
+  // order (matcher callbacks do not follow it), so a walk handles them.
+  void checkTranslationUnit(clang::ASTContext &ast) override {
+    struct Walk : clang::RecursiveASTVisitor<Walk> {
+      EscapingLocalRule &rule;
+      const clang::SourceManager &sm;
+      Walk(EscapingLocalRule &r, const clang::SourceManager &s)
+          : rule(r), sm(s) {}
+      bool shouldVisitTemplateInstantiations() const { return true; }
+      bool TraverseFunctionDecl(clang::FunctionDecl *fn) {
+        rule.aliases_.clear(); // flow-insensitive, per function
+        return RecursiveASTVisitor::TraverseFunctionDecl(fn);
+      }
+      bool VisitVarDecl(clang::VarDecl *v) {
+        if (v->hasLocalStorage() && v->getType()->isPointerType())
+          if (const clang::VarDecl *local = rule.localAddress(v->getInit()))
+            rule.aliases_[v] = local;
+        return true;
+      }
+      bool VisitBinaryOperator(clang::BinaryOperator *a) {
+        if (a->getOpcode() != clang::BO_Assign)
+          return true;
+        const clang::VarDecl *via = rule.alias(a->getRHS());
+        if (via && outlives(a->getLHS())) {
+          rule.report(sm, a->getSourceRange(),
+                      "address of local '" + via->getNameAsString() +
+                          "' is stored (through a pointer variable) where it "
+                          "outlives the variable",
+                      "store a copy of the value, or make the storage static");
+          return true;
+        }
+        const clang::VarDecl *local = rule.localAddress(a->getRHS());
+        if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(
+                a->getLHS()->IgnoreParenImpCasts()))
+          if (const auto *var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+              local && var && var->hasLocalStorage() &&
+              var->getType()->isPointerType())
+            rule.aliases_[var] = local;
+        return true;
+      }
+      bool VisitReturnStmt(clang::ReturnStmt *r) {
+        // `return &x` is Sema's finding; `return p` with p = &x is ours.
+        if (const clang::VarDecl *via = rule.alias(r->getRetValue()))
+          rule.report(sm, r->getSourceRange(),
+                      "returns a pointer holding the address of local '" +
+                          via->getNameAsString() + "'",
+                      "return by value or let the caller own the storage");
+        return true;
+      }
+    } walk(*this, ast.getSourceManager());
+    walk.TraverseDecl(ast.getTranslationUnitDecl());
+    aliases_.clear();
+  }
+
   void run(const MatchResult &r) override {
     const clang::SourceManager &sm = *r.SourceManager;
     if (const auto *a = r.Nodes.getNodeAs<clang::BinaryOperator>("assign")) {
@@ -212,8 +269,19 @@ public:
   }
 
 private:
+  /// The local whose address the pointer variable \p e holds, if any.
+  const clang::VarDecl *alias(const clang::Expr *e) const {
+    if (!e)
+      return nullptr;
+    const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(e->IgnoreParenCasts());
+    if (!ref)
+      return nullptr;
+    auto it = aliases_.find(llvm::dyn_cast<clang::VarDecl>(ref->getDecl()));
+    return it == aliases_.end() ? nullptr : it->second;
+  }
+
   /// The automatic variable whose address \p e evaluates to, if any.
-  static const clang::VarDecl *localAddress(const clang::Expr *e) {
+  const clang::VarDecl *localAddress(const clang::Expr *e) const {
     if (!e)
       return nullptr;
     e = e->IgnoreParenCasts();
@@ -275,6 +343,8 @@ private:
       }
     }
   }
+
+  std::map<const clang::VarDecl *, const clang::VarDecl *> aliases_;
 };
 
 class RawAllocationRule : public Rule {
