@@ -93,6 +93,23 @@ public:
       for (const auto &[fnKey, fnType] : addressTaken_)
         if (fnType == type)
           graph_.addCall(node, fnKey);
+    // A virtual call reaches the named method (if it has a body) and every
+    // overrider of it, transitively.
+    for (const auto &[node, base] : virtualNodes_) {
+      std::vector<std::string> work{base};
+      std::set<std::string> seen{base};
+      while (!work.empty()) {
+        std::string m = work.back();
+        work.pop_back();
+        auto fn = graph_.functions().find(m);
+        if (fn != graph_.functions().end() && fn->second.defined)
+          graph_.addCall(node, m);
+        if (auto it = overriders_.find(m); it != overriders_.end())
+          for (const std::string &o : it->second)
+            if (seen.insert(o).second)
+              work.push_back(o);
+      }
+    }
 
     for (const std::string &key : graph_.unboundedRecursion()) {
       const StackFunction &f = graph_.functions().at(key);
@@ -168,6 +185,22 @@ private:
     }
 
     bool VisitCallExpr(clang::CallExpr *call) {
+      // An unqualified virtual call may reach any overrider.
+      if (const auto *mc = llvm::dyn_cast<clang::CXXMemberCallExpr>(call))
+        if (const auto *m = mc->getMethodDecl(); m && m->isVirtual())
+          if (const auto *me = llvm::dyn_cast<clang::MemberExpr>(
+                  mc->getCallee()->IgnoreParens());
+              me && !me->hasQualifier() && current_) {
+            std::string base = key(*m);
+            std::string node = "virtual call of '" +
+                               m->getQualifiedNameAsString() + "'";
+            StackFunction synthetic{node};
+            synthetic.defined = true; // costs nothing itself
+            rule_.graph_.addFunction(node, synthetic);
+            rule_.virtualNodes_[node] = base;
+            rule_.edges_.emplace_back(*current_, node);
+            return true;
+          }
       if (const clang::FunctionDecl *callee = call->getDirectCallee()) {
         directCallees_.insert(call->getCallee()->IgnoreParenImpCasts());
         edgeTo(*callee);
@@ -188,6 +221,13 @@ private:
       synthetic.defined = true; // costs nothing itself
       rule_.graph_.addFunction(node, synthetic);
       rule_.edges_.emplace_back(*current_, node);
+      return true;
+    }
+    bool VisitCXXMethodDecl(clang::CXXMethodDecl *m) {
+      if (m->isDependentContext())
+        return true;
+      for (const clang::CXXMethodDecl *base : m->overridden_methods())
+        rule_.overriders_[key(*base)].insert(key(*m));
       return true;
     }
     bool VisitCXXConstructExpr(clang::CXXConstructExpr *e) {
@@ -293,6 +333,8 @@ private:
   std::vector<PendingFunction> pending_;
   std::vector<std::pair<std::string, std::string>> edges_;
   std::map<std::string, std::string> indirectNodes_; // node -> type
+  std::map<std::string, std::string> virtualNodes_;  // node -> method
+  std::map<std::string, std::set<std::string>> overriders_;
   std::set<std::pair<std::string, std::string>> addressTaken_;
   std::string mainFile_;
 };
