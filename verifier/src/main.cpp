@@ -10,6 +10,7 @@
 #include "rules/Rules.hpp"
 
 #include <clang/Tooling/CompilationDatabase.h>
+#include <llvm/Config/llvm-config.h>
 #include <llvm/Support/CommandLine.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -201,6 +202,10 @@ bool runBinaryValidator(const std::string &elf, std::vector<Finding> &out,
 
 int main(int argc, const char **argv) {
   cl::HideUnrelatedOptions(category);
+  cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << "kml-verify " << KML_VERIFY_VERSION << " (rule set "
+       << kRuleSetVersion << ", Clang " << LLVM_VERSION_STRING << ")\n";
+  });
   // Everything after `--` is a compile command for the named sources.
   int toolArgc = argc;
   std::string error;
@@ -216,7 +221,10 @@ int main(int argc, const char **argv) {
           "kml-verify: static verifier for the kml ring-0 safe subset\n\n"
           "  kml-verify -p BUILD [FILE...]     check TUs of "
           "compile_commands.json\n"
-          "  kml-verify FILE... -- FLAGS       check files with these flags\n",
+          "  kml-verify FILE... -- FLAGS       check files with these flags\n"
+          "  kml-verify --binary ELF           run the binary validator\n\n"
+          "Exit status: 0 every rule passes, 1 findings, 2 usage, parse or "
+          "I/O errors.\n",
           &llvm::errs()))
     return kExitError;
 
