@@ -29,8 +29,8 @@ void StackGraph::addFunction(const std::string &key, const StackFunction &f) {
 
 void StackGraph::addCall(const std::string &caller, const std::string &callee) {
   dirty_ = true;
-  nodes_.try_emplace(caller, StackFunction{caller});
-  nodes_.try_emplace(callee, StackFunction{callee});
+  nodes_.try_emplace(caller, StackFunction::named(caller));
+  nodes_.try_emplace(callee, StackFunction::named(callee));
   edges_[caller].insert(callee);
 }
 

@@ -22,6 +22,12 @@ struct StackFunction {
   std::string file;
   unsigned line = 0, column = 0;
   bool application = false; // declared in code the rules apply to
+
+  static StackFunction named(std::string name) {
+    StackFunction f;
+    f.displayName = std::move(name);
+    return f;
+  }
 };
 
 struct StackPath {

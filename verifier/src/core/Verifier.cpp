@@ -13,6 +13,7 @@
 #include <clang/Lex/Preprocessor.h>
 #include <clang/Tooling/ArgumentsAdjusters.h>
 #include <clang/Tooling/Tooling.h>
+#include <llvm/Support/CrashRecoveryContext.h>
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/TargetSelect.h>
 #include <llvm/Support/raw_ostream.h>
@@ -326,6 +327,7 @@ public:
 
 Verifier::Verifier(Options options)
     : engine_(std::make_unique<Engine>(std::move(options))) {
+  llvm::CrashRecoveryContext::Enable();
   // Code generation for the frame sizes needs the host target.
   llvm::InitializeNativeTarget();
   llvm::InitializeNativeTargetAsmPrinter();
@@ -381,7 +383,15 @@ bool Verifier::verifyFile(const clang::tooling::CompilationDatabase &db,
   RoutingDiagnostics diagnostics(engine_->ctx, engine_->claimed);
   tool.setDiagnosticConsumer(&diagnostics);
   Engine::Factory factory(*engine_, att, scratch.path());
-  int rc = tool.run(&factory);
+  // A crash in a rule must not pass for a verdict: it becomes an internal
+  // error (exit status 2) with the file named, and the run fails closed.
+  int rc = 1;
+  llvm::CrashRecoveryContext recovery;
+  if (!recovery.RunSafely([&] { rc = tool.run(&factory); })) {
+    llvm::errs() << "kml-verify: internal error while checking " << file
+                 << "; the file is not verified\n";
+    rc = 1;
+  }
   att.parsed = rc == 0;
   if (att.parsed)
     for (auto &rule : engine_->rules)

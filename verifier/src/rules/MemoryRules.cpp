@@ -206,7 +206,10 @@ public:
         return RecursiveASTVisitor::TraverseFunctionDecl(fn);
       }
       bool VisitVarDecl(clang::VarDecl *v) {
-        if (v->hasLocalStorage() && v->getType()->isPointerType())
+        if (v->getDeclContext()->isDependentContext())
+          return true;
+        if (v->hasLocalStorage() && !v->getType().isNull() &&
+            v->getType()->isPointerType())
           if (const clang::VarDecl *local = rule.localAddress(v->getInit()))
             rule.aliases_[v] = local;
         return true;
@@ -282,7 +285,10 @@ private:
 
   /// The automatic variable whose address \p e evaluates to, if any.
   const clang::VarDecl *localAddress(const clang::Expr *e) const {
-    if (!e)
+    // Template patterns have no values yet; their instantiations are
+    // checked instead.
+    if (!e || e->getType().isNull() || e->isTypeDependent() ||
+        e->isValueDependent())
       return nullptr;
     e = e->IgnoreParenCasts();
     const clang::Expr *target = nullptr;
@@ -319,6 +325,8 @@ private:
   /// function's locals: globals, statics, anything reached through a
   /// pointer or a reference parameter.
   static bool outlives(const clang::Expr *lhs) {
+    if (!lhs || lhs->isTypeDependent())
+      return false;
     const clang::Expr *e = lhs->IgnoreParenImpCasts();
     while (true) {
       if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {

@@ -194,7 +194,7 @@ private:
             std::string base = key(*m);
             std::string node = "virtual call of '" +
                                m->getQualifiedNameAsString() + "'";
-            StackFunction synthetic{node};
+            StackFunction synthetic = StackFunction::named(node);
             synthetic.defined = true; // costs nothing itself
             rule_.graph_.addFunction(node, synthetic);
             rule_.virtualNodes_[node] = base;
@@ -217,7 +217,7 @@ private:
         return true;
       std::string node = indirectNode(t);
       rule_.indirectNodes_[node] = t.getCanonicalType().getAsString();
-      StackFunction synthetic{node};
+      StackFunction synthetic = StackFunction::named(node);
       synthetic.defined = true; // costs nothing itself
       rule_.graph_.addFunction(node, synthetic);
       rule_.edges_.emplace_back(*current_, node);
