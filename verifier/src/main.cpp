@@ -71,6 +71,11 @@ cl::opt<std::string> writeRuleDocs(
     "write-rule-docs",
     cl::desc("Write docs/rules/*.md from the rule table into a directory"),
     cl::value_desc("dir"), cl::Hidden, cl::cat(category));
+cl::opt<std::string> writeExamples(
+    "write-examples",
+    cl::desc("Write each rule's rejected and accepted examples as sources "
+             "into a directory (tests check them)"),
+    cl::value_desc("dir"), cl::Hidden, cl::cat(category));
 cl::opt<std::string>
     binaryPath("binary", cl::desc("Also run the binary validator on this ELF"),
                cl::value_desc("elf"), cl::cat(category));
@@ -134,6 +139,35 @@ int doWriteRuleDocs(const std::string &dir) {
           << r.summary << " |\n";
   }
   std::ofstream(std::filesystem::path(dir) / "README.md") << index.str();
+  return kExitPass;
+}
+
+/// The examples are C unless they use C++ syntax.
+std::string_view exampleExtension(std::string_view code) {
+  for (std::string_view marker : {"::", "[[", "throw", "(&", "template"})
+    if (code.find(marker) != std::string_view::npos)
+      return ".cpp";
+  return ".c";
+}
+
+int doWriteExamples(const std::string &dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  for (const RuleInfo &r : ruleTable()) {
+    if (r.id == "KML-R014")
+      continue; // its examples are command lines
+    for (auto [kind, code] : {std::pair{"bad", r.bad}, {"good", r.good}}) {
+      std::filesystem::path path =
+          std::filesystem::path(dir) / (std::string(r.id) + "." + kind +
+                                        std::string(exampleExtension(code)));
+      std::ofstream out(path);
+      out << code << "\n";
+      if (!out) {
+        std::cerr << "kml-verify: cannot write " << path << "\n";
+        return kExitError;
+      }
+    }
+  }
   return kExitPass;
 }
 
@@ -251,6 +285,8 @@ int main(int argc, const char **argv) {
   }
   if (!writeRuleDocs.empty())
     return doWriteRuleDocs(writeRuleDocs);
+  if (!writeExamples.empty())
+    return doWriteExamples(writeExamples);
   if (format != "text" && format != "sarif") {
     std::cerr << "kml-verify: unknown --format '" << format
               << "' (text or sarif)\n";

@@ -11,7 +11,7 @@ TEST(RuleTable, HasFourteenRulesInIdOrder) {
   auto rules = ruleTable();
   ASSERT_EQ(rules.size(), 14u);
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    char expected[16];
+    char expected[32];
     std::snprintf(expected, sizeof expected, "KML-R%03zu", i + 1);
     EXPECT_EQ(rules[i].id, expected);
   }

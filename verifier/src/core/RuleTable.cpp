@@ -25,7 +25,9 @@ constexpr std::array<RuleInfo, 14> kRules{{
      "runtime functions whose behaviour at CPL 0 has been reviewed (they go "
      "through the rewritten syscall path). `syscall()` would bypass the "
      "rewriter's site analysis. Declarations in the reviewed runtime headers "
-     "(verifier/include/kml/) are exempt from every rule.",
+     "(verifier/include/kml/) are exempt from every rule; `#pragma "
+     "system_header` in application code, which would exempt it too, is "
+     "rejected.",
      "#include <unistd.h>\n#include <sys/syscall.h>\nlong f(void) { return "
      "syscall(SYS_getpid); }",
      "#include <unistd.h>\nlong f(void) { return getpid(); }",
@@ -37,7 +39,9 @@ constexpr std::array<RuleInfo, 14> kRules{{
      "A cast that changes what a pointer points to defeats every other "
      "rule: bounds, types and ownership are all decided by the pointee type. "
      "Integer-to-pointer casts forge addresses, and in ring 0 an address may "
-     "be the kernel's.",
+     "be the kernel's. C's implicit conversion from void * and static_cast "
+     "from void * count as casts; converting to void * and adding const do "
+     "not. Pointer-to-integer casts only observe an address and are allowed.",
      "float bits(int *p) { return *(float *)p; }",
      "#include <string.h>\nfloat bits(int v) {\n  float f;\n  memcpy(&f, &v, "
      "sizeof f);\n  return f;\n}",
@@ -67,7 +71,8 @@ constexpr std::array<RuleInfo, 14> kRules{{
      "the required -fsanitize=bounds -fsanitize-trap=bounds traps every out "
      "of range access; a constant index must be provably in range. Pointer "
      "parameters, flexible array members and decayed arrays carry no bound, "
-     "so [] on them is rejected.",
+     "so [] on them is rejected, and so are application calls to the "
+     "runtime's unchecked view constructors (span::unchecked, name##_make).",
      "int sum(const int *p, int n) {\n  int s = 0;\n  for (int i = 0; i < n; "
      "++i)\n    s += p[i];\n  return s;\n}",
      "int sum(const int (&a)[16]) {\n  int s = 0;\n  for (int i = 0; i < 16; "
@@ -104,7 +109,8 @@ constexpr std::array<RuleInfo, 14> kRules{{
      "A function pointer made from data, a cast or an external source can "
      "jump anywhere in a ring-0 address space. If every function-pointer "
      "value starts as `&f`, the set of targets is exactly the address-taken "
-     "functions, which KML-R008 also uses.",
+     "functions, which KML-R008 also uses. Copying raw bytes (memcpy, read) "
+     "over an object holding function pointers is rejected too.",
      "typedef void (*fn)(void);\nvoid run(long addr) { ((fn)addr)(); }",
      "static void a(void) {}\nstatic void (*const table[])(void) = {a};\n"
      "void run(void) { table[0](); }",
@@ -125,7 +131,8 @@ constexpr std::array<RuleInfo, 14> kRules{{
      "A dangling stack address is a read/write primitive into whatever later "
      "occupies that stack slot. Returning the address of a local, or storing "
      "it into a global, a static or through a pointer/reference parameter, "
-     "is rejected.",
+     "is rejected, also when the address passed through a local pointer "
+     "variable first.",
      "int *g;\nvoid f(void) {\n  int x = 1;\n  g = &x;\n}",
      "int g;\nvoid f(void) {\n  int x = 1;\n  g = x;\n}",
      "Return by value, or let the caller own the storage."},
@@ -146,7 +153,7 @@ constexpr std::array<RuleInfo, 14> kRules{{
      "registers the verifier cannot follow, and the unwinder is not part of "
      "the reviewed runtime.",
      "void f(int v) {\n  if (v < 0)\n    throw v;\n}",
-     "bool f(int v) { return v >= 0; } // report errors by value",
+     "[[nodiscard]] bool f(int v) { return v >= 0; } // errors by value",
      "Return error codes (or a result type) and use virtual functions or "
      "tags instead of RTTI."},
     {"KML-R014", "required-compile-flags",
