@@ -9,6 +9,9 @@ int runMark(Args args);    // cmd_mark.cpp
 int runEnable(Args args);  // cmd_enable.cpp
 int runDisable(Args args); // cmd_enable.cpp
 int runInspect(Args args); // cmd_inspect.cpp
+#ifdef KML_HAVE_REWRITE
+int runRewrite(Args args); // cmd_rewrite.cpp
+#endif
 
 std::span<const Command> allCommands() {
   static constexpr std::array kCommands{
@@ -23,6 +26,12 @@ std::span<const Command> allCommands() {
       Command{"inspect", "inspect FILE [--json]",
               "show whether FILE is marked, its version, flags and location",
               runInspect},
+#ifdef KML_HAVE_REWRITE
+      Command{"rewrite", "rewrite FILE -o OUT [--json] [--dry-run] [--quiet]",
+              "rewrite the syscall sites of a static x86-64 executable into "
+              "direct kernel entries at CPL 0, and mark it enabled",
+              runRewrite},
+#endif
   };
   return kCommands;
 }

@@ -1,0 +1,61 @@
+#pragma once
+// `kml rewrite`: turn the `syscall` instructions of a static x86-64
+// program into jumps to per-site stubs that enter the kernel directly when
+// the program runs at CPL 0 (AT_KML_ENTRY, linux/kml_abi.h) and execute
+// the original `syscall` everywhere else. docs/syscall-shim.md has the
+// design; this header is the whole library interface.
+
+#include "kml/elf_image.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kml::rewrite {
+
+// What happened to one `syscall` instruction found in the code.
+struct SiteOutcome {
+  std::uint64_t address = 0;           // of the `syscall`
+  std::string symbol;                  // "write+0x12", or "" if stripped
+  std::optional<std::uint32_t> number; // when a nearby mov sets %eax
+  bool rewritten = false;
+  std::string reason;           // why it was left; "" if rewritten
+  std::uint64_t rangeStart = 0; // replaced bytes [start, end)
+  std::uint64_t rangeEnd = 0;
+  std::uint64_t stub = 0; // stub address when rewritten
+};
+
+struct RewriteReport {
+  std::vector<SiteOutcome> sites; // ascending address order
+  std::uint64_t instructions = 0; // decoded in executable code
+  std::uint64_t codeBytes = 0;
+  std::uint64_t entry = 0; // the new entry point (the prologue)
+  std::uint64_t slot = 0;  // the entry slot's address
+
+  std::size_t found() const { return sites.size(); }
+  std::size_t rewritten() const;
+  std::size_t left() const { return found() - rewritten(); }
+  // Left sites counted by reason.
+  std::map<std::string, std::size_t> leftByReason() const;
+};
+
+struct RewriteResult {
+  std::vector<std::byte> bytes; // the new file, marked enabled
+  RewriteReport report;
+};
+
+// Rewrites a validated static executable. The image is not modified.
+// Throws ElfError (Dynamic, Malformed, ...) for files it will not handle.
+RewriteResult rewriteImage(const ElfImage &image);
+
+// Only finds the sites and decides what would happen to each: no bytes.
+RewriteReport analyseImage(const ElfImage &image);
+
+// Human-readable report (one line per left site) and the same as JSON.
+std::string formatReport(const RewriteReport &report, const std::string &file);
+std::string formatJson(const RewriteReport &report, const std::string &file);
+
+} // namespace kml::rewrite

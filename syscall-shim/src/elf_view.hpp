@@ -1,0 +1,74 @@
+#pragma once
+// Read-only views of the parts of a static executable the rewriter needs
+// beyond the program headers: executable regions, symbols, and the file
+// bytes behind a virtual address. Everything is bounds-checked; a section
+// table that does not fit is ignored (the program headers stay the truth).
+
+#include "kml/elf_image.hpp"
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace kml::rewrite {
+
+// A run of bytes mapped at `address`, backed by the file at `offset`.
+struct Region {
+  std::uint64_t address = 0;
+  std::uint64_t offset = 0;
+  std::uint64_t size = 0;
+  std::string name;
+
+  bool contains(std::uint64_t a) const {
+    return a >= address && a - address < size;
+  }
+};
+
+struct Symbol {
+  std::string name;
+  std::uint64_t address = 0;
+  std::uint64_t size = 0;
+};
+
+class ElfView {
+public:
+  explicit ElfView(const ElfImage &image);
+
+  std::span<const std::byte> bytes() const { return bytes_; }
+  // Executable sections (SHF_EXECINSTR); without section headers, the
+  // executable PT_LOAD segments.
+  const std::vector<Region> &code() const { return code_; }
+  // File-backed bytes of the PT_LOADs that are not executable code.
+  const std::vector<Region> &data() const { return data_; }
+  // Symbols that start inside code, by address (first name wins).
+  const std::map<std::uint64_t, Symbol> &symbols() const { return symbols_; }
+  // Addresses of R_X86_64_RELATIVE addends (static-pie), which are the
+  // pointers the program stores in its data.
+  const std::vector<std::uint64_t> &relativeAddends() const { return addends_; }
+  bool inCode(std::uint64_t address) const;
+  // The file bytes at [address, address + size) if some PT_LOAD holds them.
+  std::optional<std::span<const std::byte>> at(std::uint64_t address,
+                                               std::uint64_t size) const;
+  // "name+0x12", or "" when no symbol covers the address.
+  std::string describe(std::uint64_t address) const;
+  const Symbol *symbolAt(std::uint64_t address) const;
+  bool hasSections() const { return hasSections_; }
+
+private:
+  void readSections(const ElfImage &image);
+  void readSegments(const ElfImage &image);
+
+  std::span<const std::byte> bytes_;
+  std::vector<Elf64_Phdr> loads_;
+  std::vector<Region> code_;
+  std::vector<Region> data_;
+  std::map<std::uint64_t, Symbol> symbols_;
+  std::vector<std::uint64_t> addends_;
+  bool hasSections_ = false;
+};
+
+} // namespace kml::rewrite

@@ -1,0 +1,214 @@
+// Putting it together: find and plan the sites, lay out the two segments
+// the rewriter adds, write the stubs and the prologue, patch the sites,
+// and mark the result (docs/syscall-shim.md).
+
+#include "kml/rewrite/rewriter.hpp"
+
+#include "code_map.hpp"
+#include "elf_view.hpp"
+#include "site_planner.hpp"
+#include "stub_writer.hpp"
+
+#include "kml/elf_error.hpp"
+#include "kml/marker_edit.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace kml::rewrite {
+namespace {
+
+constexpr std::uint64_t kPage = 0x1000;
+
+std::uint64_t alignUp(std::uint64_t value, std::uint64_t align) {
+  return (value + align - 1) & ~(align - 1);
+}
+
+// Where the added segments go. Both sit above every existing segment with
+// an unused page in between (as `kml mark` does, for binutils' sake):
+//
+//   data (RW):  the entry slot, the prologue's save area, then the moved
+//               program header table (it must stay mapped: AT_PHDR)
+//   code (RX):  the prologue, then one stub per rewritten site
+//
+// The data segment comes first so that its addresses are known before the
+// code is written. File offsets are page aligned, like the addresses.
+struct Layout {
+  std::uint64_t dataOffset = 0;
+  std::uint64_t dataAddress = 0;
+  std::uint64_t tableOffset = 0;
+  std::uint64_t tableAddress = 0;
+  std::uint64_t tableSize = 0;
+  std::uint64_t codeOffset = 0;
+  std::uint64_t codeAddress = 0;
+  SlotLayout slots;
+
+  explicit Layout(const ElfImage &image) {
+    std::uint64_t highestEnd = 0;
+    for (const Elf64_Phdr &ph : image.programHeaders()) {
+      if (ph.p_type == PT_LOAD) {
+        highestEnd = std::max(highestEnd, ph.p_vaddr + ph.p_memsz);
+      }
+    }
+    dataOffset = alignUp(image.bytes().size(), kPage);
+    dataAddress = alignUp(highestEnd, kPage) + kPage;
+    slots.entrySlot = dataAddress;
+    slots.saveArea = dataAddress + 8;
+    tableOffset = dataOffset + SlotLayout::kSize;
+    tableAddress = dataAddress + SlotLayout::kSize;
+    tableSize = (image.programHeaders().size() + 2) * sizeof(Elf64_Phdr);
+    const std::uint64_t dataSize =
+        alignUp(SlotLayout::kSize + tableSize, kPage);
+    codeOffset = dataOffset + dataSize;
+    codeAddress = dataAddress + dataSize;
+  }
+};
+
+std::uint64_t fileOffsetOf(const ElfImage &image, std::uint64_t address) {
+  for (const Elf64_Phdr &ph : image.programHeaders()) {
+    if (ph.p_type == PT_LOAD && address >= ph.p_vaddr &&
+        address - ph.p_vaddr < ph.p_filesz) {
+      return ph.p_offset + (address - ph.p_vaddr);
+    }
+  }
+  throw ElfError(ElfErrorKind::Malformed, "site outside the file's segments");
+}
+
+// The old program headers with PT_PHDR moved to the new table and the two
+// new PT_LOADs after the last PT_LOAD (keeping PT_LOADs sorted).
+std::vector<Elf64_Phdr> newProgramHeaders(const ElfImage &image,
+                                          const Layout &layout,
+                                          std::uint64_t codeSize) {
+  Elf64_Phdr data{};
+  data.p_type = PT_LOAD;
+  data.p_flags = PF_R | PF_W;
+  data.p_offset = layout.dataOffset;
+  data.p_vaddr = data.p_paddr = layout.dataAddress;
+  data.p_filesz = data.p_memsz = SlotLayout::kSize + layout.tableSize;
+  data.p_align = kPage;
+  Elf64_Phdr code{};
+  code.p_type = PT_LOAD;
+  code.p_flags = PF_R | PF_X;
+  code.p_offset = layout.codeOffset;
+  code.p_vaddr = code.p_paddr = layout.codeAddress;
+  code.p_filesz = code.p_memsz = codeSize;
+  code.p_align = kPage;
+
+  const auto old = image.programHeaders();
+  std::size_t lastLoad = 0;
+  for (std::size_t i = 0; i < old.size(); ++i) {
+    if (old[i].p_type == PT_LOAD) {
+      lastLoad = i;
+    }
+  }
+  std::vector<Elf64_Phdr> headers;
+  for (std::size_t i = 0; i < old.size(); ++i) {
+    Elf64_Phdr ph = old[i];
+    if (ph.p_type == PT_PHDR) {
+      ph.p_offset = layout.tableOffset;
+      ph.p_vaddr = ph.p_paddr = layout.tableAddress;
+      ph.p_filesz = ph.p_memsz = layout.tableSize;
+    }
+    headers.push_back(ph);
+    if (i == lastLoad) {
+      headers.push_back(data);
+      headers.push_back(code);
+    }
+  }
+  return headers;
+}
+
+void checkStatic(const ElfImage &image) {
+  for (const Elf64_Phdr &ph : image.programHeaders()) {
+    if (ph.p_type == PT_INTERP) {
+      throw ElfError(ElfErrorKind::Dynamic,
+                     "dynamically linked program: static only for now");
+    }
+  }
+}
+
+RewriteReport collect(const std::vector<PlannedSite> &planned,
+                      const CodeMap &code) {
+  RewriteReport report;
+  report.instructions = code.instructions().size();
+  report.codeBytes = code.codeBytes();
+  for (const PlannedSite &site : planned) {
+    report.sites.push_back(site.outcome);
+  }
+  return report;
+}
+
+} // namespace
+
+std::size_t RewriteReport::rewritten() const {
+  return static_cast<std::size_t>(std::ranges::count_if(
+      sites, [](const SiteOutcome &s) { return s.rewritten; }));
+}
+
+std::map<std::string, std::size_t> RewriteReport::leftByReason() const {
+  std::map<std::string, std::size_t> reasons;
+  for (const SiteOutcome &site : sites) {
+    if (!site.rewritten) {
+      ++reasons[site.reason];
+    }
+  }
+  return reasons;
+}
+
+RewriteReport analyseImage(const ElfImage &image) {
+  checkStatic(image);
+  const Layout layout(image);
+  const ElfView elf(image);
+  const CodeMap code(elf);
+  SitePlanner planner(elf, code, layout.codeAddress);
+  return collect(planner.planAll(), code);
+}
+
+RewriteResult rewriteImage(const ElfImage &image) {
+  checkStatic(image);
+  const Layout layout(image);
+  const ElfView elf(image);
+  const CodeMap code(elf);
+  SitePlanner planner(elf, code, layout.codeAddress);
+  std::vector<PlannedSite> planned = planner.planAll();
+
+  std::vector<std::byte> bytes(image.bytes().begin(), image.bytes().end());
+  CodeWriter out(layout.codeAddress);
+  const std::uint64_t prologue = out.here();
+  writePrologue(out, layout.slots, image.header().e_entry);
+  for (PlannedSite &site : planned) {
+    if (!site.plan) {
+      continue;
+    }
+    const SitePlan &plan = *site.plan;
+    const std::uint64_t stub = writeStub(out, layout.slots, plan);
+    site.outcome.stub = stub;
+    const std::vector<std::byte> jump = siteJump(plan, stub);
+    std::memcpy(bytes.data() + fileOffsetOf(image, plan.start), jump.data(),
+                jump.size());
+  }
+
+  const std::vector<Elf64_Phdr> headers =
+      newProgramHeaders(image, layout, out.bytes().size());
+  bytes.resize(layout.codeOffset + out.bytes().size()); // zero padding
+  std::memcpy(bytes.data() + layout.tableOffset, headers.data(),
+              headers.size() * sizeof(Elf64_Phdr));
+  std::memcpy(bytes.data() + layout.codeOffset, out.bytes().data(),
+              out.bytes().size());
+  Elf64_Ehdr ehdr = image.header();
+  ehdr.e_entry = prologue;
+  ehdr.e_phoff = layout.tableOffset;
+  ehdr.e_phnum = static_cast<Elf64_Half>(headers.size());
+  std::memcpy(bytes.data(), &ehdr, sizeof ehdr);
+
+  RewriteResult result;
+  result.report = collect(planned, code);
+  result.report.entry = prologue;
+  result.report.slot = layout.slots.entrySlot;
+  // Mark it like `kml mark` does (the marker appender places its segment
+  // above ours, as it does above any other).
+  result.bytes = withMarker(ElfImage(std::move(bytes)), true);
+  return result;
+}
+
+} // namespace kml::rewrite

@@ -1,0 +1,313 @@
+#include "site_planner.hpp"
+
+#include <array>
+#include <cstring>
+#include <utility>
+
+namespace kml::rewrite {
+namespace {
+
+constexpr std::uint64_t kJmpLength = 5; // e9 rel32
+constexpr int kMaxNeighbours = 3;       // per side
+// Sites this close after bytes the sweep could not decode are not trusted
+// to be real instruction boundaries.
+constexpr std::uint64_t kUndecodableShadow = 64;
+// Room the stub segment may take beyond its start, for range checks.
+constexpr std::uint64_t kStubAreaSlack = 64ull << 20;
+
+constexpr std::uint32_t kSysRtSigreturn = 15;
+
+ZydisRegister widest(ZydisRegister reg) {
+  return ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, reg);
+}
+
+bool fitsRel32(std::int64_t value) {
+  return value >= INT32_MIN && value <= INT32_MAX;
+}
+
+// musl's __syscall_cp_asm ends with `mov %r11,8(%rsp); syscall; ret`
+// (between its __cp_begin and __cp_end labels); in a stripped program
+// these bytes are how it is recognised.
+constexpr std::array<std::uint8_t, 5> kCpBefore{0x4c, 0x89, 0x5c, 0x24, 0x08};
+// musl's __unmapself: `mov $11,%eax; syscall; xor %rdi,%rdi; mov $60,%eax;
+// syscall` (munmap of its own stack, then exit).
+constexpr std::array<std::uint8_t, 17> kUnmapself{
+    0xb8, 0x0b, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x48, 0x31,
+    0xff, 0xb8, 0x3c, 0x00, 0x00, 0x00, 0x0f, 0x05};
+
+} // namespace
+
+SitePlanner::SitePlanner(const ElfView &elf, const CodeMap &code,
+                         std::uint64_t stubArea)
+    : elf_(elf), code_(code), stubArea_(stubArea) {
+  for (const auto &[address, symbol] : elf.symbols()) {
+    if (symbol.name == "__cp_begin") {
+      cpBegin_ = address;
+    } else if (symbol.name == "__cp_end") {
+      cpEnd_ = address;
+    }
+  }
+}
+
+std::vector<PlannedSite> SitePlanner::planAll() {
+  std::vector<PlannedSite> sites;
+  const auto &insns = code_.instructions();
+  for (std::size_t i = 0; i < insns.size(); ++i) {
+    if (insns[i].syscall) {
+      sites.push_back(plan(i));
+      if (sites.back().plan) {
+        claimedEnd_ = sites.back().plan->end;
+      }
+    }
+  }
+  return sites;
+}
+
+bool SitePlanner::reachable(std::uint64_t address) const {
+  const auto lo = static_cast<std::int64_t>(stubArea_ - address);
+  const auto hi =
+      static_cast<std::int64_t>(stubArea_ + kStubAreaSlack - address);
+  return fitsRel32(lo) && fitsRel32(hi);
+}
+
+// Sites that are left alone whatever their neighbours look like.
+std::optional<std::string>
+SitePlanner::specialCase(std::uint64_t address,
+                         std::optional<std::uint32_t> nr) const {
+  const Symbol *symbol = elf_.symbolAt(address);
+  const std::string name = symbol != nullptr ? symbol->name : "";
+  // musl decides whether a cancellation request may act by comparing the
+  // interrupted PC with [__cp_begin, __cp_end): moved out of the range,
+  // the syscall would no longer be a cancellation point.
+  if (name == "__syscall_cp_asm" || name == "__cp_begin" ||
+      (cpBegin_ && cpEnd_ && address >= *cpBegin_ && address < *cpEnd_)) {
+    return "cancellation point range";
+  }
+  if (const auto before =
+          elf_.at(address - kCpBefore.size(), kCpBefore.size() + 3);
+      before &&
+      std::memcmp(before->data(), kCpBefore.data(), kCpBefore.size()) == 0 &&
+      std::to_integer<std::uint8_t>((*before)[kCpBefore.size() + 2]) == 0xc3) {
+    return "cancellation point range";
+  }
+  // musl's __unmapself frees the stack it runs on, then exits: keep the
+  // native instruction, which never touches the stack whatever the mode.
+  if (name == "__unmapself") {
+    return "unmaps its own stack";
+  }
+  for (std::uint64_t back : {5u, 15u}) {
+    if (const auto bytes = elf_.at(address - back, kUnmapself.size());
+        bytes &&
+        std::memcmp(bytes->data(), kUnmapself.data(), kUnmapself.size()) == 0) {
+      return "unmaps its own stack";
+    }
+  }
+  // The rt_sigreturn trampoline is recognised by its exact bytes
+  // (`mov $15,%rax; syscall`) by unwinders (libgcc's signal-frame
+  // fallback) and debuggers; it runs once per handled signal.
+  if (nr == kSysRtSigreturn) {
+    return "rt_sigreturn trampoline (unwinders match its bytes)";
+  }
+  if (code_.distanceFromUndecodable(address) < kUndecodableShadow) {
+    return "near bytes that do not decode";
+  }
+  if (!reachable(address)) {
+    return "stub segment out of rel32 range";
+  }
+  return std::nullopt;
+}
+
+// The number in %eax at the syscall, when an instruction just before it
+// (in the same straight-line run) loads an immediate into %eax/%rax.
+std::optional<std::uint32_t>
+SitePlanner::syscallNumber(std::size_t index) const {
+  const auto &insns = code_.instructions();
+  ZydisDecodedInstruction insn;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  for (std::size_t k = 1; k <= 6 && k <= index; ++k) {
+    const Insn &cur = insns[index - k];
+    if (cur.address + cur.length != insns[index - k + 1].address ||
+        code_.isTarget(insns[index - k + 1].address) ||
+        !code_.decode(cur.address, insn, ops)) {
+      return std::nullopt;
+    }
+    if (insn.meta.branch_type != ZYDIS_BRANCH_TYPE_NONE) {
+      return std::nullopt;
+    }
+    for (std::uint8_t o = 0; o < insn.operand_count; ++o) {
+      if (ops[o].type == ZYDIS_OPERAND_TYPE_REGISTER &&
+          widest(ops[o].reg.value) == ZYDIS_REGISTER_RAX &&
+          (ops[o].actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
+        if (insn.mnemonic == ZYDIS_MNEMONIC_MOV && o == 0 &&
+            insn.operand_count_visible == 2 &&
+            ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+          return static_cast<std::uint32_t>(ops[1].imm.value.u);
+        }
+        return std::nullopt;
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// An instruction can run from a stub when it means the same there: no
+// relative branch or other control transfer, no use of %rip other than a
+// RIP-relative memory operand (whose displacement is recomputed), and no
+// change to %rsp (the transfer must happen with the stack exactly as at
+// the site: rt_sigreturn, clone and vfork depend on it). After the
+// syscall, %rcx and %r11 hold different values on the direct path than
+// after `syscall`, so instructions reading them stay in place.
+std::optional<std::string> SitePlanner::movable(std::size_t index,
+                                                bool afterSyscall,
+                                                MovedInsn &moved) const {
+  const Insn &at = code_.instructions()[index];
+  ZydisDecodedInstruction insn;
+  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  if (!code_.decode(at.address, insn, ops) || insn.length != at.length) {
+    return "neighbour does not decode";
+  }
+  if (insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL) {
+    return "neighbour is another syscall";
+  }
+  switch (insn.meta.category) {
+  case ZYDIS_CATEGORY_CALL:
+  case ZYDIS_CATEGORY_COND_BR:
+  case ZYDIS_CATEGORY_UNCOND_BR:
+  case ZYDIS_CATEGORY_RET:
+  case ZYDIS_CATEGORY_INTERRUPT:
+  case ZYDIS_CATEGORY_SYSCALL:
+  case ZYDIS_CATEGORY_SYSRET:
+  case ZYDIS_CATEGORY_SYSTEM:
+    return "neighbour is a control transfer";
+  default:
+    break;
+  }
+  if (insn.meta.branch_type != ZYDIS_BRANCH_TYPE_NONE ||
+      insn.raw.imm[0].is_relative || insn.raw.imm[1].is_relative) {
+    return "neighbour is a relative branch";
+  }
+  for (std::uint8_t o = 0; o < insn.operand_count; ++o) {
+    const ZydisDecodedOperand &op = ops[o];
+    if (op.type == ZYDIS_OPERAND_TYPE_REGISTER) {
+      const ZydisRegister reg = widest(op.reg.value);
+      if (reg == ZYDIS_REGISTER_RSP &&
+          (op.actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
+        return "neighbour changes %rsp";
+      }
+      if (reg == ZYDIS_REGISTER_RIP) {
+        return "neighbour uses %rip";
+      }
+      if (afterSyscall &&
+          (reg == ZYDIS_REGISTER_RCX || reg == ZYDIS_REGISTER_R11) &&
+          (op.actions & ZYDIS_OPERAND_ACTION_MASK_READ)) {
+        return "neighbour reads %rcx/%r11 after the syscall";
+      }
+    } else if (op.type == ZYDIS_OPERAND_TYPE_MEMORY) {
+      const ZydisRegister base = widest(op.mem.base);
+      const ZydisRegister idx = widest(op.mem.index);
+      if (afterSyscall &&
+          (base == ZYDIS_REGISTER_RCX || base == ZYDIS_REGISTER_R11 ||
+           idx == ZYDIS_REGISTER_RCX || idx == ZYDIS_REGISTER_R11)) {
+        return "neighbour reads %rcx/%r11 after the syscall";
+      }
+      if (op.mem.base == ZYDIS_REGISTER_RIP) {
+        if (insn.raw.disp.size != 32) {
+          return "neighbour has an unusual RIP-relative operand";
+        }
+        moved.ripDispOffset = insn.raw.disp.offset;
+      }
+    }
+  }
+  const auto bytes = elf_.at(at.address, at.length);
+  if (!bytes) {
+    return "neighbour does not decode";
+  }
+  moved.address = at.address;
+  moved.bytes.assign(bytes->begin(), bytes->end());
+  if (moved.ripDispOffset) {
+    const std::uint64_t target =
+        at.address + at.length +
+        static_cast<std::uint64_t>(insn.raw.disp.value);
+    if (!reachable(target)) {
+      return "RIP-relative operand out of reach of the stubs";
+    }
+  }
+  return std::nullopt;
+}
+
+// Tries the smallest sets of neighbours first, preferring instructions
+// before the syscall (the `mov $nr,%eax` of libc wrappers).
+PlannedSite SitePlanner::plan(std::size_t index) {
+  const auto &insns = code_.instructions();
+  const Insn &site = insns[index];
+  PlannedSite result;
+  SiteOutcome &out = result.outcome;
+  out.address = site.address;
+  out.symbol = elf_.describe(site.address);
+  out.number = syscallNumber(index);
+  if (auto reason = specialCase(site.address, out.number)) {
+    out.reason = *reason;
+    return result;
+  }
+
+  std::string firstReason;
+  for (int total = 1; total <= 2 * kMaxNeighbours; ++total) {
+    for (int pre = std::min(total, kMaxNeighbours); pre >= 0; --pre) {
+      const int post = total - pre;
+      if (post > kMaxNeighbours || static_cast<std::size_t>(pre) > index ||
+          index + post >= insns.size()) {
+        continue;
+      }
+      const std::size_t first = index - pre;
+      const std::size_t last = index + post;
+      bool contiguous = true;
+      for (std::size_t k = first; k < last; ++k) {
+        contiguous &=
+            insns[k].address + insns[k].length == insns[k + 1].address;
+      }
+      const std::uint64_t start = insns[first].address;
+      const std::uint64_t end = insns[last].address + insns[last].length;
+      if (!contiguous || end - start < kJmpLength) {
+        continue;
+      }
+      // This set is big enough: it is used unless something forbids it.
+      auto reject = [&](std::string why) {
+        if (firstReason.empty()) {
+          firstReason = std::move(why);
+        }
+      };
+      if (start < claimedEnd_) {
+        reject("overlaps the replaced range of the previous site");
+        continue;
+      }
+      if (code_.targetInside(start, end)) {
+        reject("branch target inside the replaced range");
+        continue;
+      }
+      SitePlan plan{start, end, site.address, {}, {}};
+      std::optional<std::string> why;
+      for (std::size_t k = first; k <= last && !why; ++k) {
+        if (k == index) {
+          continue;
+        }
+        MovedInsn moved;
+        why = movable(k, k > index, moved);
+        (k < index ? plan.before : plan.after).push_back(std::move(moved));
+      }
+      if (why) {
+        reject(*why);
+        continue;
+      }
+      out.rewritten = true;
+      out.rangeStart = start;
+      out.rangeEnd = end;
+      result.plan = std::move(plan);
+      return result;
+    }
+  }
+  out.reason = firstReason.empty() ? "not enough movable bytes around the site"
+                                   : firstReason;
+  return result;
+}
+
+} // namespace kml::rewrite

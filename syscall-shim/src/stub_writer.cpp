@@ -1,0 +1,157 @@
+#include "stub_writer.hpp"
+
+#include <linux/kml_abi.h>
+
+#include <cstring>
+
+namespace kml::rewrite {
+namespace {
+
+// Copies an instruction to out.here(), recomputing a RIP-relative
+// displacement so that it names the same address from the new place.
+void writeMoved(CodeWriter &out, const MovedInsn &insn) {
+  std::vector<std::byte> bytes = insn.bytes;
+  if (insn.ripDispOffset) {
+    std::int32_t disp;
+    std::memcpy(&disp, bytes.data() + *insn.ripDispOffset, 4);
+    const std::uint64_t target =
+        insn.address + bytes.size() + static_cast<std::int64_t>(disp);
+    const std::int64_t moved =
+        static_cast<std::int64_t>(target - (out.here() + bytes.size()));
+    if (moved < INT32_MIN || moved > INT32_MAX) {
+      throw std::range_error("moved RIP-relative operand out of range");
+    }
+    const auto value = static_cast<std::int32_t>(moved);
+    std::memcpy(bytes.data() + *insn.ripDispOffset, &value, 4);
+  }
+  out.emit(bytes);
+}
+
+} // namespace
+
+// Runs once, before the program's own entry, single-threaded. At entry
+// %rsp points at argc, then argv[], NULL, envp[], NULL, the auxv pairs
+// ending with AT_NULL. Startup code reads %rsp and %rdx (the rtld fini
+// pointer, 0 for a static program) and nothing may rely on any other
+// register, but all of them are kept anyway: the three this code uses are
+// saved in the writable segment, the flags on the stack (below the initial
+// %rsp nothing is live yet).
+void writePrologue(CodeWriter &out, const SlotLayout &slots,
+                   std::uint64_t originalEntry) {
+  const std::uint64_t save = slots.saveArea;
+  out.emit({0x48, 0x89, 0x05}); // mov %rax, save+0(%rip)
+  out.rel32(save);
+  out.emit({0x48, 0x89, 0x0d}); // mov %rcx, save+8(%rip)
+  out.rel32(save + 8);
+  out.emit({0x48, 0x89, 0x35}); // mov %rsi, save+16(%rip)
+  out.rel32(save + 16);
+  out.emit({0x9c});                         // pushfq
+  out.emit({0x48, 0x8b, 0x4c, 0x24, 0x08}); // mov 8(%rsp),%rcx: argc
+  out.emit({0x48, 0x8d, 0x74, 0xcc, 0x18}); // lea 24(%rsp,%rcx,8),%rsi: envp
+  const std::uint64_t envLoop = out.here();
+  out.emit({0x48, 0x8b, 0x06});       // mov (%rsi),%rax
+  out.emit({0x48, 0x83, 0xc6, 0x08}); // add $8,%rsi
+  out.emit({0x48, 0x85, 0xc0});       // test %rax,%rax
+  out.emit({0x75});                   // jnz envLoop
+  out.rel8(envLoop);
+  const std::uint64_t auxLoop = out.here(); // %rsi: the next auxv pair
+  out.emit({0x48, 0x8b, 0x06});             // mov (%rsi),%rax
+  out.emit({0x48, 0x85, 0xc0});             // test %rax,%rax
+  out.emit({0x74, 0x00});                   // jz none
+  const std::uint64_t jzNone = out.here() - 1;
+  out.emit({0x48, 0x3d}); // cmp $AT_KML_ENTRY,%rax
+  out.le32(AT_KML_ENTRY);
+  out.emit({0x74, 0x00}); // je found
+  const std::uint64_t jeFound = out.here() - 1;
+  out.emit({0x48, 0x83, 0xc6, 0x10}); // add $16,%rsi
+  out.emit({0xeb});                   // jmp auxLoop
+  out.rel8(auxLoop);
+  out.patch8(jeFound, static_cast<std::uint8_t>(out.here() - (jeFound + 1)));
+  out.emit({0x48, 0x8b, 0x46, 0x08}); // found: mov 8(%rsi),%rax
+  out.emit({0xeb, 0x02});             // jmp store
+  out.patch8(jzNone, static_cast<std::uint8_t>(out.here() - (jzNone + 1)));
+  out.emit({0x31, 0xc0});       // none: xor %eax,%eax
+  out.emit({0x48, 0x89, 0x05}); // store: mov %rax, slot(%rip)
+  out.rel32(slots.entrySlot);
+  out.emit({0x9d});             // popfq
+  out.emit({0x48, 0x8b, 0x05}); // mov save+0(%rip),%rax
+  out.rel32(save);
+  out.emit({0x48, 0x8b, 0x0d}); // mov save+8(%rip),%rcx
+  out.rel32(save + 8);
+  out.emit({0x48, 0x8b, 0x35}); // mov save+16(%rip),%rsi
+  out.rel32(save + 16);
+  out.emit({0xe9}); // jmp originalEntry
+  out.rel32(originalEntry);
+}
+
+// Layout (T: transfer, R: return address, N: native path):
+//
+//        <instructions moved from before the syscall>
+//   T:   mov   slot(%rip),%rcx      ; the entry, or 0
+//        jrcxz N                    ; no entry: plain syscall
+//        lea   R(%rip),%rcx         ; return address for the kernel
+//        jmp   *slot(%rip)          ; enter the kernel
+//   jmp   T                    ; restart: kernel resumes at R-2
+//   R:   <instructions moved from after the syscall>
+//        jmp   site_end
+//   N:   syscall                    ; restart rewinds to N itself
+//        jmp   R (or site_end when nothing follows)
+//
+// Nothing touches the stack or the flags, so the red zone survives, a
+// clone or vfork child can return through R on its own stack, and
+// rt_sigreturn sees the stack exactly as at the site.
+std::uint64_t writeStub(CodeWriter &out, const SlotLayout &slots,
+                        const SitePlan &plan) {
+  out.alignTo(16);
+  const std::uint64_t stub = out.here();
+  for (const MovedInsn &insn : plan.before) {
+    writeMoved(out, insn);
+  }
+  std::uint64_t afterLength = 0;
+  for (const MovedInsn &insn : plan.after) {
+    afterLength += insn.bytes.size();
+  }
+  const std::uint64_t transfer = out.here();
+  const std::uint64_t ret = transfer + 24;
+  const std::uint64_t native = ret + afterLength + 5;
+  out.emit({0x48, 0x8b, 0x0d}); // mov slot(%rip),%rcx
+  out.rel32(slots.entrySlot);
+  out.emit({0xe3}); // jrcxz native
+  out.rel8(native);
+  out.emit({0x48, 0x8d, 0x0d}); // lea R(%rip),%rcx
+  out.rel32(ret);
+  out.emit({0xff, 0x25}); // jmp *slot(%rip)
+  out.rel32(slots.entrySlot);
+  out.emit({0xeb}); // jmp T (restart)
+  out.rel8(transfer);
+  if (out.here() != ret) {
+    throw std::logic_error("stub layout: return address moved");
+  }
+  static_assert(KML_ENTRY_RESTART_REWIND == 2);
+  for (const MovedInsn &insn : plan.after) {
+    writeMoved(out, insn);
+  }
+  out.emit({0xe9}); // jmp site_end
+  out.rel32(plan.end);
+  out.emit({0x0f, 0x05}); // N: syscall
+  if (plan.after.empty()) {
+    out.emit({0xe9}); // jmp site_end
+    out.rel32(plan.end);
+  } else {
+    out.emit({0xeb}); // jmp R
+    out.rel8(ret);
+  }
+  return stub;
+}
+
+std::vector<std::byte> siteJump(const SitePlan &plan, std::uint64_t stub) {
+  CodeWriter out(plan.start);
+  out.emit({0xe9});
+  out.rel32(stub);
+  while (out.here() < plan.end) {
+    out.emit({0x90});
+  }
+  return out.bytes();
+}
+
+} // namespace kml::rewrite
