@@ -339,7 +339,7 @@ int main(int argc, const char **argv) {
     ok &= runBinaryValidator(binaryPath, findings, att.binary);
 
   if (format == "sarif") {
-    if (!writeTo(output, sarifLog(findings)))
+    if (!writeTo(output, sarifLog(findings, ok)))
       return kExitError;
   } else {
     std::ostringstream text;

@@ -85,6 +85,10 @@ TEST(Sarif, ValidLogWithRuleMetadata) {
   ASSERT_EQ(rules->size(), ruleTable().size() + 1); // + the binary rule
   EXPECT_EQ((*rules)[5].getAsObject()->getString("id"), "KML-R006");
   EXPECT_TRUE((*rules)[5].getAsObject()->getObject("fullDescription"));
+  const auto *invocations = run->getArray("invocations");
+  ASSERT_NE(invocations, nullptr);
+  EXPECT_EQ((*invocations)[0].getAsObject()->getBoolean("executionSuccessful"),
+            true);
   const auto *results = run->getArray("results");
   ASSERT_EQ(results->size(), 2u);
   const auto *r0 = (*results)[0].getAsObject();

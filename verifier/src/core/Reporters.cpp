@@ -63,7 +63,7 @@ void writeText(std::ostream &os, const std::vector<Finding> &findings) {
   }
 }
 
-std::string sarifLog(const std::vector<Finding> &findings) {
+std::string sarifLog(const std::vector<Finding> &findings, bool completed) {
   using llvm::json::Array;
   using llvm::json::Object;
   using llvm::json::Value;
@@ -154,6 +154,7 @@ std::string sarifLog(const std::vector<Finding> &findings) {
                                       Object{{"ruleSetVersion",
                                               std::string(kRuleSetVersion)}}},
                                      {"rules", std::move(rules)}}}}},
+           {"invocations", Array{Object{{"executionSuccessful", completed}}}},
            {"results", std::move(results)}}}}};
   std::string out;
   llvm::raw_string_ostream os(out);

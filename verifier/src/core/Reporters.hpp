@@ -15,6 +15,9 @@ void writeText(std::ostream &os, const std::vector<Finding> &findings);
 
 /// A complete SARIF 2.1.0 log with one run; every rule of the rule table is
 /// listed in tool.driver.rules (plus any binary-validator rule IDs seen).
-std::string sarifLog(const std::vector<Finding> &findings);
+/// \p completed is false when some input could not be checked (parse
+/// errors): the run's invocation then says so.
+std::string sarifLog(const std::vector<Finding> &findings,
+                     bool completed = true);
 
 } // namespace kml::verify
