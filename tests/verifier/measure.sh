@@ -30,11 +30,12 @@ time_files corpus "$here"/corpus/*.c "$here"/corpus/*.cpp
 time_files inventory.c "$here"/corpus/a_program_inventory.c
 time_files shapes.cpp "$here"/corpus/a_program_shapes.cpp
 
-# A generated 2,000-line C file: 50 copies of a 40-line function family.
+# A generated C file: COPIES (default 50, 2,000 lines) copies of a 40-line
+# function family.
 gen="$scratch/generated.c"
 echo '#include <string.h>' >"$gen"
 i=0
-while [ $i -lt 50 ]; do
+while [ $i -lt ${COPIES:-50} ]; do
   cat >>"$gen" <<EOC
 struct rec_$i { int id; int vals[16]; char tag[8]; };
 static struct rec_$i table_$i[32];
