@@ -16,6 +16,14 @@ CodeMap::CodeMap(const ElfView &elf) : elf_(elf) {
   std::ranges::sort(insns_, {}, &Insn::address);
   std::ranges::sort(undecodable_);
   scanData();
+  // A number that happens to fall in the code range (0x40000 in a small
+  // static-pie program) is only a possible code pointer if it names an
+  // instruction start; branch targets found in code are kept as they are.
+  for (std::uint64_t guess : guessedTargets_) {
+    if (indexAt(guess)) {
+      targets_.insert(guess);
+    }
+  }
   sortedTargets_.assign(targets_.begin(), targets_.end());
   std::ranges::sort(sortedTargets_);
 }
@@ -75,7 +83,7 @@ void CodeMap::noteReferences(const ZydisDecodedInstruction &insn,
     if (imm.is_relative) {
       targets_.insert(next + static_cast<std::uint64_t>(imm.value.s));
     } else if (imm.size >= 32 && elf_.inCode(imm.value.u)) {
-      targets_.insert(imm.value.u);
+      guessedTargets_.push_back(imm.value.u);
     }
   }
   if (insn.meta.category == ZYDIS_CATEGORY_CALL) {
@@ -90,9 +98,6 @@ void CodeMap::noteReferences(const ZydisDecodedInstruction &insn,
     } else {
       dataRefs_.push_back(target);
     }
-  } else if (hasModrm && insn.raw.disp.size == 32 && insn.raw.disp.value > 0) {
-    // Absolute tables, as in `jmp *table(,%rax,8)` (non-PIE).
-    dataRefs_.push_back(static_cast<std::uint64_t>(insn.raw.disp.value));
   }
 }
 
@@ -109,13 +114,13 @@ void CodeMap::scanData() {
       std::uint64_t value;
       std::memcpy(&value, base + off, 8);
       if (elf_.inCode(value)) {
-        targets_.insert(value);
+        guessedTargets_.push_back(value);
       }
     }
   }
   for (std::uint64_t addend : elf_.relativeAddends()) {
     if (elf_.inCode(addend)) {
-      targets_.insert(addend);
+      guessedTargets_.push_back(addend);
     }
   }
   std::ranges::sort(dataRefs_);
@@ -128,7 +133,7 @@ void CodeMap::scanData() {
 
 // GCC's PIC jump tables hold 32-bit offsets from the table start; the
 // code loads the start with a RIP-relative lea. Entries are read while
-// they land in code.
+// they land on instruction starts.
 void CodeMap::scanJumpTable(std::uint64_t base) {
   constexpr std::uint64_t kMaxEntries = 4096;
   for (std::uint64_t i = 0; i < kMaxEntries; ++i) {
@@ -140,7 +145,9 @@ void CodeMap::scanJumpTable(std::uint64_t base) {
     std::memcpy(&offset, entry->data(), 4);
     const std::uint64_t target =
         base + static_cast<std::uint64_t>(static_cast<std::int64_t>(offset));
-    if (!elf_.inCode(target)) {
+    // A real table entry is an instruction start; the first value that is
+    // not one ends the table (most data next to a lea is no table at all).
+    if (!indexAt(target)) {
       return;
     }
     targets_.insert(target);

@@ -54,8 +54,9 @@ private:
   std::vector<Insn> insns_; // ascending address
   std::unordered_set<std::uint64_t> targets_;
   std::vector<std::uint64_t> sortedTargets_;
-  std::vector<std::uint64_t> undecodable_; // ascending
-  std::vector<std::uint64_t> dataRefs_;    // RIP-relative data addresses
+  std::vector<std::uint64_t> guessedTargets_; // from data and immediates
+  std::vector<std::uint64_t> undecodable_;    // ascending
+  std::vector<std::uint64_t> dataRefs_;       // RIP-relative data addresses
   std::uint64_t codeBytes_ = 0;
 };
 

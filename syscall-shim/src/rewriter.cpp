@@ -52,8 +52,7 @@ struct Layout {
     }
     dataOffset = alignUp(image.bytes().size(), kPage);
     dataAddress = alignUp(highestEnd, kPage) + kPage;
-    slots.entrySlot = dataAddress;
-    slots.saveArea = dataAddress + 8;
+    slots = SlotLayout(dataAddress);
     tableOffset = dataOffset + SlotLayout::kSize;
     tableAddress = dataAddress + SlotLayout::kSize;
     tableSize = (image.programHeaders().size() + 2) * sizeof(Elf64_Phdr);
@@ -164,7 +163,8 @@ RewriteReport analyseImage(const ElfImage &image) {
   return collect(planner.planAll(), code);
 }
 
-RewriteResult rewriteImage(const ElfImage &image) {
+RewriteResult rewriteImage(const ElfImage &image,
+                           const RewriteOptions &options) {
   checkStatic(image);
   const Layout layout(image);
   const ElfView elf(image);
@@ -174,8 +174,13 @@ RewriteResult rewriteImage(const ElfImage &image) {
 
   std::vector<std::byte> bytes(image.bytes().begin(), image.bytes().end());
   CodeWriter out(layout.codeAddress);
+  std::optional<std::uint64_t> fallback;
+  if (options.testEntry) {
+    fallback = writeTestEntry(out, layout.slots);
+    out.alignTo(16);
+  }
   const std::uint64_t prologue = out.here();
-  writePrologue(out, layout.slots, image.header().e_entry);
+  writePrologue(out, layout.slots, image.header().e_entry, fallback);
   for (PlannedSite &site : planned) {
     if (!site.plan) {
       continue;

@@ -37,7 +37,8 @@ void writeMoved(CodeWriter &out, const MovedInsn &insn) {
 // saved in the writable segment, the flags on the stack (below the initial
 // %rsp nothing is live yet).
 void writePrologue(CodeWriter &out, const SlotLayout &slots,
-                   std::uint64_t originalEntry) {
+                   std::uint64_t originalEntry,
+                   std::optional<std::uint64_t> fallback) {
   const std::uint64_t save = slots.saveArea;
   out.emit({0x48, 0x89, 0x05}); // mov %rax, save+0(%rip)
   out.rel32(save);
@@ -68,9 +69,20 @@ void writePrologue(CodeWriter &out, const SlotLayout &slots,
   out.rel8(auxLoop);
   out.patch8(jeFound, static_cast<std::uint8_t>(out.here() - (jeFound + 1)));
   out.emit({0x48, 0x8b, 0x46, 0x08}); // found: mov 8(%rsi),%rax
-  out.emit({0xeb, 0x02});             // jmp store
+  out.emit({0xeb, 0x00});             // jmp store
+  const std::uint64_t jmpStore = out.here() - 1;
   out.patch8(jzNone, static_cast<std::uint8_t>(out.here() - (jzNone + 1)));
-  out.emit({0x31, 0xc0});       // none: xor %eax,%eax
+  if (fallback) {
+    out.emit({0x48, 0x8d, 0x05}); // none: lea stash(%rip),%rax
+    out.rel32(slots.stash);
+    out.emit({0x48, 0x89, 0x05}); // mov %rax, stashTop(%rip)
+    out.rel32(slots.stashTop);
+    out.emit({0x48, 0x8d, 0x05}); // lea fallback(%rip),%rax
+    out.rel32(*fallback);
+  } else {
+    out.emit({0x31, 0xc0}); // none: xor %eax,%eax
+  }
+  out.patch8(jmpStore, static_cast<std::uint8_t>(out.here() - (jmpStore + 1)));
   out.emit({0x48, 0x89, 0x05}); // store: mov %rax, slot(%rip)
   out.rel32(slots.entrySlot);
   out.emit({0x9d});             // popfq
@@ -142,6 +154,44 @@ std::uint64_t writeStub(CodeWriter &out, const SlotLayout &slots,
     out.rel8(ret);
   }
   return stub;
+}
+
+// See the header. Flags are left alone (mov, lea, jrcxz and jmp only), as
+// `syscall` leaves them.
+std::uint64_t writeTestEntry(CodeWriter &out, const SlotLayout &slots) {
+  out.alignTo(16);
+  const std::uint64_t entry = out.here();
+  out.emit({0x49, 0x89, 0xcb}); // mov %rcx,%r11: the return address
+  out.emit({0x48, 0x8b, 0x0d}); // mov restartFlag(%rip),%rcx
+  out.rel32(slots.restartFlag);
+  out.emit({0xe3, 0x00}); // jrcxz bounce
+  const std::uint64_t jrcxzBounce = out.here() - 1;
+  out.emit({0x48, 0xc7, 0x05}); // movq $0,restartFlag(%rip)
+  out.rel32(slots.restartFlag, 4);
+  out.le32(0);
+  out.emit({0x4c, 0x89, 0xd9}); // mov %r11,%rcx
+  out.emit({0x4c, 0x8b, 0x1d}); // mov stashTop(%rip),%r11
+  out.rel32(slots.stashTop);
+  out.emit({0x4d, 0x8d, 0x5b, 0x08}); // lea 8(%r11),%r11
+  out.emit({0x4c, 0x89, 0x1d});       // mov %r11,stashTop(%rip)
+  out.rel32(slots.stashTop);
+  out.emit({0x49, 0x89, 0x4b, 0xf8}); // mov %rcx,-8(%r11)
+  out.emit({0x0f, 0x05});             // syscall
+  out.emit({0x4c, 0x8b, 0x1d});       // mov stashTop(%rip),%r11
+  out.rel32(slots.stashTop);
+  out.emit({0x49, 0x8b, 0x4b, 0xf8}); // mov -8(%r11),%rcx
+  out.emit({0x4d, 0x8d, 0x5b, 0xf8}); // lea -8(%r11),%r11
+  out.emit({0x4c, 0x89, 0x1d});       // mov %r11,stashTop(%rip)
+  out.rel32(slots.stashTop);
+  out.emit({0xff, 0xe1}); // jmp *%rcx
+  out.patch8(jrcxzBounce,
+             static_cast<std::uint8_t>(out.here() - (jrcxzBounce + 1)));
+  out.emit({0x48, 0xc7, 0x05}); // bounce: movq $1,restartFlag(%rip)
+  out.rel32(slots.restartFlag, 4);
+  out.le32(1);
+  out.emit({0x49, 0x8d, 0x4b, 0xfe}); // lea -2(%r11),%rcx
+  out.emit({0xff, 0xe1});             // jmp *%rcx: "restart"
+  return entry;
 }
 
 std::vector<std::byte> siteJump(const SitePlan &plan, std::uint64_t stub) {

@@ -6,6 +6,7 @@
 #include "site_planner.hpp"
 
 #include <cstdint>
+#include <optional>
 
 namespace kml::rewrite {
 
@@ -13,14 +14,32 @@ namespace kml::rewrite {
 struct SlotLayout {
   std::uint64_t entrySlot = 0; // 8 bytes: AT_KML_ENTRY or 0
   std::uint64_t saveArea = 0;  // 3 x 8 bytes for the prologue
-  static constexpr std::uint64_t kSize = 64;
+  // Only used by the test entry (writeTestEntry).
+  std::uint64_t restartFlag = 0; // 8 bytes
+  std::uint64_t stashTop = 0;    // 8 bytes: next free stash word
+  std::uint64_t stash = 0;       // return addresses of calls in progress
+  static constexpr std::uint64_t kSize = 1024;
+
+  explicit SlotLayout(std::uint64_t base = 0)
+      : entrySlot(base), saveArea(base + 8), restartFlag(base + 32),
+        stashTop(base + 40), stash(base + 64) {}
 };
 
 // Emits the prologue at out.here(): scans the auxiliary vector for
-// AT_KML_ENTRY, stores it (or 0) in the slot, restores every register and
-// the flags, and jumps to originalEntry.
+// AT_KML_ENTRY, stores it (or `fallback`, normally 0) in the slot,
+// restores every register and the flags, and jumps to originalEntry.
 void writePrologue(CodeWriter &out, const SlotLayout &slots,
-                   std::uint64_t originalEntry);
+                   std::uint64_t originalEntry,
+                   std::optional<std::uint64_t> fallback);
+
+// Test only (`kml rewrite --test-entry`): an entry with the kernel's
+// calling convention, built from `syscall`, so that the direct path of the
+// stubs runs at CPL 3. Every call is first bounced back to the return
+// address minus 2, as the kernel does to restart a call, so the restart
+// path runs too. It keeps return addresses in a small stack in the slot
+// segment: correct for one thread (signal handlers nest fine), not for
+// threads or vfork. Returns its address.
+std::uint64_t writeTestEntry(CodeWriter &out, const SlotLayout &slots);
 
 // Emits the stub for one site at out.here() (16-byte aligned) and returns
 // its address.

@@ -26,6 +26,7 @@ struct RewriteOptions {
   bool json = false;
   bool dryRun = false; // report only, write nothing
   bool quiet = false;
+  bool testEntry = false; // test only: emulated entry at CPL 3
 };
 
 std::variant<RewriteOptions, int> parse(Args args) {
@@ -44,6 +45,8 @@ std::variant<RewriteOptions, int> parse(Args args) {
       options.json = true;
     } else if (arg == "--dry-run") {
       options.dryRun = true;
+    } else if (arg == "--test-entry") {
+      options.testEntry = true;
     } else if (arg == "--quiet" || arg == "-q") {
       options.quiet = true;
     } else if (arg.starts_with("-") && arg != "-") {
@@ -85,7 +88,7 @@ int runRewrite(Args args) {
     if (options.dryRun) {
       result.report = rewrite::analyseImage(image);
     } else {
-      result = rewrite::rewriteImage(image);
+      result = rewrite::rewriteImage(image, {.testEntry = options.testEntry});
     }
   } catch (const ElfError &error) {
     return reportError("rewrite", options.file, error);

@@ -47,9 +47,17 @@ struct RewriteResult {
   RewriteReport report;
 };
 
+struct RewriteOptions {
+  // Test only: when AT_KML_ENTRY is absent, use an entry emulated with
+  // `syscall` (one thread, no vfork) so the stubs' direct path and the
+  // restart path run at CPL 3. Never for programs that are deployed.
+  bool testEntry = false;
+};
+
 // Rewrites a validated static executable. The image is not modified.
 // Throws ElfError (Dynamic, Malformed, ...) for files it will not handle.
-RewriteResult rewriteImage(const ElfImage &image);
+RewriteResult rewriteImage(const ElfImage &image,
+                           const RewriteOptions &options = {});
 
 // Only finds the sites and decides what would happen to each: no bytes.
 RewriteReport analyseImage(const ElfImage &image);
