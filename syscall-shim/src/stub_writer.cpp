@@ -34,8 +34,9 @@ void writeMoved(CodeWriter &out, const MovedInsn &insn) {
 // ending with AT_NULL. Startup code reads %rsp and %rdx (the rtld fini
 // pointer, 0 for a static program) and nothing may rely on any other
 // register, but all of them are kept anyway: the three this code uses are
-// saved in the writable segment, the flags on the stack (below the initial
-// %rsp nothing is live yet).
+// saved in the writable segment. The arithmetic flags change (the ABI
+// leaves them undefined at entry); DF stays clear. No pushf/popf: popf at
+// CPL 0 can change IF, and the binary validator rightly refuses it.
 void writePrologue(CodeWriter &out, const SlotLayout &slots,
                    std::uint64_t originalEntry,
                    std::optional<std::uint64_t> fallback) {
@@ -46,9 +47,8 @@ void writePrologue(CodeWriter &out, const SlotLayout &slots,
   out.rel32(save + 8);
   out.emit({0x48, 0x89, 0x35}); // mov %rsi, save+16(%rip)
   out.rel32(save + 16);
-  out.emit({0x9c});                         // pushfq
-  out.emit({0x48, 0x8b, 0x4c, 0x24, 0x08}); // mov 8(%rsp),%rcx: argc
-  out.emit({0x48, 0x8d, 0x74, 0xcc, 0x18}); // lea 24(%rsp,%rcx,8),%rsi: envp
+  out.emit({0x48, 0x8b, 0x0c, 0x24});       // mov (%rsp),%rcx: argc
+  out.emit({0x48, 0x8d, 0x74, 0xcc, 0x10}); // lea 16(%rsp,%rcx,8),%rsi: envp
   const std::uint64_t envLoop = out.here();
   out.emit({0x48, 0x8b, 0x06});       // mov (%rsi),%rax
   out.emit({0x48, 0x83, 0xc6, 0x08}); // add $8,%rsi
@@ -85,7 +85,6 @@ void writePrologue(CodeWriter &out, const SlotLayout &slots,
   out.patch8(jmpStore, static_cast<std::uint8_t>(out.here() - (jmpStore + 1)));
   out.emit({0x48, 0x89, 0x05}); // store: mov %rax, slot(%rip)
   out.rel32(slots.entrySlot);
-  out.emit({0x9d});             // popfq
   out.emit({0x48, 0x8b, 0x05}); // mov save+0(%rip),%rax
   out.rel32(save);
   out.emit({0x48, 0x8b, 0x0d}); // mov save+8(%rip),%rcx
