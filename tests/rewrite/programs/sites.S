@@ -1,0 +1,136 @@
+/* Hand-made site classes for the rewriter tests, no libc. Each block is
+ * one class; the tests look the sites up by their labels (symbols).
+ * Exit status 0 means every check in here passed. */
+	.text
+	.globl _start
+_start:
+	/* mov $imm32,%eax + syscall: write(1, msg, len) */
+	mov	$1, %edi
+	lea	msg(%rip), %rsi
+	mov	$msglen, %edx
+	.globl site_mov
+site_mov:
+	mov	$1, %eax
+	syscall
+
+	/* other instructions before: a RIP-relative load and a reg move */
+	lea	msg(%rip), %rsi
+	mov	$1, %edi
+	mov	$msglen, %edx
+	mov	nr_write(%rip), %r12
+	.globl site_other
+site_other:
+	mov	%r12, %rax
+	syscall
+	cmp	$msglen, %rax
+	jne	fail
+
+	/* only instructions after the syscall can move */
+	mov	$39, %eax
+	call	getpid_after
+	test	%eax, %eax
+	jle	fail
+
+	/* a branch target inside the replaced range: left alone */
+	mov	$0, %ebx
+	.globl site_target
+site_target:
+	mov	$39, %eax
+1:	syscall
+	jmp	2f
+	.globl jump_into
+jump_into:
+	jmp	1b
+2:	inc	%ebx
+	cmp	$2, %ebx
+	je	3f
+	mov	$39, %eax
+	jmp	jump_into
+3:
+	/* `syscall` bytes inside an immediate and in data: not sites */
+	.globl imm_0f05
+imm_0f05:
+	mov	$0x050f, %eax
+	mov	data_0f05(%rip), %ax
+
+	/* red-zone data live at the site survives */
+	movabs	$0x1122334455667788, %rax
+	mov	%rax, -8(%rsp)
+	mov	%rax, -128(%rsp)
+	.globl site_redzone
+site_redzone:
+	mov	$39, %eax
+	syscall
+	movabs	$0x1122334455667788, %rax
+	cmp	%rax, -8(%rsp)
+	jne	fail
+	cmp	%rax, -128(%rsp)
+	jne	fail
+
+	/* registers other than rax, rcx, r11 survive, flags too */
+	mov	$0x1111, %rbx
+	mov	$0x2222, %rdx
+	mov	$0x3333, %rsi
+	mov	$0x4444, %rdi
+	mov	$0x5555, %r8
+	mov	$0x6666, %r9
+	mov	$0x7777, %r10
+	mov	$0x8888, %r12
+	stc
+	.globl site_regs
+site_regs:
+	mov	$39, %eax
+	syscall
+	jnc	fail
+	cmp	$0x1111, %rbx
+	jne	fail
+	cmp	$0x2222, %rdx
+	jne	fail
+	cmp	$0x3333, %rsi
+	jne	fail
+	cmp	$0x4444, %rdi
+	jne	fail
+	cmp	$0x5555, %r8
+	jne	fail
+	cmp	$0x6666, %r9
+	jne	fail
+	cmp	$0x7777, %r10
+	jne	fail
+	cmp	$0x8888, %r12
+	jne	fail
+
+	/* exit(0) */
+	xor	%edi, %edi
+	.globl site_exit
+site_exit:
+	mov	$60, %eax
+	syscall
+
+fail:
+	mov	$1, %edi
+	mov	$60, %eax
+	syscall
+
+	/* a syscall at a function start: nothing before it may move, so
+	 * the instructions after it go into the stub */
+	.globl getpid_after
+	.type getpid_after, @function
+getpid_after:
+	.globl site_after
+site_after:
+	syscall
+	mov	%eax, %edx
+	add	$0, %edx
+	mov	%edx, %eax
+	ret
+	.size getpid_after, .-getpid_after
+
+	.section .rodata
+	.globl data_0f05
+data_0f05:
+	.byte	0x0f, 0x05, 0x0f, 0x05
+nr_write:
+	.quad	1
+msg:
+	.ascii	"sites ok\n"
+	.set	msglen, . - msg
