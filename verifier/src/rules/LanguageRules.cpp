@@ -107,6 +107,9 @@ public:
     }
     if (const auto *c =
             r.Nodes.getNodeAs<clang::ExplicitCastExpr>("explicit")) {
+      if (c->getSubExpr()->isNullPointerConstant(
+              *r.Context, clang::Expr::NPC_ValueDependentIsNotNull))
+        return; // (T *)0 is a null pointer, not a forged address
       if (auto why = unsafe(*c, *r.Context))
         report(sm, c->getSourceRange(), *why,
                "keep the pointer's type; copy bytes with memcpy or "
@@ -115,6 +118,11 @@ public:
     }
     if (const auto *c =
             r.Nodes.getNodeAs<clang::ImplicitCastExpr>("implicit")) {
+      // NULL is ((void *)0) in C: comparing or assigning it converts a
+      // null constant, not an object's address.
+      if (c->getSubExpr()->isNullPointerConstant(
+              *r.Context, clang::Expr::NPC_ValueDependentIsNotNull))
+        return;
       if (c->getCastKind() == clang::CK_IntegralToPointer)
         report(sm, c->getSourceRange(),
                "implicit integer-to-pointer conversion forges an address");
