@@ -192,8 +192,8 @@ private:
                   mc->getCallee()->IgnoreParens());
               me && !me->hasQualifier() && current_) {
             std::string base = key(*m);
-            std::string node = "virtual call of '" +
-                               m->getQualifiedNameAsString() + "'";
+            std::string node =
+                "virtual call of '" + m->getQualifiedNameAsString() + "'";
             StackFunction synthetic = StackFunction::named(node);
             synthetic.defined = true; // costs nothing itself
             rule_.graph_.addFunction(node, synthetic);
