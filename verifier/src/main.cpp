@@ -54,6 +54,11 @@ cl::opt<unsigned long long> stackLimit(
     "stack-limit",
     cl::desc("Worst-case stack limit in bytes (KML-R008, default 8192)"),
     cl::init(8192), cl::cat(category));
+cl::opt<unsigned long long> externalCallBudget(
+    "external-call-budget",
+    cl::desc("Stack bytes charged per call into code outside the program, "
+             "e.g. libc (KML-R008, default 1024)"),
+    cl::init(1024), cl::cat(category));
 cl::opt<std::string>
     explain("explain", cl::desc("Print the rationale and examples of a rule"),
             cl::value_desc("KML-R00x"), cl::cat(category));
@@ -321,6 +326,7 @@ int main(int argc, const char **argv) {
 
   Options options;
   options.stackLimit = stackLimit;
+  options.externalCallBudget = externalCallBudget;
   options.runtimeIncludeDirs = runtimeIncludeDirs(argv[0]);
   options.resourceDir = KML_CLANG_RESOURCE_DIR;
 
@@ -354,6 +360,7 @@ int main(int argc, const char **argv) {
             << kRuleSetVersion << ")" << (ok ? "" : "; errors above") << "\n";
 
   att.stackLimit = options.stackLimit;
+  att.externalCallBudget = options.externalCallBudget;
   att.findings = findings.size();
   att.passed = ok && findings.empty();
   if (!attestationPath.empty() &&

@@ -35,16 +35,18 @@ std::string attestationJson(const AttestationData &data) {
                          {"parsed", tu.parsed},
                          {"findings", static_cast<int64_t>(tu.findings)}});
   }
-  Object root{{"format", "kml-verify-attestation"},
-              {"format_version", 1},
-              {"verifier", "kml-verify"},
-              {"verifier_version", KML_VERIFY_VERSION},
-              {"ruleset_version", std::string(kRuleSetVersion)},
-              {"hash", "sha256"},
-              {"stack_limit", static_cast<int64_t>(data.stackLimit)},
-              {"result", data.passed ? "pass" : "fail"},
-              {"findings", static_cast<int64_t>(data.findings)},
-              {"translation_units", std::move(tus)}};
+  Object root{
+      {"format", "kml-verify-attestation"},
+      {"format_version", 1},
+      {"verifier", "kml-verify"},
+      {"verifier_version", KML_VERIFY_VERSION},
+      {"ruleset_version", std::string(kRuleSetVersion)},
+      {"hash", "sha256"},
+      {"stack_limit", static_cast<int64_t>(data.stackLimit)},
+      {"external_call_budget", static_cast<int64_t>(data.externalCallBudget)},
+      {"result", data.passed ? "pass" : "fail"},
+      {"findings", static_cast<int64_t>(data.findings)},
+      {"translation_units", std::move(tus)}};
   if (data.binary)
     root["binary"] =
         Object{{"file", data.binary->file},

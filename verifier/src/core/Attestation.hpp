@@ -32,6 +32,7 @@ struct AttestationData {
   std::vector<TuAttestation> tus;
   std::optional<BinaryAttestation> binary;
   std::uint64_t stackLimit = 0;
+  std::uint64_t externalCallBudget = 0;
   std::size_t findings = 0;
   bool passed = false;
 };
