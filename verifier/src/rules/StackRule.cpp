@@ -264,7 +264,6 @@ private:
       // The address of a function is taken: a possible indirect target.
       rule_.addressTaken_.insert(
           {key(*fn), fn->getType().getCanonicalType().getAsString()});
-      edgeTo(*fn, /*isCall=*/false);
       return true;
     }
 
@@ -306,8 +305,8 @@ private:
       return rule_.symbols_.name(*fn.getCanonicalDecl());
     }
 
-    void edgeTo(const clang::FunctionDecl &callee, bool isCall = true) {
-      if (!current_ || !isCall)
+    void edgeTo(const clang::FunctionDecl &callee) {
+      if (!current_)
         return;
       if (unsigned id = callee.getBuiltinID())
         if (!ast_.BuiltinInfo.isLibFunction(id) &&
