@@ -71,6 +71,7 @@ void ElfView::readSections(const ElfImage &image) {
                        strnlen(first + sh.sh_name, names.sh_size - sh.sh_name));
   };
   for (const Elf64_Shdr &sh : sections) {
+    sectionNames_.push_back(sectionName(sh));
     if (sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_ALLOC) &&
         (sh.sh_flags & SHF_EXECINSTR) && sh.sh_size != 0 &&
         fits(sh.sh_offset, sh.sh_size, bytes_.size())) {
@@ -152,6 +153,10 @@ ElfView::at(std::uint64_t address, std::uint64_t size) const {
     }
   }
   return std::nullopt;
+}
+
+bool ElfView::hasSection(const std::string &name) const {
+  return std::ranges::find(sectionNames_, name) != sectionNames_.end();
 }
 
 const Symbol *ElfView::symbolAt(std::uint64_t address) const {

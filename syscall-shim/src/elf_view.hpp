@@ -57,6 +57,7 @@ public:
   std::string describe(std::uint64_t address) const;
   const Symbol *symbolAt(std::uint64_t address) const;
   bool hasSections() const { return hasSections_; }
+  bool hasSection(const std::string &name) const;
 
 private:
   void readSections(const ElfImage &image);
@@ -68,6 +69,7 @@ private:
   std::vector<Region> data_;
   std::map<std::uint64_t, Symbol> symbols_;
   std::vector<std::uint64_t> addends_;
+  std::vector<std::string> sectionNames_;
   bool hasSections_ = false;
 };
 

@@ -195,6 +195,14 @@ void checkStatic(const ElfImage &image) {
   }
 }
 
+// A second rewrite would treat the stubs' fallback `syscall`s as sites.
+void checkNotRewritten(const ElfView &elf) {
+  if (elf.hasSection(".kml.text")) {
+    throw ElfError(ElfErrorKind::NotExecutable,
+                   "already rewritten (has a .kml.text section)");
+  }
+}
+
 RewriteReport collect(const std::vector<PlannedSite> &planned,
                       const CodeMap &code) {
   RewriteReport report;
@@ -227,6 +235,7 @@ RewriteReport analyseImage(const ElfImage &image) {
   checkStatic(image);
   const Layout layout(image);
   const ElfView elf(image);
+  checkNotRewritten(elf);
   const CodeMap code(elf);
   SitePlanner planner(elf, code, layout.codeAddress);
   return collect(planner.planAll(), code);
@@ -237,6 +246,7 @@ RewriteResult rewriteImage(const ElfImage &image,
   checkStatic(image);
   const Layout layout(image);
   const ElfView elf(image);
+  checkNotRewritten(elf);
   const CodeMap code(elf);
   SitePlanner planner(elf, code, layout.codeAddress);
   std::vector<PlannedSite> planned = planner.planAll();

@@ -41,9 +41,12 @@ SitePlanner::SitePlanner(const ElfView &elf, const CodeMap &code,
                          std::uint64_t stubArea)
     : elf_(elf), code_(code), stubArea_(stubArea) {
   for (const auto &[address, symbol] : elf.symbols()) {
-    if (symbol.name == "__cp_begin") {
+    // musl's labels, and glibc's (2.41 and later) for the same idea.
+    if (symbol.name == "__cp_begin" ||
+        symbol.name == "__syscall_cancel_arch_start") {
       cpBegin_ = address;
-    } else if (symbol.name == "__cp_end") {
+    } else if (symbol.name == "__cp_end" ||
+               symbol.name == "__syscall_cancel_arch_end") {
       cpEnd_ = address;
     }
   }
@@ -80,6 +83,7 @@ SitePlanner::specialCase(std::uint64_t address,
   // interrupted PC with [__cp_begin, __cp_end): moved out of the range,
   // the syscall would no longer be a cancellation point.
   if (name == "__syscall_cp_asm" || name == "__cp_begin" ||
+      name == "__syscall_cancel_arch" ||
       (cpBegin_ && cpEnd_ && address >= *cpBegin_ && address < *cpEnd_)) {
     return "cancellation point range";
   }

@@ -1,0 +1,145 @@
+// The site classes of programs/sites.S, checked through the library: what
+// is rewritten, with which neighbours, what is left and why, and that the
+// program still runs (natively, and through the test entry that takes the
+// stubs' direct and restart paths).
+
+#include "support.hpp"
+
+#include "kml/elf_image.hpp"
+#include "kml/rewrite/rewriter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+namespace kml::rwtest {
+namespace {
+
+using rewrite::RewriteReport;
+using rewrite::SiteOutcome;
+
+// Address of a symbol of the test program, from `nm`.
+std::uint64_t symbolAddress(const std::string &name) {
+  const RunResult nm = run({"/usr/bin/nm", program("sites").string()});
+  std::istringstream lines(nm.out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.size() > 19 && line.substr(19) == name) {
+      return std::stoull(line.substr(0, 16), nullptr, 16);
+    }
+  }
+  ADD_FAILURE() << "no symbol " << name;
+  return 0;
+}
+
+class SitesTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    image_.emplace(readBytes(program("sites")));
+    result_ = rewrite::rewriteImage(*image_);
+  }
+  const SiteOutcome *site(const std::string &label) const {
+    const std::uint64_t start = symbolAddress(label);
+    for (const SiteOutcome &s : result_.report.sites) {
+      if (s.address >= start && s.address < start + 16) {
+        return &s;
+      }
+    }
+    return nullptr;
+  }
+  std::optional<ElfImage> image_;
+  rewrite::RewriteResult result_;
+};
+
+TEST_F(SitesTest, FindsEverySyscallInstructionAndNothingElse) {
+  // site_mov, site_other, getpid_after, site_target, site_redzone,
+  // site_regs, site_exit and the one in `fail`.
+  EXPECT_EQ(result_.report.found(), 8u);
+  EXPECT_EQ(result_.report.rewritten(), 7u);
+}
+
+TEST_F(SitesTest, MovPlusSyscallMovesTheMov) {
+  const SiteOutcome *s = site("site_mov");
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->rewritten);
+  EXPECT_EQ(s->rangeStart, symbolAddress("site_mov"));
+  EXPECT_EQ(s->rangeEnd, s->address + 2);
+  EXPECT_EQ(s->number, 1u);
+}
+
+TEST_F(SitesTest, OtherPrecedingInstructionMoves) {
+  const SiteOutcome *s = site("site_other");
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->rewritten);
+  EXPECT_EQ(s->rangeStart, symbolAddress("site_other")); // mov %r12,%rax
+  EXPECT_EQ(s->rangeEnd, s->address + 2);
+}
+
+TEST_F(SitesTest, FollowingInstructionsMoveWhenNothingBeforeCan) {
+  const SiteOutcome *s = site("getpid_after");
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->rewritten);
+  EXPECT_EQ(s->rangeStart, s->address); // the function start itself
+  EXPECT_GT(s->rangeEnd, s->address + 2);
+}
+
+TEST_F(SitesTest, BranchTargetInsideTheRangeLeavesTheSite) {
+  const SiteOutcome *s = site("site_target");
+  ASSERT_NE(s, nullptr);
+  EXPECT_FALSE(s->rewritten);
+  EXPECT_EQ(s->reason, "branch target inside the replaced range");
+  // Its bytes are unchanged.
+  const auto &in = image_->bytes();
+  const auto &out = result_.bytes;
+  const std::uint64_t offset = s->address - 0x400000; // ET_EXEC, one-to-one
+  ASSERT_LT(offset + 2, in.size());
+  EXPECT_EQ(std::memcmp(in.data() + offset - 5, out.data() + offset - 5, 7), 0);
+}
+
+TEST_F(SitesTest, SyscallBytesInImmediatesAndDataAreNotSites) {
+  const std::uint64_t imm = symbolAddress("imm_0f05");
+  const std::uint64_t data = symbolAddress("data_0f05");
+  for (const SiteOutcome &s : result_.report.sites) {
+    EXPECT_FALSE(s.address > imm && s.address < imm + 5);
+    EXPECT_FALSE(s.address >= data && s.address < data + 4);
+  }
+  // And their bytes are untouched.
+  for (std::uint64_t a : {imm, data}) {
+    const std::uint64_t offset = a - 0x400000;
+    EXPECT_EQ(std::memcmp(image_->bytes().data() + offset,
+                          result_.bytes.data() + offset, 4),
+              0);
+  }
+}
+
+TEST_F(SitesTest, ResultIsMarkedEnabled) {
+  const ElfImage out(result_.bytes);
+  ASSERT_TRUE(out.marker().has_value());
+  EXPECT_TRUE(out.marker()->enabled());
+}
+
+class SitesRunTest : public ::testing::TestWithParam<bool> {};
+
+TEST_P(SitesRunTest, RedZoneRegistersAndFlagsSurvive) {
+  TempDir dir;
+  const fs::path out = dir / "sites";
+  std::vector<std::string> args{"rewrite", program("sites").string(), "-o",
+                                out.string(), "--quiet"};
+  if (GetParam()) {
+    args.push_back("--test-entry");
+  }
+  ASSERT_EQ(kml(args).exitCode, 0);
+  const RunResult original = run({program("sites").string()});
+  const RunResult rewritten = run({out.string()});
+  EXPECT_EQ(original.exitCode, 0);
+  EXPECT_EQ(rewritten, original);
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, SitesRunTest, ::testing::Bool(),
+                         [](const auto &info) {
+                           return info.param ? "direct" : "native";
+                         });
+
+} // namespace
+} // namespace kml::rwtest

@@ -1,0 +1,97 @@
+// The binary validator's view of a rewritten program agrees with the
+// rewriter's report: the `syscall`s it finds (KML-B001) outside the added
+// .kml.text are exactly the sites the report says were left, and inside
+// .kml.text there is one per rewritten site (each stub's fallback for
+// CPL 3, never executed while the entry slot is set).
+
+#include "support.hpp"
+
+#include "kml/elf_image.hpp"
+#include "kml/rewrite/rewriter.hpp"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <sstream>
+
+namespace kml::rwtest {
+namespace {
+
+struct Findings {
+  std::set<std::uint64_t> syscalls;
+};
+
+Findings syscallFindings(const fs::path &validator, const fs::path &file) {
+  const RunResult r = run({validator.string(), file.string()});
+  Findings f;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    const auto at = line.find(":0x");
+    if (at == std::string::npos ||
+        line.find(": KML-B001:", at) == std::string::npos) {
+      continue;
+    }
+    f.syscalls.insert(std::stoull(line.substr(at + 1), nullptr, 16));
+  }
+  return f;
+}
+
+class ValidatorTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ValidatorTest, LeftSitesAreWhatTheValidatorFinds) {
+  const auto validator = binval();
+  if (!validator) {
+    GTEST_SKIP() << "no kml-binval (build with KML_VERIFIER=ON or set "
+                    "KML_BINVAL)";
+  }
+  const fs::path in =
+      GetParam().starts_with("/") ? fs::path(GetParam()) : program(GetParam());
+  if (!fs::exists(in)) {
+    GTEST_SKIP() << in << " not present";
+  }
+  const ElfImage image(readBytes(in));
+  const rewrite::RewriteResult result = rewrite::rewriteImage(image);
+  TempDir dir;
+  writeBytes(dir / "out", result.bytes);
+
+  std::set<std::uint64_t> left;
+  std::uint64_t stubsLow = UINT64_MAX, stubsHigh = 0;
+  for (const auto &site : result.report.sites) {
+    if (site.rewritten) {
+      stubsLow = std::min(stubsLow, site.stub);
+      stubsHigh = std::max(stubsHigh, site.stub);
+    } else {
+      left.insert(site.address);
+    }
+  }
+  std::set<std::uint64_t> outside;
+  std::size_t inside = 0;
+  for (std::uint64_t a : syscallFindings(*validator, dir / "out").syscalls) {
+    if (a >= stubsLow && a < stubsHigh + 128) {
+      ++inside;
+    } else {
+      outside.insert(a);
+    }
+  }
+  EXPECT_EQ(outside, left);
+  EXPECT_EQ(inside, result.report.rewritten());
+  // And before rewriting, the validator saw every site the report lists.
+  std::set<std::uint64_t> all;
+  for (const auto &site : result.report.sites) {
+    all.insert(site.address);
+  }
+  EXPECT_EQ(syscallFindings(*validator, in).syscalls, all);
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, ValidatorTest,
+                         ::testing::Values("sites", "workload-glibc-static",
+                                           "workload-glibc-static-pie",
+                                           "threads-musl-static",
+                                           "workload-glibc-static-stripped",
+                                           "/bin/busybox"),
+                         [](const auto &info) {
+                           return paramName(fs::path(info.param).filename());
+                         });
+
+} // namespace
+} // namespace kml::rwtest
