@@ -39,6 +39,7 @@ ElfView::ElfView(const ElfImage &image) : bytes_(image.bytes()) {
     addends_.clear();
   }
   readSegments(image);
+  std::ranges::sort(relocated_);
 }
 
 // Sections are advisory (the kernel never reads them) but give the exact
@@ -114,6 +115,7 @@ void ElfView::readSections(const ElfImage &image) {
     if (sh.sh_type == SHT_RELA && sh.sh_entsize == sizeof(Elf64_Rela)) {
       for (const Elf64_Rela &rela : readArray<Elf64_Rela>(
                bytes_, sh.sh_offset, sh.sh_size / sizeof(Elf64_Rela))) {
+        relocated_.push_back(rela.r_offset);
         if (ELF64_R_TYPE(rela.r_info) == R_X86_64_RELATIVE) {
           addends_.push_back(static_cast<std::uint64_t>(rela.r_addend));
         }
@@ -153,6 +155,12 @@ ElfView::at(std::uint64_t address, std::uint64_t size) const {
     }
   }
   return std::nullopt;
+}
+
+bool ElfView::relocatedInside(std::uint64_t start, std::uint64_t end) const {
+  // A relocation patches up to 8 bytes from r_offset.
+  auto it = std::ranges::lower_bound(relocated_, start > 7 ? start - 7 : 0);
+  return it != relocated_.end() && *it < end;
 }
 
 bool ElfView::hasSection(const std::string &name) const {

@@ -49,6 +49,9 @@ public:
   // Addresses of R_X86_64_RELATIVE addends (static-pie), which are the
   // pointers the program stores in its data.
   const std::vector<std::uint64_t> &relativeAddends() const { return addends_; }
+  // True when a relocation (static-pie, or text relocations) patches a
+  // byte in [start, end) at load time: those bytes must not move.
+  bool relocatedInside(std::uint64_t start, std::uint64_t end) const;
   bool inCode(std::uint64_t address) const;
   // The file bytes at [address, address + size) if some PT_LOAD holds them.
   std::optional<std::span<const std::byte>> at(std::uint64_t address,
@@ -70,6 +73,7 @@ private:
   std::map<std::uint64_t, Symbol> symbols_;
   std::vector<std::uint64_t> addends_;
   std::vector<std::string> sectionNames_;
+  std::vector<std::uint64_t> relocated_; // r_offset of every relocation
   bool hasSections_ = false;
 };
 

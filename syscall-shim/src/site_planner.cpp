@@ -288,6 +288,10 @@ PlannedSite SitePlanner::plan(std::size_t index) {
         reject("branch target inside the replaced range");
         continue;
       }
+      if (elf_.relocatedInside(start, end)) {
+        reject("relocated at load time");
+        continue;
+      }
       SitePlan plan{start, end, site.address, {}, {}};
       std::optional<std::string> why;
       for (std::size_t k = first; k <= last && !why; ++k) {
