@@ -11,14 +11,18 @@
 
 #include "kml/elf_error.hpp"
 #include "kml/marker_edit.hpp"
+#include "kml/text.hpp"
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
 
 namespace kml::rewrite {
 namespace {
 
 constexpr std::uint64_t kPage = 0x1000;
+// End of the x86-64 user address space (4-level paging).
+constexpr std::uint64_t kUserSpaceEnd = 0x7ffffffff000;
 
 std::uint64_t alignUp(std::uint64_t value, std::uint64_t align) {
   return (value + align - 1) & ~(align - 1);
@@ -203,6 +207,20 @@ void checkNotRewritten(const ElfView &elf) {
   }
 }
 
+// The prologue jumps to the original entry: it must be code.
+void checkEntry(const ElfImage &image) {
+  const std::uint64_t entry = image.header().e_entry;
+  for (const Elf64_Phdr &ph : image.programHeaders()) {
+    if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) && entry >= ph.p_vaddr &&
+        entry - ph.p_vaddr < ph.p_filesz) {
+      return;
+    }
+  }
+  throw ElfError(
+      ElfErrorKind::Malformed,
+      cat("entry point ", Hex{entry}, " is not in an executable segment"));
+}
+
 RewriteReport collect(const std::vector<PlannedSite> &planned,
                       const CodeMap &code) {
   RewriteReport report;
@@ -241,9 +259,26 @@ RewriteReport analyseImage(const ElfImage &image) {
   return collect(planner.planAll(), code);
 }
 
+RewriteResult rewriteChecked(const ElfImage &image,
+                             const RewriteOptions &options);
+
 RewriteResult rewriteImage(const ElfImage &image,
                            const RewriteOptions &options) {
+  try {
+    return rewriteChecked(image, options);
+  } catch (const std::range_error &error) {
+    // The planner keeps every site and moved operand within reach; only
+    // an inconsistent file (an entry point far from every segment) ends
+    // up here.
+    throw ElfError(ElfErrorKind::Malformed,
+                   cat("cannot reach the added code: ", error.what()));
+  }
+}
+
+RewriteResult rewriteChecked(const ElfImage &image,
+                             const RewriteOptions &options) {
   checkStatic(image);
+  checkEntry(image);
   const Layout layout(image);
   const ElfView elf(image);
   checkNotRewritten(elf);
@@ -272,6 +307,13 @@ RewriteResult rewriteImage(const ElfImage &image,
                 jump.size());
   }
 
+  // Room for our two program headers and the marker's two, and for the
+  // code below the end of the user address space.
+  if (image.programHeaders().size() + 4 >= PN_XNUM ||
+      layout.codeAddress + out.bytes().size() > kUserSpaceEnd) {
+    throw ElfError(ElfErrorKind::Malformed,
+                   "no room for the rewriter's segments");
+  }
   const std::vector<Elf64_Phdr> headers =
       newProgramHeaders(image, layout, out.bytes().size());
   bytes.resize(layout.codeOffset + out.bytes().size()); // zero padding
