@@ -21,6 +21,18 @@ constexpr const char *kSpanAdvice =
     "use kml::span<T> or kml::array<T, N> (bounds-checked), or a "
     "fixed-size array";
 
+/// Advice naming the concrete view type for the language at hand.
+std::string viewAdvice(const clang::ASTContext &ast, clang::QualType element,
+                       const std::string &name) {
+  std::string who = name.empty() ? "it" : "'" + name + "'";
+  if (ast.getLangOpts().CPlusPlus)
+    return "pass " + who + " as kml::span<" + element.getAsString() +
+           "> (bounds-checked), or index a fixed-size array";
+  return "pass " + who +
+         " as a kml/rt.h view (KML_SPAN_DEFINE, e.g. kml_ints for int) "
+         "and use its _get/_set accessors";
+}
+
 class PointerArithmeticRule : public Rule {
 public:
   using Rule::Rule;
@@ -150,11 +162,14 @@ private:
     }
     if (base->getType()->isPointerType()) {
       std::string what = "a raw pointer";
+      std::string name;
       if (const auto *ref =
-              llvm::dyn_cast<clang::DeclRefExpr>(base->IgnoreParenImpCasts()))
-        what = "raw pointer '" + ref->getDecl()->getNameAsString() + "'";
+              llvm::dyn_cast<clang::DeclRefExpr>(base->IgnoreParenImpCasts())) {
+        name = ref->getDecl()->getNameAsString();
+        what = "raw pointer '" + name + "'";
+      }
       report(sm, e.getSourceRange(), "[] on " + what + " has no bounds check",
-             kSpanAdvice);
+             viewAdvice(ast, base->getType()->getPointeeType(), name));
     }
   }
 };
@@ -368,8 +383,10 @@ public:
 
   void run(const MatchResult &r) override {
     const clang::SourceManager &sm = *r.SourceManager;
-    constexpr const char *advice =
-        "use kml::buffer<T> (an owning, bounds-checked allocation)";
+    const char *advice =
+        r.Context->getLangOpts().CPlusPlus
+            ? "use kml::buffer<T> (an owning, bounds-checked allocation)"
+            : "use a kml/rt.h view's _alloc/_free pair (KML_SPAN_DEFINE_SET)";
     if (const auto *e = r.Nodes.getNodeAs<clang::CXXNewExpr>("new"))
       report(sm, e->getSourceRange(),
              e->getNumPlacementArgs() ? "placement new constructs into raw "
