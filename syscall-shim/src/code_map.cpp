@@ -44,6 +44,10 @@ void CodeMap::sweep(const Region &region) {
   ZydisDecodedInstruction insn;
   while (pos < region.size) {
     const std::uint64_t here = region.address + pos;
+    if (const auto end = elf_.dataObjectEnd(here)) {
+      pos = std::min(*end, region.address + region.size) - region.address;
+      continue;
+    }
     while (nextSymbol != symbols.end() && nextSymbol->first <= here) {
       ++nextSymbol;
     }

@@ -96,9 +96,17 @@ void ElfView::readSections(const ElfImage &image) {
       for (const Elf64_Sym &sym : readArray<Elf64_Sym>(
                bytes_, sh.sh_offset, sh.sh_size / sizeof(Elf64_Sym))) {
         const unsigned type = ELF64_ST_TYPE(sym.st_info);
-        if ((type != STT_FUNC && type != STT_NOTYPE) ||
-            sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
+        if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
             sym.st_name >= strtab.sh_size || !inCode(sym.st_value)) {
+          continue;
+        }
+        // Data in code (OpenSSL's perlasm puts constant tables in .text as
+        // STT_OBJECT): never decoded, never a site.
+        if (type == STT_OBJECT && sym.st_size != 0) {
+          dataInCode_.emplace(sym.st_value, sym.st_value + sym.st_size);
+          continue;
+        }
+        if (type != STT_FUNC && type != STT_NOTYPE) {
           continue;
         }
         std::string name(
@@ -161,6 +169,15 @@ bool ElfView::relocatedInside(std::uint64_t start, std::uint64_t end) const {
   // A relocation patches up to 8 bytes from r_offset.
   auto it = std::ranges::lower_bound(relocated_, start > 7 ? start - 7 : 0);
   return it != relocated_.end() && *it < end;
+}
+
+std::optional<std::uint64_t>
+ElfView::dataObjectEnd(std::uint64_t address) const {
+  auto it = dataInCode_.upper_bound(address);
+  if (it == dataInCode_.begin() || (--it)->second <= address) {
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 bool ElfView::hasSection(const std::string &name) const {

@@ -53,6 +53,8 @@ public:
   // byte in [start, end) at load time: those bytes must not move.
   bool relocatedInside(std::uint64_t start, std::uint64_t end) const;
   bool inCode(std::uint64_t address) const;
+  // When address lies in a data object (STT_OBJECT) inside code: its end.
+  std::optional<std::uint64_t> dataObjectEnd(std::uint64_t address) const;
   // The file bytes at [address, address + size) if some PT_LOAD holds them.
   std::optional<std::span<const std::byte>> at(std::uint64_t address,
                                                std::uint64_t size) const;
@@ -73,6 +75,7 @@ private:
   std::map<std::uint64_t, Symbol> symbols_;
   std::vector<std::uint64_t> addends_;
   std::vector<std::string> sectionNames_;
+  std::map<std::uint64_t, std::uint64_t> dataInCode_; // start -> end
   std::vector<std::uint64_t> relocated_; // r_offset of every relocation
   bool hasSections_ = false;
 };

@@ -112,6 +112,11 @@ SitePlanner::specialCase(std::uint64_t address,
   if (nr == kSysRtSigreturn) {
     return "rt_sigreturn trampoline (unwinders match its bytes)";
   }
+  // With symbols, code lives in functions; bytes between sized functions
+  // are padding or data that a linear sweep happened to decode.
+  if (!elf_.symbols().empty() && symbol == nullptr) {
+    return "outside every function symbol";
+  }
   if (code_.distanceFromUndecodable(address) < kUndecodableShadow) {
     return "near bytes that do not decode";
   }

@@ -55,8 +55,8 @@ protected:
 
 TEST_F(SitesTest, FindsEverySyscallInstructionAndNothingElse) {
   // site_mov, site_other, getpid_after, site_target, site_redzone,
-  // site_regs, site_exit and the one in `fail`.
-  EXPECT_EQ(result_.report.found(), 8u);
+  // site_regs, site_exit, the one in `fail`, and the one in the gap.
+  EXPECT_EQ(result_.report.found(), 9u);
   EXPECT_EQ(result_.report.rewritten(), 7u);
 }
 
@@ -112,6 +112,27 @@ TEST_F(SitesTest, SyscallBytesInImmediatesAndDataAreNotSites) {
                           result_.bytes.data() + offset, 4),
               0);
   }
+}
+
+TEST_F(SitesTest, DataObjectsInCodeAreNeitherDecodedNorTouched) {
+  const std::uint64_t table = symbolAddress("table_in_text");
+  for (const SiteOutcome &s : result_.report.sites) {
+    EXPECT_FALSE(s.address >= table && s.address < table + 8);
+  }
+  const std::uint64_t offset = table - 0x400000;
+  EXPECT_EQ(std::memcmp(image_->bytes().data() + offset,
+                        result_.bytes.data() + offset, 8),
+            0);
+}
+
+TEST_F(SitesTest, CodeBetweenSizedFunctionsIsLeftAlone) {
+  // The syscall is the last instruction before after_gap.
+  const std::uint64_t at = symbolAddress("after_gap") - 2;
+  const auto &sites = result_.report.sites;
+  const auto s = std::ranges::find(sites, at, &SiteOutcome::address);
+  ASSERT_NE(s, sites.end());
+  EXPECT_FALSE(s->rewritten);
+  EXPECT_EQ(s->reason, "outside every function symbol");
 }
 
 TEST_F(SitesTest, ResultIsMarkedEnabled) {

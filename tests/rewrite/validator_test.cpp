@@ -11,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <sstream>
 
@@ -34,6 +35,29 @@ Findings syscallFindings(const fs::path &validator, const fs::path &file) {
     f.syscalls.insert(std::stoull(line.substr(at + 1), nullptr, 16));
   }
   return f;
+}
+
+// [start, end) of every sized STT_OBJECT symbol: the rewriter never
+// decodes data objects, the validator decodes all of .text, so `0f 05`
+// bytes inside a constant table in .text are its findings only.
+std::vector<std::pair<std::uint64_t, std::uint64_t>>
+dataObjects(const fs::path &file) {
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> objects;
+  const RunResult r = run({"/usr/bin/readelf", "-sW", file.string()});
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string num, value, size, type;
+    fields >> num >> value >> size >> type;
+    if (type == "OBJECT" && size != "0") {
+      try {
+        const std::uint64_t start = std::stoull(value, nullptr, 16);
+        objects.emplace_back(start, start + std::stoull(size, nullptr, 0));
+      } catch (const std::exception &) {
+      }
+    }
+  }
+  return objects;
 }
 
 class ValidatorTest : public ::testing::TestWithParam<std::string> {};
@@ -64,9 +88,17 @@ TEST_P(ValidatorTest, LeftSitesAreWhatTheValidatorFinds) {
       left.insert(site.address);
     }
   }
+  const auto objects = dataObjects(in);
+  auto inData = [&](std::uint64_t a) {
+    return std::ranges::any_of(
+        objects, [a](const auto &o) { return a >= o.first && a < o.second; });
+  };
   std::set<std::uint64_t> outside;
   std::size_t inside = 0;
   for (std::uint64_t a : syscallFindings(*validator, dir / "out").syscalls) {
+    if (inData(a)) {
+      continue;
+    }
     if (a >= stubsLow && a < stubsHigh + 128) {
       ++inside;
     } else {
@@ -80,7 +112,13 @@ TEST_P(ValidatorTest, LeftSitesAreWhatTheValidatorFinds) {
   for (const auto &site : result.report.sites) {
     all.insert(site.address);
   }
-  EXPECT_EQ(syscallFindings(*validator, in).syscalls, all);
+  std::set<std::uint64_t> before;
+  for (std::uint64_t a : syscallFindings(*validator, in).syscalls) {
+    if (!inData(a)) {
+      before.insert(a);
+    }
+  }
+  EXPECT_EQ(before, all);
 }
 
 INSTANTIATE_TEST_SUITE_P(Programs, ValidatorTest,

@@ -111,6 +111,14 @@ fail:
 	mov	$60, %eax
 	syscall
 
+	/* a constant table in .text that decodes as mov+syscall: a data
+	 * object, never decoded, never touched */
+	.globl table_in_text
+	.type table_in_text, @object
+table_in_text:
+	.byte	0xb8, 0x27, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x00
+	.size table_in_text, .-table_in_text
+
 	/* a syscall at a function start: nothing before it may move, so
 	 * the instructions after it go into the stub */
 	.globl getpid_after
@@ -124,6 +132,15 @@ site_after:
 	mov	%edx, %eax
 	ret
 	.size getpid_after, .-getpid_after
+
+	/* unreachable code between sized functions (padding or data that
+	 * decodes), with no symbol of its own: found, but left alone */
+	mov	$39, %eax
+	syscall
+	.type after_gap, @function
+after_gap:
+	ret
+	.size after_gap, .-after_gap
 
 	.section .rodata
 	.globl data_0f05
