@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <elf.h>
 #include <sys/stat.h>
 
 namespace kml::rwtest {
@@ -57,6 +58,25 @@ TEST(RewriteCli, MalformedAndMissingInputs) {
       kml({"rewrite", (dir / "missing").string(), "-o", (dir / "out").string()})
           .exitCode,
       66);
+  EXPECT_FALSE(fs::exists(dir / "out"));
+}
+
+TEST(RewriteCli, OtherMachinesAndNonExecutablesAreRefused) {
+  TempDir dir;
+  auto bytes = readBytes(program("sites"));
+  bytes[18] = std::byte{3}; // e_machine = EM_386
+  bytes[19] = std::byte{0};
+  writeBytes(dir / "i386", bytes);
+  const RunResult machine =
+      kml({"rewrite", (dir / "i386").string(), "-o", (dir / "out").string()});
+  EXPECT_EQ(machine.exitCode, 1) << machine.err;
+  bytes = readBytes(program("sites"));
+  bytes[16] = std::byte{ET_REL};
+  writeBytes(dir / "object", bytes);
+  EXPECT_EQ(
+      kml({"rewrite", (dir / "object").string(), "-o", (dir / "out").string()})
+          .exitCode,
+      1);
   EXPECT_FALSE(fs::exists(dir / "out"));
 }
 
