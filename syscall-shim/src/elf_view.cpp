@@ -73,6 +73,7 @@ void ElfView::readSections(const ElfImage &image) {
   };
   for (const Elf64_Shdr &sh : sections) {
     sectionNames_.push_back(sectionName(sh));
+    sectionAddresses_.push_back((sh.sh_flags & SHF_ALLOC) ? sh.sh_addr : 0);
     if (sh.sh_type == SHT_PROGBITS && (sh.sh_flags & SHF_ALLOC) &&
         (sh.sh_flags & SHF_EXECINSTR) && sh.sh_size != 0 &&
         fits(sh.sh_offset, sh.sh_size, bytes_.size())) {
@@ -178,6 +179,16 @@ ElfView::dataObjectEnd(std::uint64_t address) const {
     return std::nullopt;
   }
   return it->second;
+}
+
+std::optional<std::uint64_t>
+ElfView::sectionAddress(const std::string &name) const {
+  for (std::size_t i = 0; i < sectionNames_.size(); ++i) {
+    if (sectionNames_[i] == name && sectionAddresses_[i] != 0) {
+      return sectionAddresses_[i];
+    }
+  }
+  return std::nullopt;
 }
 
 bool ElfView::hasSection(const std::string &name) const {

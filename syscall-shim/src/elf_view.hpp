@@ -63,6 +63,8 @@ public:
   const Symbol *symbolAt(std::uint64_t address) const;
   bool hasSections() const { return hasSections_; }
   bool hasSection(const std::string &name) const;
+  // Address of the first allocated section called `name`.
+  std::optional<std::uint64_t> sectionAddress(const std::string &name) const;
 
 private:
   void readSections(const ElfImage &image);
@@ -75,6 +77,7 @@ private:
   std::map<std::uint64_t, Symbol> symbols_;
   std::vector<std::uint64_t> addends_;
   std::vector<std::string> sectionNames_;
+  std::vector<std::uint64_t> sectionAddresses_;       // parallel to the names
   std::map<std::uint64_t, std::uint64_t> dataInCode_; // start -> end
   std::vector<std::uint64_t> relocated_; // r_offset of every relocation
   bool hasSections_ = false;

@@ -6,6 +6,7 @@
 
 #include "code_map.hpp"
 #include "elf_view.hpp"
+#include "frame_info.hpp"
 #include "site_planner.hpp"
 #include "stub_writer.hpp"
 
@@ -32,7 +33,8 @@ std::uint64_t alignUp(std::uint64_t value, std::uint64_t align) {
 // an unused page in between (as `kml mark` does, for binutils' sake):
 //
 //   data (RW):  the entry slot, the prologue's save area, then the moved
-//               program header table (it must stay mapped: AT_PHDR)
+//               program header table (it must stay mapped: AT_PHDR), then
+//               the stubs' FDEs and the new .eh_frame_hdr (frame_info.hpp)
 //   code (RX):  the prologue, then one stub per rewritten site
 //
 // The data segment comes first so that its addresses are known before the
@@ -43,11 +45,13 @@ struct Layout {
   std::uint64_t tableOffset = 0;
   std::uint64_t tableAddress = 0;
   std::uint64_t tableSize = 0;
+  std::uint64_t ehOffset = 0; // unwind tables, `ehSize` bytes
+  std::uint64_t ehAddress = 0;
   std::uint64_t codeOffset = 0;
   std::uint64_t codeAddress = 0;
   SlotLayout slots;
 
-  explicit Layout(const ElfImage &image) {
+  Layout(const ElfImage &image, std::uint64_t ehSize, bool addEhHeader) {
     std::uint64_t highestEnd = 0;
     for (const Elf64_Phdr &ph : image.programHeaders()) {
       if (ph.p_type == PT_LOAD) {
@@ -59,9 +63,12 @@ struct Layout {
     slots = SlotLayout(dataAddress);
     tableOffset = dataOffset + SlotLayout::kSize;
     tableAddress = dataAddress + SlotLayout::kSize;
-    tableSize = (image.programHeaders().size() + 2) * sizeof(Elf64_Phdr);
+    tableSize = (image.programHeaders().size() + 2 + (addEhHeader ? 1 : 0)) *
+                sizeof(Elf64_Phdr);
+    ehOffset = alignUp(tableOffset + tableSize, 8);
+    ehAddress = alignUp(tableAddress + tableSize, 8);
     const std::uint64_t dataSize =
-        alignUp(SlotLayout::kSize + tableSize, kPage);
+        alignUp(ehAddress + ehSize - dataAddress, kPage);
     codeOffset = dataOffset + dataSize;
     codeAddress = dataAddress + dataSize;
   }
@@ -79,15 +86,17 @@ std::uint64_t fileOffsetOf(const ElfImage &image, std::uint64_t address) {
 
 // The old program headers with PT_PHDR moved to the new table and the two
 // new PT_LOADs after the last PT_LOAD (keeping PT_LOADs sorted).
-std::vector<Elf64_Phdr> newProgramHeaders(const ElfImage &image,
-                                          const Layout &layout,
-                                          std::uint64_t codeSize) {
+// PT_GNU_EH_FRAME moves to the new .eh_frame_hdr when there is one.
+std::vector<Elf64_Phdr>
+newProgramHeaders(const ElfImage &image, const Layout &layout,
+                  std::uint64_t codeSize, std::uint64_t dataSize,
+                  std::uint64_t hdrAddress, std::uint64_t hdrSize) {
   Elf64_Phdr data{};
   data.p_type = PT_LOAD;
   data.p_flags = PF_R | PF_W;
   data.p_offset = layout.dataOffset;
   data.p_vaddr = data.p_paddr = layout.dataAddress;
-  data.p_filesz = data.p_memsz = SlotLayout::kSize + layout.tableSize;
+  data.p_filesz = data.p_memsz = dataSize;
   data.p_align = kPage;
   Elf64_Phdr code{};
   code.p_type = PT_LOAD;
@@ -107,6 +116,11 @@ std::vector<Elf64_Phdr> newProgramHeaders(const ElfImage &image,
   std::vector<Elf64_Phdr> headers;
   for (std::size_t i = 0; i < old.size(); ++i) {
     Elf64_Phdr ph = old[i];
+    if (ph.p_type == PT_GNU_EH_FRAME && hdrAddress != 0) {
+      ph.p_offset = layout.ehOffset + (hdrAddress - layout.ehAddress);
+      ph.p_vaddr = ph.p_paddr = hdrAddress;
+      ph.p_filesz = ph.p_memsz = hdrSize;
+    }
     if (ph.p_type == PT_PHDR) {
       ph.p_offset = layout.tableOffset;
       ph.p_vaddr = ph.p_paddr = layout.tableAddress;
@@ -117,6 +131,18 @@ std::vector<Elf64_Phdr> newProgramHeaders(const ElfImage &image,
       headers.push_back(data);
       headers.push_back(code);
     }
+  }
+  const bool hadEhHeader = std::ranges::any_of(
+      old, [](const Elf64_Phdr &ph) { return ph.p_type == PT_GNU_EH_FRAME; });
+  if (hdrAddress != 0 && !hadEhHeader) {
+    Elf64_Phdr eh{};
+    eh.p_type = PT_GNU_EH_FRAME;
+    eh.p_flags = PF_R;
+    eh.p_offset = layout.ehOffset + (hdrAddress - layout.ehAddress);
+    eh.p_vaddr = eh.p_paddr = hdrAddress;
+    eh.p_filesz = eh.p_memsz = hdrSize;
+    eh.p_align = 4;
+    headers.push_back(eh);
   }
   return headers;
 }
@@ -251,7 +277,7 @@ std::map<std::string, std::size_t> RewriteReport::leftByReason() const {
 
 RewriteReport analyseImage(const ElfImage &image) {
   checkStatic(image);
-  const Layout layout(image);
+  const Layout layout(image, 0, false);
   const ElfView elf(image);
   checkNotRewritten(elf);
   const CodeMap code(elf);
@@ -279,12 +305,30 @@ RewriteResult rewriteChecked(const ElfImage &image,
                              const RewriteOptions &options) {
   checkStatic(image);
   checkEntry(image);
-  const Layout layout(image);
   const ElfView elf(image);
   checkNotRewritten(elf);
   const CodeMap code(elf);
-  SitePlanner planner(elf, code, layout.codeAddress);
+  // The stubs go a little higher once the unwind tables are sized; the
+  // planner's reach checks leave room for that.
+  SitePlanner planner(elf, code, Layout(image, 0, false).codeAddress);
   std::vector<PlannedSite> planned = planner.planAll();
+
+  // One FDE per stub whose site has unwind information.
+  const FrameInfo frames(elf, image);
+  std::vector<std::optional<StubFrame>> stubFrames(planned.size());
+  std::size_t fdeBytes = 0, fdeCount = 0;
+  for (std::size_t i = 0; i < planned.size() && frames.available(); ++i) {
+    if (planned[i].plan) {
+      stubFrames[i] = frames.frameAt(planned[i].plan->syscall);
+      if (stubFrames[i]) {
+        fdeBytes += stubFrames[i]->size();
+        ++fdeCount;
+      }
+    }
+  }
+  const std::uint64_t ehSize =
+      frames.available() ? frames.tableSize(fdeBytes, fdeCount) : 0;
+  const Layout layout(image, ehSize, frames.needsHeader());
 
   std::vector<std::byte> bytes(image.bytes().begin(), image.bytes().end());
   CodeWriter out(layout.codeAddress);
@@ -295,32 +339,46 @@ RewriteResult rewriteChecked(const ElfImage &image,
   }
   const std::uint64_t prologue = out.here();
   writePrologue(out, layout.slots, image.header().e_entry, fallback);
-  for (PlannedSite &site : planned) {
-    if (!site.plan) {
+  std::vector<FrameInfo::Stub> stubs;
+  for (std::size_t i = 0; i < planned.size(); ++i) {
+    if (!planned[i].plan) {
       continue;
     }
-    const SitePlan &plan = *site.plan;
+    const SitePlan &plan = *planned[i].plan;
     const std::uint64_t stub = writeStub(out, layout.slots, plan);
-    site.outcome.stub = stub;
+    planned[i].outcome.stub = stub;
+    if (stubFrames[i]) {
+      stubs.push_back({stub, out.here(), *stubFrames[i]});
+    }
     const std::vector<std::byte> jump = siteJump(plan, stub);
     std::memcpy(bytes.data() + fileOffsetOf(image, plan.start), jump.data(),
                 jump.size());
   }
+  std::uint64_t hdrAddress = 0;
+  std::vector<std::byte> eh;
+  if (frames.available()) {
+    eh = frames.write(layout.ehAddress, stubs, hdrAddress);
+  }
 
   // Room for our two program headers and the marker's two, and for the
   // code below the end of the user address space.
-  if (image.programHeaders().size() + 4 >= PN_XNUM ||
+  if (image.programHeaders().size() + 5 >= PN_XNUM ||
       layout.codeAddress + out.bytes().size() > kUserSpaceEnd) {
     throw ElfError(ElfErrorKind::Malformed,
                    "no room for the rewriter's segments");
   }
-  const std::vector<Elf64_Phdr> headers =
-      newProgramHeaders(image, layout, out.bytes().size());
+  const std::vector<Elf64_Phdr> headers = newProgramHeaders(
+      image, layout, out.bytes().size(),
+      layout.ehAddress + eh.size() - layout.dataAddress, hdrAddress,
+      eh.empty() ? 0 : layout.ehAddress + eh.size() - hdrAddress);
   bytes.resize(layout.codeOffset + out.bytes().size()); // zero padding
   std::memcpy(bytes.data() + layout.tableOffset, headers.data(),
               headers.size() * sizeof(Elf64_Phdr));
   std::memcpy(bytes.data() + layout.codeOffset, out.bytes().data(),
               out.bytes().size());
+  if (!eh.empty()) {
+    std::memcpy(bytes.data() + layout.ehOffset, eh.data(), eh.size());
+  }
   Elf64_Ehdr ehdr = image.header();
   ehdr.e_entry = prologue;
   ehdr.e_phoff = layout.tableOffset;
