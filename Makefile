@@ -45,7 +45,8 @@ MODULE_SRCS := Kbuild VERSION $(shell find kml loader syscall-shim -name '*.[ch]
 CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 .PHONY: help deps kernel kernel-debug module tools host-tools guest-tools \
-	vm-tests image vm demo check check-host check-vm clean distclean
+	vm-tests image vm demo check check-host check-vm bench patch-size \
+	clean distclean
 
 help:
 	@echo "kml $(KML_VERSION): Kernel Mode Linux for 6.12"
@@ -61,6 +62,8 @@ help:
 	@echo "  make vm            boot the VM to a shell (Ctrl-A X quits)"
 	@echo "  make check-host    host unit tests only (ctest)"
 	@echo "  make check-vm      in-VM tests only"
+	@echo "  make bench         syscall cost by path, ring 3 vs ring 0 (build/bench)"
+	@echo "  make patch-size    lines the kernel patch series adds and removes"
 	@echo "  make clean         remove build outputs but keep the kernel"
 	@echo "  make distclean     remove build/ entirely"
 	@echo
@@ -123,9 +126,24 @@ vm-tests: kernel guest-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
 		$(VMTESTDIR)/payloads.list
 
+BENCHDIR := $(BUILD)/bench
+BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra
+
+$(BENCHDIR)/kml-bench: bench/syscall_bench.cpp
+	@mkdir -p $(BENCHDIR)
+	@echo "  BENCH   kml-bench"
+	@g++ $(BENCH_CXXFLAGS) -o $@ $<
+
+$(BENCHDIR)/kml-bench.ring3: $(BENCHDIR)/kml-bench $(KML)
+	@$(KML) mark $< -o $@.tmp --disable && mv $@.tmp $@
+
+$(BENCHDIR)/kml-bench.ring0: $(BENCHDIR)/kml-bench $(KML)
+	@$(KML) mark $< -o $@.tmp && mv $@.tmp $@
+
 image: module guest-tools vm-tests
+	@$(MAKE) --no-print-directory $(BENCHDIR)/kml-bench.ring3 $(BENCHDIR)/kml-bench.ring0
 	@mkdir -p $(IMAGEDIR)
-	@scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
+	@BENCH_DIR=$(BENCHDIR) scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
 
 vm: image
 	scripts/vm.sh shell $(BZIMAGE) $(IMAGE)
@@ -145,6 +163,20 @@ check-vm: host-tools
 
 check:
 	@scripts/check.sh
+
+# The release kernel (no KASAN): figures from the debug kernel mean little.
+bench: host-tools
+	@$(MAKE) --no-print-directory image FLAVOUR=release
+	@scripts/bench.sh $(BUILD)/kernel-release/arch/x86/boot/bzImage \
+		$(BUILD)/image-release/initramfs.cpio.gz \
+		$(HOSTDIR)/bench/kml-benchreport $(BENCHDIR)
+
+# Lines added and removed by the series (diff bodies only, no headers).
+patch-size:
+	@for p in $$(cat kml/patches/series); do \
+		awk -v n="$$p" '/^@@/{h=1} !h{next} /^diff |^--- |^\+\+\+ /{next} /^-- $$/{exit} \
+			/^\+/{a++} /^-/{d++} END{printf "%4d+ %3d-  %s\n", a, d, n}' kml/patches/$$p; \
+	done | awk '{print} {a+=$$1; d+=$$2} END{printf "%4d+ %3d-  total\n", a, d}'
 
 clean:
 	rm -rf $(HOSTDIR) $(GUESTDIR) $(VMTESTDIR) $(BUILD)/module-* $(BUILD)/image-* $(BUILD)/*.log

@@ -7,12 +7,13 @@
 # demo:  runs the showcase; exits 0 only if the guest says it succeeded.
 # check: runs the in-VM tests under kml-vmrun (VMRUN, LOG, EXPECT_LIST).
 # Environment: ACCEL (tcg|kvm, default tcg), MEM (default 1G), SMP (2),
-# KML_APPEND (extra kernel arguments), TIMEOUT (seconds, check/demo).
+# KML_APPEND (extra kernel arguments), TIMEOUT (seconds, check/demo),
+# QEMU_EXTRA (more QEMU options, e.g. -icount shift=0).
 set -euo pipefail
 mode=$1 kernel=$2 initrd=$3
 accel=${ACCEL:-tcg}
 append="console=ttyS0 loglevel=5 panic=-1 pti=on kml.mode=$mode ${KML_APPEND:-}"
-qemu=(qemu-system-x86_64 -accel "$accel" -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}"
+qemu=(qemu-system-x86_64 -accel "$accel" ${QEMU_EXTRA:-} -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}"
 	-kernel "$kernel" -initrd "$initrd" -append "$append" -no-reboot)
 batch=(-display none -serial stdio -monitor none)
 

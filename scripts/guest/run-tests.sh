@@ -1,6 +1,8 @@
 #!/bin/sh
 # Runs every in-VM test binary listed in /kml/tests.list and frames each
 # one's TAP output for the host runner (tests/runner/guest_log.hpp).
+# The kernel runs marked programs at CPL 0: a ring-0 test must not SKIP.
+export KML_REQUIRE_RING0=1
 echo "KML-RUN-BEGIN"
 kmemleak=/sys/kernel/debug/kmemleak
 # Forget what boot left behind: only leaks made by the tests count.

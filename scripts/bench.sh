@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make bench`: boot the release kernel four times (pti on and off; guest
+# instruction counts with -icount shift=0, and wall time) and run kml-bench
+# at ring 3 and ring 0 in each; write build/bench/results.{md,svg} and print
+# the table. A benchmark, never a test: it fails only if a run fails.
+#
+#   bench.sh KERNEL INITRD REPORT_TOOL OUTDIR
+set -euo pipefail
+kernel=$1 initrd=$2 report=$3 out=$4
+top=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$out"
+args=()
+for pti in on off; do
+	for clock in instructions wall; do
+		log=$out/pti-$pti-$clock.log
+		extra=""
+		[ $clock = instructions ] && extra="-icount shift=0"
+		echo "  BENCH   pti=$pti, $clock"
+		# tsc=reliable: under TCG the TSC fails the clocksource watchdog,
+		# and jiffies (4 ms) is far too coarse to time a system call.
+		SMP=1 QEMU_EXTRA="$extra" KML_APPEND="pti=$pti tsc=reliable" \
+			LOG=$log TIMEOUT=${BENCH_TIMEOUT:-600} \
+			"$top/scripts/vm.sh" bench "$kernel" "$initrd" >/dev/null
+		if [ $clock = instructions ]; then
+			args+=("pti=$pti, guest instructions=$log:instructions")
+		else
+			args+=("pti=$pti, wall time under TCG=$log")
+		fi
+	done
+done
+"$report" "$out" "${args[@]}"
