@@ -277,6 +277,7 @@ std::map<std::string, std::size_t> RewriteReport::leftByReason() const {
 
 RewriteReport analyseImage(const ElfImage &image) {
   checkStatic(image);
+  checkEntry(image);
   const Layout layout(image, 0, false);
   const ElfView elf(image);
   checkNotRewritten(elf);
@@ -285,8 +286,10 @@ RewriteReport analyseImage(const ElfImage &image) {
   return collect(planner.planAll(), code);
 }
 
+namespace {
 RewriteResult rewriteChecked(const ElfImage &image,
                              const RewriteOptions &options);
+} // namespace
 
 RewriteResult rewriteImage(const ElfImage &image,
                            const RewriteOptions &options) {
@@ -300,6 +303,8 @@ RewriteResult rewriteImage(const ElfImage &image,
                    cat("cannot reach the added code: ", error.what()));
   }
 }
+
+namespace {
 
 RewriteResult rewriteChecked(const ElfImage &image,
                              const RewriteOptions &options) {
@@ -395,5 +400,7 @@ RewriteResult rewriteChecked(const ElfImage &image,
   result.bytes = withMarker(ElfImage(std::move(bytes)), true);
   return result;
 }
+
+} // namespace
 
 } // namespace kml::rewrite
