@@ -3,9 +3,9 @@
 #include <stdlib.h>
 
 int main(int argc, char **argv) {
-	for (int i = 1; i < argc; ++i)
-		printf("arg %d: %s\n", i, argv[i]);
-	const char *v = getenv("KML_REWRITE_TEST");
-	printf("env: %s\n", v ? v : "(unset)");
-	return 3;
+  for (int i = 1; i < argc; ++i)
+    printf("arg %d: %s\n", i, argv[i]);
+  const char *v = getenv("KML_REWRITE_TEST");
+  printf("env: %s\n", v ? v : "(unset)");
+  return 3;
 }
