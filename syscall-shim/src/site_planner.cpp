@@ -178,6 +178,12 @@ std::optional<std::string> SitePlanner::movable(std::size_t index,
   if (insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL) {
     return "neighbour is another syscall";
   }
+  // An indirect-branch landing pad must stay where indirect branches land
+  // (IBT, which applies to code running at CPL 0 when the kernel uses it).
+  if (insn.mnemonic == ZYDIS_MNEMONIC_ENDBR64 ||
+      insn.mnemonic == ZYDIS_MNEMONIC_ENDBR32) {
+    return "neighbour is an endbr landing pad";
+  }
   switch (insn.meta.category) {
   case ZYDIS_CATEGORY_CALL:
   case ZYDIS_CATEGORY_COND_BR:

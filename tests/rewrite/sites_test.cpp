@@ -55,8 +55,9 @@ protected:
 
 TEST_F(SitesTest, FindsEverySyscallInstructionAndNothingElse) {
   // site_mov, site_other, getpid_after, site_target, site_redzone,
-  // site_regs, site_exit, the one in `fail`, and the one in the gap.
-  EXPECT_EQ(result_.report.found(), 9u);
+  // site_regs, site_exit, the one in `fail`, endbr_getpid, and the one in
+  // the gap.
+  EXPECT_EQ(result_.report.found(), 10u);
   EXPECT_EQ(result_.report.rewritten(), 7u);
 }
 
@@ -123,6 +124,13 @@ TEST_F(SitesTest, DataObjectsInCodeAreNeitherDecodedNorTouched) {
   EXPECT_EQ(std::memcmp(image_->bytes().data() + offset,
                         result_.bytes.data() + offset, 8),
             0);
+}
+
+TEST_F(SitesTest, EndbrLandingPadsDoNotMove) {
+  const SiteOutcome *s = site("endbr_getpid");
+  ASSERT_NE(s, nullptr);
+  EXPECT_FALSE(s->rewritten);
+  EXPECT_EQ(s->reason, "neighbour is an endbr landing pad");
 }
 
 TEST_F(SitesTest, CodeBetweenSizedFunctionsIsLeftAlone) {

@@ -99,6 +99,12 @@ site_regs:
 	cmp	$0x8888, %r12
 	jne	fail
 
+	/* an endbr64 landing pad before the syscall stays where it is */
+	mov	$39, %eax
+	call	endbr_getpid
+	test	%eax, %eax
+	jle	fail
+
 	/* exit(0) */
 	xor	%edi, %edi
 	.globl site_exit
@@ -132,6 +138,14 @@ site_after:
 	mov	%edx, %eax
 	ret
 	.size getpid_after, .-getpid_after
+
+	.globl endbr_getpid
+	.type endbr_getpid, @function
+endbr_getpid:
+	endbr64
+	syscall
+	ret
+	.size endbr_getpid, .-endbr_getpid
 
 	/* unreachable code between sized functions (padding or data that
 	 * decodes), with no symbol of its own: found, but left alone */
