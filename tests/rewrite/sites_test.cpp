@@ -55,10 +55,10 @@ protected:
 
 TEST_F(SitesTest, FindsEverySyscallInstructionAndNothingElse) {
   // site_mov, site_other, getpid_after, site_target, site_redzone,
-  // site_regs, site_exit, the one in `fail`, endbr_getpid, and the one in
-  // the gap.
-  EXPECT_EQ(result_.report.found(), 10u);
-  EXPECT_EQ(result_.report.rewritten(), 7u);
+  // site_regs, site_riprel, site_exit, the one in `fail`, endbr_getpid,
+  // and the one in the gap.
+  EXPECT_EQ(result_.report.found(), 11u);
+  EXPECT_EQ(result_.report.rewritten(), 8u);
 }
 
 TEST_F(SitesTest, MovPlusSyscallMovesTheMov) {
@@ -75,6 +75,14 @@ TEST_F(SitesTest, OtherPrecedingInstructionMoves) {
   ASSERT_NE(s, nullptr);
   EXPECT_TRUE(s->rewritten);
   EXPECT_EQ(s->rangeStart, symbolAddress("site_other")); // mov %r12,%rax
+  EXPECT_EQ(s->rangeEnd, s->address + 2);
+}
+
+TEST_F(SitesTest, RipRelativeNeighbourMoves) {
+  const SiteOutcome *s = site("site_riprel");
+  ASSERT_NE(s, nullptr);
+  EXPECT_TRUE(s->rewritten);
+  EXPECT_EQ(s->rangeStart, symbolAddress("site_riprel"));
   EXPECT_EQ(s->rangeEnd, s->address + 2);
 }
 

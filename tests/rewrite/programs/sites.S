@@ -99,6 +99,15 @@ site_regs:
 	cmp	$0x8888, %r12
 	jne	fail
 
+	/* a RIP-relative operand moved into the stub: its displacement is
+	 * recomputed, or %eax would not be getpid's number */
+	.globl site_riprel
+site_riprel:
+	mov	nr_getpid(%rip), %eax
+	syscall
+	test	%eax, %eax
+	jle	fail
+
 	/* an endbr64 landing pad before the syscall stays where it is */
 	mov	$39, %eax
 	call	endbr_getpid
@@ -162,6 +171,8 @@ data_0f05:
 	.byte	0x0f, 0x05, 0x0f, 0x05
 nr_write:
 	.quad	1
+nr_getpid:
+	.long	39
 msg:
 	.ascii	"sites ok\n"
 	.set	msglen, . - msg
