@@ -16,9 +16,7 @@ for pti in on off; do
 		extra=""
 		[ $clock = instructions ] && extra="-icount shift=0"
 		echo "  BENCH   pti=$pti, $clock"
-		# tsc=reliable: under TCG the TSC fails the clocksource watchdog,
-		# and jiffies (4 ms) is far too coarse to time a system call.
-		SMP=1 QEMU_EXTRA="$extra" KML_APPEND="pti=$pti tsc=reliable" \
+		SMP=1 QEMU_EXTRA="$extra" KML_APPEND="pti=$pti" \
 			LOG=$log TIMEOUT=${BENCH_TIMEOUT:-600} \
 			"$top/scripts/vm.sh" bench "$kernel" "$initrd" >/dev/null
 		if [ $clock = instructions ]; then

@@ -10,13 +10,35 @@ echo "cpu:           $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | h
 echo "protections:   SMEP $(yesno smep), SMAP $(yesno smap), UMIP $(yesno umip), PKU $(yesno pku), FSGSBASE $(yesno fsgsbase)"
 echo "page tables:   PTI $(yesno pti) (meltdown: $(cat /sys/devices/system/cpu/vulnerabilities/meltdown))"
 echo "command line:  $(cat /proc/cmdline)"
-if insmod /kml/kml.ko; then
-	echo "kml.ko:        version $(cat /sys/kernel/kml/version), hook ABI $(cat /sys/kernel/kml/abi)"
-	rmmod kml || status=1
-else
-	echo "kml.ko:        failed to load"
-	status=1
-fi
 echo "kml command:   $(kml --version)"
+if ! insmod /kml/kml.ko; then
+	echo "kml.ko:        failed to load"
+	echo "KML-DEMO-END status=1"
+	exit 1
+fi
+echo "kml.ko:        version $(cat /sys/kernel/kml/version), hook ABI $(cat /sys/kernel/kml/abi)"
+echo
+echo "-- one program, two markers ------------------------------------"
+bench=/kml/bench/kml-bench
+for ring in ring3 ring0; do
+	echo "\$ kml inspect $bench.$ring"
+	kml inspect "$bench.$ring" | sed -n 's/^  state: */    marker: /p'
+done
+echo
+echo "-- getppid, one call, median ns of guest time (TCG) --------------"
+for ring in ring3 ring0; do
+	"$bench.$ring" 5 400 >/tmp/bench.$ring || status=1
+	sed -n 's/^BENCH-INFO /    '"$ring"': /p' /tmp/bench.$ring
+done
+r3=$(awk '$2 == "getppid" && $3 == "ring3" {print $4}' /tmp/bench.ring3)
+r0=$(awk '$2 == "getppid" && $3 == "ring0-direct" {print $4}' /tmp/bench.ring0)
+slow=$(awk '$2 == "getppid" && $3 == "ring0-slow" {print $4}' /tmp/bench.ring0)
+echo "    ring 3, syscall instruction:      $r3 ns"
+echo "    ring 0, syscall instruction:      $slow ns"
+echo "    ring 0, direct call into kernel:  $r0 ns"
+awk -v a="$r3" -v b="$r0" 'BEGIN { if (b > 0) printf "    speedup ring 3 -> direct call:    %.1fx\n", a / b }'
+echo
+echo "counters:      ring0_execs=$(cat /sys/kernel/kml/ring0_execs) ring0_tasks=$(cat /sys/kernel/kml/ring0_tasks) refused_eperm=$(cat /sys/kernel/kml/refused_eperm)"
+rmmod kml || status=1
 echo "=================================================================="
 echo "KML-DEMO-END status=$status"
