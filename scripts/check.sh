@@ -20,7 +20,8 @@ if [ -z "${host_total:-}" ]; then
 	host_failed=1 host_total=1
 	echo "check: ctest printed no summary"
 fi
-host_passed=$((host_total - host_failed))
+host_skipped=$(grep -c '(Skipped)$' "$host_log" || true)
+host_passed=$((host_total - host_failed - host_skipped))
 [ "$host_status" = 0 ] || [ "$host_failed" -gt 0 ] || host_failed=1
 
 echo "==== in-VM tests (debug kernel) ===="
@@ -34,7 +35,7 @@ fi
 [ "$vm_status" = 0 ] || [ "$vm_failed" -gt 0 ] || vm_failed=1
 
 echo "==== summary ===="
-echo "host: $host_passed passed, $host_failed failed"
+echo "host: $host_passed passed, $host_failed failed, $host_skipped skipped"
 echo "vm: $vm_passed passed, $vm_failed failed"
-echo "$((host_passed + vm_passed)) passed, $((host_failed + vm_failed)) failed"
+echo "$((host_passed + vm_passed)) passed, $((host_failed + vm_failed)) failed, $host_skipped skipped"
 [ $((host_failed + vm_failed)) -eq 0 ]
