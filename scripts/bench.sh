@@ -20,9 +20,9 @@ for pti in on off; do
 			LOG=$log TIMEOUT=${BENCH_TIMEOUT:-600} \
 			"$top/scripts/vm.sh" bench "$kernel" "$initrd" >/dev/null
 		if [ $clock = instructions ]; then
-			args+=("pti=$pti, guest instructions=$log:instructions")
+			args+=("PTI $pti, guest instructions=$log:instructions")
 		else
-			args+=("pti=$pti, wall time under TCG=$log")
+			args+=("PTI $pti, wall time under TCG=$log")
 		fi
 	done
 done
