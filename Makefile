@@ -119,12 +119,22 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
 	@mkdir -p $(VMTESTDIR)
 	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST); } >$@
 
-$(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST)
+$(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) Makefile
+	@{ cat $<; echo busybox.plain; echo busybox.kml; } >$@
+
+# Debian's busybox as is, and rewritten by `kml rewrite` (which marks it).
+$(VMTESTDIR)/busybox.plain: /bin/busybox
+	@mkdir -p $(VMTESTDIR)
 	@cp $< $@
 
-vm-tests: kernel guest-tools
+$(VMTESTDIR)/busybox.kml: /bin/busybox $(HOSTDIR)/userspace/kml/kml
+	@mkdir -p $(VMTESTDIR)
+	@echo "  REWRITE busybox"
+	@$(HOSTDIR)/userspace/kml/kml rewrite $< -o $@.tmp --quiet && mv $@.tmp $@
+
+vm-tests: kernel guest-tools host-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
-		$(VMTESTDIR)/payloads.list
+		$(VMTESTDIR)/payloads.list $(VMTESTDIR)/busybox.plain $(VMTESTDIR)/busybox.kml
 
 BENCHDIR := $(BUILD)/bench
 BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra

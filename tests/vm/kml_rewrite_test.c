@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Programs rewritten by `kml rewrite` (their syscall sites turned into
+ * jumps to the kernel's direct entry, AT_KML_ENTRY) behave at ring 0
+ * exactly like the original program at ring 3. The subject is Debian's
+ * busybox-static: busybox.plain is the original, busybox.kml the rewritten
+ * and marked copy. Each case runs the same command with both and compares
+ * output and exit status, and checks that the rewritten copy was started
+ * at ring 0 (ring0_execs grows).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define TESTS "/kml/tests/"
+#define PLAIN TESTS "busybox.plain"
+#define KML TESTS "busybox.kml"
+
+struct run {
+	char out[8192];
+	int status;
+};
+
+/* Runs "/bin/sh -c CMD" with @bb substituted for every %s; collects stdout. */
+static int run_shell(struct run *r, const char *fmt, const char *bb)
+{
+	char cmd[1024];
+	int pipefd[2];
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	snprintf(cmd, sizeof(cmd), fmt, bb, bb, bb, bb);
+	if (pipe(pipefd))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (len < sizeof(r->out) - 1 &&
+	       (n = read(pipefd[0], r->out + len, sizeof(r->out) - 1 - len)) > 0)
+		len += n;
+	r->out[len] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &r->status, 0);
+	return 0;
+}
+
+static long ring0_execs(void)
+{
+	char buf[32] = "";
+	int fd = open("/sys/kernel/kml/ring0_execs", O_RDONLY);
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) < 0)
+		buf[0] = '\0';
+	close(fd);
+	return strtol(buf, NULL, 10);
+}
+
+FIXTURE(rewritten) {
+	bool loaded_here;
+};
+
+FIXTURE_SETUP(rewritten)
+{
+	int fd = open("/kml/kml.ko", O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	ASSERT_LE(0, fd);
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	ASSERT_TRUE(ret == 0 || errno == EEXIST);
+	self->loaded_here = ret == 0;
+	close(fd);
+}
+
+FIXTURE_TEARDOWN(rewritten)
+{
+	if (self->loaded_here)
+		syscall(SYS_delete_module, "kml", O_NONBLOCK);
+}
+
+/* The same command, original at ring 3 and rewritten at ring 0. */
+static void expect_same(struct __test_metadata *_metadata, const char *fmt,
+			int ring0_runs)
+{
+	static struct run plain, kml;
+	long before;
+
+	ASSERT_EQ(0, run_shell(&plain, fmt, PLAIN));
+	before = ring0_execs();
+	ASSERT_EQ(0, run_shell(&kml, fmt, KML));
+	/* At least these execs were at ring 0 (busybox may re-exec itself). */
+	EXPECT_LE(before + ring0_runs, ring0_execs());
+	EXPECT_STREQ(plain.out, kml.out);
+	EXPECT_EQ(plain.status, kml.status);
+	EXPECT_NE(0, strlen(plain.out)) TH_LOG("the command printed nothing");
+}
+
+TEST_F(rewritten, sh_runs_a_loop)
+{
+	expect_same(_metadata, "%s sh -c 'for i in 1 2 3; do echo $i; done; exit 3'", 1);
+}
+
+TEST_F(rewritten, sort_sorts_a_pipe)
+{
+	expect_same(_metadata, "printf 'pear\\napple\\nfig\\n' | %s sort", 1);
+}
+
+TEST_F(rewritten, md5sum_hashes_a_file)
+{
+	expect_same(_metadata, "%s md5sum /kml/kml.ko | cut -c1-32", 1);
+}
+
+TEST_F(rewritten, gzip_round_trip_is_lossless)
+{
+	expect_same(_metadata,
+		    "%s gzip -c /kml/tests.list | %s gzip -dc | %s md5sum", 3);
+}
+
+TEST_F(rewritten, find_walks_a_directory)
+{
+	expect_same(_metadata, "%s find /kml -maxdepth 1 -name 'tests*' | sort", 1);
+}
+
+TEST_F(rewritten, sh_forks_pipelines_and_waits)
+{
+	expect_same(_metadata,
+		    "%s sh -c 'seq 1 200 | while read n; do echo $((n * n)); done | tail -n 3'",
+		    1);
+}
+
+TEST_HARNESS_MAIN
