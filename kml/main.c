@@ -17,8 +17,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
-#if !__has_include(<linux/kml.h>)
-#error "kml.ko needs a kernel tree carrying the kml patch series (kml/patches): <linux/kml.h> is missing"
+#ifndef CONFIG_KML
+#error "kml.ko needs a kernel with the kml patch series and CONFIG_KML=y"
 #endif
 
 #include <linux/kml.h>
@@ -27,10 +27,6 @@
 #include <linux/sysfs.h>
 
 #include "kml.h"
-
-#if !IS_ENABLED(CONFIG_KML)
-#error "kml.ko needs a kernel configured with CONFIG_KML=y"
-#endif
 
 /* The hook ABI this module was written against; see <linux/kml.h>. */
 #define KML_MODULE_ABI 2
@@ -46,6 +42,7 @@ static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%s\n", KML_VERSION);
 }
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
 
 static ssize_t abi_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -53,6 +50,7 @@ static ssize_t abi_show(struct kobject *kobj, struct kobj_attribute *attr,
 {
 	return sysfs_emit(buf, "%d\n", KML_ABI_VERSION);
 }
+
 static struct kobj_attribute abi_attr = __ATTR_RO(abi);
 
 static ssize_t ring0_tasks_show(struct kobject *kobj,
@@ -60,28 +58,46 @@ static ssize_t ring0_tasks_show(struct kobject *kobj,
 {
 	return sysfs_emit(buf, "%u\n", kml_ring0_tasks());
 }
+
 static struct kobj_attribute ring0_tasks_attr = __ATTR_RO(ring0_tasks);
 
-#define KML_COUNTER_ATTR(name)						\
-static ssize_t name##_show(struct kobject *kobj,			\
-			   struct kobj_attribute *attr, char *buf)	\
-{									\
-	return sysfs_emit(buf, "%ld\n",					\
-			  atomic_long_read(&kml_counters.name));	\
-}									\
-static struct kobj_attribute name##_attr = __ATTR_RO(name)
+/* A read-only attribute showing one of kml_counters. */
+struct kml_counter_attr {
+	struct kobj_attribute attr;
+	atomic_long_t *counter;
+};
 
-KML_COUNTER_ATTR(ring0_execs);
-KML_COUNTER_ATTR(refused_eperm);
-KML_COUNTER_ATTR(refused_enoexec);
+static ssize_t counter_show(struct kobject *kobj, struct kobj_attribute *attr,
+			    char *buf)
+{
+	struct kml_counter_attr *ca =
+		container_of(attr, struct kml_counter_attr, attr);
+
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(ca->counter));
+}
+
+static struct kml_counter_attr ring0_execs_attr = {
+	.attr = __ATTR(ring0_execs, 0444, counter_show, NULL),
+	.counter = &kml_counters.ring0_execs,
+};
+
+static struct kml_counter_attr refused_eperm_attr = {
+	.attr = __ATTR(refused_eperm, 0444, counter_show, NULL),
+	.counter = &kml_counters.refused_eperm,
+};
+
+static struct kml_counter_attr refused_enoexec_attr = {
+	.attr = __ATTR(refused_enoexec, 0444, counter_show, NULL),
+	.counter = &kml_counters.refused_enoexec,
+};
 
 static struct attribute *kml_attrs[] = {
 	&version_attr.attr,
 	&abi_attr.attr,
 	&ring0_tasks_attr.attr,
-	&ring0_execs_attr.attr,
-	&refused_eperm_attr.attr,
-	&refused_enoexec_attr.attr,
+	&ring0_execs_attr.attr.attr,
+	&refused_eperm_attr.attr.attr,
+	&refused_enoexec_attr.attr.attr,
 	NULL,
 };
 

@@ -61,7 +61,7 @@ static int run_shell(struct run *r, const char *fmt, const char *bb)
 	return 0;
 }
 
-static long ring0_execs(void)
+static long read_ring0_execs(void)
 {
 	char buf[32] = "";
 	int fd = open("/sys/kernel/kml/ring0_execs", O_RDONLY);
@@ -104,10 +104,10 @@ static void expect_same(struct __test_metadata *_metadata, const char *fmt,
 	long before;
 
 	ASSERT_EQ(0, run_shell(&plain, fmt, PLAIN));
-	before = ring0_execs();
+	before = read_ring0_execs();
 	ASSERT_EQ(0, run_shell(&kml, fmt, KML));
 	/* At least these execs were at ring 0 (busybox may re-exec itself). */
-	EXPECT_LE(before + ring0_runs, ring0_execs());
+	EXPECT_LE(before + ring0_runs, read_ring0_execs());
 	EXPECT_STREQ(plain.out, kml.out);
 	EXPECT_EQ(plain.status, kml.status);
 	EXPECT_NE(0, strlen(plain.out)) TH_LOG("the command printed nothing");
