@@ -42,7 +42,8 @@ VM_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered \
 	-DKML_EXPECTED_VERSION='"$(KML_VERSION)"'
 MODULE_SRCS := Kbuild VERSION $(shell find kml loader syscall-shim -name '*.[ch]' 2>/dev/null)
 
-CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	$(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 
 .PHONY: help deps kernel kernel-debug module tools host-tools guest-tools \
 	vm-tests image vm demo check check-host check-vm bench patch-size \
