@@ -78,7 +78,7 @@ enum kml_note_verdict {
  * read). A descriptor too short to hold version and flags is refused: it
  * claims to be a marker but is broken.
  */
-static __inline__ enum kml_note_verdict
+static inline enum kml_note_verdict
 kml_note_decide(const struct kml_note *desc, __u32 descsz)
 {
 	if (descsz < KML_NOTE_MIN_DESCSZ)

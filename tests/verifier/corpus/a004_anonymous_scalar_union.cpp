@@ -8,4 +8,6 @@ struct Number {
   };
 };
 
-double as_double(const Number &n) { return n.is_float ? n.f : static_cast<double>(n.i); }
+double as_double(const Number &n) {
+  return n.is_float ? n.f : static_cast<double>(n.i);
+}

@@ -6,4 +6,6 @@ struct Value {
   long number = 0;
 };
 
-long number_of(const Value &v) { return v.kind == Value::Kind::Number ? v.number : 0; }
+long number_of(const Value &v) {
+  return v.kind == Value::Kind::Number ? v.number : 0;
+}
