@@ -1,7 +1,8 @@
 #include "bench_report.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <array>
+#include <iomanip>
 #include <istream>
 #include <ostream>
 #include <sstream>
@@ -10,9 +11,9 @@ namespace kml::bench {
 namespace {
 
 std::string format(double value, bool instructions) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, instructions ? "%.0f" : "%.1f", value);
-  return buf;
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(instructions ? 0 : 1) << value;
+  return text.str();
 }
 
 std::optional<double> figure(const Configuration &run, const std::string &sc,
@@ -85,9 +86,9 @@ void writeMarkdown(std::ostream &out, const std::vector<Configuration> &runs) {
       const auto ring3 = figure(run, sc, "ring3");
       const auto direct = figure(run, sc, "ring0-direct");
       if (ring3 && direct && *direct > 0) {
-        char buf[32];
-        std::snprintf(buf, sizeof buf, "%.2fx", *ring3 / *direct);
-        out << ' ' << buf << " |\n";
+        std::ostringstream ratio;
+        ratio << std::fixed << std::setprecision(2) << *ring3 / *direct << 'x';
+        out << ' ' << ratio.str() << " |\n";
       } else {
         out << " n/a |\n";
       }
@@ -109,17 +110,17 @@ void writeSvg(std::ostream &out, const std::vector<Configuration> &runs) {
   const int width = kLeft + panelWidth + 20;
   const int panelHeight = kHeight + 90;
   const int height = static_cast<int>(runs.size()) * panelHeight + 40;
-  constexpr const char *kColours[] = {"#4e79a7", "#f28e2b", "#59a14f",
-                                      "#b07aa1"};
+  constexpr std::array<std::string_view, 4> kColours{"#4e79a7", "#f28e2b",
+                                                     "#59a14f", "#b07aa1"};
 
-  out << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << width
-      << "\" height=\"" << height << "\" font-family=\"sans-serif\" "
-      << "font-size=\"10\">\n";
+  out << "<svg xmlns='http://www.w3.org/2000/svg' width='" << width
+      << "' height='" << height << "' font-family='sans-serif' "
+      << "font-size='10'>\n";
   for (std::size_t p = 0; p < std::size(kPaths); ++p) {
-    out << "<rect x=\"" << kLeft + static_cast<int>(p) * 110 << "\" y=\"6\" "
-        << "width=\"10\" height=\"10\" fill=\"" << kColours[p] << "\"/>"
-        << "<text x=\"" << kLeft + static_cast<int>(p) * 110 + 14
-        << "\" y=\"15\">" << kPaths[p] << "</text>\n";
+    out << "<rect x='" << kLeft + static_cast<int>(p) * 110 << "' y='6' "
+        << "width='10' height='10' fill='" << kColours[p] << "'/>"
+        << "<text x='" << kLeft + static_cast<int>(p) * 110 + 14 << "' y='15'>"
+        << kPaths[p] << "</text>\n";
   }
   for (std::size_t r = 0; r < runs.size(); ++r) {
     const auto &run = runs[r];
@@ -130,8 +131,8 @@ void writeSvg(std::ostream &out, const std::vector<Configuration> &runs) {
         maxValue = std::max(maxValue, figure(run, sc, path).value_or(0));
       }
     }
-    out << "<text x=\"" << kLeft << "\" y=\"" << top + 10 << "\" "
-        << "font-weight=\"bold\">" << run.name << " ("
+    out << "<text x='" << kLeft << "' y='" << top + 10 << "' "
+        << "font-weight='bold'>" << run.name << " ("
         << (run.instructions ? "instructions" : "ns") << " per call, max "
         << format(maxValue, run.instructions) << ")</text>\n";
     const int base = top + 20 + kHeight;
@@ -143,14 +144,14 @@ void writeSvg(std::ostream &out, const std::vector<Configuration> &runs) {
           continue;
         }
         const int h = static_cast<int>(*v / maxValue * kHeight);
-        out << "<rect x=\"" << x0 + static_cast<int>(p) * kBar << "\" y=\""
-            << base - h << "\" width=\"" << kBar - 1 << "\" height=\"" << h
-            << "\" fill=\"" << kColours[p] << "\"><title>" << syscalls[s] << ' '
+        out << "<rect x='" << x0 + static_cast<int>(p) * kBar << "' y='"
+            << base - h << "' width='" << kBar - 1 << "' height='" << h
+            << "' fill='" << kColours[p] << "'><title>" << syscalls[s] << ' '
             << kPaths[p] << ": " << format(*v, run.instructions)
             << "</title></rect>\n";
       }
-      out << "<text x=\"" << x0 << "\" y=\"" << base + 12
-          << "\" transform=\"rotate(30 " << x0 << ' ' << base + 12 << ")\">"
+      out << "<text x='" << x0 << "' y='" << base + 12
+          << "' transform='rotate(30 " << x0 << ' ' << base + 12 << ")'>"
           << syscalls[s] << "</text>\n";
     }
   }

@@ -1,5 +1,6 @@
 #include "child_process.hpp"
 
+#include <array>
 #include <cerrno>
 #include <csignal>
 #include <system_error>
@@ -42,8 +43,8 @@ ChildProcess::ChildProcess(const std::vector<std::string> &argv) {
   if (argv.empty()) {
     throwErrno(EINVAL, "no command to run");
   }
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) {
+  std::array<int, 2> fds{};
+  if (pipe2(fds.data(), O_CLOEXEC) != 0) {
     throwErrno(errno, "pipe");
   }
   SpawnActions actions;
@@ -104,15 +105,15 @@ ChildProcess::ReadStatus ChildProcess::readLine(std::string &line,
     if (ready <= 0) {
       continue;
     }
-    char buf[4096];
-    const ssize_t n = read(fd_, buf, sizeof buf);
+    std::array<char, 4096> buf{};
+    const ssize_t n = read(fd_, buf.data(), buf.size());
     if (n < 0 && errno != EINTR) {
       throwErrno(errno, "read from child");
     }
     if (n == 0) {
       eof_ = true;
     } else if (n > 0) {
-      pending_.append(buf, static_cast<std::size_t>(n));
+      pending_.append(buf.data(), static_cast<std::size_t>(n));
     }
   }
 }

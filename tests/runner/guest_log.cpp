@@ -48,6 +48,22 @@ bool parsePlan(std::string_view line, int &planned) {
   return parseInt(line.substr(3), planned);
 }
 
+// One line of a test binary's kselftest TAP output.
+void addTapLine(TestBinary &bin, std::string_view line) {
+  int planned = 0;
+  if (bin.planned < 0 && parsePlan(line, planned)) {
+    bin.planned = planned;
+  } else if (line.starts_with("not ok ")) {
+    ++bin.failed;
+  } else if (line.starts_with("ok ")) {
+    if (line.find("# SKIP") != std::string_view::npos) {
+      ++bin.skipped;
+    } else {
+      ++bin.passed;
+    }
+  }
+}
+
 } // namespace
 
 std::string_view kernelReportKind(std::string_view rawLine) {
@@ -127,21 +143,6 @@ void GuestLog::addLine(std::string_view rawLine) {
   }
   bin.lines.emplace_back(line);
   addTapLine(bin, line);
-}
-
-void GuestLog::addTapLine(TestBinary &bin, std::string_view line) {
-  int planned = 0;
-  if (bin.planned < 0 && parsePlan(line, planned)) {
-    bin.planned = planned;
-  } else if (line.starts_with("not ok ")) {
-    ++bin.failed;
-  } else if (line.starts_with("ok ")) {
-    if (line.find("# SKIP") != std::string_view::npos) {
-      ++bin.skipped;
-    } else {
-      ++bin.passed;
-    }
-  }
 }
 
 void GuestLog::checkKernelReport(std::string_view line) {

@@ -62,7 +62,6 @@ public:
   }
 
 private:
-  void addTapLine(TestBinary &bin, std::string_view line);
   void checkKernelReport(std::string_view line);
   [[nodiscard]] std::vector<std::string> tail(std::size_t count) const;
 
