@@ -21,7 +21,8 @@ Report validateElf(std::span<std::byte> image) {
   for (const detail::CodeRegion &region : elf.codeRegions()) {
     detail::SymbolIndex symbols(elf.symbols(), region.address,
                                 region.address + region.bytes.size());
-    scanner.scan(region.bytes, region.address, symbols, report);
+    scanner.scan(region.bytes, region.address, symbols, report,
+                 region.stubSlot);
   }
   const detail::RuleHit &dataRule = detail::dataInCodeRule();
   for (const auto &data : elf.dataInCode())

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <initializer_list>
 
 namespace kml::binval::detail {
 namespace {
@@ -125,6 +126,58 @@ private:
   std::size_t finding_ = 0;       // index of the current run's finding
 };
 
+std::uint8_t byteAt(std::span<const std::byte> code, std::uint64_t at) {
+  return static_cast<std::uint8_t>(code[at]);
+}
+
+// Little-endian rel8/rel32 fields, sign-extended (addresses wrap modulo
+// 2^64, as the CPU computes them).
+std::uint64_t rel8At(std::span<const std::byte> code, std::uint64_t at) {
+  return static_cast<std::uint64_t>(
+      static_cast<std::int64_t>(static_cast<std::int8_t>(byteAt(code, at))));
+}
+
+std::uint64_t rel32At(std::span<const std::byte> code, std::uint64_t at) {
+  std::uint32_t value = 0;
+  for (int i = 3; i >= 0; --i)
+    value = (value << 8) | byteAt(code, at + i);
+  return static_cast<std::uint64_t>(
+      static_cast<std::int64_t>(static_cast<std::int32_t>(value)));
+}
+
+bool bytesAre(std::span<const std::byte> code, std::uint64_t at,
+              std::initializer_list<std::uint8_t> expected) {
+  for (std::uint8_t b : expected)
+    if (byteAt(code, at++) != b)
+      return false;
+  return true;
+}
+
+// Fixed part of a stub, from T (syscall-shim/src/stub_writer.cpp).
+constexpr std::uint64_t kStubHead = 24; // T..R: mov, jrcxz, lea, jmp *, jmp
+constexpr std::uint64_t kJmpRel32 = 5;  // e9 rel32
+constexpr std::uint64_t kSyscall = 2;   // 0f 05
+
+// True when a moved instruction could send control anywhere but the next
+// instruction: only straight-line code may sit between R and the syscall,
+// or it could reach the syscall without passing the slot check.
+bool transfersControl(const ZydisDecodedInstruction &insn) {
+  if (insn.meta.branch_type != ZYDIS_BRANCH_TYPE_NONE)
+    return true;
+  switch (insn.meta.category) {
+  case ZYDIS_CATEGORY_COND_BR:
+  case ZYDIS_CATEGORY_UNCOND_BR:
+  case ZYDIS_CATEGORY_CALL:
+  case ZYDIS_CATEGORY_RET:
+  case ZYDIS_CATEGORY_SYSCALL:
+  case ZYDIS_CATEGORY_SYSRET:
+  case ZYDIS_CATEGORY_INTERRUPT:
+    return true;
+  default:
+    return false;
+  }
+}
+
 } // namespace
 
 InstructionPrinter::InstructionPrinter() : decoder_(makeDecoder(false)) {
@@ -149,8 +202,89 @@ std::string InstructionPrinter::print(std::span<const std::byte> bytes,
 
 CodeScanner::CodeScanner() : decoder_(makeDecoder(true)) {}
 
+// The stub `kml rewrite` emits for one site (docs/syscall-shim.md, "A
+// stub"), with R = T + 24 and N the `syscall` at `offset`:
+//
+//   T:    48 8b 0d <slot>    mov   slot(%rip),%rcx
+//   T+7:  e3 <N>             jrcxz N
+//   T+9:  48 8d 0d <R>       lea   R(%rip),%rcx
+//   T+16: ff 25 <slot>       jmp   *slot(%rip)
+//   T+22: eb e8              jmp   T
+//   R:    <moved straight-line instructions>
+//   N-5:  e9 <site_end>      jmp   site_end
+//   N:    0f 05              syscall
+//   N+2:  eb <R>             jmp   R  (e9 <site_end> when nothing moved)
+//
+// The only ways into N are the jrcxz (taken when the slot, which the
+// prologue sets to the kernel's entry at CPL 0, holds 0) and a jump from
+// outside; nothing falls through into it. Every byte and every target is
+// checked, so a `syscall` merely placed in .kml.text stays a finding.
+bool CodeScanner::isStubFallback(std::span<const std::byte> code,
+                                 std::uint64_t address, std::uint64_t offset,
+                                 std::uint64_t stubSlot) const {
+  const std::uint64_t size = code.size();
+  const std::uint64_t n = offset;
+  if (n < kStubHead + kJmpRel32 || size - n < kSyscall + 2)
+    return false;
+  const std::uint64_t afterSyscall = n + kSyscall;
+  const std::uint64_t back = n - kJmpRel32; // the jmp site_end before N
+  if (!bytesAre(code, back, {0xe9}))
+    return false;
+  const std::uint64_t siteEnd = address + n + rel32At(code, back + 1);
+  // site_end is back in the program's own code, never inside the stubs.
+  if (siteEnd - address < size)
+    return false;
+
+  std::uint64_t r = 0; // offset of R
+  if (bytesAre(code, afterSyscall, {0xeb})) {
+    const std::uint64_t target = afterSyscall + 2 + rel8At(code, n + 3);
+    // jmp R goes back over at least one moved instruction.
+    if (target < kStubHead || target >= back)
+      return false;
+    r = target;
+  } else if (size - afterSyscall >= kJmpRel32 &&
+             bytesAre(code, afterSyscall, {0xe9})) {
+    if (address + afterSyscall + kJmpRel32 + rel32At(code, afterSyscall + 1) !=
+        siteEnd)
+      return false;
+    r = back; // nothing moved after the site
+  } else {
+    return false;
+  }
+
+  const std::uint64_t t = r - kStubHead;
+  if (!bytesAre(code, t, {0x48, 0x8b, 0x0d}) ||
+      !bytesAre(code, t + 7, {0xe3}) ||
+      !bytesAre(code, t + 9, {0x48, 0x8d, 0x0d}) ||
+      !bytesAre(code, t + 16, {0xff, 0x25}) ||
+      !bytesAre(code, t + 22, {0xeb, 0xe8})) // jmp T: rel8 -24
+    return false;
+  const std::uint64_t slot = stubSlot;
+  if (address + t + 7 + rel32At(code, t + 3) != slot) // mov slot(%rip)
+    return false;
+  if (t + 9 + rel8At(code, t + 8) != n ||               // jrcxz N
+      t + 16 + rel32At(code, t + 12) != r ||            // lea R(%rip)
+      address + t + 22 + rel32At(code, t + 18) != slot) // jmp *slot(%rip)
+    return false;
+
+  // The moved instructions must decode end to end onto the jmp site_end,
+  // run at CPL 0, and not branch (a branch could reach N past the check).
+  // Full decoding for meta.branch_type; this runs once per stub only.
+  const ZydisDecoder full = makeDecoder(false);
+  for (std::uint64_t at = r; at != back;) {
+    ZydisDecodedInstruction insn;
+    if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(
+            &full, nullptr, code.data() + at, back - at, &insn)) ||
+        classify(insn) != nullptr || transfersControl(insn))
+      return false;
+    at += insn.length;
+  }
+  return true;
+}
+
 void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
-                       const SymbolIndex &symbols, Report &report) const {
+                       const SymbolIndex &symbols, Report &report,
+                       std::optional<std::uint64_t> stubSlot) const {
   const std::uint64_t size = code.size();
   report.textBytes += size;
 
@@ -218,7 +352,13 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
     }
 
     ++report.instructions;
-    if (const RuleHit *rule = classify(insn)) {
+    const RuleHit *rule = classify(insn);
+    if (rule != nullptr && insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL &&
+        stubSlot && isStubFallback(code, address, offset, *stubSlot)) {
+      ++report.stubFallbacks; // CPL 3 only: see isStubFallback
+      rule = nullptr;
+    }
+    if (rule != nullptr) {
       report.findings.push_back(
           {address + offset, symbols.describe(address + offset),
            printer_.print(code.subspan(offset, insn.length), address + offset),

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -33,11 +34,18 @@ public:
   CodeScanner();
 
   // Scans `code` loaded at `address`; appends findings and counts to
-  // `report`. Findings come out in ascending address order.
+  // `report`. Findings come out in ascending address order. `stubSlot` is
+  // set only when the region holds `kml rewrite` stubs: the address of
+  // their entry slot. Then a `syscall` that is exactly a stub's fallback
+  // (isStubFallback) is counted, not reported.
   void scan(std::span<const std::byte> code, std::uint64_t address,
-            const SymbolIndex &symbols, Report &report) const;
+            const SymbolIndex &symbols, Report &report,
+            std::optional<std::uint64_t> stubSlot = std::nullopt) const;
 
 private:
+  bool isStubFallback(std::span<const std::byte> code, std::uint64_t address,
+                      std::uint64_t offset, std::uint64_t stubSlot) const;
+
   ZydisDecoder decoder_; // minimal mode: mnemonic, opcode, raw fields only
   InstructionPrinter printer_;
 };

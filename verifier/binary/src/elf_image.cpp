@@ -145,6 +145,14 @@ void ElfImage::checkHeader() {
   if (sections > 1)
     readSections();
   readSegments(sections > 1);
+  // The stubs' slot must be .kml.data, and .kml.data must be where the
+  // kernel maps a writable segment, not merely named so.
+  if (sections > 1 && kmlData_ &&
+      std::find(writableSegments_.begin(), writableSegments_.end(),
+                *kmlData_) != writableSegments_.end())
+    for (CodeRegion &region : code_)
+      if (region.name == ".kml.text")
+        region.stubSlot = kmlData_;
 }
 
 void ElfImage::readSections() {
@@ -169,8 +177,12 @@ void ElfImage::readSections() {
         fileRange(shdr.sh_offset, shdr.sh_size, name);
     bool exec = (shdr.sh_flags & SHF_EXECINSTR) != 0;
     if (exec && shdr.sh_size != 0)
-      code_.push_back(
-          {rawName != nullptr ? rawName : name, shdr.sh_addr, bytes});
+      code_.push_back({rawName != nullptr ? rawName : name, shdr.sh_addr, bytes,
+                       std::nullopt});
+    if (rawName != nullptr && std::strcmp(rawName, ".kml.data") == 0 &&
+        (shdr.sh_flags & (SHF_ALLOC | SHF_WRITE | SHF_EXECINSTR)) ==
+            (SHF_ALLOC | SHF_WRITE))
+      kmlData_ = shdr.sh_addr;
     if ((shdr.sh_flags & SHF_ALLOC) != 0 && shdr.sh_size != 0)
       allocated_.push_back({rawName != nullptr ? rawName : name, shdr.sh_addr,
                             shdr.sh_size, shdr.sh_offset, exec});
@@ -195,19 +207,30 @@ void ElfImage::readSegments(bool sectionsKnown) {
             [](const SectionSpan &a, const SectionSpan &b) {
               return a.address < b.address;
             });
+  // `kml rewrite` inserts its writable data segment and then its code
+  // segment right after the last PT_LOAD; without section names, that
+  // adjacency is what identifies the stubs' segment.
+  std::optional<std::uint64_t> previousWritable;
   for (std::size_t i = 0; i < count; ++i) {
     GElf_Phdr phdr;
     if (gelf_getphdr(elf_.get(), static_cast<int>(i), &phdr) == nullptr)
       libelfFailure(
           ("cannot read program header " + std::to_string(i)).c_str());
-    if (phdr.p_type != PT_LOAD || (phdr.p_flags & PF_X) == 0 ||
-        phdr.p_filesz == 0)
+    if (phdr.p_type != PT_LOAD)
+      continue;
+    const std::optional<std::uint64_t> slot = previousWritable;
+    previousWritable.reset();
+    if ((phdr.p_flags & PF_W) != 0 && (phdr.p_flags & PF_X) == 0) {
+      previousWritable = phdr.p_vaddr;
+      writableSegments_.push_back(phdr.p_vaddr);
+    }
+    if ((phdr.p_flags & PF_X) == 0 || phdr.p_filesz == 0)
       continue;
     std::string name = "PT_LOAD[" + std::to_string(i) + "]";
     std::span<const std::byte> segment =
         fileRange(phdr.p_offset, phdr.p_filesz, name);
     if (!sectionsKnown) {
-      code_.push_back({name, phdr.p_vaddr, segment});
+      code_.push_back({name, phdr.p_vaddr, segment, slot});
       continue;
     }
     const std::uint64_t begin = phdr.p_vaddr;
@@ -223,7 +246,8 @@ void ElfImage::readSegments(bool sectionsKnown) {
     auto addHole = [&](std::uint64_t holeEnd) {
       if (holeEnd > cursor)
         code_.push_back({name + "+" + hex(cursor - begin), cursor,
-                         segment.subspan(cursor - begin, holeEnd - cursor)});
+                         segment.subspan(cursor - begin, holeEnd - cursor),
+                         std::nullopt});
     };
     for (const SectionSpan &section : spans) {
       std::uint64_t sectionEnd = section.address + section.size;

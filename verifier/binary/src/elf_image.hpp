@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -20,6 +21,14 @@ struct CodeRegion {
   std::string name; // section name, or "PT_LOAD[i]" without sections
   std::uint64_t address = 0;
   std::span<const std::byte> bytes;
+  // Set only where `kml rewrite` put its stubs (the .kml.text section, or
+  // without sections the executable PT_LOAD right after a writable one):
+  // the address of their entry slot, the first word of the rewriter's
+  // writable segment (.kml.data). Only here, and only naming this slot, may
+  // a stub's fallback `syscall` pass (CodeScanner::isStubFallback). A slot
+  // anywhere else (read-only memory holding 0) could make the fallback the
+  // path always taken at CPL 0.
+  std::optional<std::uint64_t> stubSlot;
 };
 
 class ElfImage {
@@ -69,6 +78,9 @@ private:
   std::vector<CodeRegion> code_;
   std::vector<DataInCode> dataInCode_;
   std::vector<Symbol> symbols_;
+  // Starts of writable, non-executable PT_LOADs, and .kml.data's address.
+  std::vector<std::uint64_t> writableSegments_;
+  std::optional<std::uint64_t> kmlData_;
 };
 
 } // namespace kml::binval::detail

@@ -62,10 +62,27 @@ BuiltElf buildElf(std::span<const std::uint8_t> code, const ElfLayout &layout) {
   ehdr.e_entry = layout.textAddress;
   ehdr.e_ehsize = sizeof(Elf64_Ehdr);
   ehdr.e_phentsize = sizeof(Elf64_Phdr);
-  ehdr.e_phnum = 1;
+  ehdr.e_phnum = layout.dataAddress != 0 ? 2 : 1;
   ehdr.e_phoff = sizeof(Elf64_Ehdr);
   out.append(ehdr);
+  std::uint64_t dataPhdrOffset = 0;
+  Elf64_Phdr data{};
+  if (layout.dataAddress != 0)
+    dataPhdrOffset = out.append(Elf64_Phdr{});
   std::uint64_t phdrOffset = out.append(Elf64_Phdr{});
+
+  if (layout.dataAddress != 0) {
+    out.align(16);
+    static constexpr std::uint8_t kZeros[8] = {};
+    data.p_type = PT_LOAD;
+    data.p_flags = PF_R | PF_W;
+    data.p_offset = out.appendBytes(kZeros, sizeof kZeros);
+    data.p_vaddr = data.p_paddr = layout.dataAddress;
+    data.p_filesz = sizeof kZeros;
+    data.p_memsz = 1024;
+    data.p_align = 0x1000;
+    out.patch(dataPhdrOffset, data);
+  }
 
   out.align(16);
   built.textOffset = out.appendBytes(code.data(), code.size());
@@ -100,7 +117,7 @@ BuiltElf buildElf(std::span<const std::uint8_t> code, const ElfLayout &layout) {
 
     std::vector<Elf64_Shdr> sections(1);
     Elf64_Shdr text{};
-    text.sh_name = names.add(".text");
+    text.sh_name = names.add(layout.textName);
     text.sh_type = SHT_PROGBITS;
     text.sh_flags = SHF_ALLOC | SHF_EXECINSTR;
     text.sh_addr = layout.textAddress;
@@ -126,6 +143,17 @@ BuiltElf buildElf(std::span<const std::uint8_t> code, const ElfLayout &layout) {
       strtab.sh_size = strings.text().size();
       strtab.sh_addralign = 1;
       sections.push_back(strtab);
+    }
+    if (layout.dataAddress != 0) {
+      Elf64_Shdr kmlData{};
+      kmlData.sh_name = names.add(layout.dataName);
+      kmlData.sh_type = SHT_PROGBITS;
+      kmlData.sh_flags = SHF_ALLOC | SHF_WRITE;
+      kmlData.sh_addr = data.p_vaddr;
+      kmlData.sh_offset = data.p_offset;
+      kmlData.sh_size = data.p_filesz;
+      kmlData.sh_addralign = 8;
+      sections.push_back(kmlData);
     }
     Elf64_Shdr shstrtab{};
     shstrtab.sh_name = names.add(".shstrtab");

@@ -22,6 +22,12 @@ struct ElfLayout {
   bool withSections = true;
   bool withSymbols = true; // false: "stripped", no .symtab/.strtab
   std::vector<TestSymbol> symbols;
+  std::string textName = ".text"; // ".kml.text": the rewriter's stubs
+  // Nonzero: a writable PT_LOAD at this address (1 KiB, zero) comes right
+  // before the code's in the program header table, described by a section
+  // named dataName, as `kml rewrite` lays out its entry slot and stubs.
+  std::uint64_t dataAddress = 0;
+  std::string dataName = ".kml.data";
 };
 
 // Offsets of the interesting parts of a built image, for corruption tests.

@@ -19,9 +19,14 @@ int main(int argc, char **argv) {
                     f.ruleId.c_str(), f.instruction.c_str(), f.symbol.c_str(),
                     f.reason.c_str());
       std::printf("%s: %zu findings, %" PRIu64 " instructions, %" PRIu64
-                  " bytes of code\n",
+                  " bytes of code",
                   argv[i], report.findings.size(), report.instructions,
                   report.textBytes);
+      // Only for rewritten programs, so other summaries read as before.
+      if (report.stubFallbacks != 0)
+        std::printf(", %" PRIu64 " rewriter stub fallbacks accepted",
+                    report.stubFallbacks);
+      std::printf("\n");
       if (!report.findings.empty() && status == 0)
         status = 1;
     } catch (const kml::binval::Error &error) {

@@ -30,6 +30,9 @@ struct Report {
   std::vector<Finding> findings;  // in ascending address order
   std::uint64_t textBytes = 0;    // bytes of executable code examined
   std::uint64_t instructions = 0; // instructions decoded
+  // `syscall`s accepted as the fallback of a `kml rewrite` stub (CPL 3
+  // only; docs/binary-validator.md, "Rewriter stubs"). Not findings.
+  std::uint64_t stubFallbacks = 0;
 };
 
 // Thrown when the input is not a well-formed static x86-64 ELF file. The
