@@ -121,12 +121,20 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
 	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST); } >$@
 
 $(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) Makefile
-	@{ cat $<; echo busybox.plain; echo busybox.kml; } >$@
+	@{ cat $<; echo busybox.plain; echo busybox.kml; echo sites.plain; echo sites.kml; } >$@
 
 # Debian's busybox as is, and rewritten by `kml rewrite` (which marks it).
 $(VMTESTDIR)/busybox.plain: /bin/busybox
 	@mkdir -p $(VMTESTDIR)
 	@cp $< $@
+
+# The rewriter's hand-made site classes (tests/rewrite/programs/sites.S):
+# registers, flags and red-zone data must survive the real direct entry.
+$(VMTESTDIR)/sites.plain: $(HOSTDIR)/tests/rewrite/programs/sites
+	@cp $< $@
+
+$(VMTESTDIR)/sites.kml: $(HOSTDIR)/tests/rewrite/programs/sites $(HOSTDIR)/userspace/kml/kml
+	@$(HOSTDIR)/userspace/kml/kml rewrite $< -o $@.tmp --quiet && mv $@.tmp $@
 
 $(VMTESTDIR)/busybox.kml: /bin/busybox $(HOSTDIR)/userspace/kml/kml
 	@mkdir -p $(VMTESTDIR)
@@ -135,7 +143,8 @@ $(VMTESTDIR)/busybox.kml: /bin/busybox $(HOSTDIR)/userspace/kml/kml
 
 vm-tests: kernel guest-tools host-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
-		$(VMTESTDIR)/payloads.list $(VMTESTDIR)/busybox.plain $(VMTESTDIR)/busybox.kml
+		$(VMTESTDIR)/payloads.list $(VMTESTDIR)/busybox.plain $(VMTESTDIR)/busybox.kml \
+		$(VMTESTDIR)/sites.plain $(VMTESTDIR)/sites.kml
 
 BENCHDIR := $(BUILD)/bench
 BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra

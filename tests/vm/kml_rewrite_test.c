@@ -146,4 +146,24 @@ TEST_F(rewritten, sh_forks_pipelines_and_waits)
 		    1);
 }
 
+/*
+ * The rewriter's own site classes (tests/rewrite/programs/sites.S, no
+ * libc): registers, flags and red-zone data checked across every kind of
+ * rewritten site, now through the kernel's real direct entry at CPL 0.
+ */
+TEST_F(rewritten, site_classes_keep_registers_flags_and_red_zone)
+{
+	static struct run plain, kml;
+	long before;
+
+	ASSERT_EQ(0, run_shell(&plain, TESTS "sites.plain", ""));
+	before = read_ring0_execs();
+	ASSERT_EQ(0, run_shell(&kml, TESTS "sites.kml", ""));
+	EXPECT_EQ(before + 1, read_ring0_execs());
+	ASSERT_TRUE(WIFEXITED(kml.status));
+	EXPECT_EQ(0, WEXITSTATUS(kml.status));
+	EXPECT_STREQ(plain.out, kml.out);
+	EXPECT_NE(NULL, strstr(kml.out, "sites ok"));
+}
+
 TEST_HARNESS_MAIN
