@@ -133,11 +133,16 @@ void ElfImage::checkHeader() {
   }
 
   // Only from fields checked above: a bogus e_phoff must not hide code.
-  headerEnd_ = sizeof(Elf64_Ehdr);
-  if (ehdr.e_phoff != 0 && ehdr.e_phnum != 0)
-    headerEnd_ = std::max<std::uint64_t>(
-        headerEnd_, ehdr.e_phoff + static_cast<std::uint64_t>(ehdr.e_phnum) *
-                                       sizeof(Elf64_Phdr));
+  headers_.push_back({"ELF headers", 0, sizeof(Elf64_Ehdr)});
+  if (ehdr.e_phoff != 0 && ehdr.e_phnum != 0) {
+    const std::uint64_t tableSize =
+        static_cast<std::uint64_t>(ehdr.e_phnum) * sizeof(Elf64_Phdr);
+    if (ehdr.e_phoff <= sizeof(Elf64_Ehdr)) // the linkers' layout
+      headers_.front().size =
+          std::max(headers_.front().size, ehdr.e_phoff + tableSize);
+    else
+      headers_.push_back({"program headers", ehdr.e_phoff, tableSize});
+  }
 
   std::size_t sections = 0;
   if (ehdr.e_shoff != 0 && elf_getshdrnum(elf_.get(), &sections) != 0)
@@ -237,12 +242,23 @@ void ElfImage::readSegments(bool sectionsKnown) {
     const std::uint64_t end = phdr.p_vaddr + phdr.p_filesz;
     std::uint64_t cursor = begin;
     // The ELF and program headers sit at offset 0 of the first segment when
-    // it is linked without -z separate-code; they are data, not gaps.
+    // it is linked without -z separate-code; they are data, not gaps. Only
+    // the bytes of them that this segment maps count: a table moved to the
+    // end of the file (kml mark, kml rewrite) normally lies in a segment of
+    // its own, not in this one.
     std::vector<SectionSpan> spans = allocated_;
-    if (phdr.p_offset < headerEnd_)
-      spans.insert(spans.begin(),
-                   {"ELF headers", phdr.p_vaddr, headerEnd_ - phdr.p_offset,
-                    phdr.p_offset, false});
+    for (const FileRange &header : headers_) {
+      const std::uint64_t from = std::max(header.offset, phdr.p_offset);
+      const std::uint64_t to =
+          std::min(header.offset + header.size, phdr.p_offset + phdr.p_filesz);
+      if (from < to)
+        spans.push_back({header.name, phdr.p_vaddr + (from - phdr.p_offset),
+                         to - from, from, false});
+    }
+    std::sort(spans.begin(), spans.end(),
+              [](const SectionSpan &a, const SectionSpan &b) {
+                return a.address < b.address;
+              });
     auto addHole = [&](std::uint64_t holeEnd) {
       if (holeEnd > cursor)
         code_.push_back({name + "+" + hex(cursor - begin), cursor,

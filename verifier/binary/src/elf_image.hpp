@@ -74,7 +74,15 @@ private:
                      std::uint64_t segmentAddress,
                      const std::string &segment) const;
   std::vector<SectionSpan> allocated_;
-  std::uint64_t headerEnd_ = 0; // file offset where the headers end
+  // File ranges of the ELF header and the program header table, merged
+  // when adjacent. `kml mark` and `kml rewrite` move the table to the end
+  // of the file, so the two need not touch.
+  struct FileRange {
+    std::string name;
+    std::uint64_t offset;
+    std::uint64_t size;
+  };
+  std::vector<FileRange> headers_;
   std::vector<CodeRegion> code_;
   std::vector<DataInCode> dataInCode_;
   std::vector<Symbol> symbols_;

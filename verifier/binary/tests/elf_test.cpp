@@ -178,6 +178,30 @@ TEST(ElfErrors, SectionTableOffsetBeyondEnd) {
   EXPECT_NE(errorOf(elf.bytes).find("section header table"), std::string::npos);
 }
 
+// `kml mark` and `kml rewrite` move the program header table to the end of
+// the file, into a segment of its own: only header bytes that an executable
+// segment maps are data in code, not everything below the table's end.
+TEST(ElfHeaders, MovedProgramHeaderTableIsNotDataInCode) {
+  BuiltElf elf = buildElf(kCode, twoFunctions());
+  Elf64_Ehdr ehdr;
+  std::memcpy(&ehdr, elf.bytes.data(), sizeof ehdr);
+  const std::vector<std::byte> table(
+      elf.bytes.begin() + static_cast<std::ptrdiff_t>(ehdr.e_phoff),
+      elf.bytes.begin() +
+          static_cast<std::ptrdiff_t>(ehdr.e_phoff +
+                                      ehdr.e_phnum * sizeof(Elf64_Phdr)));
+  elf.bytes.resize((elf.bytes.size() + 7) / 8 * 8);
+  ehdr.e_phoff = elf.bytes.size();
+  elf.bytes.insert(elf.bytes.end(), table.begin(), table.end());
+  patch(elf, 0, ehdr);
+
+  Report report = validateImage(elf.bytes);
+  ASSERT_EQ(report.findings.size(), 2u);
+  EXPECT_EQ(report.findings[0].ruleId, "KML-B001");
+  EXPECT_EQ(report.findings[1].ruleId, "KML-B008");
+  EXPECT_EQ(report.textBytes, kCode.size());
+}
+
 TEST(ElfErrors, SectionBeyondFileEnd) {
   BuiltElf elf = buildElf(kCode, twoFunctions());
   patch<Elf64_Xword>(
