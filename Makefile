@@ -121,7 +121,7 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
 	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST); } >$@
 
 $(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) Makefile
-	@{ cat $<; echo busybox.plain; echo busybox.kml; echo sites.plain; echo sites.kml; } >$@
+	@{ cat $<; for p in busybox sites semantics; do echo $$p.plain; echo $$p.kml; done; } >$@
 
 # Debian's busybox as is, and rewritten by `kml rewrite` (which marks it).
 $(VMTESTDIR)/busybox.plain: /bin/busybox
@@ -136,6 +136,15 @@ $(VMTESTDIR)/sites.plain: $(HOSTDIR)/tests/rewrite/programs/sites
 $(VMTESTDIR)/sites.kml: $(HOSTDIR)/tests/rewrite/programs/sites $(HOSTDIR)/userspace/kml/kml
 	@$(HOSTDIR)/userspace/kml/kml rewrite $< -o $@.tmp --quiet && mv $@.tmp $@
 
+# System call semantics through the direct entry: restart, EINTR, handlers,
+# threads, vfork, a seccomp filter the program installs itself.
+$(VMTESTDIR)/semantics.plain: tests/vm/direct/semantics.c
+	@mkdir -p $(VMTESTDIR)
+	@gcc -static -O2 -Wall -Wextra -pthread -o $@ $<
+
+$(VMTESTDIR)/semantics.kml: $(VMTESTDIR)/semantics.plain $(HOSTDIR)/userspace/kml/kml
+	@$(HOSTDIR)/userspace/kml/kml rewrite $< -o $@.tmp --quiet && mv $@.tmp $@
+
 $(VMTESTDIR)/busybox.kml: /bin/busybox $(HOSTDIR)/userspace/kml/kml
 	@mkdir -p $(VMTESTDIR)
 	@echo "  REWRITE busybox"
@@ -144,7 +153,8 @@ $(VMTESTDIR)/busybox.kml: /bin/busybox $(HOSTDIR)/userspace/kml/kml
 vm-tests: kernel guest-tools host-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
 		$(VMTESTDIR)/payloads.list $(VMTESTDIR)/busybox.plain $(VMTESTDIR)/busybox.kml \
-		$(VMTESTDIR)/sites.plain $(VMTESTDIR)/sites.kml
+		$(VMTESTDIR)/sites.plain $(VMTESTDIR)/sites.kml \
+		$(VMTESTDIR)/semantics.plain $(VMTESTDIR)/semantics.kml
 
 BENCHDIR := $(BUILD)/bench
 BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra

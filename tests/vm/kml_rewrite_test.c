@@ -166,4 +166,24 @@ TEST_F(rewritten, site_classes_keep_registers_flags_and_red_zone)
 	EXPECT_NE(NULL, strstr(kml.out, "sites ok"));
 }
 
+/*
+ * tests/vm/direct/semantics.c: restart after SA_RESTART, EINTR without it,
+ * a system call from a signal handler, threads, vfork + exec, and a
+ * seccomp filter the program installs itself, all through the direct
+ * entry at ring 0, exactly as through syscall at ring 3.
+ */
+TEST_F(rewritten, direct_calls_keep_restart_signals_threads_and_seccomp)
+{
+	static struct run plain, kml;
+	long before;
+
+	ASSERT_EQ(0, run_shell(&plain, TESTS "semantics.plain", ""));
+	before = read_ring0_execs();
+	ASSERT_EQ(0, run_shell(&kml, TESTS "semantics.kml", ""));
+	EXPECT_EQ(before + 1, read_ring0_execs());
+	EXPECT_EQ(0, plain.status) TH_LOG("ring 3:\n%s", plain.out);
+	EXPECT_EQ(0, kml.status) TH_LOG("ring 0:\n%s", kml.out);
+	EXPECT_STREQ(plain.out, kml.out);
+}
+
 TEST_HARNESS_MAIN
