@@ -120,41 +120,36 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
 	@mkdir -p $(VMTESTDIR)
 	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST); } >$@
 
-$(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) Makefile
-	@{ cat $<; for p in busybox sites semantics; do echo $$p.plain; echo $$p.kml; done; } >$@
+# Programs the VM runs twice, as built (.plain, ring 3) and rewritten by
+# `kml rewrite`, which also marks them (.kml, ring 0 through the direct
+# entry): Debian's busybox; the rewriter's hand-made site classes
+# (tests/rewrite/programs/sites.S: registers, flags and red-zone data);
+# system call semantics (restart, EINTR, handlers, threads, vfork, seccomp).
+REWRITTEN := busybox sites semantics
+REWRITTEN_FILES := $(foreach p,$(REWRITTEN),$(VMTESTDIR)/$(p).plain $(VMTESTDIR)/$(p).kml)
 
-# Debian's busybox as is, and rewritten by `kml rewrite` (which marks it).
+$(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) Makefile
+	@{ cat $<; printf '%s\n' $(notdir $(REWRITTEN_FILES)); } >$@
+
 $(VMTESTDIR)/busybox.plain: /bin/busybox
 	@mkdir -p $(VMTESTDIR)
 	@cp $< $@
 
-# The rewriter's hand-made site classes (tests/rewrite/programs/sites.S):
-# registers, flags and red-zone data must survive the real direct entry.
 $(VMTESTDIR)/sites.plain: $(HOSTDIR)/tests/rewrite/programs/sites
+	@mkdir -p $(VMTESTDIR)
 	@cp $< $@
 
-$(VMTESTDIR)/sites.kml: $(HOSTDIR)/tests/rewrite/programs/sites $(HOSTDIR)/userspace/kml/kml
-	@$(HOSTDIR)/userspace/kml/kml rewrite $< -o $@.tmp --quiet && mv $@.tmp $@
-
-# System call semantics through the direct entry: restart, EINTR, handlers,
-# threads, vfork, a seccomp filter the program installs itself.
 $(VMTESTDIR)/semantics.plain: tests/vm/direct/semantics.c
 	@mkdir -p $(VMTESTDIR)
 	@gcc -static -O2 -Wall -Wextra -pthread -o $@ $<
 
-$(VMTESTDIR)/semantics.kml: $(VMTESTDIR)/semantics.plain $(HOSTDIR)/userspace/kml/kml
-	@$(HOSTDIR)/userspace/kml/kml rewrite $< -o $@.tmp --quiet && mv $@.tmp $@
-
-$(VMTESTDIR)/busybox.kml: /bin/busybox $(HOSTDIR)/userspace/kml/kml
-	@mkdir -p $(VMTESTDIR)
-	@echo "  REWRITE busybox"
+$(VMTESTDIR)/%.kml: $(VMTESTDIR)/%.plain $(HOSTDIR)/userspace/kml/kml
+	@echo "  REWRITE $*"
 	@$(HOSTDIR)/userspace/kml/kml rewrite $< -o $@.tmp --quiet && mv $@.tmp $@
 
 vm-tests: kernel guest-tools host-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
-		$(VMTESTDIR)/payloads.list $(VMTESTDIR)/busybox.plain $(VMTESTDIR)/busybox.kml \
-		$(VMTESTDIR)/sites.plain $(VMTESTDIR)/sites.kml \
-		$(VMTESTDIR)/semantics.plain $(VMTESTDIR)/semantics.kml
+		$(VMTESTDIR)/payloads.list $(REWRITTEN_FILES)
 
 BENCHDIR := $(BUILD)/bench
 BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra
