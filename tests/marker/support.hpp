@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
+
+#include "kml/testing/temp_dir.hpp"
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,19 +18,7 @@ namespace kml::test {
 
 namespace fs = std::filesystem;
 
-// A fresh directory under the system temp dir, removed with its contents.
-class TempDir {
-public:
-  TempDir();
-  TempDir(const TempDir &) = delete;
-  TempDir &operator=(const TempDir &) = delete;
-  ~TempDir();
-  const fs::path &path() const { return path_; }
-  fs::path operator/(const std::string &name) const { return path_ / name; }
-
-private:
-  fs::path path_;
-};
+using TempDir = kml::testing::TempDir;
 
 struct RunResult {
   int exitCode = -1; // -1 if killed by a signal

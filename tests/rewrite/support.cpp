@@ -18,20 +18,6 @@ extern char **environ;
 
 namespace kml::rwtest {
 
-TempDir::TempDir() {
-  std::string pattern =
-      (fs::temp_directory_path() / "kml-rewrite-test-XXXXXX").string();
-  if (mkdtemp(pattern.data()) == nullptr) {
-    throw std::runtime_error("mkdtemp failed");
-  }
-  path_ = pattern;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  fs::remove_all(path_, ignored);
-}
-
 namespace {
 
 // A pipe whose ends close themselves.
