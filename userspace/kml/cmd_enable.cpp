@@ -4,12 +4,7 @@
 #include "command.hpp"
 #include "marker_cli.hpp"
 
-#include "kml/file_io.hpp"
-#include "kml/marker_edit.hpp"
-
-#include <algorithm>
 #include <string>
-#include <vector>
 
 namespace kml {
 namespace {
@@ -19,23 +14,8 @@ int setEnabled(std::string_view command, Args args, bool enable) {
   if (args.size() != 1 || args[0].starts_with("-")) {
     return usageError(command, "expected exactly one FILE", usage);
   }
-  const std::string file(args[0]);
-  std::vector<std::byte> bytes;
-  bool unchanged = false;
-  mode_t mode = 0;
-  try {
-    const ElfImage image = loadImage(file);
-    mode = fileMode(file);
-    bytes = withMarkerFlag(image, enable);
-    unchanged = std::ranges::equal(bytes, image.bytes());
-  } catch (const ElfError &error) {
-    return reportError(command, file, error);
-  }
-  // Already in the asked state: nothing to write.
-  if (unchanged) {
-    return kExitOk;
-  }
-  return writeOutput(command, file, bytes, mode);
+  return changeMarkerFlags(command, std::string(args[0]),
+                           flagChange(KML_NOTE_F_ENABLE, enable));
 }
 
 } // namespace

@@ -1,4 +1,5 @@
-// kml mark FILE [-o OUT] [--disable]: add the KML marker, or update it.
+// kml mark FILE [-o OUT] [--disable] [--bypass]: add the KML marker, or
+// update it.
 
 #include "command.hpp"
 #include "marker_cli.hpp"
@@ -15,12 +16,23 @@
 namespace kml {
 namespace {
 
-constexpr std::string_view kUsage = "mark FILE [-o OUT] [--disable]";
+constexpr std::string_view kUsage = "mark FILE [-o OUT] [--disable] [--bypass]";
 
 struct MarkOptions {
   std::string file;
   std::optional<std::string> output;
   bool enable = true;
+  // Sets the bypass flag too. Without it an existing marker keeps its
+  // bypass flag: re-marking must not silently undo `kml bypass on`.
+  bool bypass = false;
+
+  [[nodiscard]] FlagChange change() const {
+    FlagChange change = flagChange(KML_NOTE_F_ENABLE, enable);
+    if (bypass) {
+      change.set |= KML_NOTE_F_BYPASS;
+    }
+    return change;
+  }
 };
 
 // Returns the options, or an exit code after printing a usage error.
@@ -40,6 +52,8 @@ std::variant<MarkOptions, int> parse(Args args) {
       options.enable = false;
     } else if (arg == "--enable") {
       options.enable = true;
+    } else if (arg == "--bypass") {
+      options.bypass = true;
     } else if (arg.starts_with("-") && arg != "-") {
       return usageError("mark", "unknown option '" + std::string(arg) + "'",
                         kUsage);
@@ -71,7 +85,7 @@ int runMark(Args args) {
   try {
     const ElfImage image = loadImage(options.file);
     mode = fileMode(options.file);
-    bytes = withMarker(image, options.enable);
+    bytes = withMarker(image, options.change());
     unchanged = std::ranges::equal(bytes, image.bytes());
   } catch (const ElfError &error) {
     return reportError("mark", options.file, error);

@@ -8,6 +8,7 @@ namespace kml {
 int runMark(Args args);    // cmd_mark.cpp
 int runEnable(Args args);  // cmd_enable.cpp
 int runDisable(Args args); // cmd_enable.cpp
+int runBypass(Args args);  // cmd_bypass.cpp
 int runInspect(Args args); // cmd_inspect.cpp
 #ifdef KML_HAVE_REWRITE
 int runRewrite(Args args); // cmd_rewrite.cpp
@@ -15,14 +16,19 @@ int runRewrite(Args args); // cmd_rewrite.cpp
 
 std::span<const Command> allCommands() {
   static constexpr std::array kCommands{
-      Command{"mark", "mark FILE [-o OUT] [--disable]",
+      Command{"mark", "mark FILE [-o OUT] [--disable] [--bypass]",
               "add the KML marker to a static x86-64 executable (or update "
-              "it); enabled unless --disable",
+              "it); enabled unless --disable, --bypass also sets the bypass "
+              "flag",
               runMark},
       Command{"enable", "enable FILE",
               "set the enable flag of an existing marker", runEnable},
       Command{"disable", "disable FILE",
               "clear the enable flag of an existing marker", runDisable},
+      Command{"bypass", "bypass on|off FILE",
+              "set or clear the bypass flag of an existing marker (getpid, "
+              "getppid, gettid answered by the kernel's bypass entry)",
+              runBypass},
       Command{"inspect", "inspect FILE [--json]",
               "show whether FILE is marked, its version, flags and location",
               runInspect},

@@ -3,8 +3,10 @@
 #include "command.hpp"
 #include "kml/file_io.hpp"
 
+#include <algorithm>
 #include <iostream>
 #include <string>
+#include <vector>
 
 namespace kml {
 
@@ -54,6 +56,27 @@ int writeOutput(std::string_view command, const std::string &target,
 
 ElfImage loadImage(std::string_view file) {
   return ElfImage(readWholeFile(std::string(file)));
+}
+
+int changeMarkerFlags(std::string_view command, const std::string &file,
+                      FlagChange change) {
+  std::vector<std::byte> bytes;
+  bool unchanged = false;
+  mode_t mode = 0;
+  try {
+    const ElfImage image = loadImage(file);
+    mode = fileMode(file);
+    bytes = withMarkerFlags(image, change);
+    unchanged = std::ranges::equal(bytes, image.bytes());
+  } catch (const ElfError &error) {
+    return reportError(command, file, error);
+  }
+  // Already in the asked state: nothing to write (no new inode, no write
+  // permission needed).
+  if (unchanged) {
+    return kExitOk;
+  }
+  return writeOutput(command, file, bytes, mode);
 }
 
 } // namespace kml

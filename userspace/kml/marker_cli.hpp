@@ -1,9 +1,11 @@
 #pragma once
-// What the marker subcommands (mark, enable, disable, inspect) share:
-// loading the input and turning a refusal into a message and exit code.
+// What the marker subcommands (mark, enable, disable, bypass, inspect)
+// share: loading the input, changing a flag in place, and turning a
+// refusal into a message and exit code.
 
 #include "kml/elf_error.hpp"
 #include "kml/elf_image.hpp"
+#include "kml/marker_edit.hpp"
 
 #include <sys/types.h>
 
@@ -35,5 +37,11 @@ int writeOutput(std::string_view command, const std::string &target,
 
 // Reads and validates `file`. Throws ElfError.
 ElfImage loadImage(std::string_view file);
+
+// Applies `change` to the flags of `file`'s existing marker, in place and
+// atomically; a file already in the asked state is not rewritten. Reports
+// any refusal and returns the exit code.
+int changeMarkerFlags(std::string_view command, const std::string &file,
+                      FlagChange change);
 
 } // namespace kml

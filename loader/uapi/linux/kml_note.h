@@ -38,9 +38,13 @@
 /* The program runs in kernel mode. Clear: the program runs as today. */
 #define KML_NOTE_F_ENABLE (1U << 0)
 /*
- * Reserved for the syscall-shim work: the program opts in to the direct
- * system-call bypass. A kernel without the shim ignores it (the program's
- * behaviour does not depend on it); no tool sets it yet.
+ * The program opts in to the bypass entry: with ENABLE also set, the
+ * kernel answers getpid, getppid and gettid made through the direct entry
+ * without the generic entry code. The price: such a call clobbers the
+ * status flags and r11, which the direct entry otherwise keeps
+ * (docs/syscall-shim.md).
+ * Set by `kml mark --bypass` and `kml bypass on`; a kernel without the
+ * bypass entry ignores it.
  */
 #define KML_NOTE_F_BYPASS (1U << 1)
 /* Every flag a version-1 reader understands; others make it refuse. */

@@ -27,13 +27,10 @@ void requireKnownVersion(const MarkerInfo &marker) {
   }
 }
 
-std::vector<std::byte> withFlag(const ElfImage &image, const MarkerInfo &marker,
-                                bool enable) {
+std::vector<std::byte> withFlags(const ElfImage &image,
+                                 const MarkerInfo &marker, FlagChange change) {
   requireKnownVersion(marker);
-  std::uint32_t flags = marker.desc.flags & ~KML_NOTE_F_ENABLE;
-  if (enable) {
-    flags |= KML_NOTE_F_ENABLE;
-  }
+  const std::uint32_t flags = change.applyTo(marker.desc.flags);
   std::vector<std::byte> bytes(image.bytes().begin(), image.bytes().end());
   store(bytes, marker.descOffset + offsetof(struct kml_note, flags), flags);
   return bytes;
@@ -42,19 +39,28 @@ std::vector<std::byte> withFlag(const ElfImage &image, const MarkerInfo &marker,
 } // namespace
 
 std::vector<std::byte> withMarker(const ElfImage &image, bool enable) {
+  return withMarker(image, flagChange(KML_NOTE_F_ENABLE, enable));
+}
+
+std::vector<std::byte> withMarker(const ElfImage &image, FlagChange change) {
   if (const auto &marker = image.marker()) {
-    return withFlag(image, *marker, enable);
+    return withFlags(image, *marker, change);
   }
-  return appendMarkerNote(image, enable);
+  return appendMarkerNote(image, change.set);
 }
 
 std::vector<std::byte> withMarkerFlag(const ElfImage &image, bool enable) {
+  return withMarkerFlags(image, flagChange(KML_NOTE_F_ENABLE, enable));
+}
+
+std::vector<std::byte> withMarkerFlags(const ElfImage &image,
+                                       FlagChange change) {
   const auto &marker = image.marker();
   if (!marker) {
     throw ElfError(ElfErrorKind::NoMarker,
                    "the file has no KML marker: add one with 'kml mark'");
   }
-  return withFlag(image, *marker, enable);
+  return withFlags(image, *marker, change);
 }
 
 } // namespace kml

@@ -21,14 +21,14 @@ static_assert(sizeof(MarkerNote) ==
               sizeof(Elf64_Nhdr) + KML_NOTE_NAMESZ + sizeof(struct kml_note));
 static_assert(sizeof(struct kml_note) % 4 == 0);
 
-MarkerNote makeNote(bool enable) {
+MarkerNote makeNote(std::uint32_t flags) {
   MarkerNote note{};
   note.header.n_namesz = KML_NOTE_NAMESZ;
   note.header.n_descsz = sizeof(struct kml_note);
   note.header.n_type = NT_KML_MARKER;
   std::memcpy(note.name, KML_NOTE_NAME, KML_NOTE_NAMESZ);
   note.desc.version = KML_NOTE_VERSION;
-  note.desc.flags = enable ? KML_NOTE_F_ENABLE : 0;
+  note.desc.flags = flags;
   return note;
 }
 
@@ -199,7 +199,8 @@ std::vector<Elf64_Phdr> buildProgramHeaders(std::span<const Elf64_Phdr> old,
 // must be mapped; PT_PHDR, if present, is moved along so that address
 // computations from it stay right. The old table stays where it was,
 // unreferenced, so no existing byte moves.
-std::vector<std::byte> appendMarkerNote(const ElfImage &image, bool enable) {
+std::vector<std::byte> appendMarkerNote(const ElfImage &image,
+                                        std::uint32_t flags) {
   const Layout layout = planLayout(image);
   const std::vector<Elf64_Phdr> headers =
       buildProgramHeaders(image.programHeaders(), layout);
@@ -212,7 +213,7 @@ std::vector<std::byte> appendMarkerNote(const ElfImage &image, bool enable) {
   bytes.resize(layout.end); // zero padding up to the table
   std::memcpy(bytes.data() + layout.tableOffset, headers.data(),
               layout.tableSize);
-  store(bytes, layout.noteOffset, makeNote(enable));
+  store(bytes, layout.noteOffset, makeNote(flags));
   appendNoteSection(bytes, ehdr, image.bytes(), layout.noteOffset,
                     layout.noteAddress());
   store(bytes, 0, ehdr);
