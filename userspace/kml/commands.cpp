@@ -10,6 +10,7 @@ int runEnable(Args args);  // cmd_enable.cpp
 int runDisable(Args args); // cmd_enable.cpp
 int runBypass(Args args);  // cmd_bypass.cpp
 int runInspect(Args args); // cmd_inspect.cpp
+int runStats(Args args);   // cmd_stats.cpp
 #ifdef KML_HAVE_REWRITE
 int runRewrite(Args args); // cmd_rewrite.cpp
 #endif
@@ -32,6 +33,12 @@ std::span<const Command> allCommands() {
       Command{"inspect", "inspect FILE [--json]",
               "show whether FILE is marked, its version, flags and location",
               runInspect},
+      Command{"stats", "stats [PID | [--require-direct=PCT] -- CMD [ARGS...]]",
+              "how ring-0 programs' system calls reached the kernel (direct, "
+              "bypass, slow `syscall`): all programs, one PID, or those "
+              "exec'd while CMD runs (by anyone: others' programs exec'd "
+              "meanwhile count too); --require-direct fails below PCT%",
+              runStats},
 #ifdef KML_HAVE_REWRITE
       Command{"rewrite", "rewrite FILE -o OUT [--json] [--dry-run] [--quiet]",
               "rewrite the syscall sites of a static x86-64 executable into "

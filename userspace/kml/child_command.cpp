@@ -1,0 +1,104 @@
+#include "child_command.hpp"
+
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <cerrno>
+#include <csignal>
+#include <string>
+#include <vector>
+
+extern char **environ; // NOLINT(readability-redundant-declaration)
+
+namespace kml {
+namespace {
+
+// Ignores SIGINT and SIGQUIT for as long as it lives, as shells and
+// time(1) do while a foreground command runs.
+class IgnoreInterrupts {
+public:
+  IgnoreInterrupts() {
+    struct sigaction ignore = {};
+    ignore.sa_handler =
+        SIG_IGN; // NOLINT(cppcoreguidelines-pro-type-union-access)
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGINT, &ignore, &oldInt_);
+    sigaction(SIGQUIT, &ignore, &oldQuit_);
+  }
+  IgnoreInterrupts(const IgnoreInterrupts &) = delete;
+  IgnoreInterrupts &operator=(const IgnoreInterrupts &) = delete;
+  IgnoreInterrupts(IgnoreInterrupts &&) = delete;
+  IgnoreInterrupts &operator=(IgnoreInterrupts &&) = delete;
+  ~IgnoreInterrupts() {
+    sigaction(SIGINT, &oldInt_, nullptr);
+    sigaction(SIGQUIT, &oldQuit_, nullptr);
+  }
+
+private:
+  struct sigaction oldInt_ = {};
+  struct sigaction oldQuit_ = {};
+};
+
+// posix_spawn attributes that give the child default SIGINT and SIGQUIT
+// handling back, whatever kml does with them meanwhile.
+class DefaultInterrupts {
+public:
+  DefaultInterrupts() {
+    posix_spawnattr_init(&attr_);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGINT);
+    sigaddset(&defaults, SIGQUIT);
+    posix_spawnattr_setsigdefault(&attr_, &defaults);
+    posix_spawnattr_setflags(&attr_, POSIX_SPAWN_SETSIGDEF);
+  }
+  DefaultInterrupts(const DefaultInterrupts &) = delete;
+  DefaultInterrupts &operator=(const DefaultInterrupts &) = delete;
+  DefaultInterrupts(DefaultInterrupts &&) = delete;
+  DefaultInterrupts &operator=(DefaultInterrupts &&) = delete;
+  ~DefaultInterrupts() { posix_spawnattr_destroy(&attr_); }
+  [[nodiscard]] const posix_spawnattr_t *get() const { return &attr_; }
+
+private:
+  posix_spawnattr_t attr_{};
+};
+
+int waitFor(pid_t pid) {
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      throw std::system_error(errno, std::generic_category(), "waitpid");
+    }
+  }
+  if (WIFSIGNALED(status)) {
+    return 128 + WTERMSIG(status);
+  }
+  return WEXITSTATUS(status);
+}
+
+} // namespace
+
+int runCommand(Args args) {
+  std::vector<std::string> storage(args.begin(), args.end());
+  std::vector<char *> argv;
+  argv.reserve(storage.size() + 1);
+  for (std::string &arg : storage) {
+    argv.push_back(arg.data());
+  }
+  argv.push_back(nullptr);
+
+  const IgnoreInterrupts ignore;
+  const DefaultInterrupts attributes;
+  pid_t pid = 0;
+  // posix_spawnp rather than fork + execvp: it reports a failed exec (a
+  // missing command) as its return value instead of leaving a forked copy
+  // of kml to report it.
+  const int error = posix_spawnp(&pid, argv[0], nullptr, attributes.get(),
+                                 argv.data(), environ);
+  if (error != 0) {
+    throw std::system_error(error, std::generic_category(), storage[0]);
+  }
+  return waitFor(pid);
+}
+
+} // namespace kml
