@@ -1,25 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kml.ko internals shared by its parts: the counters under /sys/kernel/kml/
- * and the exec hook (loader/exec.c).
+ * kml.ko internals shared by its parts: the counters under /sys/kernel/kml/,
+ * the exec hook (loader/exec.c) and the per-program report (programs.c).
  */
 #ifndef _KML_KML_H
 #define _KML_KML_H
 
 #include <linux/atomic.h>
 #include <linux/kml.h>
+#include <linux/kobject.h>
 
 /*
  * What the exec hook decided, counted since the module was loaded. Plain
  * atomics: each is bumped once per exec and read by sysfs.
  */
-struct kml_counters {
+struct kml_exec_stats {
 	atomic_long_t ring0_execs;	/* programs started at CPL 0 */
 	atomic_long_t refused_eperm;	/* marked, but the caller may not */
 	atomic_long_t refused_enoexec;	/* marked, but malformed or dynamic */
 };
 
-extern struct kml_counters kml_counters;
+extern struct kml_exec_stats kml_exec_stats;
 extern const struct kml_exec_ops kml_exec_ops;
+
+/* /sys/kernel/kml/programs (programs.c) */
+extern struct kobj_attribute kml_programs_attr;
+void kml_program_exit(const struct kml_program *prog);
 
 #endif /* _KML_KML_H */

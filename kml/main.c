@@ -8,7 +8,8 @@
  * The core kernel only carries the mechanism (kml/patches/), reached through
  * <linux/kml.h>.
  *
- * State: the sysfs directory and kml_counters. The directory is created
+ * State: the sysfs directory, kml_exec_stats and the ended programs'
+ * report (programs.c, its own lock). The directory is created
  * once at load and removed once at unload, both in process context under
  * the module loader's serialisation; the counters are atomics bumped by
  * the exec hook (loader/exec.c) and read by sysfs. The core pins the
@@ -29,13 +30,13 @@
 #include "kml.h"
 
 /* The hook ABI this module was written against; see <linux/kml.h>. */
-#define KML_MODULE_ABI 2
+#define KML_MODULE_ABI 3
 #if KML_ABI_VERSION != KML_MODULE_ABI
 #error "kernel tree and kml.ko disagree on KML_ABI_VERSION: rebuild both from one checkout"
 #endif
 
 static struct kobject *kml_kobj;
-struct kml_counters kml_counters;
+struct kml_exec_stats kml_exec_stats;
 
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -61,7 +62,7 @@ static ssize_t ring0_tasks_show(struct kobject *kobj,
 
 static struct kobj_attribute ring0_tasks_attr = __ATTR_RO(ring0_tasks);
 
-/* A read-only attribute showing one of kml_counters. */
+/* A read-only attribute showing one of kml_exec_stats. */
 struct kml_counter_attr {
 	struct kobj_attribute attr;
 	atomic_long_t *counter;
@@ -78,17 +79,17 @@ static ssize_t counter_show(struct kobject *kobj, struct kobj_attribute *attr,
 
 static struct kml_counter_attr ring0_execs_attr = {
 	.attr = __ATTR(ring0_execs, 0444, counter_show, NULL),
-	.counter = &kml_counters.ring0_execs,
+	.counter = &kml_exec_stats.ring0_execs,
 };
 
 static struct kml_counter_attr refused_eperm_attr = {
 	.attr = __ATTR(refused_eperm, 0444, counter_show, NULL),
-	.counter = &kml_counters.refused_eperm,
+	.counter = &kml_exec_stats.refused_eperm,
 };
 
 static struct kml_counter_attr refused_enoexec_attr = {
 	.attr = __ATTR(refused_enoexec, 0444, counter_show, NULL),
-	.counter = &kml_counters.refused_enoexec,
+	.counter = &kml_exec_stats.refused_enoexec,
 };
 
 static struct attribute *kml_attrs[] = {
@@ -98,6 +99,7 @@ static struct attribute *kml_attrs[] = {
 	&ring0_execs_attr.attr.attr,
 	&refused_eperm_attr.attr.attr,
 	&refused_enoexec_attr.attr.attr,
+	&kml_programs_attr.attr,
 	NULL,
 };
 

@@ -10,10 +10,11 @@
  *   enabled, but a dynamic program     -> ENOEXEC (static programs only)
  *   enabled, caller is not root        -> EPERM
  *   enabled                            -> CPL 0
+ *   enabled, with the bypass flag      -> CPL 0, bypass entry
  *
  * The core calls kml_exec_check() for every ELF exec, in the exec'ing
  * task, before the point of no return; it may sleep. It keeps no state
- * of its own beyond kml_counters.
+ * of its own beyond kml_exec_stats.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -73,9 +74,11 @@ static void kml_scan_notes(struct kml_marker_scan *scan, const u8 *buf,
 	}
 }
 
+/* The marker's verdict; *flags gets the marker's flags when it has one. */
 static enum kml_note_verdict kml_find_marker(struct linux_binprm *bprm,
 					     const struct elf64_hdr *ehdr,
-					     const struct elf64_phdr *phdrs)
+					     const struct elf64_phdr *phdrs,
+					     u32 *flags)
 {
 	struct kml_marker_scan scan = {};
 	u8 *buf;
@@ -102,6 +105,7 @@ static enum kml_note_verdict kml_find_marker(struct linux_binprm *bprm,
 		return KML_NOTE_RUN_NORMAL;
 	if (scan.conflict)
 		return KML_NOTE_REFUSE;
+	*flags = scan.note.flags;
 	return kml_note_decide(&scan.note, scan.descsz);
 }
 
@@ -120,11 +124,13 @@ static int kml_exec_check(struct linux_binprm *bprm,
 			  const struct elf64_hdr *ehdr,
 			  const struct elf64_phdr *phdrs)
 {
-	switch (kml_find_marker(bprm, ehdr, phdrs)) {
+	u32 flags = 0;
+
+	switch (kml_find_marker(bprm, ehdr, phdrs, &flags)) {
 	case KML_NOTE_RUN_NORMAL:
 		return 0;
 	case KML_NOTE_REFUSE:
-		atomic_long_inc(&kml_counters.refused_enoexec);
+		atomic_long_inc(&kml_exec_stats.refused_enoexec);
 		pr_notice_ratelimited("%s: refused: unreadable KML marker (ENOEXEC)\n",
 				      bprm->filename);
 		return -ENOEXEC;
@@ -132,23 +138,25 @@ static int kml_exec_check(struct linux_binprm *bprm,
 		break;
 	}
 	if (kml_is_dynamic(ehdr, phdrs)) {
-		atomic_long_inc(&kml_counters.refused_enoexec);
+		atomic_long_inc(&kml_exec_stats.refused_enoexec);
 		pr_notice_ratelimited("%s: refused: ring 0 is for static programs only (ENOEXEC)\n",
 				      bprm->filename);
 		return -ENOEXEC;
 	}
 	/* Root only, for now: the signature gate comes later. */
 	if (!capable(CAP_SYS_ADMIN)) {
-		atomic_long_inc(&kml_counters.refused_eperm);
+		atomic_long_inc(&kml_exec_stats.refused_eperm);
 		pr_notice_ratelimited("%s: refused: only root may run programs at ring 0 (EPERM)\n",
 				      bprm->filename);
 		return -EPERM;
 	}
-	atomic_long_inc(&kml_counters.ring0_execs);
-	return 1;
+	atomic_long_inc(&kml_exec_stats.ring0_execs);
+	/* The marker may ask for the bypass entry (docs/syscall-shim.md). */
+	return flags & KML_NOTE_F_BYPASS ? KML_EXEC_BYPASS : KML_EXEC_RING0;
 }
 
 const struct kml_exec_ops kml_exec_ops = {
 	.owner = THIS_MODULE,
 	.exec_check = kml_exec_check,
+	.program_exit = kml_program_exit,
 };
