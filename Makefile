@@ -124,12 +124,25 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
 # `kml rewrite`, which also marks them (.kml, ring 0 through the direct
 # entry): Debian's busybox; the rewriter's hand-made site classes
 # (tests/rewrite/programs/sites.S: registers, flags and red-zone data);
-# system call semantics (restart, EINTR, handlers, threads, vfork, seccomp).
-REWRITTEN := busybox sites semantics
+# system call semantics (restart, EINTR, handlers, threads, vfork, seccomp);
+# the entry probe, for exact counts of the paths (kml_counters_test.c).
+REWRITTEN := busybox sites semantics entry-probe
 REWRITTEN_FILES := $(foreach p,$(REWRITTEN),$(VMTESTDIR)/$(p).plain $(VMTESTDIR)/$(p).kml)
 
+# The entry probe (tests/vm/direct/entry_probe.c) is rewritten like the
+# programs above (entry-probe.kml: the direct entry); entry-probe.bypass is
+# that copy with the marker's bypass flag (the bypass entry).
+PROBE_FILES := $(VMTESTDIR)/entry-probe.bypass
+
+$(VMTESTDIR)/entry-probe.plain: tests/vm/direct/entry_probe.c
+	@mkdir -p $(VMTESTDIR)
+	@gcc -static -O2 -Wall -Wextra -o $@ $<
+
+$(VMTESTDIR)/entry-probe.bypass: $(VMTESTDIR)/entry-probe.kml $(KML)
+	@$(KML) mark --bypass $< -o $@.tmp && mv $@.tmp $@
+
 $(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) Makefile
-	@{ cat $<; printf '%s\n' $(notdir $(REWRITTEN_FILES)); } >$@
+	@{ cat $<; printf '%s\n' $(notdir $(REWRITTEN_FILES) $(PROBE_FILES)); } >$@
 
 $(VMTESTDIR)/busybox.plain: /bin/busybox
 	@mkdir -p $(VMTESTDIR)
@@ -149,7 +162,7 @@ $(VMTESTDIR)/%.kml: $(VMTESTDIR)/%.plain $(HOSTDIR)/userspace/kml/kml
 
 vm-tests: kernel guest-tools host-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
-		$(VMTESTDIR)/payloads.list $(REWRITTEN_FILES)
+		$(VMTESTDIR)/payloads.list $(REWRITTEN_FILES) $(PROBE_FILES)
 
 BENCHDIR := $(BUILD)/bench
 BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra
@@ -165,8 +178,12 @@ $(BENCHDIR)/kml-bench.ring3: $(BENCHDIR)/kml-bench $(KML)
 $(BENCHDIR)/kml-bench.ring0: $(BENCHDIR)/kml-bench $(KML)
 	@$(KML) mark $< -o $@.tmp && mv $@.tmp $@
 
+$(BENCHDIR)/kml-bench.ring0bypass: $(BENCHDIR)/kml-bench $(KML)
+	@$(KML) mark --bypass $< -o $@.tmp && mv $@.tmp $@
+
 image: module guest-tools vm-tests
-	@$(MAKE) --no-print-directory $(BENCHDIR)/kml-bench.ring3 $(BENCHDIR)/kml-bench.ring0
+	@$(MAKE) --no-print-directory $(BENCHDIR)/kml-bench.ring3 $(BENCHDIR)/kml-bench.ring0 \
+		$(BENCHDIR)/kml-bench.ring0bypass
 	@mkdir -p $(IMAGEDIR)
 	@BENCH_DIR=$(BENCHDIR) scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
 

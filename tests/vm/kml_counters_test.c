@@ -1,0 +1,340 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per-program system call counters (/sys/kernel/kml/programs) and the
+ * bypass entry, checked against exact numbers: entry-probe (tests/vm/
+ * direct/entry_probe.c, rewritten) makes a known number of calls through
+ * the direct or the bypass entry and three through the one syscall
+ * instruction the rewriter left, which it names. Libc's own calls go
+ * through the entry too, so entry counts are compared between a run with
+ * N calls and one with none. The rewritten busybox must take the direct
+ * path for 100% of a shell loop's calls and at least 99% of the applets',
+ * measured with `kml stats`.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+
+#define TESTS "/kml/tests/"
+#define PROGRAMS "/sys/kernel/kml/programs"
+#define DIRECT TESTS "entry-probe.kml"
+#define BYPASS TESTS "entry-probe.bypass"
+#define BUSYBOX TESTS "busybox.kml"
+
+/* One line of /sys/kernel/kml/programs. */
+struct record {
+	unsigned long long seq;
+	long pid;
+	char state[16];
+	long direct, bypass, slow, elsewhere;
+	char sites[512];
+	char comm[32];
+};
+
+static int parse_record(char *line, struct record *r)
+{
+	char *comm = strstr(line, " comm=");
+	char *tok, *save;
+	int keys = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!comm)
+		return -1;
+	*comm = '\0';
+	snprintf(r->comm, sizeof(r->comm), "%s", comm + strlen(" comm="));
+	r->comm[strcspn(r->comm, "\n")] = '\0';
+	for (tok = strtok_r(line, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *val = strchr(tok, '=');
+
+		if (!val)
+			return -1;
+		*val++ = '\0';
+		keys++;
+		if (!strcmp(tok, "seq"))
+			r->seq = strtoull(val, NULL, 10);
+		else if (!strcmp(tok, "pid"))
+			r->pid = strtol(val, NULL, 10);
+		else if (!strcmp(tok, "state"))
+			snprintf(r->state, sizeof(r->state), "%s", val);
+		else if (!strcmp(tok, "direct"))
+			r->direct = strtol(val, NULL, 10);
+		else if (!strcmp(tok, "bypass"))
+			r->bypass = strtol(val, NULL, 10);
+		else if (!strcmp(tok, "slow"))
+			r->slow = strtol(val, NULL, 10);
+		else if (!strcmp(tok, "elsewhere"))
+			r->elsewhere = strtol(val, NULL, 10);
+		else if (!strcmp(tok, "sites"))
+			snprintf(r->sites, sizeof(r->sites), "%s", val);
+	}
+	return keys >= 8 ? 0 : -1;
+}
+
+/* The record of the program exec'd by @pid; 0 if found, -1 if not. */
+static int find_record(long pid, struct record *out)
+{
+	char line[1024];
+	FILE *f = fopen(PROGRAMS, "r");
+	int found = -1;
+
+	if (!f)
+		return -1;
+	while (found && fgets(line, sizeof(line), f)) {
+		struct record r;
+
+		if (!parse_record(line, &r) && r.pid == pid) {
+			*out = r;
+			found = 0;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* How many lines name @pid (a forked child must not have its own). */
+static int count_records(long pid)
+{
+	char line[1024];
+	FILE *f = fopen(PROGRAMS, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		struct record r;
+
+		if (!parse_record(line, &r) && r.pid == pid)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+struct run {
+	char out[16384];
+	int status;
+	long pid;
+};
+
+/* Runs @argv with stdout (and stderr if @both) captured. */
+static int run(struct run *r, char *const argv[], int both)
+{
+	int pipefd[2];
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -errno;
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		dup2(pipefd[1], STDOUT_FILENO);
+		if (both)
+			dup2(pipefd[1], STDERR_FILENO);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pipefd[1]);
+	while (len < sizeof(r->out) - 1 &&
+	       (n = read(pipefd[0], r->out + len, sizeof(r->out) - 1 - len)) > 0)
+		len += n;
+	r->out[len] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &r->status, 0);
+	r->pid = pid;
+	return 0;
+}
+
+/* The address the probe printed as "site=0x..." */
+static unsigned long probe_site(const char *out)
+{
+	const char *s = strstr(out, "site=");
+
+	return s ? strtoul(s + strlen("site="), NULL, 16) : 0;
+}
+
+FIXTURE(counters) {
+	bool loaded_here;
+};
+
+FIXTURE_SETUP(counters)
+{
+	int fd = open("/kml/kml.ko", O_RDONLY | O_CLOEXEC);
+	int ret;
+
+	ASSERT_LE(0, fd);
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	ASSERT_TRUE(ret == 0 || errno == EEXIST);
+	self->loaded_here = ret == 0;
+	close(fd);
+}
+
+FIXTURE_TEARDOWN(counters)
+{
+	if (self->loaded_here)
+		syscall(SYS_delete_module, "kml", O_NONBLOCK);
+}
+
+TEST_F(counters, running_program_is_listed_then_reported_at_exit)
+{
+	int to_child[2], from_child[2];
+	struct record r;
+	char buf[64] = "";
+	pid_t pid;
+	int status;
+
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(from_child));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		dup2(to_child[0], STDIN_FILENO);
+		dup2(from_child[1], STDOUT_FILENO);
+		close(to_child[1]);
+		close(from_child[0]);
+		execl(DIRECT, DIRECT, "wait", (char *)NULL);
+		_exit(127);
+	}
+	close(to_child[0]);
+	close(from_child[1]);
+	/* "pid=N\nready\n" */
+	while (!strstr(buf, "ready") && strlen(buf) < sizeof(buf) - 1 &&
+	       read(from_child[0], buf + strlen(buf), sizeof(buf) - 1 - strlen(buf)) > 0)
+		;
+	ASSERT_NE(NULL, strstr(buf, "ready")) TH_LOG("probe said: %s", buf);
+	ASSERT_EQ(0, find_record(pid, &r));
+	EXPECT_STREQ("running", r.state);
+	EXPECT_EQ(0, strncmp(r.comm, "entry-probe", strlen("entry-probe")))
+		TH_LOG("comm=%s", r.comm);
+	close(to_child[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	close(from_child[0]);
+	ASSERT_EQ(0, find_record(pid, &r));
+	EXPECT_STREQ("exited", r.state);
+	EXPECT_EQ(1, count_records(pid));
+}
+
+/* Runs the probe with @args and returns its program's record. */
+static void probe(struct __test_metadata *_metadata, const char *path,
+		  const char *mode, const char *n, const char *k,
+		  struct record *rec, unsigned long *site)
+{
+	static struct run r;
+	char *argv[] = { (char *)path, (char *)mode, (char *)n, (char *)k, NULL };
+
+	ASSERT_EQ(0, run(&r, argv, 1));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.out);
+	ASSERT_EQ(0, find_record(r.pid, rec)) TH_LOG("no record for pid %ld", r.pid);
+	EXPECT_EQ(1, count_records(r.pid));
+	if (site)
+		*site = probe_site(r.out);
+}
+
+/* The only slow calls are the probe's three, at the site it names. */
+static void expect_only_probe_site(struct __test_metadata *_metadata,
+				   const struct record *rec, unsigned long site)
+{
+	char want[64];
+
+	ASSERT_NE(0UL, site);
+	snprintf(want, sizeof(want), "0x%lx:3", site);
+	EXPECT_EQ(3, rec->slow);
+	EXPECT_EQ(0, rec->elsewhere);
+	EXPECT_STREQ(want, rec->sites);
+}
+
+TEST_F(counters, direct_entry_calls_and_the_left_site_are_counted_exactly)
+{
+	struct record none, many;
+	unsigned long site;
+
+	probe(_metadata, DIRECT, "ids", "0", NULL, &none, &site);
+	expect_only_probe_site(_metadata, &none, site);
+	probe(_metadata, DIRECT, "ids", "1000", NULL, &many, &site);
+	expect_only_probe_site(_metadata, &many, site);
+	EXPECT_EQ(4000, many.direct - none.direct);
+	EXPECT_EQ(0, none.bypass);
+	EXPECT_EQ(0, many.bypass);
+	EXPECT_LT(0, none.direct) TH_LOG("libc's calls should be direct too");
+}
+
+TEST_F(counters, bypass_answers_the_getters_like_the_syscall_instruction)
+{
+	struct record none, many;
+	unsigned long site;
+
+	probe(_metadata, BYPASS, "ids", "0", NULL, &none, &site);
+	expect_only_probe_site(_metadata, &none, site);
+	probe(_metadata, BYPASS, "ids", "1000", NULL, &many, &site);
+	expect_only_probe_site(_metadata, &many, site);
+	/* getpid, getppid, gettid: bypass; getuid: on to the direct entry */
+	EXPECT_EQ(3000, many.bypass - none.bypass);
+	EXPECT_EQ(1000, many.direct - none.direct);
+}
+
+TEST_F(counters, forked_children_count_into_their_parents_program)
+{
+	struct record none, many;
+
+	probe(_metadata, DIRECT, "fork", "0", "0", &none, NULL);
+	probe(_metadata, DIRECT, "fork", "4", "250", &many, NULL);
+	/* 1000 getppid, plus each child's exit and the parent's fork and wait */
+	EXPECT_LE(1000, many.direct - none.direct);
+	EXPECT_GE(1000 + 4 * 8, many.direct - none.direct);
+}
+
+TEST_F(counters, bypass_takes_the_direct_entry_in_a_child_pid_namespace)
+{
+	struct record base, ns;
+
+	probe(_metadata, BYPASS, "ids", "0", NULL, &base, NULL);
+	probe(_metadata, BYPASS, "pidns", NULL, NULL, &ns, NULL);
+	/* The child's getters fell through to the direct entry. */
+	EXPECT_EQ(base.bypass, ns.bypass);
+	EXPECT_LE(base.direct + 3, ns.direct);
+}
+
+/* `kml stats --require-direct=99 -- CMD` exits 0 only with >= 99% direct. */
+static void expect_direct_share(struct __test_metadata *_metadata,
+				const char *pct, const char *script)
+{
+	static struct run r;
+	char require[32];
+	char *argv[] = { "/usr/bin/kml", "stats", require, "--", BUSYBOX,
+			 "sh", "-c", (char *)script, NULL };
+
+	snprintf(require, sizeof(require), "--require-direct=%s", pct);
+	ASSERT_EQ(0, run(&r, argv, 1));
+	EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0)
+		TH_LOG("kml stats said:\n%s", r.out);
+	EXPECT_NE(NULL, strstr(r.out, "% direct")) TH_LOG("%s", r.out);
+}
+
+TEST_F(counters, rewritten_busybox_shell_loop_is_all_direct)
+{
+	expect_direct_share(_metadata, "100",
+			    "i=0; while [ $i -lt 200 ]; do i=$((i + 1)); echo $i >/dev/null; done");
+}
+
+TEST_F(counters, rewritten_busybox_applets_are_99_percent_direct)
+{
+	expect_direct_share(_metadata, "99",
+			    "printf 'pear\\napple\\nfig\\n' | " BUSYBOX " sort >/dev/null && "
+			    BUSYBOX " md5sum /kml/kml.ko >/dev/null && "
+			    BUSYBOX " gzip -c /kml/tests.list | " BUSYBOX " gzip -dc >/dev/null && "
+			    BUSYBOX " find /kml -maxdepth 1 >/dev/null && "
+			    "seq 1 100 | while read n; do echo $((n * n)); done >/dev/null");
+}
+
+TEST_HARNESS_MAIN
