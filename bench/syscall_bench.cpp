@@ -6,7 +6,9 @@
 //           the program runs at CPL 0)
 //   direct  a jump to the kernel's direct entry (AT_KML_ENTRY), ring 0 only
 // Lines look like "BENCH getppid ring0-direct 123.4": the path is ring3,
-// ring0-slow (the syscall instruction at CPL 0) or ring0-direct, and the
+// ring0-slow (the syscall instruction at CPL 0), ring0-direct or, when the
+// third argument is "bypass" (a copy marked with the bypass flag, whose
+// AT_KML_ENTRY is the bypass entry), ring0-bypass alone; the
 // figure is nanoseconds of guest time; under QEMU -icount shift=0 one
 // nanosecond is one guest instruction.
 // The cost of an empty round is subtracted.
@@ -179,8 +181,9 @@ double medianPerCall(const Case &c, Path path, Fds &fds, int rounds,
 int main(int argc, char **argv) {
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 11;
   const int calls = argc > 2 ? std::atoi(argv[2]) : 2000;
-  if (rounds <= 0 || calls <= 0) {
-    std::fprintf(stderr, "usage: kml-bench [ROUNDS [CALLS]]\n");
+  const bool bypass = argc > 3 && std::string_view(argv[3]) == "bypass";
+  if (rounds <= 0 || calls <= 0 || (argc > 3 && !bypass)) {
+    std::fprintf(stderr, "usage: kml-bench [ROUNDS [CALLS [bypass]]]\n");
     return 2;
   }
   kml_bench_entry = getauxval(kAtKmlEntry);
@@ -202,10 +205,13 @@ int main(int argc, char **argv) {
   const char *nativeName = (cs & 3) != 0 ? "ring3" : "ring0-slow";
   for (const auto &c : kCases) {
     const double empty = medianPerCall(c, nullPath, fds, rounds, calls);
-    std::printf("BENCH %s %s %.1f\n", c.name, nativeName,
-                medianPerCall(c, nativePath, fds, rounds, calls) - empty);
+    if (!bypass) {
+      std::printf("BENCH %s %s %.1f\n", c.name, nativeName,
+                  medianPerCall(c, nativePath, fds, rounds, calls) - empty);
+    }
     if (kml_bench_entry != 0) {
-      std::printf("BENCH %s ring0-direct %.1f\n", c.name,
+      std::printf("BENCH %s %s %.1f\n", c.name,
+                  bypass ? "ring0-bypass" : "ring0-direct",
                   medianPerCall(c, directPath, fds, rounds, calls) - empty);
     }
   }

@@ -1,6 +1,7 @@
 #!/bin/sh
 # In the VM, for `make bench`: kml-bench at ring 3 (marker disabled), then
-# at ring 0 (marker enabled: the slow path and the direct entry).
+# at ring 0 (marker enabled: the slow path and the direct entry), then with
+# the bypass flag (the bypass entry).
 status=0
 rounds=${KML_BENCH_ROUNDS:-11}
 calls=${KML_BENCH_CALLS:-2000}
@@ -13,5 +14,6 @@ done
 insmod /kml/kml.ko || status=1
 /kml/bench/kml-bench.ring3 "$rounds" "$calls" || status=1
 /kml/bench/kml-bench.ring0 "$rounds" "$calls" || status=1
+/kml/bench/kml-bench.ring0bypass "$rounds" "$calls" bypass || status=1
 rmmod kml || status=1
 echo "KML-BENCH-END status=$status"
