@@ -26,7 +26,7 @@ struct ProgramRecord {
   std::uint64_t bypass = 0;    // answered by the bypass entry
   std::uint64_t slow = 0;      // `syscall` instructions at ring 0
   std::uint64_t elsewhere = 0; // slow calls beyond the listed sites
-  std::vector<SlowSite> sites; // the first distinct slow sites
+  std::vector<SlowSite> sites; // up to 8 slow sites, by address hash
   std::string comm;
   bool operator==(const ProgramRecord &) const = default;
 };
