@@ -125,18 +125,31 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
 # entry): Debian's busybox; the rewriter's hand-made site classes
 # (tests/rewrite/programs/sites.S: registers, flags and red-zone data);
 # system call semantics (restart, EINTR, handlers, threads, vfork, seccomp);
-# the entry probe, for exact counts of the paths (kml_counters_test.c).
-REWRITTEN := busybox sites semantics entry-probe
+# the entry probe, for exact counts of the paths (kml_counters_test.c); the
+# example apps built by our ring-0 toolchain (verified flags, static).
+REWRITTEN := busybox sites semantics entry-probe wordcount kvstore
 REWRITTEN_FILES := $(foreach p,$(REWRITTEN),$(VMTESTDIR)/$(p).plain $(VMTESTDIR)/$(p).kml)
 
 # The entry probe (tests/vm/direct/entry_probe.c) is rewritten like the
 # programs above (entry-probe.kml: the direct entry); entry-probe.bypass is
 # that copy with the marker's bypass flag (the bypass entry).
-PROBE_FILES := $(VMTESTDIR)/entry-probe.bypass
+PROBE_FILES := $(VMTESTDIR)/entry-probe.bypass $(VMTESTDIR)/kvstore-session.in
 
 $(VMTESTDIR)/entry-probe.plain: tests/vm/direct/entry_probe.c
 	@mkdir -p $(VMTESTDIR)
 	@gcc -static -O2 -Wall -Wextra -o $@ $<
+
+$(VMTESTDIR)/wordcount.plain: $(HOSTDIR)/userspace/examples/wordcount/ring0/wordcount
+	@mkdir -p $(VMTESTDIR)
+	@cp $< $@
+
+$(VMTESTDIR)/kvstore.plain: $(HOSTDIR)/userspace/examples/kvstore/ring0/kvstore
+	@mkdir -p $(VMTESTDIR)
+	@cp $< $@
+
+$(VMTESTDIR)/kvstore-session.in: userspace/examples/kvstore/tests/session.in
+	@mkdir -p $(VMTESTDIR)
+	@cp $< $@
 
 $(VMTESTDIR)/entry-probe.bypass: $(VMTESTDIR)/entry-probe.kml $(KML)
 	@$(KML) mark --bypass $< -o $@.tmp && mv $@.tmp $@

@@ -123,8 +123,8 @@ struct run {
 	long pid;
 };
 
-/* Runs @argv with stdout (and stderr if @both) captured. */
-static int run(struct run *r, char *const argv[], int both)
+/* Runs @argv with stdin from @in (if set), stdout captured, stderr too if @both. */
+static int run_in(struct run *r, char *const argv[], int both, const char *in)
 {
 	int pipefd[2];
 	size_t len = 0;
@@ -137,6 +137,14 @@ static int run(struct run *r, char *const argv[], int both)
 	if (pid < 0)
 		return -errno;
 	if (pid == 0) {
+		if (in) {
+			int fd = open(in, O_RDONLY);
+
+			if (fd < 0)
+				_exit(126);
+			dup2(fd, STDIN_FILENO);
+			close(fd);
+		}
 		dup2(pipefd[1], STDOUT_FILENO);
 		if (both)
 			dup2(pipefd[1], STDERR_FILENO);
@@ -154,6 +162,11 @@ static int run(struct run *r, char *const argv[], int both)
 	waitpid(pid, &r->status, 0);
 	r->pid = pid;
 	return 0;
+}
+
+static int run(struct run *r, char *const argv[], int both)
+{
+	return run_in(r, argv, both, NULL);
 }
 
 /* The address the probe printed as "site=0x..." */
@@ -335,6 +348,59 @@ TEST_F(counters, rewritten_busybox_applets_are_99_percent_direct)
 			    BUSYBOX " gzip -c /kml/tests.list | " BUSYBOX " gzip -dc >/dev/null && "
 			    BUSYBOX " find /kml -maxdepth 1 >/dev/null && "
 			    "seq 1 100 | while read n; do echo $((n * n)); done >/dev/null");
+}
+
+/*
+ * Programs built by our own toolchain (the ring-0 flags, static, kml
+ * rewrite): every system call takes the direct path, and the output is the
+ * one of the original at ring 3.
+ */
+static void expect_all_direct(struct __test_metadata *_metadata,
+			      const char *name, const char *arg1,
+			      const char *arg2, const char *in)
+{
+	static struct run plain, kml;
+	static char err[4096];
+	char plain_path[64], kml_path[64];
+	char *plain_argv[] = { plain_path, (char *)arg1, (char *)arg2, NULL };
+	char *stats_argv[] = { "/usr/bin/kml", "stats", "--require-direct=100",
+			       "--", kml_path, (char *)arg1, (char *)arg2, NULL };
+	ssize_t n;
+	int fd, saved;
+
+	snprintf(plain_path, sizeof(plain_path), TESTS "%s.plain", name);
+	snprintf(kml_path, sizeof(kml_path), TESTS "%s.kml", name);
+	ASSERT_EQ(0, run_in(&plain, plain_argv, 0, in));
+	ASSERT_EQ(0, plain.status) TH_LOG("%s at ring 3:\n%s", name, plain.out);
+	/* kml stats reports on stderr; keep it apart from the program's output */
+	fd = open("/tmp/kml-stats.err", O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ASSERT_LE(0, fd);
+	saved = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	n = run_in(&kml, stats_argv, 0, in);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	ASSERT_EQ(0, n);
+	fd = open("/tmp/kml-stats.err", O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, err, sizeof(err) - 1);
+	err[n > 0 ? n : 0] = '\0';
+	close(fd);
+	EXPECT_EQ(0, kml.status) TH_LOG("kml stats said:\n%s", err);
+	EXPECT_STREQ(plain.out, kml.out);
+	EXPECT_NE(NULL, strstr(err, "100.00% direct")) TH_LOG("%s", err);
+}
+
+TEST_F(counters, wordcount_from_our_toolchain_is_all_direct)
+{
+	expect_all_direct(_metadata, "wordcount", "--block", "16", "/kml/tests.list");
+}
+
+TEST_F(counters, kvstore_from_our_toolchain_is_all_direct)
+{
+	expect_all_direct(_metadata, "kvstore", "--capacity", "64",
+			  TESTS "kvstore-session.in");
 }
 
 TEST_HARNESS_MAIN
