@@ -120,6 +120,16 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
 	@mkdir -p $(VMTESTDIR)
 	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST); } >$@
 
+# The second boot of check-vm, with kml_strict_smep: what a ring-0 task does
+# (no stress test, no module load/unload loops).
+STRICT_TESTS := ring0_cpl_test ring0_syscall_test ring0_signal_test \
+	ring0_fault_test ring0_memory_test ring0_task_test kml_rewrite_test \
+	kml_counters_test
+
+$(VMTESTDIR)/strict-tests.list: Makefile
+	@mkdir -p $(VMTESTDIR)
+	@printf '%s\n' $(STRICT_TESTS) >$@
+
 # Programs the VM runs twice, as built (.plain, ring 3) and rewritten by
 # `kml rewrite`, which also marks them (.kml, ring 0 through the direct
 # entry): Debian's busybox; the rewriter's hand-made site classes
@@ -175,7 +185,8 @@ $(VMTESTDIR)/%.kml: $(VMTESTDIR)/%.plain $(HOSTDIR)/userspace/kml/kml
 
 vm-tests: kernel guest-tools host-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
-		$(VMTESTDIR)/payloads.list $(REWRITTEN_FILES) $(PROBE_FILES)
+		$(VMTESTDIR)/strict-tests.list $(VMTESTDIR)/payloads.list \
+		$(REWRITTEN_FILES) $(PROBE_FILES)
 
 BENCHDIR := $(BUILD)/bench
 BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra
@@ -209,10 +220,17 @@ demo: image
 check-host: host-tools
 	@ctest --test-dir $(HOSTDIR) --output-on-failure -j2
 
+# Two boots: every test, then the ring-0 tests again with kml_strict_smep.
 check-vm: host-tools
 	@$(MAKE) --no-print-directory image FLAVOUR=debug
 	@VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun LOG=$(BUILD)/vm-check.log \
 		EXPECT_LIST=$(VMTESTDIR)/tests.list \
+		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
+		$(BUILD)/image-debug/initramfs.cpio.gz
+	@echo "==== in-VM tests again, kml_strict_smep ===="
+	@VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun LOG=$(BUILD)/vm-check-strict.log \
+		EXPECT_LIST=$(VMTESTDIR)/strict-tests.list \
+		KML_APPEND="kml_strict_smep kml.tests=strict-tests.list" \
 		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
 		$(BUILD)/image-debug/initramfs.cpio.gz
 

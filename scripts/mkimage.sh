@@ -38,6 +38,10 @@ while read -r name; do
 	install -m 0755 "$tests/$name" "$root/kml/tests/$name"
 done <"$tests/tests.list"
 install -m 0644 "$tests/tests.list" "$root/kml/tests.list"
+# Other run lists (a subset of tests.list), chosen with kml.tests= at boot.
+for list in "$tests"/*-tests.list; do
+	[ -f "$list" ] && install -m 0644 "$list" "$root/kml/"
+done
 # Programs the tests exec (installed, never run by themselves).
 if [ -f "$tests/payloads.list" ]; then
 	while read -r name; do

@@ -1,8 +1,15 @@
 #!/bin/sh
-# Runs every in-VM test binary listed in /kml/tests.list and frames each
-# one's TAP output for the host runner (tests/runner/guest_log.hpp).
+# Runs every in-VM test binary listed in /kml/tests.list (or in the list
+# named by kml.tests= on the kernel command line) and frames each one's TAP
+# output for the host runner (tests/runner/guest_log.hpp).
 # The kernel runs marked programs at CPL 0: a ring-0 test must not SKIP.
 export KML_REQUIRE_RING0=1
+list=/kml/tests.list
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	kml.tests=*) list=/kml/${arg#kml.tests=} ;;
+	esac
+done
 echo "KML-RUN-BEGIN"
 kmemleak=/sys/kernel/debug/kmemleak
 # Forget what boot left behind: only leaks made by the tests count.
@@ -14,7 +21,7 @@ while read -r name; do
 	echo "KML-TEST-BEGIN $name"
 	"/kml/tests/$name" 2>&1
 	echo "KML-TEST-END $name exit=$?"
-done </kml/tests.list
+done <"$list"
 if [ -w $kmemleak ]; then
 	# An object is reported once it is older than 5 s and still unreferenced.
 	sleep 6

@@ -40,7 +40,7 @@ TEST_F(cpl, marked_program_reads_cr4)
 	REQUIRE_RING0(&self->env);
 	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING0, (const char *[]){ "cr4", NULL }));
 	EXPECT_EQ(0, child_exit(&c));
-	EXPECT_STREQ("cpl=0\ncr4 PAE=1\n", c.output);
+	EXPECT_STREQ("cpl=0\ncr4 PAE=1 SMEP=0\n", c.output);
 }
 
 TEST_F(cpl, red_zone_build_runs_at_cpl0_too)

@@ -32,14 +32,18 @@ static int run_cr0(int argc, char **argv)
 	return 0;
 }
 
-/* cr4: the same with %cr4; prints the PAE bit (set in long mode). */
+/*
+ * cr4: the same with %cr4; prints the PAE bit (set in long mode) and the
+ * SMEP bit, which must be clear while the task's own code runs (also with
+ * kml_strict_smep, where the kernel turns it on at every entry).
+ */
 static int run_cr4(int argc, char **argv)
 {
 	unsigned long cr4;
 
 	say("cpl=%d", current_cpl());
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-	say("cr4 PAE=%lu", (cr4 >> 5) & 1);
+	say("cr4 PAE=%lu SMEP=%lu", (cr4 >> 5) & 1, (cr4 >> 20) & 1);
 	return 0;
 }
 
