@@ -5,6 +5,8 @@
 # the table. A benchmark, never a test: it fails only if a run fails.
 #
 #   bench.sh KERNEL INITRD REPORT_TOOL OUTDIR
+#
+# KML_APPEND adds kernel arguments to every boot (e.g. kml_strict_smep).
 set -euo pipefail
 kernel=$1 initrd=$2 report=$3 out=$4
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +18,7 @@ for pti in on off; do
 		extra=""
 		[ $clock = instructions ] && extra="-icount shift=0"
 		echo "  BENCH   pti=$pti, $clock"
-		SMP=1 QEMU_EXTRA="$extra" KML_APPEND="pti=$pti" \
+		SMP=1 QEMU_EXTRA="$extra" KML_APPEND="pti=$pti ${KML_APPEND:-}" \
 			LOG=$log TIMEOUT=${BENCH_TIMEOUT:-600} \
 			"$top/scripts/vm.sh" bench "$kernel" "$initrd" >/dev/null
 		if [ $clock = instructions ]; then
