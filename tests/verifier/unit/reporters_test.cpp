@@ -100,7 +100,7 @@ TEST(Sarif, ValidLogWithRuleMetadata) {
   EXPECT_EQ(region->getInteger("startLine"), 3);
   EXPECT_EQ(region->getInteger("startColumn"), 10);
   const auto *r1 = (*results)[1].getAsObject();
-  EXPECT_EQ(r1->getInteger("ruleIndex"), 14);
+  EXPECT_EQ(r1->getInteger("ruleIndex"), 15);
   const auto *addr = (*r1->getArray("locations"))[0]
                          .getAsObject()
                          ->getObject("physicalLocation")

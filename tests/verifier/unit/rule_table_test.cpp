@@ -7,9 +7,9 @@
 
 using namespace kml::verify;
 
-TEST(RuleTable, HasFourteenRulesInIdOrder) {
+TEST(RuleTable, HasFifteenRulesInIdOrder) {
   auto rules = ruleTable();
-  ASSERT_EQ(rules.size(), 14u);
+  ASSERT_EQ(rules.size(), 15u);
   for (std::size_t i = 0; i < rules.size(); ++i) {
     char expected[32];
     std::snprintf(expected, sizeof expected, "KML-R%03zu", i + 1);
@@ -38,7 +38,10 @@ TEST(RuleTable, LookupByIdAndIndex) {
   EXPECT_EQ(findRule(""), nullptr);
   EXPECT_EQ(ruleIndex("KML-R001"), 0);
   EXPECT_EQ(ruleIndex("KML-R014"), 13);
+  EXPECT_EQ(ruleIndex("KML-R015"), 14);
+  ASSERT_NE(findRule("KML-R015"), nullptr);
+  EXPECT_EQ(findRule("KML-R015")->name, "no-runtime-executable-memory");
   EXPECT_EQ(ruleIndex("KML-B001"), -1);
 }
 
-TEST(RuleTable, RuleSetIsVersioned) { EXPECT_EQ(kRuleSetVersion, "1"); }
+TEST(RuleTable, RuleSetIsVersioned) { EXPECT_EQ(kRuleSetVersion, "2"); }

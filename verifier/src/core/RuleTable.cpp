@@ -5,7 +5,7 @@
 namespace kml::verify {
 namespace {
 
-constexpr std::array<RuleInfo, 14> kRules{{
+constexpr std::array<RuleInfo, 15> kRules{{
     {"KML-R001", "no-inline-asm",
      "No inline asm, module asm or naked functions; target builtins only from "
      "an allowlist.",
@@ -169,6 +169,31 @@ constexpr std::array<RuleInfo, 14> kRules{{
      "counts as missing.",
      "clang -O2 -c app.c", "clang -O2 $(kml-verify --required-flags) -c app.c",
      "Add the flags printed by `kml-verify --required-flags`."},
+    {"KML-R015", "no-runtime-executable-memory",
+     "No executable memory made at run time: no mmap/mprotect/pkey_mprotect "
+     "with PROT_EXEC, or with a protection not provably without it.",
+     "While a ring-0 task is current the kernel runs with SMEP relaxed for "
+     "that task's user pages, so NX is the remaining guard: the only "
+     "executable user pages must be the program's own code from its ELF "
+     "file, which the verifier and the binary validator have checked. Memory "
+     "mapped or re-protected executable at run time (a JIT, a memfd mapped "
+     "with PROT_EXEC, mprotect on data) is code no layer has seen, running at "
+     "CPL 0. A protection that is an integer constant is rejected when "
+     "PROT_EXEC is set; one that is not a constant is rejected because "
+     "PROT_EXEC cannot be proved clear, and so is taking the address of these "
+     "functions. shmat() with SHM_EXEC and personality() with "
+     "READ_IMPLIES_EXEC are rejected the same way. Raw syscall() is already "
+     "KML-R002's.",
+     "#include <sys/mman.h>\nvoid *jit(void) {\n  return mmap(0, 4096, "
+     "PROT_READ | PROT_WRITE | PROT_EXEC,\n              MAP_PRIVATE | "
+     "MAP_ANONYMOUS, -1, 0);\n}",
+     "static int add(int a, int b) { return a + b; }\nstatic int sub(int a, "
+     "int b) { return a - b; }\nstatic int (*const ops[])(int, int) = {add, "
+     "sub};\nint run(int op, int a, int b) {\n  return op == 0 || op == 1 ? "
+     "ops[op](a, b) : 0;\n}",
+     "Keep data non-executable (PROT_NONE, PROT_READ, PROT_READ | "
+     "PROT_WRITE, as constants); interpret, or dispatch through a table of "
+     "named functions, instead of generating code."},
 }};
 
 } // namespace

@@ -196,6 +196,7 @@ std::vector<std::unique_ptr<Rule>> makeRules(RuleContext &ctx) {
   addMemoryRules(ctx, rules);
   addCallRules(ctx, rules);
   rules.push_back(makeStackRule(ctx));
+  rules.push_back(makeExecMemoryRule(ctx));
   return rules;
 }
 

@@ -23,6 +23,7 @@ void addLanguageRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
 void addMemoryRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
 void addCallRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
 std::unique_ptr<Rule> makeStackRule(RuleContext &ctx);
+std::unique_ptr<Rule> makeExecMemoryRule(RuleContext &ctx);
 
 /// "ns::Class::method" without template arguments: the form allowlists use.
 std::string plainQualifiedName(const clang::NamedDecl &d);
