@@ -3,7 +3,10 @@
  * The only way into CPL 0 is exec of an enabled-marker program by root.
  * A ring-3 process cannot get there by forging the code selector that
  * sigreturn loads, and a tracer cannot put a kernel selector into a ring-3
- * tracee's registers. These hold on any kernel; kml must keep them.
+ * tracee's registers. These hold on any kernel; kml must keep them. Nor
+ * can an unprivileged process attach to a ring-0 task (ptrace, writing
+ * /proc/PID/mem), even one that runs as that user and is dumpable: that
+ * would run its code at CPL 0 (kml/patches/0011).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -11,9 +14,12 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <grp.h>
 #include <sys/ptrace.h>
 #include <sys/user.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "ring0.h"
@@ -131,6 +137,121 @@ TEST_F(escape, ptrace_cannot_put_a_kernel_code_selector_in_a_ring3_tracee)
 	ASSERT_EQ(0, child_finish(&c, PAYLOAD_TIMEOUT_MS));
 	EXPECT_EQ(0, child_exit(&c));
 	EXPECT_STREQ("cpl=3\nready\nstdin closed\n", c.output);
+}
+
+FIXTURE(attach) {
+	struct ring0_env env;
+};
+
+FIXTURE_VARIANT(attach) {
+	const char *payload;
+	bool ring0;
+};
+
+/* The same program at CPL 0, and at CPL 3 (marker disabled) as the control. */
+FIXTURE_VARIANT_ADD(attach, ring0) { .payload = PAYLOAD_RING0, .ring0 = true };
+FIXTURE_VARIANT_ADD(attach, ring3) { .payload = PAYLOAD_RING3, .ring0 = false };
+
+FIXTURE_SETUP(attach)
+{
+	ring0_env_setup(&self->env);
+}
+
+FIXTURE_TEARDOWN(attach)
+{
+	EXPECT_EQ(0, ring0_env_teardown(&self->env));
+}
+
+#define NOBODY 65534
+
+/*
+ * In a child that becomes nobody: attach to @pid with ptrace and open its
+ * memory for writing. Exit status: bit 0 set if ptrace worked, bit 1 if
+ * the open did; bits 2-7 the ptrace errno when it failed (0 otherwise).
+ */
+static int attach_as_nobody(pid_t pid)
+{
+	pid_t child = fork();
+	int status;
+
+	if (child < 0)
+		return -1;
+	if (child == 0) {
+		char mem[64];
+		int result = 0, fd;
+
+		if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+		    setresuid(NOBODY, NOBODY, NOBODY))
+			_exit(255);
+		if (ptrace(PTRACE_SEIZE, pid, 0, 0) == 0) {
+			result |= 1;
+			ptrace(PTRACE_DETACH, pid, 0, 0);
+		} else {
+			result |= (errno & 0x3f) << 2;
+		}
+		snprintf(mem, sizeof(mem), "/proc/%d/mem", (int)pid);
+		fd = open(mem, O_RDWR);
+		if (fd >= 0) {
+			result |= 2;
+			close(fd);
+		}
+		_exit(result);
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+TEST_F(attach, nobody_may_attach_only_to_a_ring3_process_of_nobody)
+{
+	struct spawn_opts opts = SPAWN_DEFAULTS;
+	char said[32];
+	struct child c;
+	int result;
+
+	if (variant->ring0)
+		REQUIRE_RING0(&self->env);
+	REQUIRE_PAYLOAD(variant->payload);
+	opts.keep_stdin = true;
+	ASSERT_EQ(0, child_spawn(&c, variant->payload, (const char *[]){ "drop-to-nobody", NULL },
+				 &opts));
+	ASSERT_EQ(0, child_wait_line(&c, "ready", PAYLOAD_TIMEOUT_MS)) TH_LOG("%s", c.output);
+	snprintf(said, sizeof(said), "cpl=%d uid=%d", variant->ring0 ? 0 : 3, NOBODY);
+	EXPECT_TRUE(child_said(&c, said)) TH_LOG("%s", c.output);
+
+	result = attach_as_nobody(c.pid);
+	ASSERT_LE(0, result);
+	ASSERT_NE(255, result) TH_LOG("could not become nobody");
+	if (variant->ring0) {
+		EXPECT_EQ(0, result & 1) TH_LOG("ptrace attached to a ring-0 task");
+		EXPECT_EQ(EPERM, result >> 2);
+		EXPECT_EQ(0, result & 2) TH_LOG("/proc/PID/mem opened for writing");
+	} else {
+		EXPECT_EQ(3, result) TH_LOG("control: result %d", result);
+	}
+	ASSERT_EQ(0, child_finish(&c, PAYLOAD_TIMEOUT_MS));
+	EXPECT_EQ(0, child_exit(&c));
+}
+
+TEST_F(attach, root_may_still_attach_to_a_ring0_task)
+{
+	struct spawn_opts opts = SPAWN_DEFAULTS;
+	struct child c;
+	int status;
+
+	if (variant->ring0)
+		REQUIRE_RING0(&self->env);
+	REQUIRE_PAYLOAD(variant->payload);
+	opts.keep_stdin = true;
+	ASSERT_EQ(0, child_spawn(&c, variant->payload, (const char *[]){ "sleep", NULL }, &opts));
+	ASSERT_EQ(0, child_wait_line(&c, "ready", PAYLOAD_TIMEOUT_MS));
+	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, c.pid, 0, 0)) TH_LOG("seize: %s", strerror(errno));
+	ASSERT_EQ(0, ptrace(PTRACE_INTERRUPT, c.pid, 0, 0));
+	ASSERT_EQ(c.pid, waitpid(c.pid, &status, 0));
+	EXPECT_TRUE(WIFSTOPPED(status));
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, c.pid, 0, 0));
+	ASSERT_EQ(0, child_finish(&c, PAYLOAD_TIMEOUT_MS));
+	EXPECT_EQ(0, child_exit(&c));
 }
 
 TEST_HARNESS_MAIN

@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
+ * drop-to-nobody: becomes nobody (65534) and makes itself dumpable again,
+ * as a ring-0 server that sheds root after start-up might, prints its
+ * ring and "ready", then blocks reading stdin until EOF. An ordinary
+ * process in that state may be traced by any process of user nobody.
+ *
  * forge-cs SELECTOR: asks sigreturn to load a code selector of the
  * payload's choosing (the handler writes it into the saved frame). From
  * CPL 3, no selector may lead to CPL 0: the kernel must force the frame
@@ -7,9 +12,13 @@
  * the ring it came back at.
  */
 #define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <ucontext.h>
+#include <unistd.h>
 
 #include "payload.h"
 
@@ -36,7 +45,24 @@ static int run_forge_cs(int argc, char **argv)
 	return 0;
 }
 
+static int run_drop_to_nobody(int argc, char **argv)
+{
+	char buf[64];
+	ssize_t n;
+
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534) || prctl(PR_SET_DUMPABLE, 1))
+		fail("dropping to nobody: errno %d", errno);
+	say("cpl=%d uid=%d", current_cpl(), (int)getuid());
+	say("ready");
+	do
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+	while (n > 0 || (n < 0 && errno == EINTR));
+	return 0;
+}
+
 const struct payload_mode escape_modes[] = {
 	{ "forge-cs", "SELECTOR", run_forge_cs },
+	{ "drop-to-nobody", "", run_drop_to_nobody },
 	{ NULL, NULL, NULL },
 };
