@@ -110,7 +110,7 @@ guest-tools: deps $(GUESTDIR)/build.ninja
 
 tools: host-tools guest-tools
 
-$(VMTESTDIR)/%: tests/vm/%.c VERSION $(KSRC)/.kml-src-hash
+$(VMTESTDIR)/%: tests/vm/%.c tests/vm/kml_vm.h VERSION $(KSRC)/.kml-src-hash
 	@mkdir -p $(VMTESTDIR)
 	@echo "  VMTEST  $*"
 	@gcc $(VM_CFLAGS) -o $@ $<

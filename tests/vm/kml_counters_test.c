@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "kml_vm.h"
 
 #define TESTS "/kml/tests/"
 #define PROGRAMS "/sys/kernel/kml/programs"
@@ -117,58 +118,6 @@ static int count_records(long pid)
 	return n;
 }
 
-struct run {
-	char out[16384];
-	int status;
-	long pid;
-};
-
-/* Runs @argv with stdin from @in (if set), stdout captured, stderr too if @both. */
-static int run_in(struct run *r, char *const argv[], int both, const char *in)
-{
-	int pipefd[2];
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(pipefd))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		if (in) {
-			int fd = open(in, O_RDONLY);
-
-			if (fd < 0)
-				_exit(126);
-			dup2(fd, STDIN_FILENO);
-			close(fd);
-		}
-		dup2(pipefd[1], STDOUT_FILENO);
-		if (both)
-			dup2(pipefd[1], STDERR_FILENO);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while (len < sizeof(r->out) - 1 &&
-	       (n = read(pipefd[0], r->out + len, sizeof(r->out) - 1 - len)) > 0)
-		len += n;
-	r->out[len] = '\0';
-	close(pipefd[0]);
-	waitpid(pid, &r->status, 0);
-	r->pid = pid;
-	return 0;
-}
-
-static int run(struct run *r, char *const argv[], int both)
-{
-	return run_in(r, argv, both, NULL);
-}
-
 /* Booted with kml_strict_smep: the bypass entry is not offered. */
 static bool strict_smep(void)
 {
@@ -197,20 +146,15 @@ FIXTURE(counters) {
 
 FIXTURE_SETUP(counters)
 {
-	int fd = open("/kml/kml.ko", O_RDONLY | O_CLOEXEC);
-	int ret;
+	int ret = kml_vm_load();
 
-	ASSERT_LE(0, fd);
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	ASSERT_TRUE(ret == 0 || errno == EEXIST);
+	ASSERT_LE(0, ret) TH_LOG("loading kml.ko: %s", strerror(-ret));
 	self->loaded_here = ret == 0;
-	close(fd);
 }
 
 FIXTURE_TEARDOWN(counters)
 {
-	if (self->loaded_here)
-		syscall(SYS_delete_module, "kml", O_NONBLOCK);
+	kml_vm_unload(self->loaded_here);
 }
 
 TEST_F(counters, running_program_is_listed_then_reported_at_exit)
@@ -257,12 +201,12 @@ static void probe(struct __test_metadata *_metadata, const char *path,
 		  const char *mode, const char *n, const char *k,
 		  struct record *rec, unsigned long *site)
 {
-	static struct run r;
+	static struct kml_vm_run r;
 	char *argv[] = { (char *)path, (char *)mode, (char *)n, (char *)k, NULL };
 
-	ASSERT_EQ(0, run(&r, argv, 1));
+	ASSERT_EQ(0, kml_vm_run(&r, argv, true, NULL));
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.out);
-	ASSERT_EQ(0, find_record(r.pid, rec)) TH_LOG("no record for pid %ld", r.pid);
+	ASSERT_EQ(0, find_record(r.pid, rec)) TH_LOG("no record for pid %d", (int)r.pid);
 	EXPECT_EQ(1, count_records(r.pid));
 	if (site)
 		*site = probe_site(r.out);
@@ -281,15 +225,23 @@ static void expect_only_probe_site(struct __test_metadata *_metadata,
 	EXPECT_STREQ(want, rec->sites);
 }
 
+/* "ids 0" and "ids 1000" through @path, each with only its own slow site. */
+static void probe_ids(struct __test_metadata *_metadata, const char *path,
+		      struct record *none, struct record *many)
+{
+	unsigned long site;
+
+	probe(_metadata, path, "ids", "0", NULL, none, &site);
+	expect_only_probe_site(_metadata, none, site);
+	probe(_metadata, path, "ids", "1000", NULL, many, &site);
+	expect_only_probe_site(_metadata, many, site);
+}
+
 TEST_F(counters, direct_entry_calls_and_the_left_site_are_counted_exactly)
 {
 	struct record none, many;
-	unsigned long site;
 
-	probe(_metadata, DIRECT, "ids", "0", NULL, &none, &site);
-	expect_only_probe_site(_metadata, &none, site);
-	probe(_metadata, DIRECT, "ids", "1000", NULL, &many, &site);
-	expect_only_probe_site(_metadata, &many, site);
+	probe_ids(_metadata, DIRECT, &none, &many);
 	EXPECT_EQ(4000, many.direct - none.direct);
 	EXPECT_EQ(0, none.bypass);
 	EXPECT_EQ(0, many.bypass);
@@ -299,12 +251,8 @@ TEST_F(counters, direct_entry_calls_and_the_left_site_are_counted_exactly)
 TEST_F(counters, bypass_answers_the_getters_like_the_syscall_instruction)
 {
 	struct record none, many;
-	unsigned long site;
 
-	probe(_metadata, BYPASS, "ids", "0", NULL, &none, &site);
-	expect_only_probe_site(_metadata, &none, site);
-	probe(_metadata, BYPASS, "ids", "1000", NULL, &many, &site);
-	expect_only_probe_site(_metadata, &many, site);
+	probe_ids(_metadata, BYPASS, &none, &many);
 	if (strict_smep()) {
 		/* No bypass with strict SMEP: everything is direct. */
 		EXPECT_EQ(0, many.bypass);
@@ -342,13 +290,13 @@ TEST_F(counters, bypass_takes_the_direct_entry_in_a_child_pid_namespace)
 static void expect_direct_share(struct __test_metadata *_metadata,
 				const char *pct, const char *script)
 {
-	static struct run r;
+	static struct kml_vm_run r;
 	char require[32];
 	char *argv[] = { "/usr/bin/kml", "stats", require, "--", BUSYBOX,
 			 "sh", "-c", (char *)script, NULL };
 
 	snprintf(require, sizeof(require), "--require-direct=%s", pct);
-	ASSERT_EQ(0, run(&r, argv, 1));
+	ASSERT_EQ(0, kml_vm_run(&r, argv, true, NULL));
 	EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0)
 		TH_LOG("kml stats said:\n%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "% direct")) TH_LOG("%s", r.out);
@@ -379,7 +327,7 @@ static void expect_all_direct(struct __test_metadata *_metadata,
 			      const char *name, const char *arg1,
 			      const char *arg2, const char *in)
 {
-	static struct run plain, kml;
+	static struct kml_vm_run plain, kml;
 	static char err[4096];
 	char plain_path[64], kml_path[64];
 	char *plain_argv[] = { plain_path, (char *)arg1, (char *)arg2, NULL };
@@ -390,7 +338,7 @@ static void expect_all_direct(struct __test_metadata *_metadata,
 
 	snprintf(plain_path, sizeof(plain_path), TESTS "%s.plain", name);
 	snprintf(kml_path, sizeof(kml_path), TESTS "%s.kml", name);
-	ASSERT_EQ(0, run_in(&plain, plain_argv, 0, in));
+	ASSERT_EQ(0, kml_vm_run(&plain, plain_argv, false, in));
 	ASSERT_EQ(0, plain.status) TH_LOG("%s at ring 3:\n%s", name, plain.out);
 	/* kml stats reports on stderr; keep it apart from the program's output */
 	fd = open("/tmp/kml-stats.err", O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -398,7 +346,7 @@ static void expect_all_direct(struct __test_metadata *_metadata,
 	saved = dup(STDERR_FILENO);
 	dup2(fd, STDERR_FILENO);
 	close(fd);
-	n = run_in(&kml, stats_argv, 0, in);
+	n = kml_vm_run(&kml, stats_argv, false, in);
 	dup2(saved, STDERR_FILENO);
 	close(saved);
 	ASSERT_EQ(0, n);

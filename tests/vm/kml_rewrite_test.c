@@ -19,46 +19,20 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
+#include "kml_vm.h"
 
 #define TESTS "/kml/tests/"
 #define PLAIN TESTS "busybox.plain"
 #define KML TESTS "busybox.kml"
 
-struct run {
-	char out[8192];
-	int status;
-};
-
 /* Runs "/bin/sh -c CMD" with @bb substituted for every %s; collects stdout. */
-static int run_shell(struct run *r, const char *fmt, const char *bb)
+static int run_shell(struct kml_vm_run *r, const char *fmt, const char *bb)
 {
 	char cmd[1024];
-	int pipefd[2];
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
+	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 
 	snprintf(cmd, sizeof(cmd), fmt, bb, bb, bb, bb);
-	if (pipe(pipefd))
-		return -errno;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		dup2(pipefd[1], STDOUT_FILENO);
-		close(pipefd[0]);
-		close(pipefd[1]);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	while (len < sizeof(r->out) - 1 &&
-	       (n = read(pipefd[0], r->out + len, sizeof(r->out) - 1 - len)) > 0)
-		len += n;
-	r->out[len] = '\0';
-	close(pipefd[0]);
-	waitpid(pid, &r->status, 0);
-	return 0;
+	return kml_vm_run(r, argv, false, NULL);
 }
 
 static long read_ring0_execs(void)
@@ -80,27 +54,22 @@ FIXTURE(rewritten) {
 
 FIXTURE_SETUP(rewritten)
 {
-	int fd = open("/kml/kml.ko", O_RDONLY | O_CLOEXEC);
-	int ret;
+	int ret = kml_vm_load();
 
-	ASSERT_LE(0, fd);
-	ret = syscall(SYS_finit_module, fd, "", 0);
-	ASSERT_TRUE(ret == 0 || errno == EEXIST);
+	ASSERT_LE(0, ret) TH_LOG("loading kml.ko: %s", strerror(-ret));
 	self->loaded_here = ret == 0;
-	close(fd);
 }
 
 FIXTURE_TEARDOWN(rewritten)
 {
-	if (self->loaded_here)
-		syscall(SYS_delete_module, "kml", O_NONBLOCK);
+	kml_vm_unload(self->loaded_here);
 }
 
 /* The same command, original at ring 3 and rewritten at ring 0. */
 static void expect_same(struct __test_metadata *_metadata, const char *fmt,
 			int ring0_runs)
 {
-	static struct run plain, kml;
+	static struct kml_vm_run plain, kml;
 	long before;
 
 	ASSERT_EQ(0, run_shell(&plain, fmt, PLAIN));
@@ -153,7 +122,7 @@ TEST_F(rewritten, sh_forks_pipelines_and_waits)
  */
 TEST_F(rewritten, site_classes_keep_registers_flags_and_red_zone)
 {
-	static struct run plain, kml;
+	static struct kml_vm_run plain, kml;
 	long before;
 
 	ASSERT_EQ(0, run_shell(&plain, TESTS "sites.plain", ""));
@@ -174,7 +143,7 @@ TEST_F(rewritten, site_classes_keep_registers_flags_and_red_zone)
  */
 TEST_F(rewritten, direct_calls_keep_restart_signals_threads_and_seccomp)
 {
-	static struct run plain, kml;
+	static struct kml_vm_run plain, kml;
 	long before;
 
 	ASSERT_EQ(0, run_shell(&plain, TESTS "semantics.plain", ""));

@@ -102,22 +102,35 @@ TEST_F(escape, sigreturn_with_the_user_code_selector_resumes_at_cpl3)
 	EXPECT_STREQ("cpl=3\nafter sigreturn cpl=3\n", c.output);
 }
 
-TEST_F(escape, ptrace_cannot_put_a_kernel_code_selector_in_a_ring3_tracee)
+/* Starts @payload "sleep", seizes it and stops it: 0, or -errno. */
+static int spawn_stopped(struct child *c, const char *payload)
 {
 	struct spawn_opts opts = SPAWN_DEFAULTS;
+	int status, ret;
+
+	opts.keep_stdin = true;
+	ret = child_spawn(c, payload, (const char *[]){ "sleep", NULL }, &opts);
+	if (!ret)
+		ret = child_wait_line(c, "ready", PAYLOAD_TIMEOUT_MS);
+	if (ret)
+		return ret;
+	if (ptrace(PTRACE_SEIZE, c->pid, 0, 0) || ptrace(PTRACE_INTERRUPT, c->pid, 0, 0))
+		return -errno;
+	if (waitpid(c->pid, &status, 0) != c->pid)
+		return -errno;
+	return WIFSTOPPED(status) ? 0 : -ECHILD;
+}
+
+TEST_F(escape, ptrace_cannot_put_a_kernel_code_selector_in_a_ring3_tracee)
+{
 	struct user_regs_struct regs;
 	unsigned long long user_cs;
-	int status;
 	struct child c;
+	int ret;
 
 	REQUIRE_PAYLOAD(variant->payload);
-	opts.keep_stdin = true;
-	ASSERT_EQ(0, child_spawn(&c, variant->payload, (const char *[]){ "sleep", NULL }, &opts));
-	ASSERT_EQ(0, child_wait_line(&c, "ready", PAYLOAD_TIMEOUT_MS));
-	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, c.pid, 0, 0)) TH_LOG("seize: %s", strerror(errno));
-	ASSERT_EQ(0, ptrace(PTRACE_INTERRUPT, c.pid, 0, 0));
-	ASSERT_EQ(c.pid, waitpid(c.pid, &status, 0));
-	ASSERT_TRUE(WIFSTOPPED(status));
+	ret = spawn_stopped(&c, variant->payload);
+	ASSERT_EQ(0, ret) TH_LOG("seize: %s", strerror(-ret));
 	ASSERT_EQ(0, ptrace(PTRACE_GETREGS, c.pid, 0, &regs));
 	EXPECT_EQ(USER_CS, regs.cs);
 	user_cs = regs.cs;
@@ -235,20 +248,14 @@ TEST_F(attach, nobody_may_attach_only_to_a_ring3_process_of_nobody)
 
 TEST_F(attach, root_may_still_attach_to_a_ring0_task)
 {
-	struct spawn_opts opts = SPAWN_DEFAULTS;
 	struct child c;
-	int status;
+	int ret;
 
 	if (variant->ring0)
 		REQUIRE_RING0(&self->env);
 	REQUIRE_PAYLOAD(variant->payload);
-	opts.keep_stdin = true;
-	ASSERT_EQ(0, child_spawn(&c, variant->payload, (const char *[]){ "sleep", NULL }, &opts));
-	ASSERT_EQ(0, child_wait_line(&c, "ready", PAYLOAD_TIMEOUT_MS));
-	ASSERT_EQ(0, ptrace(PTRACE_SEIZE, c.pid, 0, 0)) TH_LOG("seize: %s", strerror(errno));
-	ASSERT_EQ(0, ptrace(PTRACE_INTERRUPT, c.pid, 0, 0));
-	ASSERT_EQ(c.pid, waitpid(c.pid, &status, 0));
-	EXPECT_TRUE(WIFSTOPPED(status));
+	ret = spawn_stopped(&c, variant->payload);
+	ASSERT_EQ(0, ret) TH_LOG("seize: %s", strerror(-ret));
 	ASSERT_EQ(0, ptrace(PTRACE_DETACH, c.pid, 0, 0));
 	ASSERT_EQ(0, child_finish(&c, PAYLOAD_TIMEOUT_MS));
 	EXPECT_EQ(0, child_exit(&c));
