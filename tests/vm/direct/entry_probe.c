@@ -20,6 +20,7 @@
  *              gettid through the entry must say 1, 0 and 1.
  *   fork K N   K children, each N getppid calls through the entry.
  *   wait       prints "ready" and waits until stdin closes.
+ *   entry      prints "entry=0x..." (the entry it was given).
  *
  * It prints "pid=<its pid>" first and exits 0 only if every check held.
  */
@@ -184,8 +185,10 @@ int main(int argc, char **argv)
 		forks(number(argv[2]), number(argv[3]));
 	else if (argc == 2 && !strcmp(argv[1], "wait"))
 		wait_for_stdin();
+	else if (argc == 2 && !strcmp(argv[1], "entry"))
+		printf("entry=0x%lx\n", probe_entry);
 	else {
-		fprintf(stderr, "usage: entry-probe ids N | pidns | fork K N | wait\n");
+		fprintf(stderr, "usage: entry-probe ids N | pidns | fork K N | wait | entry\n");
 		return 2;
 	}
 	printf("%s\n", failures ? "FAILED" : "OK");

@@ -152,6 +152,43 @@ TEST_F(escape, ptrace_cannot_put_a_kernel_code_selector_in_a_ring3_tracee)
 	EXPECT_STREQ("cpl=3\nready\nstdin closed\n", c.output);
 }
 
+/* The entry a ring-0 program was given: "entry=0x..." in its output. */
+static unsigned long entry_of(struct child *c)
+{
+	const char *s = strstr(c->output, "entry=0x");
+
+	return s ? strtoul(s + strlen("entry="), NULL, 16) : 0;
+}
+
+/*
+ * A ring-3 process that jumps to the kernel's entries for ring-0 tasks
+ * (the direct one, and the bypass one a bypass-marked program gets) dies
+ * of SIGSEGV at that address instead of entering the kernel.
+ */
+TEST_F(escape, a_ring3_process_cannot_enter_the_direct_or_bypass_entry)
+{
+	const char *sources[] = { PAYLOAD_RING0, "/kml/tests/entry-probe.bypass" };
+	struct ring0_env *env = &self->env;
+	size_t i;
+
+	REQUIRE_PAYLOAD(variant->payload);
+	for (i = 0; i < ARRAY_SIZE(sources); i++) {
+		char addr[32];
+		struct child c;
+
+		REQUIRE_RING0(env);
+		ASSERT_EQ(0, payload_run(&c, sources[i], (const char *[]){ "entry", NULL }));
+		ASSERT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+		ASSERT_NE(0UL, entry_of(&c)) TH_LOG("%s: %s", sources[i], c.output);
+		snprintf(addr, sizeof(addr), "0x%lx", entry_of(&c));
+
+		ASSERT_EQ(0, payload_run(&c, variant->payload, (const char *[]){ "jump", addr, NULL }));
+		EXPECT_EQ(128 + SIGSEGV, child_exit(&c)) TH_LOG("jump %s: %s", addr, c.output);
+		EXPECT_TRUE(child_said(&c, "cpl=3 jumping")) TH_LOG("%s", c.output);
+		EXPECT_EQ(NULL, strstr(c.output, "came back")) TH_LOG("%s", c.output);
+	}
+}
+
 FIXTURE(attach) {
 	struct ring0_env env;
 };

@@ -5,6 +5,13 @@
  * ring and "ready", then blocks reading stdin until EOF. An ordinary
  * process in that state may be traced by any process of user nobody.
  *
+ * entry: prints the direct entry the kernel published (AT_KML_ENTRY) as
+ * "entry=0x...", or "entry=none".
+ *
+ * jump ADDR: jumps to ADDR the way a rewritten site enters the kernel
+ * (return address in %rcx, getpid in %rax). From CPL 3 a kernel address
+ * is a supervisor page: the process must die of SIGSEGV there.
+ *
  * forge-cs SELECTOR: asks sigreturn to load a code selector of the
  * payload's choosing (the handler writes it into the saved frame). From
  * CPL 3, no selector may lead to CPL 0: the kernel must force the frame
@@ -16,7 +23,9 @@
 #include <grp.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -61,7 +70,42 @@ static int run_drop_to_nobody(int argc, char **argv)
 	return 0;
 }
 
+/* Must match AT_KML_ENTRY in loader/uapi/linux/kml_abi.h. */
+#define AT_KML_ENTRY 0x4b4d
+
+static int run_entry(int argc, char **argv)
+{
+	unsigned long entry = getauxval(AT_KML_ENTRY);
+
+	if (entry)
+		say("entry=0x%lx", entry);
+	else
+		say("entry=none");
+	return 0;
+}
+
+static int run_jump(int argc, char **argv)
+{
+	unsigned long target;
+	long ret = SYS_getpid;
+
+	if (argc != 1)
+		fail("usage: jump ADDR");
+	target = strtoul(argv[0], NULL, 0);
+	say("cpl=%d jumping", current_cpl());
+	__asm__ volatile("lea 1f(%%rip), %%rcx\n\t"
+			 "jmp *%1\n"
+			 "1:"
+			 : "+a"(ret)
+			 : "r"(target)
+			 : "rcx", "r11", "memory", "cc");
+	say("came back with %ld", ret);
+	return 0;
+}
+
 const struct payload_mode escape_modes[] = {
+	{ "entry", "", run_entry },
+	{ "jump", "ADDR", run_jump },
 	{ "forge-cs", "SELECTOR", run_forge_cs },
 	{ "drop-to-nobody", "", run_drop_to_nobody },
 	{ NULL, NULL, NULL },
