@@ -142,8 +142,9 @@ REWRITTEN_FILES := $(foreach p,$(REWRITTEN),$(VMTESTDIR)/$(p).plain $(VMTESTDIR)
 
 # The entry probe (tests/vm/direct/entry_probe.c) is rewritten like the
 # programs above (entry-probe.kml: the direct entry); entry-probe.bypass is
-# that copy with the marker's bypass flag (the bypass entry).
-PROBE_FILES := $(VMTESTDIR)/entry-probe.bypass $(VMTESTDIR)/kvstore-session.in
+# that copy with the marker's bypass flag (the bypass entry). kvstore's test
+# session is its input in the VM.
+EXTRA_PAYLOADS := $(VMTESTDIR)/entry-probe.bypass $(VMTESTDIR)/kvstore-session.in
 
 $(VMTESTDIR)/entry-probe.plain: tests/vm/direct/entry_probe.c
 	@mkdir -p $(VMTESTDIR)
@@ -165,7 +166,7 @@ $(VMTESTDIR)/entry-probe.bypass: $(VMTESTDIR)/entry-probe.kml $(KML)
 	@$(KML) mark --bypass $< -o $@.tmp && mv $@.tmp $@
 
 $(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) Makefile
-	@{ cat $<; printf '%s\n' $(notdir $(REWRITTEN_FILES) $(PROBE_FILES)); } >$@
+	@{ cat $<; printf '%s\n' $(notdir $(REWRITTEN_FILES) $(EXTRA_PAYLOADS)); } >$@
 
 $(VMTESTDIR)/busybox.plain: /bin/busybox
 	@mkdir -p $(VMTESTDIR)
@@ -186,7 +187,7 @@ $(VMTESTDIR)/%.kml: $(VMTESTDIR)/%.plain $(HOSTDIR)/userspace/kml/kml
 vm-tests: kernel guest-tools host-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
 		$(VMTESTDIR)/strict-tests.list $(VMTESTDIR)/payloads.list \
-		$(REWRITTEN_FILES) $(PROBE_FILES)
+		$(REWRITTEN_FILES) $(EXTRA_PAYLOADS)
 
 BENCHDIR := $(BUILD)/bench
 BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra

@@ -204,7 +204,7 @@ static void probe(struct __test_metadata *_metadata, const char *path,
 	static struct kml_vm_run r;
 	char *argv[] = { (char *)path, (char *)mode, (char *)n, (char *)k, NULL };
 
-	ASSERT_EQ(0, kml_vm_run(&r, argv, true, NULL));
+	ASSERT_EQ(0, kml_vm_run(&r, argv, NULL, KML_VM_WITH_OUTPUT));
 	ASSERT_EQ(0, r.status) TH_LOG("%s", r.out);
 	ASSERT_EQ(0, find_record(r.pid, rec)) TH_LOG("no record for pid %d", (int)r.pid);
 	EXPECT_EQ(1, count_records(r.pid));
@@ -296,7 +296,7 @@ static void expect_direct_share(struct __test_metadata *_metadata,
 			 "sh", "-c", (char *)script, NULL };
 
 	snprintf(require, sizeof(require), "--require-direct=%s", pct);
-	ASSERT_EQ(0, kml_vm_run(&r, argv, true, NULL));
+	ASSERT_EQ(0, kml_vm_run(&r, argv, NULL, KML_VM_WITH_OUTPUT));
 	EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0)
 		TH_LOG("kml stats said:\n%s", r.out);
 	EXPECT_NE(NULL, strstr(r.out, "% direct")) TH_LOG("%s", r.out);
@@ -334,22 +334,14 @@ static void expect_all_direct(struct __test_metadata *_metadata,
 	char *stats_argv[] = { "/usr/bin/kml", "stats", "--require-direct=100",
 			       "--", kml_path, (char *)arg1, (char *)arg2, NULL };
 	ssize_t n;
-	int fd, saved;
+	int fd;
 
 	snprintf(plain_path, sizeof(plain_path), TESTS "%s.plain", name);
 	snprintf(kml_path, sizeof(kml_path), TESTS "%s.kml", name);
-	ASSERT_EQ(0, kml_vm_run(&plain, plain_argv, false, in));
+	ASSERT_EQ(0, kml_vm_run(&plain, plain_argv, in, NULL));
 	ASSERT_EQ(0, plain.status) TH_LOG("%s at ring 3:\n%s", name, plain.out);
 	/* kml stats reports on stderr; keep it apart from the program's output */
-	fd = open("/tmp/kml-stats.err", O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	ASSERT_LE(0, fd);
-	saved = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-	n = kml_vm_run(&kml, stats_argv, false, in);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
-	ASSERT_EQ(0, n);
+	ASSERT_EQ(0, kml_vm_run(&kml, stats_argv, in, "/tmp/kml-stats.err"));
 	fd = open("/tmp/kml-stats.err", O_RDONLY);
 	ASSERT_LE(0, fd);
 	n = read(fd, err, sizeof(err) - 1);

@@ -32,7 +32,7 @@ static int run_shell(struct kml_vm_run *r, const char *fmt, const char *bb)
 	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 
 	snprintf(cmd, sizeof(cmd), fmt, bb, bb, bb, bb);
-	return kml_vm_run(r, argv, false, NULL);
+	return kml_vm_run(r, argv, NULL, NULL);
 }
 
 static long read_ring0_execs(void)
@@ -115,6 +115,21 @@ TEST_F(rewritten, sh_forks_pipelines_and_waits)
 		    1);
 }
 
+/* Runs NAME.plain (ring 3), then NAME.kml, which must start at ring 0. */
+static void run_both(struct __test_metadata *_metadata, const char *name,
+		     struct kml_vm_run *plain, struct kml_vm_run *kml)
+{
+	char path[64];
+	long before;
+
+	snprintf(path, sizeof(path), TESTS "%s.plain", name);
+	ASSERT_EQ(0, run_shell(plain, path, ""));
+	snprintf(path, sizeof(path), TESTS "%s.kml", name);
+	before = read_ring0_execs();
+	ASSERT_EQ(0, run_shell(kml, path, ""));
+	EXPECT_EQ(before + 1, read_ring0_execs());
+}
+
 /*
  * The rewriter's own site classes (tests/rewrite/programs/sites.S, no
  * libc): registers, flags and red-zone data checked across every kind of
@@ -123,12 +138,8 @@ TEST_F(rewritten, sh_forks_pipelines_and_waits)
 TEST_F(rewritten, site_classes_keep_registers_flags_and_red_zone)
 {
 	static struct kml_vm_run plain, kml;
-	long before;
 
-	ASSERT_EQ(0, run_shell(&plain, TESTS "sites.plain", ""));
-	before = read_ring0_execs();
-	ASSERT_EQ(0, run_shell(&kml, TESTS "sites.kml", ""));
-	EXPECT_EQ(before + 1, read_ring0_execs());
+	run_both(_metadata, "sites", &plain, &kml);
 	ASSERT_TRUE(WIFEXITED(kml.status));
 	EXPECT_EQ(0, WEXITSTATUS(kml.status));
 	EXPECT_STREQ(plain.out, kml.out);
@@ -144,12 +155,8 @@ TEST_F(rewritten, site_classes_keep_registers_flags_and_red_zone)
 TEST_F(rewritten, direct_calls_keep_restart_signals_threads_and_seccomp)
 {
 	static struct kml_vm_run plain, kml;
-	long before;
 
-	ASSERT_EQ(0, run_shell(&plain, TESTS "semantics.plain", ""));
-	before = read_ring0_execs();
-	ASSERT_EQ(0, run_shell(&kml, TESTS "semantics.kml", ""));
-	EXPECT_EQ(before + 1, read_ring0_execs());
+	run_both(_metadata, "semantics", &plain, &kml);
 	EXPECT_EQ(0, plain.status) TH_LOG("ring 3:\n%s", plain.out);
 	EXPECT_EQ(0, kml.status) TH_LOG("ring 0:\n%s", kml.out);
 	EXPECT_STREQ(plain.out, kml.out);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,6 +41,9 @@ static inline void kml_vm_unload(bool loaded_here)
 		syscall(SYS_delete_module, "kml", O_NONBLOCK);
 }
 
+/* For kml_vm_run()'s @err: stderr goes where stdout goes. */
+#define KML_VM_WITH_OUTPUT "&1"
+
 struct kml_vm_run {
 	char out[16384];
 	int status;
@@ -48,10 +52,12 @@ struct kml_vm_run {
 
 /*
  * Runs @argv (argv[0] a path) with stdin from @in if set, collects its
- * stdout, and stderr too if @with_stderr, and waits for it. 0 or -errno.
+ * stdout and waits for it. Its stderr is the caller's if @err is NULL,
+ * joins stdout with KML_VM_WITH_OUTPUT, else goes to the file @err.
+ * 0 or -errno.
  */
 static inline int kml_vm_run(struct kml_vm_run *r, char *const argv[],
-			     bool with_stderr, const char *in)
+			     const char *in, const char *err)
 {
 	int pipefd[2];
 	size_t len = 0;
@@ -73,8 +79,15 @@ static inline int kml_vm_run(struct kml_vm_run *r, char *const argv[],
 			close(fd);
 		}
 		dup2(pipefd[1], STDOUT_FILENO);
-		if (with_stderr)
+		if (err && !strcmp(err, KML_VM_WITH_OUTPUT)) {
 			dup2(pipefd[1], STDERR_FILENO);
+		} else if (err) {
+			fd = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0)
+				_exit(126);
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
 		close(pipefd[0]);
 		close(pipefd[1]);
 		execv(argv[0], argv);
