@@ -47,6 +47,7 @@ static void kml_scan_notes(struct kml_marker_scan *scan, const u8 *buf,
 {
 	size_t off = 0;
 
+	/* off never passes len, so len - off never wraps. */
 	while (len - off >= sizeof(struct elf64_note)) {
 		const struct elf64_note *nhdr = (const void *)(buf + off);
 		size_t name = off + sizeof(*nhdr);
@@ -54,9 +55,10 @@ static void kml_scan_notes(struct kml_marker_scan *scan, const u8 *buf,
 		size_t next = desc + ALIGN((size_t)nhdr->n_descsz, align);
 		struct kml_note note = {};
 
-		if (desc > len || desc + nhdr->n_descsz > len || next < desc)
+		if (desc > len || nhdr->n_descsz > len - desc)
 			break;	/* truncated: no marker past this point */
-		off = next;
+		/* The last note's padding may end past the segment. */
+		off = min(next, len);
 		if (nhdr->n_type != NT_KML_MARKER ||
 		    nhdr->n_namesz != KML_NOTE_NAMESZ ||
 		    memcmp(buf + name, KML_NOTE_NAME, KML_NOTE_NAMESZ))
