@@ -147,4 +147,9 @@ static ssize_t programs_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return st.at;
 }
 
-struct kobj_attribute kml_programs_attr = __ATTR_RO(programs);
+/*
+ * Root only: the lines name other users' programs and the user-space code
+ * addresses of their slow sites (their ASLR layout).
+ */
+struct kobj_attribute kml_programs_attr = __ATTR(programs, 0400,
+						 programs_show, NULL);
