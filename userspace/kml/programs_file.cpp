@@ -25,6 +25,9 @@ using File = std::unique_ptr<std::FILE, FileCloser>;
   std::string message = path + ": " + std::strerror(error);
   if (error == ENOENT) {
     message += " (is kml.ko loaded, version with per-program counters?)";
+  } else if (error == EACCES) {
+    // It names every user's programs and their code addresses.
+    message += " (root only: run kml stats as root)";
   }
   throw ProgramsFileError(message);
 }
