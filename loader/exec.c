@@ -6,7 +6,7 @@
  *
  *   no marker, or marker disabled      -> runs as usual (ring 3)
  *   marker this kernel cannot read,
- *   or two different markers           -> ENOEXEC
+ *   or two marker notes                -> ENOEXEC
  *   enabled, but a dynamic program     -> ENOEXEC (static programs only)
  *   enabled, caller is not root        -> EPERM
  *   enabled                            -> CPL 0
@@ -31,19 +31,28 @@
 #define KML_NOTE_SEGMENT_MAX	4096
 
 /*
- * What the note segments say so far: the first marker seen, if any. A
- * second, different marker makes the program ambiguous (docs/marker.md).
+ * What the note segments say so far: the first marker seen, if any, and
+ * where it is in the file. A second marker note elsewhere in the file,
+ * even an identical one, makes the program ambiguous (docs/marker.md); the
+ * same note seen through two PT_NOTEs counts once.
  */
 struct kml_marker_scan {
 	bool found;
 	bool conflict;
+	loff_t at;
 	u32 descsz;
 	struct kml_note note;
 };
 
-/* Look for markers in one note segment's bytes. */
+/*
+ * Look for markers in one note segment's bytes, read from file offset
+ * @seg. Offsets are from the segment's start, which the ELF gABI aligns to
+ * p_align: the name follows the 12-byte header, the descriptor starts at
+ * the next multiple of @align after the name, and so does the next note
+ * after the descriptor (as libelf's and binfmt_elf's walks have it).
+ */
 static void kml_scan_notes(struct kml_marker_scan *scan, const u8 *buf,
-			   size_t len, size_t align)
+			   size_t len, size_t align, loff_t seg)
 {
 	size_t off = 0;
 
@@ -51,8 +60,8 @@ static void kml_scan_notes(struct kml_marker_scan *scan, const u8 *buf,
 	while (len - off >= sizeof(struct elf64_note)) {
 		const struct elf64_note *nhdr = (const void *)(buf + off);
 		size_t name = off + sizeof(*nhdr);
-		size_t desc = name + ALIGN((size_t)nhdr->n_namesz, align);
-		size_t next = desc + ALIGN((size_t)nhdr->n_descsz, align);
+		size_t desc = ALIGN(name + nhdr->n_namesz, align);
+		size_t next = ALIGN(desc + nhdr->n_descsz, align);
 		struct kml_note note = {};
 
 		if (desc > len || nhdr->n_descsz > len - desc)
@@ -67,10 +76,10 @@ static void kml_scan_notes(struct kml_marker_scan *scan, const u8 *buf,
 		       min_t(size_t, nhdr->n_descsz, sizeof(note)));
 		if (!scan->found) {
 			scan->found = true;
+			scan->at = seg + name - sizeof(*nhdr);
 			scan->descsz = nhdr->n_descsz;
 			scan->note = note;
-		} else if (scan->descsz != nhdr->n_descsz ||
-			   memcmp(&scan->note, &note, sizeof(note))) {
+		} else if (scan->at != seg + name - sizeof(*nhdr)) {
 			scan->conflict = true;
 		}
 	}
@@ -99,7 +108,8 @@ static enum kml_note_verdict kml_find_marker(struct linux_binprm *bprm,
 			continue;
 		if (kernel_read(bprm->file, buf, len, &pos) != len)
 			continue;	/* unreadable notes hold no marker */
-		kml_scan_notes(&scan, buf, len, ph->p_align == 8 ? 8 : 4);
+		kml_scan_notes(&scan, buf, len, ph->p_align == 8 ? 8 : 4,
+			       ph->p_offset);
 	}
 	kfree(buf);
 
