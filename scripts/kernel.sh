@@ -41,7 +41,17 @@ prepare_source() {
 		return
 	fi
 	local applied=$src/.kml-applied
+	# Content and mtime of every file the applied series touches: after
+	# re-applying, a file whose content came back the same gets its old
+	# mtime back, so Kbuild rebuilds only what a changed patch changed.
+	local snapshot=$build/.kml-src-snapshot
+	: >"$snapshot"
 	if [ -d "$applied" ] && [ -f "$src/Makefile" ]; then
+		(cd "$src" && patched_paths "$applied"/*.patch 2>/dev/null |
+			while read -r f; do
+				[ -f "$f" ] && printf '%s %s %s\n' \
+					"$(stat -c %Y "$f")" "$(sha256sum <"$f" | cut -c1-64)" "$f"
+			done) >"$snapshot" || true
 		echo "  KML     re-applying the patch series in $src"
 		local ok=1
 		for p in $(tac "$applied/series"); do
@@ -77,6 +87,12 @@ prepare_source() {
 	# Files the old series touched that the new one does not were restored
 	# by reversing (new mtime) or unpacking; touch them so Kbuild sees it.
 	for f in "${stale[@]}"; do [ -e "$src/$f" ] && touch "$src/$f"; done
+	local mtime sum f
+	while read -r mtime sum f; do
+		[ -f "$src/$f" ] && [ "$(sha256sum <"$src/$f" | cut -c1-64)" = "$sum" ] &&
+			touch -d "@$mtime" "$src/$f"
+	done <"$snapshot"
+	rm -f "$snapshot"
 	echo "$src_hash" >"$src/.kml-src-hash"
 }
 
