@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Finding 9: the code of a ring-0 task runs at CPL 0, so whoever may write
+ * it runs code at CPL 0. The kernel lets a process write its own
+ * read-only text through /proc/self/mem (FOLL_FORCE: how debuggers set
+ * breakpoints) and lets root do it to a tracee with PTRACE_POKETEXT. For
+ * a ring-0 task both must fail and leave the text as it was; its
+ * writable data stays writable (PTRACE_POKEDATA, process_vm_writev), and
+ * process_vm_writev, which never forces, cannot write its text either.
+ *
+ * The ring-3 copy of the payload (marker disabled) may still write its own
+ * text: that is the documented difference.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "attack.h"
+
+#define NEW_DATA 0x2222222222222222UL
+
+ATTACK_FIXTURE(text);
+
+TEST_F(text, ring0_task_cannot_write_its_own_text_through_proc_self_mem)
+{
+	unsigned long err = 0;
+	struct child c;
+
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
+	ASSERT_EQ(0, payload_run(&c, ATTACK_RING0, (const char *[]){ "self-mem-write", NULL }));
+	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+	EXPECT_TRUE(child_said(&c, "cpl=0")) TH_LOG("%s", c.output);
+	EXPECT_TRUE(output_value(&c, "pwrite errno", &err)) TH_LOG("%s", c.output);
+	EXPECT_TRUE(err == EFAULT || err == EIO) TH_LOG("pwrite: %s", strerror((int)err));
+	EXPECT_TRUE(child_said(&c, "text=unchanged")) TH_LOG("%s", c.output);
+}
+
+TEST_F(text, ring3_task_may_write_its_own_text_through_proc_self_mem)
+{
+	struct child c;
+
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING3, 3);
+	ASSERT_EQ(0, payload_run(&c, ATTACK_RING3, (const char *[]){ "self-mem-write", NULL }));
+	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+	EXPECT_STREQ("cpl=3\npwrite=ok\ntext=changed\n", c.output);
+}
+
+/* A ring-0 payload waiting on stdin, seized and stopped; its text and data addresses. */
+static void stopped_ring0_task(struct __test_metadata *_metadata, struct child *c,
+			       unsigned long *text, unsigned long *data)
+{
+	int ret;
+
+	ASSERT_EQ(0, spawn_ready(c, ATTACK_RING0, (const char *[]){ "wait", NULL }, -1))
+		TH_LOG("%s", c->output);
+	ASSERT_TRUE(child_said(c, "cpl=0")) TH_LOG("%s", c->output);
+	ASSERT_TRUE(output_value(c, "text", text) && output_value(c, "data", data))
+		TH_LOG("%s", c->output);
+	ret = seize_and_stop(c->pid, 0);
+	ASSERT_EQ(0, ret) TH_LOG("seize: %s", strerror(-ret));
+}
+
+/* Detaches and lets the payload run to its end: it prints what it holds now. */
+static void release(struct __test_metadata *_metadata, struct child *c)
+{
+	ASSERT_EQ(0, ptrace(PTRACE_DETACH, c->pid, 0, 0));
+	ASSERT_EQ(0, child_finish(c, PAYLOAD_TIMEOUT_MS));
+	EXPECT_EQ(0, child_exit(c)) TH_LOG("%s", c->output);
+}
+
+/* PTRACE_POKETEXT fails and changes nothing; PTRACE_POKEDATA still works. */
+TEST_F(text, root_ptrace_writes_reach_a_ring0_tracees_data_but_not_its_text)
+{
+	unsigned long text, data, word, now;
+	struct child c;
+	long ret;
+	int err;
+
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
+	stopped_ring0_task(_metadata, &c, &text, &data);
+	errno = 0;
+	word = ptrace(PTRACE_PEEKTEXT, c.pid, text, 0);
+	ASSERT_EQ(0, errno) TH_LOG("PEEKTEXT: %s", strerror(errno));
+
+	ret = ptrace(PTRACE_POKETEXT, c.pid, text, (void *)(word ^ 0xff));
+	err = errno;
+	EXPECT_EQ(-1, ret) TH_LOG("POKETEXT into a ring-0 tracee's text worked");
+	EXPECT_TRUE(err == EIO || err == EFAULT) TH_LOG("POKETEXT: %s", strerror(err));
+	errno = 0;
+	now = ptrace(PTRACE_PEEKTEXT, c.pid, text, 0);
+	ASSERT_EQ(0, errno);
+	EXPECT_EQ(word, now) TH_LOG("its text changed");
+
+	EXPECT_EQ(0, ptrace(PTRACE_POKEDATA, c.pid, data, (void *)NEW_DATA))
+		TH_LOG("POKEDATA: %s", strerror(errno));
+	release(_metadata, &c);
+	EXPECT_TRUE(child_said(&c, "after cpl=0 data=0x2222222222222222 text=0xc3"))
+		TH_LOG("%s", c.output);
+}
+
+/* process_vm_writev() of @len bytes at @addr in @pid: bytes written or -errno. */
+static long vm_write(pid_t pid, unsigned long addr, const void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)addr, .iov_len = len };
+	ssize_t n = process_vm_writev(pid, &local, 1, &remote, 1, 0);
+
+	return n < 0 ? -errno : n;
+}
+
+TEST_F(text, process_vm_writev_into_ring0_text_fails_but_into_its_data_works)
+{
+	const unsigned long new_data = NEW_DATA;
+	const unsigned char nop = 0x90;
+	unsigned long text, data;
+	struct child c;
+
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
+	/* A kernel without CONFIG_CROSS_MEMORY_ATTACH has no such call. */
+	if (vm_write(getpid(), (unsigned long)&data, &new_data, 0) == -ENOSYS)
+		SKIP(return, "process_vm_writev: ENOSYS (no CONFIG_CROSS_MEMORY_ATTACH)");
+	stopped_ring0_task(_metadata, &c, &text, &data);
+	EXPECT_GT(0, vm_write(c.pid, text, &nop, 1)) TH_LOG("process_vm_writev wrote its text");
+	EXPECT_EQ((long)sizeof(new_data), vm_write(c.pid, data, &new_data, sizeof(new_data)));
+	release(_metadata, &c);
+	EXPECT_TRUE(child_said(&c, "after cpl=0 data=0x2222222222222222 text=0xc3"))
+		TH_LOG("%s", c.output);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,127 @@
+# tests/vm/attack/build.mk: builds the adversarial kselftests and their
+# payloads.
+#
+# A GNU make fragment. The top Makefile includes it after
+# tests/vm/ring0/build.mk; it can also run on its own:
+#
+#   make -f tests/vm/attack/build.mk KSELFTEST_DIR=... OUT=... KML=... attack
+#
+# Variables it expects (set them before the include):
+#   KSELFTEST_DIR  directory holding kselftest_harness.h
+#                  (build/linux/tools/testing/selftests)
+#   OUT            output directory: tests, payloads and lists land here,
+#                  flat, exactly as they are installed in /kml/tests/
+#   KML            the `kml` command used to mark the payload (`kml mark
+#                  FILE -o OUT [--disable|--bypass]`); only the marking step
+#                  (attack-mark) needs it
+# Optional:
+#   ATTACK_CC      compiler (default gcc)
+#   RING0_DIR      tests/vm/ring0 (set by its build.mk): the tests link its
+#                  ring0_lib.c and include ring0.h
+#   RING0_UAPI     directory holding linux/kml_note.h (default: the
+#                  repository's loader/uapi)
+#
+# Targets:
+#   attack-build   test programs, unmarked payloads, both lists (no KML needed)
+#   attack-mark    the marked payload copies (needs KML)
+#   attack         both
+#   attack-clean   removes everything this fragment built
+#
+# What it defines for the including Makefile:
+#   ATTACK_TEST_NAMES   test program names, in run order (for tests.list);
+#                       attack_lockdown_test is last and must stay the last
+#                       test of the whole run: lockdown cannot be lifted
+#                       until the next boot
+#   ATTACK_TESTS        their paths in $(OUT)
+#   ATTACK_PAYLOADS     every payload file to install next to the tests
+#   ATTACK_TESTS_LIST   $(OUT)/attack-tests.list: ATTACK_TEST_NAMES, one a
+#                       line, to append to tests.list (after everything else)
+#   ATTACK_PAYLOADS_LIST $(OUT)/attack-payloads.list: payload names, one a
+#                       line (files to install in /kml/tests/, never to run)
+
+ATTACK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+
+ATTACK_CC ?= gcc
+RING0_DIR ?= $(ATTACK_DIR)/../ring0
+RING0_UAPI ?= $(ATTACK_DIR)/../../../loader/uapi
+
+# Run order: the note parser (any user, no ring 0) first, the attacks that
+# could take the machine down late, lockdown last (see above).
+ATTACK_TEST_NAMES := attack_notes_test attack_compat_test attack_flags_test \
+	attack_leak_test attack_text_test attack_ptrace_test attack_return_test \
+	attack_cpl3_test attack_lockdown_test
+ATTACK_TESTS := $(addprefix $(OUT)/,$(ATTACK_TEST_NAMES))
+
+# One payload source tree, built once (-mno-red-zone, as ring-0 programs
+# are) and marked three ways; and a static i386 program in assembly (no
+# 32-bit libc needed), which kml never marks.
+ATTACK_PAYLOAD_SRCS := $(wildcard $(ATTACK_DIR)/payload/*.c)
+ATTACK_PAYLOAD_HDRS := $(wildcard $(ATTACK_DIR)/payload/*.h)
+ATTACK_PAYLOADS_UNMARKED := $(OUT)/attack-payload.unmarked $(OUT)/attack-compat32
+ATTACK_PAYLOADS_MARKED := $(OUT)/attack-payload $(OUT)/attack-payload.bypass \
+	$(OUT)/attack-payload.disabled
+ATTACK_PAYLOADS := $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_PAYLOADS_MARKED)
+
+ATTACK_TESTS_LIST := $(OUT)/attack-tests.list
+ATTACK_PAYLOADS_LIST := $(OUT)/attack-payloads.list
+
+# The ring-0 suite's warning flags.
+ATTACK_WARN := -Wall -Wextra -Wno-unused-parameter
+ATTACK_TEST_CFLAGS := -static -O2 -g $(ATTACK_WARN) -Wno-clobbered \
+	-I$(KSELFTEST_DIR) -I$(ATTACK_DIR) -I$(RING0_DIR) -I$(RING0_UAPI)
+ATTACK_PAYLOAD_CFLAGS := -static -O2 -g -mno-red-zone $(ATTACK_WARN) \
+	-I$(ATTACK_DIR)/payload
+ATTACK_COMPAT32_FLAGS := -m32 -nostdlib -static -Wl,-m,elf_i386 -Wl,--build-id=none
+
+.PHONY: attack attack-build attack-mark attack-clean
+
+attack: attack-build attack-mark
+
+attack-build: $(ATTACK_TESTS) $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_TESTS_LIST) \
+	$(ATTACK_PAYLOADS_LIST)
+
+attack-mark: $(ATTACK_PAYLOADS_MARKED)
+
+# Static pattern rules only: nothing here may claim other files in $(OUT).
+$(ATTACK_TESTS): $(OUT)/%: $(ATTACK_DIR)/%.c $(ATTACK_DIR)/attack_lib.c \
+		$(ATTACK_DIR)/attack.h $(RING0_DIR)/ring0_lib.c $(RING0_DIR)/ring0.h \
+		$(KSELFTEST_DIR)/kselftest_harness.h $(RING0_UAPI)/linux/kml_note.h
+	@mkdir -p $(@D)
+	@echo "  ATTACK  $(@F)"
+	@$(ATTACK_CC) $(ATTACK_TEST_CFLAGS) -o $@ $< $(ATTACK_DIR)/attack_lib.c \
+		$(RING0_DIR)/ring0_lib.c
+
+$(OUT)/attack-payload.unmarked: $(ATTACK_PAYLOAD_SRCS) $(ATTACK_PAYLOAD_HDRS)
+	@mkdir -p $(@D)
+	@echo "  ATTACK  $(@F)"
+	@$(ATTACK_CC) $(ATTACK_PAYLOAD_CFLAGS) -o $@ $(ATTACK_PAYLOAD_SRCS)
+
+$(OUT)/attack-compat32: $(ATTACK_DIR)/payload/compat32.S
+	@mkdir -p $(@D)
+	@echo "  ATTACK  $(@F)"
+	@$(ATTACK_CC) $(ATTACK_COMPAT32_FLAGS) -o $@ $<
+
+# Marking: a separate step, so the tests build before the kml tool exists.
+# A file named KML is a prerequisite (re-mark when the tool changes).
+ATTACK_MARK = @test -n "$(KML)" || { echo "attack: set KML to the kml command to mark payloads" >&2; exit 1; }; \
+	echo "  KMLMARK $(@F)"; rm -f $@.tmp; $(KML) mark $< -o $@.tmp
+
+$(OUT)/attack-payload: $(OUT)/attack-payload.unmarked $(wildcard $(KML))
+	$(ATTACK_MARK) && mv $@.tmp $@
+
+$(OUT)/attack-payload.bypass: $(OUT)/attack-payload.unmarked $(wildcard $(KML))
+	$(ATTACK_MARK) --bypass && mv $@.tmp $@
+
+$(OUT)/attack-payload.disabled: $(OUT)/attack-payload.unmarked $(wildcard $(KML))
+	$(ATTACK_MARK) --disable && mv $@.tmp $@
+
+$(ATTACK_TESTS_LIST): $(ATTACK_DIR)/build.mk
+	@mkdir -p $(@D)
+	@printf '%s\n' $(ATTACK_TEST_NAMES) >$@
+
+$(ATTACK_PAYLOADS_LIST): $(ATTACK_DIR)/build.mk
+	@mkdir -p $(@D)
+	@printf '%s\n' $(notdir $(ATTACK_PAYLOADS)) >$@
+
+attack-clean:
+	rm -f $(ATTACK_TESTS) $(ATTACK_PAYLOADS) $(ATTACK_TESTS_LIST) $(ATTACK_PAYLOADS_LIST)

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Modes that hand the payload to someone else: a tracer, a reader of its
+ * /proc files, a new program.
+ *
+ * cpl: nothing more (main() prints the ring).
+ *
+ * exec FILE [ARGS...]: replaces itself with FILE, a program next to it.
+ * exec-after-stdin FILE [ARGS...]: prints "ready", waits for one byte on
+ *   stdin (a tracer attaches meanwhile), then the same.
+ * traceme-exec FILE [ARGS...]: PTRACE_TRACEME, then the same: the parent
+ *   traces the new program from its first instruction.
+ *
+ * wait: prints "text=0x... data=0x..." (the 8 bytes of text_victim, never
+ *   run, and a writable word), "ready", reads stdin to EOF, then
+ *   "after cpl=N data=0x... text=0xNN": what a tracer left there.
+ *
+ * drop-to-nobody: prints "entry=0x..." (AT_KML_ENTRY, 0 if none), becomes
+ *   nobody, makes itself dumpable so that nobody may read its /proc files,
+ *   prints "uid=65534" and "ready", then waits for EOF on stdin.
+ *
+ * gsbase: arch_prctl(ARCH_GET_GS), then ARCH_SET_GS with the value it got
+ *   (so a kernel that allows it changes nothing): prints "get_gs=0x..."
+ *   (or "get_gs errno=N") and "set_gs errno=N" (0 if it worked).
+ *
+ * entry-loop: prints "jump=0x..." (the address of the jump into the
+ *   entry) and "ready", then calls getppid through the direct entry until
+ *   SIGUSR1 arrives, checking each answer; "entry-loop: ok".
+ *
+ * syscall-experiments: for a tracer that edits system calls at
+ *   PTRACE_SYSCALL stops. Prints "ready", waits for one byte on stdin, then
+ *   makes four calls through the entry (the syscall instruction without
+ *   one) and prints what each returned:
+ *     getppid            "a: getpid" when the tracer made it getpid
+ *     write(9, "abc\ndef\n", 8)  (fd 9 is stdout) "b: ret=N"
+ *     getuid             "c: ret=N"
+ *     getgid             "d: ret=N"
+ *   and "done".
+ *
+ * self-mem-write: writes one byte over text_victim through /proc/self/mem
+ *   and prints "pwrite=ok" or "pwrite errno=N", then "text=changed" or
+ *   "text=unchanged".
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <asm/prctl.h>
+
+#include "payload.h"
+
+/* 8 bytes of text that never run: a tracer may try to write them. */
+extern const unsigned char text_victim[8];
+__asm__(".text\n"
+	".p2align 3\n"
+	".globl text_victim\n"
+	".type text_victim, @function\n"
+	"text_victim:\n\t"
+	"ret\n\t"
+	".fill 7, 1, 0xcc\n"
+	".size text_victim, . - text_victim\n");
+
+/* A writable word a tracer may change. */
+volatile unsigned long data_victim = 0x1111111111111111UL;
+
+static int run_cpl(int argc, char **argv)
+{
+	return 0;
+}
+
+static int run_exec(int argc, char **argv)
+{
+	exec_sibling(argc, argv);
+}
+
+static void wait_byte(void)
+{
+	char c;
+	ssize_t n;
+
+	say("ready");
+	do
+		n = read(STDIN_FILENO, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		fail("stdin: no byte (%zd, errno=%d)", n, errno);
+}
+
+static void wait_eof(void)
+{
+	char buf[64];
+	ssize_t n;
+
+	do
+		n = read(STDIN_FILENO, buf, sizeof(buf));
+	while (n > 0 || (n < 0 && errno == EINTR));
+}
+
+static int run_exec_after_stdin(int argc, char **argv)
+{
+	wait_byte();
+	exec_sibling(argc, argv);
+}
+
+static int run_traceme_exec(int argc, char **argv)
+{
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
+		fail("PTRACE_TRACEME: errno=%d", errno);
+	exec_sibling(argc, argv);
+}
+
+static int run_wait(int argc, char **argv)
+{
+	say("text=%p data=%p", (const void *)text_victim, (void *)&data_victim);
+	say("ready");
+	wait_eof();
+	say("after cpl=%d data=0x%lx text=0x%02x", current_cpl(), data_victim,
+	    *(volatile const unsigned char *)text_victim);
+	return 0;
+}
+
+static int run_drop_to_nobody(int argc, char **argv)
+{
+	say("entry=0x%lx", kml_entry);
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534) || prctl(PR_SET_DUMPABLE, 1))
+		fail("dropping to nobody: errno=%d", errno);
+	say("uid=%d", (int)getuid());
+	say("ready");
+	wait_eof();
+	return 0;
+}
+
+static int run_gsbase(int argc, char **argv)
+{
+	unsigned long gs = 0;
+
+	if (syscall(SYS_arch_prctl, ARCH_GET_GS, &gs))
+		say("get_gs errno=%d", errno);
+	else
+		say("get_gs=0x%lx", gs);
+	say("set_gs errno=%d", syscall(SYS_arch_prctl, ARCH_SET_GS, gs) ? errno : 0);
+	return 0;
+}
+
+/* PR_SET_TSC(PR_TSC_SIGSEGV): CR4.TSD cannot make rdtsc fault at CPL 0. */
+static int run_tsc(int argc, char **argv)
+{
+	say("set_tsc errno=%d", prctl(PR_SET_TSC, PR_TSC_SIGSEGV, 0, 0, 0) ? errno : 0);
+	say("rdtsc=%s", __builtin_ia32_rdtsc() ? "ran" : "zero");
+	return 0;
+}
+
+static volatile sig_atomic_t stop_loop;
+
+static void on_usr1(int sig)
+{
+	stop_loop = 1;
+}
+
+static int run_entry_loop(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_usr1 };
+	long ppid = getppid(), bad = 0, got;
+
+	need_entry();
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL))
+		fail("sigaction: errno=%d", errno);
+	say("jump=%p", (const void *)entry_jump);
+	say("ready");
+	while (!stop_loop) {
+		got = entry_call(SYS_getppid, 0, 0, 0);
+		bad += got != ppid;
+	}
+	if (bad)
+		fail("entry-loop: %ld wrong answers from getppid", bad);
+	say("entry-loop: ok");
+	return 0;
+}
+
+static int run_syscall_experiments(int argc, char **argv)
+{
+	static const char text[] = "abc\ndef\n";
+	long pid = getpid(), ppid = getppid(), ret;
+
+	if (dup2(STDOUT_FILENO, 9) != 9)
+		fail("dup2: errno=%d", errno);
+	wait_byte();
+
+	ret = any_call(SYS_getppid, 0, 0, 0);
+	say("a: %s", ret == pid ? "getpid" : ret == ppid ? "getppid" : "other");
+	ret = any_call(SYS_write, 9, (long)text, 8);
+	say("b: ret=%ld", ret);
+	ret = any_call(SYS_getuid, 0, 0, 0);
+	say("c: ret=%ld", ret);
+	ret = any_call(SYS_getgid, 0, 0, 0);
+	say("d: ret=%ld", ret);
+	say("done");
+	return 0;
+}
+
+static int run_self_mem_write(int argc, char **argv)
+{
+	volatile const unsigned char *text = text_victim;
+	unsigned char old = *text, new = 0x90;
+	int fd = open("/proc/self/mem", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		fail("open /proc/self/mem: errno=%d", errno);
+	if (pwrite(fd, &new, 1, (off_t)(uintptr_t)text_victim) == 1)
+		say("pwrite=ok");
+	else
+		say("pwrite errno=%d", errno);
+	close(fd);
+	say("text=%s", *text == old ? "unchanged" : "changed");
+	return 0;
+}
+
+const struct mode task_modes[] = {
+	{ "cpl", "", run_cpl },
+	{ "exec", "FILE [ARGS...]", run_exec },
+	{ "exec-after-stdin", "FILE [ARGS...]", run_exec_after_stdin },
+	{ "traceme-exec", "FILE [ARGS...]", run_traceme_exec },
+	{ "wait", "", run_wait },
+	{ "drop-to-nobody", "", run_drop_to_nobody },
+	{ "gsbase", "", run_gsbase },
+	{ "tsc", "", run_tsc },
+	{ "entry-loop", "", run_entry_loop },
+	{ "syscall-experiments", "", run_syscall_experiments },
+	{ "self-mem-write", "", run_self_mem_write },
+	{ NULL, NULL, NULL },
+};
