@@ -12,10 +12,14 @@ bool fits(std::uint64_t offset, std::uint64_t size, std::uint64_t total) {
   return offset <= total && size <= total - offset;
 }
 
+// `count` entries at `offset`, or none when they do not fit. A table
+// shorter than one entry (sh_size < sh_entsize) has none: memcpy into an
+// empty vector's null data() is undefined even for 0 bytes (found by
+// tests/fuzz under UBSan).
 template <class T>
 std::vector<T> readArray(std::span<const std::byte> bytes, std::uint64_t offset,
                          std::uint64_t count) {
-  if (count > bytes.size() / sizeof(T) ||
+  if (count == 0 || count > bytes.size() / sizeof(T) ||
       !fits(offset, count * sizeof(T), bytes.size())) {
     return {};
   }

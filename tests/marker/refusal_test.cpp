@@ -68,6 +68,16 @@ std::vector<BadInput> badInputs() {
          return b;
        },
        kFailure, "x86-64 only"},
+      // libelf takes it for no ELF at all and records no error: the
+      // message used to end in "libelf cannot parse the file: " with the
+      // reason missing (found by tests/fuzz).
+      {"unknown_elf_version",
+       [] {
+         auto b = staticProgram();
+         b[EI_VERSION] = std::byte{0};
+         return b;
+       },
+       kDataErr, "unknown ELF version 0"},
       {"aarch64",
        [] {
          auto b = staticProgram();

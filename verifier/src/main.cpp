@@ -225,7 +225,8 @@ bool runBinaryValidator(const std::string &elf, std::vector<Finding> &out,
                             report.findings.size()};
     return true;
   } catch (const kml::binval::Error &e) {
-    std::cerr << "kml-verify: " << elf << ": " << e.what() << "\n";
+    // validateFile's messages start with the file name already.
+    std::cerr << "kml-verify: " << e.what() << "\n";
     return false;
   }
 #else

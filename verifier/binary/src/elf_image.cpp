@@ -20,8 +20,10 @@ std::string hex(std::uint64_t value) {
 }
 
 [[noreturn]] void libelfFailure(const char *what) {
+  // elf_errmsg() is NULL when libelf recorded no error.
+  const char *message = elf_errmsg(elf_errno());
   throw Error(std::string("malformed ELF: ") + what + ": " +
-              elf_errmsg(elf_errno()));
+              (message != nullptr ? message : "no details from libelf"));
 }
 
 void initLibelf() {
@@ -74,6 +76,11 @@ void ElfImage::checkIdent() const {
   if (ident(EI_DATA) != ELFDATA2LSB)
     throw Error("not a little-endian ELF (EI_DATA " + hex(ident(EI_DATA)) +
                 "): x86-64 programs are little-endian");
+  // libelf takes another EI_VERSION for no ELF at all and would only say
+  // "invalid `Elf' handle" later.
+  if (ident(EI_VERSION) != EV_CURRENT)
+    throw Error("malformed ELF: unknown ELF version " + hex(ident(EI_VERSION)) +
+                " (EI_VERSION), expected 0x1");
   if (image_.size() < sizeof(Elf64_Ehdr))
     throw Error("truncated ELF header: file has " +
                 std::to_string(image_.size()) + " bytes, the header needs " +

@@ -145,6 +145,16 @@ TEST(ElfErrors, BigEndian) {
             std::string::npos);
 }
 
+// libelf takes another EI_VERSION for no ELF at all; the message used to
+// be "cannot read ELF header: invalid `Elf' handle" (found by tests/fuzz).
+TEST(ElfErrors, UnknownElfVersion) {
+  BuiltElf elf = buildElf(kCode, twoFunctions());
+  elf.bytes[EI_VERSION] = std::byte{0};
+  EXPECT_NE(errorOf(elf.bytes).find("unknown ELF version 0x0"),
+            std::string::npos)
+      << errorOf(elf.bytes);
+}
+
 TEST(ElfErrors, WrongMachine) {
   BuiltElf elf = buildElf(kCode, twoFunctions());
   patch<Elf64_Half>(elf, offsetof(Elf64_Ehdr, e_machine), EM_AARCH64);

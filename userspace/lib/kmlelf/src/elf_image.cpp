@@ -83,6 +83,13 @@ void ElfImage::checkIdentity() {
     fail(ElfErrorKind::NotX86_64,
          "big-endian ELF file: kml supports x86-64 only");
   }
+  // libelf takes a file with another EI_VERSION for no ELF at all, and
+  // says nothing about why.
+  if (ident[EI_VERSION] != EV_CURRENT) {
+    fail(ElfErrorKind::Malformed,
+         cat("unknown ELF version ", int{ident[EI_VERSION]},
+             " in the identification (EV_CURRENT is ", EV_CURRENT, ")"));
+  }
   if (bytes_.size() < sizeof(Elf64_Ehdr)) {
     fail(ElfErrorKind::Malformed, "truncated ELF header");
   }
@@ -188,13 +195,13 @@ void ElfImage::checkStatic() const {
 // stops at a malformed entry instead of reading past the segment.
 void ElfImage::findMarker() {
   if (!detail::libelfReady()) {
-    fail(ElfErrorKind::Malformed, cat("libelf: ", elf_errmsg(elf_errno())));
+    fail(ElfErrorKind::Malformed, cat("libelf: ", detail::libelfMessage()));
   }
   ElfHandle elf(
       elf_memory(reinterpret_cast<char *>(bytes_.data()), bytes_.size()));
   if (!elf || elf_kind(elf.get()) != ELF_K_ELF) {
     fail(ElfErrorKind::Malformed,
-         cat("libelf cannot parse the file: ", elf_errmsg(elf_errno())));
+         cat("libelf cannot parse the file: ", detail::libelfMessage()));
   }
   for (std::size_t i = 0; i < phdrs_.size(); ++i) {
     const Elf64_Phdr &ph = phdrs_[i];

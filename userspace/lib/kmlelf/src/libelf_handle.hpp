@@ -19,4 +19,12 @@ inline bool libelfReady() {
   return ready;
 }
 
+// libelf's message for its last error. elf_errmsg() returns NULL when
+// libelf recorded none (elf_kind() saying "not ELF" is not an error), and
+// a null char * must never reach a stream.
+inline const char *libelfMessage() {
+  const char *message = elf_errmsg(elf_errno());
+  return message != nullptr ? message : "no details from libelf";
+}
+
 } // namespace kml::detail

@@ -42,7 +42,7 @@ class Error : public std::runtime_error {
 };
 
 // Validates the ELF file at `elf`. Throws Error on an unreadable or malformed
-// file.
+// file; its message starts with "ELF: " (the path as given).
 Report validateFile(const std::filesystem::path &elf);
 
 // Same as validateFile, over an ELF image already in memory (tests, tools
