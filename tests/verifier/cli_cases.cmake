@@ -141,6 +141,12 @@ elseif(CASE STREQUAL "binary")
   endif()
   file(WRITE "${WORK_DIR}/not-an-elf" "hello\n")
   run(2 "${TOOL}" --binary "${WORK_DIR}/not-an-elf")
+  # One line that names the file once, then the reason (the fuzzer's
+  # rule, tests/fuzz): the path used to be printed twice.
+  if(NOT err MATCHES "^kml-verify: [^\n]*/not-an-elf: not an ELF file[^\n]*\n"
+     OR err MATCHES "not-an-elf: [^\n]*not-an-elf")
+    message(FATAL_ERROR "--binary error message:\n${err}")
+  endif()
   # Text findings carry addresses and validator rule IDs.
   file(WRITE "${WORK_DIR}/bad.c" "int main(void) { __asm__ volatile(\"syscall\"); return 0; }\n")
   find_program(CC NAMES clang-19 clang cc)
