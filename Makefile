@@ -28,7 +28,18 @@ IMAGE := $(IMAGEDIR)/initramfs.cpio.gz
 GUEST_TOOLS := $(GUESTDIR)/userspace/kml/kml
 
 VM_TEST_SRCS := $(wildcard tests/vm/*.c)
-VM_TESTS := $(patsubst tests/vm/%.c,$(VMTESTDIR)/%,$(VM_TEST_SRCS))
+# The exec-path fuzzer (tests/vm/fuzz/exec_fuzz.c) is built and listed like
+# the tests above. KML_EXEC_FUZZ_N on the kernel command line (it reaches
+# /init's environment) sets its file count: EXEC_FUZZ_CHECK_N in check-vm,
+# EXEC_FUZZ_N in `make fuzz`.
+VM_FUZZ_SRCS := $(wildcard tests/vm/fuzz/*.c)
+VM_TESTS := $(patsubst tests/vm/%.c,$(VMTESTDIR)/%,$(VM_TEST_SRCS)) \
+	$(patsubst tests/vm/fuzz/%.c,$(VMTESTDIR)/%,$(VM_FUZZ_SRCS))
+EXEC_FUZZ_CHECK_N ?= 3000
+EXEC_FUZZ_N ?= 20000
+# Host fuzzing: seconds of `make fuzz`, and the seed of both fuzzers.
+FUZZ_SECONDS ?= 600
+FUZZ_SEED ?= 1
 
 # The ring-0 suite builds itself (tests/vm/ring0/build.mk) and marks its
 # payloads with the (static) kml command of the guest build.
@@ -37,6 +48,13 @@ OUT := $(VMTESTDIR)
 KML := $(GUESTDIR)/userspace/kml/kml
 RING0_STRESS_SECONDS ?= 20
 include tests/vm/ring0/build.mk
+# The adversarial suite (tests/vm/attack/build.mk), after ring0's: it links
+# ring0_lib.c, and its list goes last in tests.list (lockdown ends the run).
+include tests/vm/attack/build.mk
+# The kernel's own x86 selftests at ring 3 and ring 0
+# (tests/vm/x86-selftests/build.mk), rewritten by the host kml as REWRITTEN.
+X86ST_REWRITE := $(HOSTDIR)/userspace/kml/kml
+include tests/vm/x86-selftests/build.mk
 VM_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered \
 	-I$(KSRC)/tools/testing/selftests -I$(TOP)/loader/uapi \
 	-DKML_EXPECTED_VERSION='"$(KML_VERSION)"'
@@ -46,8 +64,8 @@ CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	$(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 
 .PHONY: help deps kernel kernel-debug module tools host-tools guest-tools \
-	vm-tests image vm demo check check-host check-vm bench patch-size \
-	clean distclean
+	vm-tests image vm demo check check-host check-vm fuzz fuzz-host fuzz-vm \
+	bench patch-size clean distclean
 
 help:
 	@echo "kml $(KML_VERSION): Kernel Mode Linux for 6.12"
@@ -63,12 +81,15 @@ help:
 	@echo "  make vm            boot the VM to a shell (Ctrl-A X quits)"
 	@echo "  make check-host    host unit tests only (ctest)"
 	@echo "  make check-vm      in-VM tests only"
+	@echo "  make fuzz          host ELF fuzzing (ASan) for FUZZ_SECONDS, then the"
+	@echo "                     in-VM exec fuzzer with EXEC_FUZZ_N files"
 	@echo "  make bench         syscall cost by path, ring 3 vs ring 0 (build/bench)"
 	@echo "  make patch-size    lines the kernel patch series adds and removes"
 	@echo "  make clean         remove build outputs but keep the kernel"
 	@echo "  make distclean     remove build/ entirely"
 	@echo
 	@echo "Variables: FLAVOUR=release|debug  ACCEL=tcg|kvm  KDIR=<6.12 tree>"
+	@echo "           FUZZ_SECONDS=$(FUZZ_SECONDS)  EXEC_FUZZ_N=$(EXEC_FUZZ_N)  FUZZ_SEED=$(FUZZ_SEED)"
 
 deps:
 	@scripts/deps.sh
@@ -110,15 +131,33 @@ guest-tools: deps $(GUESTDIR)/build.ninja
 
 tools: host-tools guest-tools
 
-$(VMTESTDIR)/%: tests/vm/%.c tests/vm/kml_vm.h VERSION $(KSRC)/.kml-src-hash
+define build-vm-test
 	@mkdir -p $(VMTESTDIR)
 	@echo "  VMTEST  $*"
 	@gcc $(VM_CFLAGS) -o $@ $<
+endef
 
-# What the guest runs, in order, and what it only installs (payloads).
-$(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(RING0_TESTS_LIST)
+$(VMTESTDIR)/%: tests/vm/%.c tests/vm/kml_vm.h VERSION $(KSRC)/.kml-src-hash
+	$(build-vm-test)
+
+$(VMTESTDIR)/%: tests/vm/fuzz/%.c tests/vm/kml_vm.h loader/uapi/linux/kml_note.h \
+		VERSION $(KSRC)/.kml-src-hash
+	$(build-vm-test)
+
+# The boot of `make fuzz`: the exec fuzzer alone.
+$(VMTESTDIR)/fuzz-tests.list: Makefile
 	@mkdir -p $(VMTESTDIR)
-	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST); } >$@
+	@printf '%s\n' $(notdir $(basename $(VM_FUZZ_SRCS))) >$@
+
+# What the guest runs, in order, and what it only installs (payloads). The
+# x86 selftests come last, but for LAST_TEST if there is one (lockdown
+# cannot be lifted until the next boot).
+LAST_TEST := attack_lockdown_test
+$(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(VM_FUZZ_SRCS) $(RING0_TESTS_LIST) $(ATTACK_TESTS_LIST) $(X86ST_TESTS_LIST)
+	@mkdir -p $(VMTESTDIR)
+	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST) $(ATTACK_TESTS_LIST); } >$@.all
+	@{ grep -vx $(LAST_TEST) $@.all; cat $(X86ST_TESTS_LIST); grep -x $(LAST_TEST) $@.all || :; } >$@
+	@rm -f $@.all
 
 # The second boot of check-vm, with kml_strict_smep: what a ring-0 task does
 # (no stress test, no module load/unload loops).
@@ -165,8 +204,9 @@ $(VMTESTDIR)/kvstore-session.in: userspace/examples/kvstore/tests/session.in
 $(VMTESTDIR)/entry-probe.bypass: $(VMTESTDIR)/entry-probe.kml $(KML)
 	@$(KML) mark --bypass $< -o $@.tmp && mv $@.tmp $@
 
-$(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) Makefile
-	@{ cat $<; printf '%s\n' $(notdir $(REWRITTEN_FILES) $(EXTRA_PAYLOADS)); } >$@
+$(VMTESTDIR)/payloads.list: $(RING0_PAYLOADS_LIST) $(ATTACK_PAYLOADS_LIST) $(X86ST_PAYLOADS_LIST) Makefile
+	@{ cat $(RING0_PAYLOADS_LIST) $(ATTACK_PAYLOADS_LIST) $(X86ST_PAYLOADS_LIST); \
+		printf '%s\n' $(notdir $(REWRITTEN_FILES) $(EXTRA_PAYLOADS)); } >$@
 
 $(VMTESTDIR)/busybox.plain: /bin/busybox
 	@mkdir -p $(VMTESTDIR)
@@ -185,9 +225,9 @@ $(VMTESTDIR)/%.kml: $(VMTESTDIR)/%.plain $(HOSTDIR)/userspace/kml/kml
 	@$(HOSTDIR)/userspace/kml/kml rewrite $< -o $@.tmp --quiet && mv $@.tmp $@
 
 vm-tests: kernel guest-tools host-tools
-	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 $(VMTESTDIR)/tests.list \
-		$(VMTESTDIR)/strict-tests.list $(VMTESTDIR)/payloads.list \
-		$(REWRITTEN_FILES) $(EXTRA_PAYLOADS)
+	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 attack x86-selftests $(VMTESTDIR)/tests.list \
+		$(VMTESTDIR)/strict-tests.list $(VMTESTDIR)/fuzz-tests.list \
+		$(VMTESTDIR)/payloads.list $(REWRITTEN_FILES) $(EXTRA_PAYLOADS)
 
 BENCHDIR := $(BUILD)/bench
 BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra
@@ -226,6 +266,7 @@ check-vm: host-tools
 	@$(MAKE) --no-print-directory image FLAVOUR=debug
 	@VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun LOG=$(BUILD)/vm-check.log \
 		EXPECT_LIST=$(VMTESTDIR)/tests.list \
+		KML_APPEND="KML_EXEC_FUZZ_N=$(EXEC_FUZZ_CHECK_N)" \
 		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
 		$(BUILD)/image-debug/initramfs.cpio.gz
 	@echo "==== in-VM tests again, kml_strict_smep ===="
@@ -237,6 +278,29 @@ check-vm: host-tools
 
 check:
 	@scripts/check.sh
+
+# Fuzzing (docs/fuzzing.md), both parts even if the first fails. Host:
+# mutants of real executables through the ASan/UBSan builds of kml and
+# kml-verify for FUZZ_SECONDS. VM: the exec fuzzer, EXEC_FUZZ_N files on
+# the debug kernel (its own harness allows N/5 + 120 seconds).
+fuzz:
+	@status=0; \
+	$(MAKE) --no-print-directory fuzz-host || status=1; \
+	$(MAKE) --no-print-directory fuzz-vm || status=1; \
+	exit $$status
+
+fuzz-host: host-tools
+	@$(HOSTDIR)/tests/fuzz/kml-elf-fuzz --seconds $(FUZZ_SECONDS) \
+		--seed $(FUZZ_SEED) --jobs 2 --keep $(BUILD)/fuzz-failures
+
+fuzz-vm: host-tools
+	@$(MAKE) --no-print-directory image FLAVOUR=debug
+	@VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun LOG=$(BUILD)/vm-fuzz.log \
+		EXPECT_LIST=$(VMTESTDIR)/fuzz-tests.list \
+		TIMEOUT=$$(( $(EXEC_FUZZ_N) / 5 + 600 )) \
+		KML_APPEND="kml.tests=fuzz-tests.list KML_EXEC_FUZZ_N=$(EXEC_FUZZ_N) KML_EXEC_FUZZ_SEED=$(FUZZ_SEED)" \
+		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
+		$(BUILD)/image-debug/initramfs.cpio.gz
 
 # The release kernel (no KASAN): figures from the debug kernel mean little.
 bench: host-tools
@@ -253,7 +317,8 @@ patch-size:
 	done | awk '{print} {a+=$$1; d+=$$2} END{printf "%4d+ %3d-  total\n", a, d}'
 
 clean:
-	rm -rf $(HOSTDIR) $(GUESTDIR) $(VMTESTDIR) $(BUILD)/module-* $(BUILD)/image-* $(BUILD)/*.log
+	rm -rf $(HOSTDIR) $(GUESTDIR) $(VMTESTDIR) $(BUILD)/module-* $(BUILD)/image-* $(BUILD)/*.log \
+		$(BUILD)/fuzz-failures
 
 distclean:
 	rm -rf $(BUILD)
