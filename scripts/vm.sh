@@ -40,7 +40,7 @@ demo | bench)
 check)
 	expect=()
 	while read -r name; do expect+=(--expect "$name"); done <"$EXPECT_LIST"
-	exec "$VMRUN" --timeout "${TIMEOUT:-900}" --log "$LOG" "${expect[@]}" -- \
+	exec "$VMRUN" --timeout "${TIMEOUT:-1800}" --log "$LOG" "${expect[@]}" -- \
 		"${qemu[@]}" "${batch[@]}"
 	;;
 *)
