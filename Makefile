@@ -37,6 +37,9 @@ VM_TESTS := $(patsubst tests/vm/%.c,$(VMTESTDIR)/%,$(VM_TEST_SRCS)) \
 	$(patsubst tests/vm/fuzz/%.c,$(VMTESTDIR)/%,$(VM_FUZZ_SRCS))
 EXEC_FUZZ_CHECK_N ?= 3000
 EXEC_FUZZ_N ?= 20000
+# The ring-0 system call fuzzer: calls a worker (3 ring-0 + 3 ring-3
+# workers); make check uses the test's default (10000).
+SYSCALL_FUZZ_CALLS ?= 100000
 # Host fuzzing: seconds of `make fuzz`, and the seed of both fuzzers.
 FUZZ_SECONDS ?= 600
 FUZZ_SEED ?= 1
@@ -82,7 +85,8 @@ help:
 	@echo "  make check-host    host unit tests only (ctest)"
 	@echo "  make check-vm      in-VM tests only"
 	@echo "  make fuzz          host ELF fuzzing (ASan) for FUZZ_SECONDS, then the"
-	@echo "                     in-VM exec fuzzer with EXEC_FUZZ_N files"
+	@echo "                     in-VM exec fuzzer with EXEC_FUZZ_N files and the"
+	@echo "                     ring-0 syscall fuzzer, SYSCALL_FUZZ_CALLS a worker"
 	@echo "  make bench         syscall cost by path, ring 3 vs ring 0 (build/bench)"
 	@echo "  make patch-size    lines the kernel patch series adds and removes"
 	@echo "  make clean         remove build outputs but keep the kernel"
@@ -90,6 +94,7 @@ help:
 	@echo
 	@echo "Variables: FLAVOUR=release|debug  ACCEL=tcg|kvm  KDIR=<6.12 tree>"
 	@echo "           FUZZ_SECONDS=$(FUZZ_SECONDS)  EXEC_FUZZ_N=$(EXEC_FUZZ_N)  FUZZ_SEED=$(FUZZ_SEED)"
+	@echo "           SYSCALL_FUZZ_CALLS=$(SYSCALL_FUZZ_CALLS)"
 
 deps:
 	@scripts/deps.sh
@@ -144,10 +149,11 @@ $(VMTESTDIR)/%: tests/vm/fuzz/%.c tests/vm/kml_vm.h loader/uapi/linux/kml_note.h
 		VERSION $(KSRC)/.kml-src-hash
 	$(build-vm-test)
 
-# The boot of `make fuzz`: the exec fuzzer alone.
+# The boot of `make fuzz`: the exec fuzzer and the ring-0 system call
+# fuzzer (tests/vm/attack/syscall_fuzz_test.c).
 $(VMTESTDIR)/fuzz-tests.list: Makefile
 	@mkdir -p $(VMTESTDIR)
-	@printf '%s\n' $(notdir $(basename $(VM_FUZZ_SRCS))) >$@
+	@printf '%s\n' $(notdir $(basename $(VM_FUZZ_SRCS))) syscall_fuzz_test >$@
 
 # What the guest runs, in order, and what it only installs (payloads). The
 # x86 selftests come last, but for LAST_TEST if there is one (lockdown
@@ -297,8 +303,8 @@ fuzz-vm: host-tools
 	@$(MAKE) --no-print-directory image FLAVOUR=debug
 	@VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun LOG=$(BUILD)/vm-fuzz.log \
 		EXPECT_LIST=$(VMTESTDIR)/fuzz-tests.list \
-		TIMEOUT=$$(( $(EXEC_FUZZ_N) / 5 + 600 )) \
-		KML_APPEND="kml.tests=fuzz-tests.list KML_EXEC_FUZZ_N=$(EXEC_FUZZ_N) KML_EXEC_FUZZ_SEED=$(FUZZ_SEED)" \
+		TIMEOUT=$$(( $(EXEC_FUZZ_N) / 5 + $(SYSCALL_FUZZ_CALLS) / 20 + 600 )) \
+		KML_APPEND="kml.tests=fuzz-tests.list KML_EXEC_FUZZ_N=$(EXEC_FUZZ_N) KML_EXEC_FUZZ_SEED=$(FUZZ_SEED) KML_SYSCALL_FUZZ_CALLS=$(SYSCALL_FUZZ_CALLS) KML_SYSCALL_FUZZ_SEED=$(FUZZ_SEED)" \
 		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
 		$(BUILD)/image-debug/initramfs.cpio.gz
 

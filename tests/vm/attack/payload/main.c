@@ -15,7 +15,7 @@
 
 unsigned long kml_entry;
 
-static const struct mode *const tables[] = { task_modes, flag_modes, escape_modes };
+static const struct mode *const tables[] = { task_modes, flag_modes, escape_modes, fuzz_modes };
 
 static void vsay(const char *fmt, va_list ap)
 {

@@ -53,6 +53,7 @@ struct mode {
 extern const struct mode task_modes[];
 extern const struct mode flag_modes[];
 extern const struct mode escape_modes[];
+extern const struct mode fuzz_modes[];
 
 /* AT_KML_ENTRY as the kernel gave it, 0 if it did not. */
 extern unsigned long kml_entry;
