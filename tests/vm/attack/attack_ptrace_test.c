@@ -329,4 +329,44 @@ TEST_F(traced_exec, marked_program_runs_at_cpl3_or_exec_is_eperm)
 	EXPECT_STREQ(want, c.output);
 }
 
+/*
+ * The same for a seccomp user-notification listener: whoever holds it
+ * answers the program's system calls, so an exec under a filter with a
+ * listener runs at CPL 3 (or is refused), while a filter whose listener
+ * was closed changes nothing (patch 0020).
+ */
+ATTACK_FIXTURE(listener_exec);
+
+FIXTURE_VARIANT(listener_exec) {
+	const char *listener;	/* "keep" or "close" */
+	int cpl;		/* where the marked program must run */
+};
+
+FIXTURE_VARIANT_ADD(listener_exec, kept_open) {
+	.listener = "keep", .cpl = 3,
+};
+FIXTURE_VARIANT_ADD(listener_exec, closed_first) {
+	.listener = "close", .cpl = 0,
+};
+
+TEST_F(listener_exec, marked_program_runs_at_cpl3_only_while_a_listener_exists)
+{
+	const char *args[] = { "listener-exec", variant->listener, ATTACK_RING0, "cpl", NULL };
+	char want[64];
+	struct child c;
+
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING3, 3);
+	ASSERT_EQ(0, payload_run(&c, ATTACK_RING3, args));
+	if (variant->cpl == 3 && child_exit(&c) == 3) {
+		TH_LOG("the exec was refused");
+		snprintf(want, sizeof(want), "cpl=3\nlistener=keep\nexec errno=%d\n", EPERM);
+	} else {
+		EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+		snprintf(want, sizeof(want), "cpl=3\nlistener=%s\ncpl=%d\n", variant->listener,
+			 variant->cpl);
+	}
+	EXPECT_STREQ(want, c.output);
+}
+
 TEST_HARNESS_MAIN

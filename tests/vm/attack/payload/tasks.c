@@ -10,6 +10,12 @@
  *   stdin (a tracer attaches meanwhile), then the same.
  * traceme-exec FILE [ARGS...]: PTRACE_TRACEME, then the same: the parent
  *   traces the new program from its first instruction.
+ * listener-exec keep|close FILE [ARGS...]: installs a seccomp filter that
+ *   allows every call, with a user-notification listener
+ *   (SECCOMP_FILTER_FLAG_NEW_LISTENER); "keep" keeps the listener open
+ *   across the exec (the new program holds it), "close" closes it first
+ *   (the filter stays). Prints "listener=keep" or "listener=close", then
+ *   execs FILE.
  *
  * wait: prints "text=0x... data=0x..." (the 8 bytes of text_victim, never
  *   run, and a writable word), "ready", reads stdin to EOF, then
@@ -47,12 +53,15 @@
 #include <grp.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <asm/prctl.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include "payload.h"
 
@@ -114,6 +123,27 @@ static int run_traceme_exec(int argc, char **argv)
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0))
 		fail("PTRACE_TRACEME: errno=%d", errno);
 	exec_sibling(argc, argv);
+}
+
+static int run_listener_exec(int argc, char **argv)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { .len = 1, .filter = &allow };
+	bool keep;
+	long fd;
+
+	if (argc < 2 || (strcmp(argv[0], "keep") && strcmp(argv[0], "close")))
+		fail("usage: listener-exec keep|close FILE [ARGS...]");
+	keep = !strcmp(argv[0], "keep");
+	fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+		     &prog);
+	if (fd < 0)
+		fail("seccomp with a listener: errno=%d", errno);
+	/* the listener is close-on-exec: keep it by clearing that */
+	if (keep ? fcntl((int)fd, F_SETFD, 0) : close((int)fd))
+		fail("listener fd: errno=%d", errno);
+	say("listener=%s", argv[0]);
+	exec_sibling(argc - 1, argv + 1);
 }
 
 static int run_wait(int argc, char **argv)
@@ -229,6 +259,7 @@ const struct mode task_modes[] = {
 	{ "exec", "FILE [ARGS...]", run_exec },
 	{ "exec-after-stdin", "FILE [ARGS...]", run_exec_after_stdin },
 	{ "traceme-exec", "FILE [ARGS...]", run_traceme_exec },
+	{ "listener-exec", "keep|close FILE [ARGS...]", run_listener_exec },
 	{ "wait", "", run_wait },
 	{ "drop-to-nobody", "", run_drop_to_nobody },
 	{ "gsbase", "", run_gsbase },
