@@ -67,7 +67,7 @@ CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	$(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 
 .PHONY: help deps kernel kernel-debug module tools host-tools guest-tools \
-	vm-tests image vm demo check check-host check-vm fuzz fuzz-host fuzz-vm \
+	vm-tests image vm demo check check-host check-vm fuzz fuzz-host fuzz-vm x86-baseline \
 	bench patch-size clean distclean
 
 help:
@@ -88,6 +88,7 @@ help:
 	@echo "                     in-VM exec fuzzer with EXEC_FUZZ_N files and the"
 	@echo "                     ring-0 syscall fuzzer, SYSCALL_FUZZ_CALLS a worker"
 	@echo "  make bench         syscall cost by path, ring 3 vs ring 0 (build/bench)"
+	@echo "  make x86-baseline  x86 selftests at ring 3: patched vs unpatched kernel"
 	@echo "  make patch-size    lines the kernel patch series adds and removes"
 	@echo "  make clean         remove build outputs but keep the kernel"
 	@echo "  make distclean     remove build/ entirely"
@@ -307,6 +308,15 @@ fuzz-vm: host-tools
 		KML_APPEND="kml.tests=fuzz-tests.list KML_EXEC_FUZZ_N=$(EXEC_FUZZ_N) KML_EXEC_FUZZ_SEED=$(FUZZ_SEED) KML_SYSCALL_FUZZ_CALLS=$(SYSCALL_FUZZ_CALLS) KML_SYSCALL_FUZZ_SEED=$(FUZZ_SEED)" \
 		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
 		$(BUILD)/image-debug/initramfs.cpio.gz
+
+# The x86 selftests at ring 3 on the patched debug kernel and on the same
+# kernel built without the series (tests/vm/x86-selftests/README.md). Not
+# part of check: it builds a second kernel (build/kernel-debug-vanilla).
+x86-baseline: host-tools
+	@$(MAKE) --no-print-directory vm-tests FLAVOUR=debug
+	@KML_VANILLA=1 scripts/kernel.sh debug
+	@scripts/x86-baseline.sh $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
+		$(BUILD)/kernel-debug-vanilla/arch/x86/boot/bzImage $(VMTESTDIR) $(BUILD)/x86-baseline
 
 # The release kernel (no KASAN): figures from the debug kernel mean little.
 bench: host-tools

@@ -3,6 +3,11 @@
 # kml/kernel.config (+ kml/kernel-debug.config for the debug flavour).
 #
 #   scripts/kernel.sh release|debug
+#   KML_VANILLA=1 scripts/kernel.sh debug   # the same kernel without the series
+#
+# The vanilla build (build/linux-vanilla, build/kernel-FLAVOUR-vanilla) is
+# the baseline the x86 selftests' ring-3 results are compared with
+# (make x86-baseline): the same tarball and config, no patch, no CONFIG_KML.
 #
 # Caching: build/linux is the patched source tree, stamped with a hash of the
 # tarball and the patch series; build/kernel-FLAVOUR is the output tree,
@@ -19,6 +24,11 @@ tarball=${KML_KERNEL_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 src=$build/linux
 out=$build/kernel-$flavour
 patches=$top/kml/patches
+vanilla=${KML_VANILLA:-0}
+if [ "$vanilla" = 1 ]; then
+	src=$build/linux-vanilla
+	out=$build/kernel-$flavour-vanilla
+fi
 jobs=${JOBS:-$(nproc)}
 
 case $flavour in
@@ -28,9 +38,22 @@ debug) fragments=("$top/kml/kernel.config" "$top/kml/kernel-debug.config") ;;
 esac
 
 die() { echo "kernel.sh: $*" >&2; exit 1; }
+if [ "$vanilla" = 1 ]; then
+	# The fragments without the options only the series defines.
+	mkdir -p "$out"
+	filtered=()
+	for f in "${fragments[@]}"; do
+		grep -vE '^(# )?CONFIG_KML' "$f" >"$out/$(basename "$f").vanilla"
+		filtered+=("$out/$(basename "$f").vanilla")
+	done
+	fragments=("${filtered[@]}")
+fi
 [ -r "$tarball" ] || die "$tarball not found: run 'make deps' (Debian package linux-source-6.12)"
 
-series_files() { grep -vE '^\s*(#|$)' "$patches/series" | sed "s#^#$patches/#"; }
+series_files() {
+	[ "$vanilla" = 1 ] && return 0
+	grep -vE '^\s*(#|$)' "$patches/series" | sed "s#^#$patches/#"
+}
 # Files a patch touches, from its +++ lines (new files) and --- lines.
 patched_paths() { sed -n -e 's#^+++ b/\([^\t ]*\).*#\1#p' -e 's#^--- a/\([^\t ]*\).*#\1#p' "$@" | sort -u; }
 

@@ -63,7 +63,9 @@ X86ST_TEST_NAMES := $(X86ST_BASES:%=%_64)
 # VM run (README.md, "Not run"); run them by hand with the harness's list.
 #   sysret_ss_attrs: at ring 3 already, QEMU 7.2's TCG pops the far return
 #     of its thunk with a supervisor access, so the #PF lacks X86_PF_USER
-#     and the kernel oopses (a SMAP violation on a user address).
+#     and the kernel oopses (a SMAP violation on a user address). The
+#     same kernel without the series oopses the same way (make
+#     x86-baseline).
 #   syscall_numbering: runs past the harness's 60 s per form already at
 #     ring 3 under TCG with KASAN (every form timed out).
 X86ST_NOT_RUN := sysret_ss_attrs syscall_numbering
