@@ -167,10 +167,12 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(VM_FUZZ_SRCS) $(RING0_TESTS_LIST) $(A
 	@rm -f $@.all
 
 # The second boot of check-vm, with kml_strict_smep: what a ring-0 task does
-# (no stress test, no module load/unload loops).
+# (no stress test, no module load/unload loops), and the attacks on the
+# entries, frames and returns, whose paths differ with SMEP kept on.
 STRICT_TESTS := ring0_cpl_test ring0_syscall_test ring0_signal_test \
 	ring0_fault_test ring0_memory_test ring0_task_test kml_rewrite_test \
-	kml_counters_test
+	kml_counters_test attack_compat_test attack_flags_test attack_return_test \
+	attack_cpl3_test attack_perf_test syscall_fuzz_test
 
 $(VMTESTDIR)/strict-tests.list: Makefile
 	@mkdir -p $(VMTESTDIR)
