@@ -38,6 +38,15 @@ debug) fragments=("$top/kml/kernel.config" "$top/kml/kernel-debug.config") ;;
 esac
 
 die() { echo "kernel.sh: $*" >&2; exit 1; }
+
+# One kernel.sh at a time: two would re-apply the series into the same
+# source tree at once (both flavours share build/linux).
+mkdir -p "$build"
+exec 9>"$build/.kml-kernel.lock"
+if ! flock -n 9; then
+	echo "  KML     waiting for another kernel.sh to finish"
+	flock 9
+fi
 if [ "$vanilla" = 1 ]; then
 	# The fragments without the options only the series defines.
 	mkdir -p "$out"
