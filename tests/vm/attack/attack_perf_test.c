@@ -79,7 +79,9 @@ static int sampler_open(struct sampler *s, pid_t pid, uint32_t type, uint64_t co
 	a.sample_period = period;
 	a.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_CALLCHAIN;
 	a.exclude_hv = 1;
+	/* what perf paranoia 2 lets a user ask for: no kernel samples, no kernel chains */
 	a.exclude_kernel = exclude_kernel;
+	a.exclude_callchain_kernel = exclude_kernel;
 	a.wakeup_events = 16;
 	s->fd = (int)syscall(SYS_perf_event_open, &a, pid, -1, -1, PERF_FLAG_FD_CLOEXEC);
 	if (s->fd < 0)
@@ -193,6 +195,37 @@ static void sampler_drain(struct sampler *s, struct tally *t)
 }
 
 /*
+ * Whether @pid has exited: a child of ours stays unreaped, for
+ * child_finish(); someone else's (as_user()'s sampler) is asked by kill().
+ */
+static bool exited(pid_t pid)
+{
+	siginfo_t si;
+
+	memset(&si, 0, sizeof(si));
+	if (waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT))
+		return errno != ECHILD || kill(pid, 0);
+	return si.si_pid == pid;
+}
+
+/*
+ * Drains the sampler into @t while @pid runs, for at most @ms (0: until
+ * it exits), then once more.
+ */
+static void sample_until(struct sampler *s, struct tally *t, pid_t pid, int ms)
+{
+	long long until = now_ms_() + ms;
+
+	while (!exited(pid) && (!ms || now_ms_() < until)) {
+		struct pollfd p = { .fd = s->fd, .events = POLLIN };
+
+		poll(&p, 1, 50);
+		sampler_drain(s, t);
+	}
+	sampler_drain(s, t);
+}
+
+/*
  * Runs the stress load (the sysfuzz worker, form @form) under a sampler
  * of @type/@config. Returns 0, or -errno from perf_event_open (the caller
  * decides whether that is a skip); the load's result is in @c.
@@ -216,20 +249,7 @@ static int sample_stress(struct __test_metadata *_metadata, const char *form, ui
 		if (ret) {
 			child_kill(c);
 		} else {
-			siginfo_t si;
-
-			/* drain while it runs, then once more after it exited (not reaped) */
-			for (;;) {
-				struct pollfd p = { .fd = s.fd, .events = POLLIN };
-
-				memset(&si, 0, sizeof(si));
-				if (waitid(P_PID, c->pid, &si, WEXITED | WNOHANG | WNOWAIT) ||
-				    si.si_pid == c->pid)
-					break;
-				poll(&p, 1, 50);
-				sampler_drain(&s, t);
-			}
-			sampler_drain(&s, t);
+			sample_until(&s, t, c->pid, 0);
 			sampler_close(&s);
 			child_finish(c, PAYLOAD_TIMEOUT_MS);
 		}
@@ -247,6 +267,8 @@ static int sample_stress(struct __test_metadata *_metadata, const char *form, ui
  */
 #define CPU_TIME_SYSCTL "/proc/sys/kernel/perf_cpu_time_max_percent"
 #define MAX_RATE_SYSCTL "/proc/sys/kernel/perf_event_max_sample_rate"
+/* 2, the kernel's default: users may profile their own processes' user code */
+#define PARANOID_SYSCTL "/proc/sys/kernel/perf_event_paranoid"
 
 static long sysctl_swap(const char *path, long value)
 {
@@ -263,40 +285,52 @@ static long sysctl_swap(const char *path, long value)
 	return old;
 }
 
-/*
- * Samples, with exclude_kernel, a ring-0 task that calls getppid through
- * the direct entry in a loop (the payload's entry-loop) for @ms: what an
- * unprivileged user may do to its own process at perf paranoia 2. Every
- * sample it gets must be at a user address, and so must its user chain.
- */
-static int sample_entry_loop(struct __test_metadata *_metadata, int ms, struct child *c,
-			     struct tally *t)
+struct nobody_sampling {
+	pid_t pid;
+	int ms;
+	int open_errno;
+	struct tally t;
+};
+
+/* As nobody (as_user()): samples job->pid, user code only, for job->ms. */
+static int sample_as_nobody(void *data)
 {
+	struct nobody_sampling *job = data;
 	struct sampler s;
-	long long until;
 	int ret;
 
-	memset(t, 0, sizeof(*t));
-	ret = spawn_ready(c, ATTACK_RING0, (const char *[]){ "entry-loop", NULL }, -1);
-	if (ret)
-		return ret;
-	ret = sampler_open(&s, c->pid, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK,
+	ret = sampler_open(&s, job->pid, PERF_TYPE_SOFTWARE, PERF_COUNT_SW_CPU_CLOCK,
 			   CLOCK_PERIOD_NS, true);
 	if (ret) {
-		child_kill(c);
-		return ret;
+		job->open_errno = -ret;
+		return 1;
 	}
-	for (until = now_ms_() + ms; now_ms_() < until;) {
-		struct pollfd p = { .fd = s.fd, .events = POLLIN };
-
-		poll(&p, 1, 50);
-		sampler_drain(&s, t);
-	}
-	child_signal(c, SIGUSR1);
-	child_finish(c, PAYLOAD_TIMEOUT_MS);
-	sampler_drain(&s, t);
+	sample_until(&s, &job->t, job->pid, job->ms);
 	sampler_close(&s);
 	return 0;
+}
+
+/*
+ * What a user may do at perf paranoia 2 to its own process: a ring-0
+ * task that dropped to nobody calls getppid through the direct entry in
+ * a loop (the payload's entry-loop), and nobody samples it with
+ * exclude_kernel for @ms. Returns as_user()'s result; the samples are in
+ * job->t, the load's result in @c.
+ */
+static int sample_entry_loop_as_nobody(int ms, struct child *c, struct nobody_sampling *job)
+{
+	int ret;
+
+	memset(job, 0, sizeof(*job));
+	ret = spawn_ready(c, ATTACK_RING0, (const char *[]){ "entry-loop", "nobody", NULL }, -1);
+	if (ret)
+		return ret;
+	job->pid = c->pid;
+	job->ms = ms;
+	ret = as_user(NOBODY, sample_as_nobody, job, sizeof(*job));
+	child_signal(c, SIGUSR1);
+	child_finish(c, PAYLOAD_TIMEOUT_MS);
+	return ret;
 }
 
 static void expect_told_right(struct __test_metadata *_metadata, const char *form,
@@ -318,7 +352,7 @@ static void expect_told_right(struct __test_metadata *_metadata, const char *for
 
 FIXTURE(perf) {
 	struct attack_env env;
-	long cpu_time, max_rate;	/* the sysctls as they were */
+	long cpu_time, max_rate, paranoid;	/* the sysctls as they were */
 };
 
 FIXTURE_SETUP(perf)
@@ -326,6 +360,7 @@ FIXTURE_SETUP(perf)
 	attack_env_setup(&self->env);
 	self->cpu_time = sysctl_swap(CPU_TIME_SYSCTL, 0);
 	self->max_rate = sysctl_swap(MAX_RATE_SYSCTL, 100000);
+	self->paranoid = sysctl_swap(PARANOID_SYSCTL, 2);
 }
 
 FIXTURE_TEARDOWN(perf)
@@ -334,6 +369,8 @@ FIXTURE_TEARDOWN(perf)
 		sysctl_swap(CPU_TIME_SYSCTL, self->cpu_time);
 	if (self->max_rate >= 0)
 		sysctl_swap(MAX_RATE_SYSCTL, self->max_rate);
+	if (self->paranoid >= 0)
+		sysctl_swap(PARANOID_SYSCTL, self->paranoid);
 	EXPECT_EQ(0, ring0_env_teardown(&self->env.ring0));
 	EXPECT_EQ(self->env.tainted, kernel_tainted()) TH_LOG("the kernel is tainted now: see its log");
 }
@@ -361,25 +398,28 @@ TEST_F_TIMEOUT(perf, cpu_clock_samples_of_the_ring3_form_are_the_reference, 600)
 }
 
 /*
- * The leak 0021 closes: a sample in the first instructions of the direct
- * entry was a user sample at the entry's kernel address, and passed
- * exclude_kernel.
+ * The leak 0021 closes, as the unprivileged user it was open to: a sample
+ * in the first instructions of the direct entry was a user sample at the
+ * entry's kernel address, and passed exclude_kernel.
  */
-TEST_F_TIMEOUT(perf, exclude_kernel_samples_of_direct_entry_calls_show_no_kernel_address, 600)
+TEST_F_TIMEOUT(perf, nobody_sampling_its_own_ring0_task_sees_no_kernel_address, 600)
 {
+	struct nobody_sampling job;
+	struct tally *t = &job.t;
 	struct child c;
-	struct tally t;
 
 	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
-	ASSERT_EQ(0, sample_entry_loop(_metadata, 5000, &c, &t));
-	ksft_print_msg("entry-loop, exclude_kernel: %lu samples (%lu at user ips, %lu at kernel "
-		       "ips), %lu user frames, %lu told wrong\n", t.samples, t.user_ip, t.kernel_ip,
-		       t.user_frames, t.wrong);
+	ASSERT_EQ(0, sample_entry_loop_as_nobody(5000, &c, &job))
+		TH_LOG("perf_event_open as nobody: %s", strerror(job.open_errno));
+	ksft_print_msg("entry-loop as nobody, exclude_kernel: %lu samples (%lu at user ips, %lu "
+		       "at kernel ips), %lu user frames, %lu told wrong\n", t->samples, t->user_ip,
+		       t->kernel_ip, t->user_frames, t->wrong);
 	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+	EXPECT_NE(NULL, strstr(c.output, "uid=65534\n")) TH_LOG("%s", c.output);
 	EXPECT_NE(NULL, strstr(c.output, "entry-loop: ok")) TH_LOG("%s", c.output);
-	EXPECT_LT(100UL, t.samples) TH_LOG("too few samples to mean anything");
-	EXPECT_EQ(0UL, t.kernel_ip) TH_LOG("a kernel address passed exclude_kernel");
-	EXPECT_EQ(0UL, t.wrong) TH_LOG("first: %s", t.first_wrong);
+	EXPECT_LT(100UL, t->samples) TH_LOG("too few samples to mean anything");
+	EXPECT_EQ(0UL, t->kernel_ip) TH_LOG("a kernel address passed exclude_kernel");
+	EXPECT_EQ(0UL, t->wrong) TH_LOG("first: %s", t->first_wrong);
 }
 
 TEST_F_TIMEOUT(perf, cycle_counter_nmi_samples_with_call_chains_of_a_ring0_stress_run, 600)

@@ -29,9 +29,10 @@
  *   (so a kernel that allows it changes nothing): prints "get_gs=0x..."
  *   (or "get_gs errno=N") and "set_gs errno=N" (0 if it worked).
  *
- * entry-loop: prints "jump=0x..." (the address of the jump into the
- *   entry) and "ready", then calls getppid through the direct entry until
- *   SIGUSR1 arrives, checking each answer; "entry-loop: ok".
+ * entry-loop [nobody]: prints "jump=0x..." (the address of the jump into
+ *   the entry), with "nobody" becomes nobody as drop-to-nobody does, prints
+ *   "ready", then calls getppid through the direct entry until SIGUSR1
+ *   arrives, checking each answer; "entry-loop: ok".
  *
  * syscall-experiments: for a tracer that edits system calls at
  *   PTRACE_SYSCALL stops. Prints "ready", waits for one byte on stdin, then
@@ -156,13 +157,19 @@ static int run_wait(int argc, char **argv)
 	return 0;
 }
 
-static int run_drop_to_nobody(int argc, char **argv)
+/* Becomes nobody, dumpable so that nobody may read and profile it. */
+static void become_nobody(void)
 {
-	say("entry=0x%lx", kml_entry);
 	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
 	    setresuid(65534, 65534, 65534) || prctl(PR_SET_DUMPABLE, 1))
 		fail("dropping to nobody: errno=%d", errno);
 	say("uid=%d", (int)getuid());
+}
+
+static int run_drop_to_nobody(int argc, char **argv)
+{
+	say("entry=0x%lx", kml_entry);
+	become_nobody();
 	say("ready");
 	wait_eof();
 	return 0;
@@ -205,6 +212,8 @@ static int run_entry_loop(int argc, char **argv)
 	if (sigaction(SIGUSR1, &sa, NULL))
 		fail("sigaction: errno=%d", errno);
 	say("jump=%p", (const void *)entry_jump);
+	if (argc > 0 && !strcmp(argv[0], "nobody"))
+		become_nobody();
 	say("ready");
 	while (!stop_loop) {
 		got = entry_call(SYS_getppid, 0, 0, 0);
@@ -264,7 +273,7 @@ const struct mode task_modes[] = {
 	{ "drop-to-nobody", "", run_drop_to_nobody },
 	{ "gsbase", "", run_gsbase },
 	{ "tsc", "", run_tsc },
-	{ "entry-loop", "", run_entry_loop },
+	{ "entry-loop", "[nobody]", run_entry_loop },
 	{ "syscall-experiments", "", run_syscall_experiments },
 	{ "self-mem-write", "", run_self_mem_write },
 	{ NULL, NULL, NULL },
