@@ -77,7 +77,6 @@
 #define WINDOW_PAGES 64
 
 #define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
 #define ARCH_GET_FS 0x1003
 #define ARCH_GET_GS 0x1004
 #define ARCH_GET_CPUID 0x1011
@@ -478,7 +477,7 @@ static void g_ppoll(struct call *c)
 {
 	SET(c, ptr(), below(5), timeout(false), chance(50) ? 0 : sigset_ptr(), PICK(8, 8, 4));
 }
-static void g_none(struct call *c) { SET(c, 0); c->nargs = 0; }
+static void g_none(struct call *c) { c->nargs = 0; }
 static void g_getsid(struct call *c) { SET(c, 0); }
 static void g_ptr(struct call *c) { SET(c, ptr()); }
 static void g_getcwd(struct call *c) { SET(c, ptr(), len()); }
