@@ -61,6 +61,28 @@ hang)
 	echo "1..2"
 	exec sleep 600
 	;;
+host-request)
+	# A guest that asks for a machine check; the monitor the runner gave
+	# us (-chardev pipe,...,path=P) must receive exactly one command.
+	path=
+	for arg in "$@"; do
+		case $arg in
+		pipe,*path=*) path=${arg##*path=} ;;
+		esac
+	done
+	tap_ok module_test
+	echo "KML-HOST-REQUEST mce 1 1 0xb000000000000000 0x4 0 0"
+	if [ -n "$path" ]; then
+		printf '(qemu) ' >"$path.out"
+		read -r cmd <"$path.in"
+		echo "fake-monitor: got '$cmd'"
+		printf '(qemu) ' >"$path.out"
+	fi
+	;;
+bad-host-request)
+	tap_ok module_test
+	echo "KML-HOST-REQUEST system_reset"
+	;;
 no-poweroff)
 	tap_ok module_test
 	echo "KML-RUN-END"

@@ -6,14 +6,20 @@
 // "vm: N passed, N failed".
 //
 //   kml-vmrun [--timeout SEC] [--log FILE] [--expect NAME]... [--verbose]
-//             -- qemu-system-x86_64 ARGS...
+//             [--qemu-monitor] -- qemu-system-x86_64 ARGS...
+//
+// With --qemu-monitor it gives QEMU a monitor of its own and carries out
+// what guest tests ask of the host (host_request.hpp): a machine check
+// injected into a chosen CPU. Without it, a guest request fails the run.
 
 #include "child_process.hpp"
 #include "guest_log.hpp"
+#include "host_request.hpp"
 
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -25,24 +31,27 @@ namespace {
 
 using kml::vmrun::ChildProcess;
 using kml::vmrun::GuestLog;
+using kml::vmrun::QemuMonitor;
 using Clock = ChildProcess::Clock;
 
 constexpr int kExitPass = 0;
 constexpr int kExitFail = 1;
 constexpr int kExitUsage = 2;
 constexpr auto kPowerOffGrace = std::chrono::seconds(30);
+constexpr auto kMonitorReplyTimeout = std::chrono::milliseconds(2000);
 
 struct Options {
   int timeoutSeconds = 600;
   std::string logPath = "vm.log";
   std::vector<std::string> expected;
   bool verbose = false;
+  bool qemuMonitor = false;
   std::vector<std::string> command;
 };
 
 void usage(std::ostream &out) {
   out << "usage: kml-vmrun [--timeout SEC] [--log FILE] [--expect NAME]... "
-         "[--verbose] -- QEMU-COMMAND...\n";
+         "[--verbose] [--qemu-monitor] -- QEMU-COMMAND...\n";
 }
 
 bool parseOptions(std::span<char *> args, Options &opts) {
@@ -55,6 +64,8 @@ bool parseOptions(std::span<char *> args, Options &opts) {
     }
     if (arg == "--verbose") {
       opts.verbose = true;
+    } else if (arg == "--qemu-monitor") {
+      opts.qemuMonitor = true;
     } else if (arg == "--timeout" && hasValue) {
       opts.timeoutSeconds = std::stoi(args[++i]);
     } else if (arg == "--log" && hasValue) {
@@ -81,7 +92,29 @@ bool parseOptions(std::span<char *> args, Options &opts) {
 bool isProgressLine(std::string_view line) {
   return line.starts_with("KML-TEST-BEGIN") || line.starts_with("ok ") ||
          line.starts_with("not ok ") ||
+         line.starts_with(kml::vmrun::kHostRequestPrefix) ||
          !kml::vmrun::kernelReportKind(line).empty();
+}
+
+// Carries out one guest request through the monitor; what went wrong
+// (a refused request, no monitor) is a problem of the run.
+void serveHostRequest(const kml::vmrun::HostRequest &request,
+                      QemuMonitor *monitor, std::ostream &log,
+                      std::vector<std::string> &problems) {
+  if (!request.error.empty()) {
+    problems.push_back("the guest asked the host for " + request.error);
+    return;
+  }
+  if (monitor == nullptr) {
+    problems.push_back("the guest asked the host for '" +
+                       request.monitorCommand +
+                       "', but kml-vmrun runs without --qemu-monitor");
+    return;
+  }
+  const std::string reply =
+      monitor->send(request.monitorCommand, kMonitorReplyTimeout);
+  log << "kml-vmrun: monitor: " << request.monitorCommand << ": "
+      << (reply.empty() ? "done" : reply) << '\n';
 }
 
 int run(const Options &opts) {
@@ -94,7 +127,14 @@ int run(const Options &opts) {
   GuestLog guest(opts.expected);
   std::vector<std::string> runnerProblems;
 
-  ChildProcess qemu(opts.command);
+  std::optional<QemuMonitor> monitor;
+  std::vector<std::string> command = opts.command;
+  if (opts.qemuMonitor) {
+    monitor.emplace();
+    const auto extra = monitor->qemuArguments();
+    command.insert(command.end(), extra.begin(), extra.end());
+  }
+  ChildProcess qemu(command);
   auto deadline = Clock::now() + std::chrono::seconds(opts.timeoutSeconds);
   bool sawEnd = false;
   std::string line;
@@ -116,6 +156,10 @@ int run(const Options &opts) {
     }
     log << line << '\n';
     guest.addLine(line);
+    if (const auto request = kml::vmrun::parseHostRequest(line)) {
+      serveHostRequest(*request, monitor ? &*monitor : nullptr, log,
+                       runnerProblems);
+    }
     if (opts.verbose || isProgressLine(line)) {
       std::cout << "  | " << line << '\n' << std::flush;
     }

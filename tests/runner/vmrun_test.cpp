@@ -127,6 +127,27 @@ TEST(VmRun, GuestThatDoesNotPowerOffFails) {
   EXPECT_TRUE(contains(r.output, "did not power off")) << r.output;
 }
 
+TEST(VmRun, HostRequestIsTypedIntoTheMonitor) {
+  const auto r = runScenario("host-request", "--verbose --qemu-monitor");
+  EXPECT_EQ(r.exitCode, 0) << r.output;
+  EXPECT_TRUE(contains(
+      r.output, "fake-monitor: got 'mce 1 1 0xb000000000000000 0x4 0 0'"))
+      << r.output;
+}
+
+TEST(VmRun, HostRequestWithoutMonitorFailsTheRun) {
+  const auto r = runScenario("host-request");
+  EXPECT_EQ(r.exitCode, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "runs without --qemu-monitor")) << r.output;
+}
+
+TEST(VmRun, UnknownHostRequestFailsTheRun) {
+  const auto r = runScenario("bad-host-request", "--qemu-monitor");
+  EXPECT_EQ(r.exitCode, 1) << r.output;
+  EXPECT_TRUE(contains(r.output, "unknown host request 'system_reset'"))
+      << r.output;
+}
+
 TEST(VmRun, MissingQemuIsAClearError) {
   const auto r = runCommand(std::string(KML_VMRUN) +
                             " -- /nonexistent/qemu-system-x86_64 2>&1");
