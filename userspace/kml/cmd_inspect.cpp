@@ -1,9 +1,12 @@
 // kml inspect FILE [--json]: show whether a file carries the KML marker,
-// what it says, and where it is.
+// what it says, and where it is; and the signed manifest appended to it,
+// if any (read, not verified: that is `kml verify`).
 
 #include "command.hpp"
 #include "marker_cli.hpp"
+#include "signature_facts.hpp"
 
+#include "kml/gate/manifest.hpp"
 #include "kml/text.hpp"
 
 #include <iostream>
@@ -18,14 +21,14 @@ constexpr std::string_view kUsage = "inspect FILE [--json]";
 
 std::vector<std::string> flagNames(std::uint32_t flags) {
   std::vector<std::string> names;
-  if (flags & KML_NOTE_F_ENABLE) {
+  if ((flags & KML_NOTE_F_ENABLE) != 0) {
     names.emplace_back("enable");
   }
-  if (flags & KML_NOTE_F_BYPASS) {
+  if ((flags & KML_NOTE_F_BYPASS) != 0) {
     names.emplace_back("bypass");
   }
   for (std::uint32_t bit = 2; bit < 32; ++bit) {
-    if (flags & (1U << bit)) {
+    if ((flags & (1U << bit)) != 0) {
       names.push_back(cat(Hex{1U << bit}));
     }
   }
@@ -75,7 +78,7 @@ std::string jsonString(std::string_view text) {
       break;
     default:
       if (static_cast<unsigned char>(c) < 0x20) {
-        static constexpr char kHex[] = "0123456789abcdef";
+        static constexpr std::string_view kHex = "0123456789abcdef";
         out += "\\u00";
         out += kHex[(c >> 4) & 0xf];
         out += kHex[c & 0xf];
@@ -106,7 +109,7 @@ void printText(std::ostream &out, std::string_view file,
   } else {
     out << " (";
     for (std::size_t i = 0; i < names.size(); ++i) {
-      out << (i ? ", " : "") << names[i];
+      out << (i != 0 ? ", " : "") << names[i];
     }
     out << ")";
   }
@@ -119,8 +122,81 @@ void printText(std::ostream &out, std::string_view file,
       << Hex{m.segmentSize} << " bytes)\n";
 }
 
+std::string joined(const std::vector<std::string> &names) {
+  std::string text;
+  for (const std::string &name : names) {
+    text += (text.empty() ? "" : ", ") + name;
+  }
+  return text.empty() ? "none" : text;
+}
+
+void printSignatureText(std::ostream &out, const SignatureFacts &facts) {
+  switch (facts.state) {
+  case SignatureFacts::State::None:
+    out << "  signature: none (no appended manifest)\n";
+    return;
+  case SignatureFacts::State::Malformed:
+    out << "  signature: malformed (" << facts.problem << ")\n";
+    return;
+  case SignatureFacts::State::Present:
+    break;
+  }
+  const gate::Manifest &manifest = *facts.manifest;
+  const gate::ManifestEntry &entry = manifest.entries.front();
+  out << "  signature: appended manifest, " << facts.pkcs7Size
+      << " bytes of PKCS#7 at offset " << Hex{facts.pkcs7Offset}
+      << " (not checked: see kml verify)"
+      << "\n    signer:     " << facts.signer
+      << "\n    generation: " << manifest.generation
+      << "\n    assurance:  " << gate::assuranceName(entry.assurance)
+      << "\n    role:       " << gate::roleName(entry.role)
+      << "\n    flags:      " << Hex{entry.flags} << " ("
+      << joined(gate::manifestFlagNames(entry.flags)) << ")"
+      << "\n    length:     " << entry.length
+      << (facts.lengthMatches ? " (the bytes before the signature)"
+                              : " (NOT where the signature starts)")
+      << "\n    sha256:     " << gate::hexDigits(entry.digest)
+      << (facts.digestMatches ? " (matches)" : " (does NOT match)") << "\n";
+  if (manifest.entries.size() > 1) {
+    out << "    entries:    " << manifest.entries.size() << "\n";
+  }
+}
+
+void printSignatureJson(std::ostream &out, const SignatureFacts &facts) {
+  out << R"(, "signature": {"present": )"
+      << (facts.state == SignatureFacts::State::None ? "false" : "true");
+  if (facts.state == SignatureFacts::State::Malformed) {
+    out << ", \"error\": " << jsonString(facts.problem);
+  }
+  if (facts.state == SignatureFacts::State::Present) {
+    const gate::Manifest &manifest = *facts.manifest;
+    const gate::ManifestEntry &entry = manifest.entries.front();
+    out << ", \"pkcs7_offset\": " << facts.pkcs7Offset
+        << ", \"pkcs7_size\": " << facts.pkcs7Size
+        << ", \"signer\": " << jsonString(facts.signer)
+        << ", \"entries\": " << manifest.entries.size()
+        << ", \"generation\": " << manifest.generation << ", \"assurance\": "
+        << jsonString(gate::assuranceName(entry.assurance))
+        << ", \"role\": " << jsonString(gate::roleName(entry.role))
+        << ", \"flags\": " << entry.flags << ", \"flag_names\": [";
+    const auto names = gate::manifestFlagNames(entry.flags);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      out << (i != 0 ? ", " : "") << jsonString(names[i]);
+    }
+    out << "], \"length\": " << entry.length
+        << ", \"length_matches\": " << (facts.lengthMatches ? "true" : "false")
+        << ", \"sha256\": " << jsonString(gate::hexDigits(entry.digest))
+        << ", \"digest_matches\": " << (facts.digestMatches ? "true" : "false")
+        << ", \"ruleset_version\": " << entry.rulesetVersion
+        << ", \"attestation_sha256\": "
+        << jsonString(gate::hexDigits(entry.attestation));
+  }
+  out << "}";
+}
+
 void printJson(std::ostream &out, std::string_view file,
-               const std::optional<MarkerInfo> &marker) {
+               const std::optional<MarkerInfo> &marker,
+               const SignatureFacts &facts) {
   out << "{\"file\": " << jsonString(file)
       << ", \"marked\": " << (marker ? "true" : "false");
   if (marker) {
@@ -129,7 +205,7 @@ void printJson(std::ostream &out, std::string_view file,
         << ", \"flags\": " << m.desc.flags << ", \"flag_names\": [";
     const auto names = flagNames(m.desc.flags);
     for (std::size_t i = 0; i < names.size(); ++i) {
-      out << (i ? ", " : "") << jsonString(names[i]);
+      out << (i != 0 ? ", " : "") << jsonString(names[i]);
     }
     out << "], \"enabled\": " << (m.enabled() ? "true" : "false")
         << ", \"kernel\": " << jsonString(verdictName(m.verdict()))
@@ -140,8 +216,9 @@ void printJson(std::ostream &out, std::string_view file,
         << ", \"segment_offset\": " << m.segmentOffset
         << ", \"segment_size\": " << m.segmentSize;
   } else {
-    out << ", \"kernel\": \"normal\"";
+    out << R"(, "kernel": "normal")";
   }
+  printSignatureJson(out, facts);
   out << "}\n";
 }
 
@@ -167,10 +244,12 @@ int runInspect(Args args) {
   }
   try {
     const ElfImage image = loadImage(*file);
+    const SignatureFacts facts = readSignatureFacts(image.bytes());
     if (json) {
-      printJson(std::cout, *file, image.marker());
+      printJson(std::cout, *file, image.marker(), facts);
     } else {
       printText(std::cout, *file, image.marker());
+      printSignatureText(std::cout, facts);
     }
   } catch (const ElfError &error) {
     if (json) {

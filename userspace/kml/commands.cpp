@@ -11,6 +11,9 @@ int runDisable(Args args); // cmd_enable.cpp
 int runBypass(Args args);  // cmd_bypass.cpp
 int runInspect(Args args); // cmd_inspect.cpp
 int runStats(Args args);   // cmd_stats.cpp
+int runKey(Args args);     // cmd_key.cpp
+int runSign(Args args);    // cmd_sign.cpp
+int runVerify(Args args);  // cmd_verify.cpp
 #ifdef KML_HAVE_REWRITE
 int runRewrite(Args args); // cmd_rewrite.cpp
 #endif
@@ -31,8 +34,30 @@ std::span<const Command> allCommands() {
               "getppid, gettid answered by the kernel's bypass entry)",
               runBypass},
       Command{"inspect", "inspect FILE [--json]",
-              "show whether FILE is marked, its version, flags and location",
+              "show whether FILE is marked, its version, flags and location, "
+              "and the signed manifest appended to it (not checked)",
               runInspect},
+      Command{"key",
+              "key new [NAME] [--dir DIR] | key list [--dir DIR] | key enroll "
+              "NAME|CERT.pem [--keyring KEYRING]",
+              "make a development signing key (RSA-2048, self-signed), list "
+              "them, or add a certificate to a kernel keyring (.kml by "
+              "default)",
+              runKey},
+      Command{"sign",
+              "sign FILE [-o OUT] [--key-name NAME | --key KEY.pem --cert "
+              "CERT.pem] [--assurance trusted|validated|verified] "
+              "[--generation N] [--attestation FILE.json] [--bypass]",
+              "append a signed manifest approving FILE for ring 0 (replacing "
+              "an old one); validated runs kml-verify --binary, verified "
+              "needs its attestation",
+              runSign},
+      Command{"verify",
+              "verify FILE [--cert CERT.pem]... [--key-dir DIR] "
+              "[--min-assurance A] [--min-generation N]",
+              "check FILE's signed manifest as kml.ko does: allowed, or "
+              "refused with the kernel's reason",
+              runVerify},
       Command{"stats", "stats [PID | [--require-direct=PCT] -- CMD [ARGS...]]",
               "how ring-0 programs' system calls reached the kernel (direct, "
               "bypass, slow `syscall`): all programs, one PID, or those "
