@@ -39,14 +39,15 @@ std::span<const Command> allCommands() {
               runInspect},
       Command{"key",
               "key new [NAME] [--dir DIR] | key list [--dir DIR] | key enroll "
-              "NAME|CERT.pem [--keyring KEYRING]",
+              "NAME|CERT.pem [--keyring KEYRING] [--dir DIR]",
               "make a development signing key (RSA-2048, self-signed), list "
               "them, or add a certificate to a kernel keyring (.kml by "
               "default)",
               runKey},
       Command{"sign",
               "sign FILE [-o OUT] [--key-name NAME | --key KEY.pem --cert "
-              "CERT.pem] [--assurance trusted|validated|verified] "
+              "CERT.pem] [--key-dir DIR] [--assurance "
+              "trusted|validated|verified] "
               "[--generation N] [--attestation FILE.json] [--bypass]",
               "append a signed manifest approving FILE for ring 0 (replacing "
               "an old one); validated runs kml-verify --binary, verified "
