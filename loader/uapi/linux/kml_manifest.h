@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * kml_manifest.h - the approval of code that may run at CPL 0: a signed
+ * manifest, and how it travels with a program.
+ *
+ * The single definition of the format, included unchanged by kml.ko (C,
+ * Kbuild) and by the C++ tools (`kml sign`, `kml verify`, `kml inspect`),
+ * so it holds only C with kernel UAPI types. docs/gate.md explains the
+ * trust chain.
+ *
+ * A manifest is a small binary structure, every integer little-endian:
+ *
+ *   struct kml_manifest_header
+ *   struct kml_manifest_entry[entry_count]
+ *
+ * It is the content of a PKCS#7 (CMS) signed-data message: content type
+ * id-data, the content embedded, SHA-256, no signed attributes; what
+ * `openssl cms -sign -binary -nodetach -noattr -md sha256 -outform DER`
+ * makes, and what the kernel's verify_pkcs7_signature() checks with
+ * VERIFYING_UNSPECIFIED_SIGNATURE. The magic keeps a manifest apart from
+ * anything else the same key signs.
+ *
+ * Appended to a program, in the layout module signing uses (the kernel
+ * reads it from the end of the file):
+ *
+ *   [covered bytes: the program]                  entry.length bytes
+ *   [PKCS#7 signed-data, DER]                     info.sig_len bytes
+ *   [struct kml_sig_info]                          12 bytes
+ *   [KML_SIG_MAGIC]                                 24 bytes, no NUL
+ *
+ * The manifest of an appended signature has exactly one entry, role
+ * PROGRAM, whose length is the offset of the PKCS#7 message and whose
+ * digest is the SHA-256 of the bytes before it.
+ */
+#ifndef _UAPI_LINUX_KML_MANIFEST_H
+#define _UAPI_LINUX_KML_MANIFEST_H
+
+#include <linux/types.h>
+#include <asm/byteorder.h>
+
+#define KML_MANIFEST_MAGIC "KMLMANIF"
+#define KML_MANIFEST_MAGIC_LEN 8
+
+/* Bumped only for an incompatible change; readers refuse newer ones. */
+#define KML_MANIFEST_VERSION 1
+
+/* The trailer at the very end of a signed program. */
+#define KML_SIG_MAGIC "~kml manifest appended~\n"
+#define KML_SIG_MAGIC_LEN 24
+
+/* struct kml_sig_info.id_type: the signature is PKCS#7 (as PKEY_ID_PKCS7). */
+#define KML_SIG_ID_PKCS7 2
+
+/*
+ * The info block before the trailer, the same 12 bytes as struct
+ * module_signature: only id_type and sig_len are used, the rest is zero.
+ * sig_len is big-endian, as in module signing.
+ */
+struct kml_sig_info {
+	__u8 algo;		/* 0 */
+	__u8 hash;		/* 0 */
+	__u8 id_type;		/* KML_SIG_ID_PKCS7 */
+	__u8 signer_len;	/* 0 */
+	__u8 key_id_len;	/* 0 */
+	__u8 pad[3];		/* 0 */
+	__be32 sig_len;		/* bytes of the PKCS#7 message */
+};
+
+/*
+ * Refuse anything larger: a manifest for one program is 120 bytes; a list
+ * of approved files (loaded through /sys/kernel/kml/approvals) may hold
+ * up to KML_MANIFEST_MAX_ENTRIES entries.
+ */
+#define KML_MANIFEST_MAX_ENTRIES 4096
+#define KML_SIG_MAX_LEN (64 * 1024)
+
+struct kml_manifest_header {
+	char magic[KML_MANIFEST_MAGIC_LEN];	/* KML_MANIFEST_MAGIC */
+	__le16 version;		/* KML_MANIFEST_VERSION */
+	__le16 header_size;	/* sizeof(struct kml_manifest_header) */
+	__le16 entry_size;	/* sizeof(struct kml_manifest_entry) */
+	__le16 entry_count;	/* 1..KML_MANIFEST_MAX_ENTRIES */
+	/*
+	 * Against rollback: the kernel refuses a manifest whose generation
+	 * is below /sys/kernel/kml/min_generation, which root can only raise.
+	 */
+	__le64 generation;
+	__le32 reserved[2];	/* 0 */
+};
+
+/* entry.digest_algo */
+#define KML_DIGEST_SHA256 1
+#define KML_DIGEST_SIZE 32
+
+/* entry.role: what the covered bytes are. */
+enum kml_manifest_role {
+	KML_ROLE_PROGRAM = 1,		/* an executable, exec'd */
+	KML_ROLE_INTERPRETER = 2,	/* a dynamic loader (PT_INTERP) */
+	KML_ROLE_LIBRARY = 3,		/* a file mapped executable */
+};
+
+/*
+ * entry.assurance: what vouches for the code, weakest first. The kernel
+ * compares it with /sys/kernel/kml/min_assurance.
+ */
+enum kml_manifest_assurance {
+	KML_ASSURANCE_TRUSTED = 1,	/* an administrator, without checks */
+	KML_ASSURANCE_VALIDATED = 2,	/* the binary validator passed */
+	KML_ASSURANCE_VERIFIED = 3,	/* kml-verify's source rules and the validator */
+};
+
+/* entry.flags */
+#define KML_MANIFEST_F_RING0 (1U << 0)	/* may run at CPL 0 */
+#define KML_MANIFEST_F_BYPASS (1U << 1)	/* may use the bypass entry */
+#define KML_MANIFEST_F_KNOWN (KML_MANIFEST_F_RING0 | KML_MANIFEST_F_BYPASS)
+
+struct kml_manifest_entry {
+	__u8 digest[KML_DIGEST_SIZE];	/* of the covered bytes */
+	__le64 length;			/* covered bytes, from offset 0 */
+	__u8 digest_algo;		/* KML_DIGEST_SHA256 */
+	__u8 role;			/* enum kml_manifest_role */
+	__u8 assurance;			/* enum kml_manifest_assurance */
+	__u8 reserved0;			/* 0 */
+	__le32 flags;			/* KML_MANIFEST_F_* */
+	__le32 ruleset_version;		/* kml-verify's rule set; 0 if none ran */
+	__le32 reserved1;		/* 0 */
+	/* SHA-256 of kml-verify's attestation (JSON); zero for trusted. */
+	__u8 attestation[KML_DIGEST_SIZE];
+};
+
+/* Why kml_manifest_check() refuses a manifest. */
+enum kml_manifest_error {
+	KML_MANIFEST_OK = 0,
+	KML_MANIFEST_E_SHORT,		/* fewer bytes than the header says */
+	KML_MANIFEST_E_MAGIC,		/* not a kml manifest */
+	KML_MANIFEST_E_VERSION,		/* a version this reader does not know */
+	KML_MANIFEST_E_LAYOUT,		/* header or entry size, or count, wrong */
+	KML_MANIFEST_E_ENTRY,		/* an entry with an unknown value */
+};
+
+/*
+ * The reader rule, written once so the kernel and the tools agree: the
+ * manifest in buf[0..len) is well formed. Entries are checked for values
+ * this version knows (digest type, role, assurance, flags) and zero
+ * reserved fields. It does not check signatures, digests or policy.
+ * @buf may have any alignment.
+ */
+static inline enum kml_manifest_error
+kml_manifest_check(const void *buf, __u64 len)
+{
+	const unsigned char *bytes = (const unsigned char *)buf;
+	struct kml_manifest_header h;
+	struct kml_manifest_entry e;
+	__u32 i, count;
+
+	/* Copies: the signed content need not be aligned for the structs. */
+	if (len < sizeof(h))
+		return KML_MANIFEST_E_SHORT;
+	__builtin_memcpy(&h, bytes, sizeof(h));
+	for (i = 0; i < KML_MANIFEST_MAGIC_LEN; i++)
+		if (h.magic[i] != KML_MANIFEST_MAGIC[i])
+			return KML_MANIFEST_E_MAGIC;
+	if (__le16_to_cpu(h.version) != KML_MANIFEST_VERSION)
+		return KML_MANIFEST_E_VERSION;
+	count = __le16_to_cpu(h.entry_count);
+	if (__le16_to_cpu(h.header_size) != sizeof(h) ||
+	    __le16_to_cpu(h.entry_size) != sizeof(e) ||
+	    count == 0 || count > KML_MANIFEST_MAX_ENTRIES ||
+	    h.reserved[0] || h.reserved[1])
+		return KML_MANIFEST_E_LAYOUT;
+	if (len != sizeof(h) + (__u64)count * sizeof(e))
+		return len < sizeof(h) + (__u64)count * sizeof(e) ?
+		       KML_MANIFEST_E_SHORT : KML_MANIFEST_E_LAYOUT;
+	for (i = 0; i < count; i++) {
+		__builtin_memcpy(&e, bytes + sizeof(h) + (__u64)i * sizeof(e),
+				 sizeof(e));
+		if (e.digest_algo != KML_DIGEST_SHA256 ||
+		    e.role < KML_ROLE_PROGRAM || e.role > KML_ROLE_LIBRARY ||
+		    e.assurance < KML_ASSURANCE_TRUSTED ||
+		    e.assurance > KML_ASSURANCE_VERIFIED ||
+		    (__le32_to_cpu(e.flags) & ~KML_MANIFEST_F_KNOWN) ||
+		    e.reserved0 || e.reserved1)
+			return KML_MANIFEST_E_ENTRY;
+	}
+	return KML_MANIFEST_OK;
+}
+
+#endif /* _UAPI_LINUX_KML_MANIFEST_H */
