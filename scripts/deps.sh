@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
 	# kernel build (Debian's 6.12 source, patched by kml/patches)
 	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
+	openssl
 	cpio kmod dwarves patch xz-utils rsync ccache
 	# the test VM
 	qemu-system-x86 busybox-static

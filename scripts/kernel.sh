@@ -130,7 +130,32 @@ prepare_source() {
 
 prepare_source
 
-kern_hash=$({ echo "$src_hash"; cat "${fragments[@]}"; } | sha256sum | cut -c1-16)
+# The VM's test CA: built into the kernel's trusted keyring, it signs the
+# programs the VM runs and can certify development keys. The private half
+# stays in build/keys/ (never committed). Made once a build tree.
+keys=$build/keys
+if [ ! -f "$keys/kml-test-ca.pem" ] || [ ! -f "$keys/kml-test-ca.key" ]; then
+	echo "  KML     making the VM's test CA in $keys"
+	mkdir -p "$keys"
+	chmod 700 "$keys"
+	openssl req -new -x509 -newkey rsa:2048 -sha256 -nodes -days 36500 \
+		-subj "/O=kml/CN=kml VM test CA" \
+		-addext "basicConstraints=critical,CA:TRUE" \
+		-addext "keyUsage=critical,digitalSignature,keyCertSign" \
+		-addext "subjectKeyIdentifier=hash" \
+		-addext "authorityKeyIdentifier=keyid" \
+		-keyout "$keys/kml-test-ca.key.new" -out "$keys/kml-test-ca.pem.new" \
+		>"$keys/openssl.log" 2>&1 || die "openssl could not make the test key: see $keys/openssl.log"
+	chmod 600 "$keys/kml-test-ca.key.new"
+	mv "$keys/kml-test-ca.key.new" "$keys/kml-test-ca.key"
+	mv "$keys/kml-test-ca.pem.new" "$keys/kml-test-ca.pem"
+fi
+mkdir -p "$out"
+echo "CONFIG_SYSTEM_TRUSTED_KEYS=\"$keys/kml-test-ca.pem\"" >"$out/kml-keys.config"
+fragments+=("$out/kml-keys.config")
+
+kern_hash=$({ echo "$src_hash"; cat "${fragments[@]}" "$keys/kml-test-ca.pem"; } |
+	sha256sum | cut -c1-16)
 if [ -f "$out/.kml-stamp" ] && [ "$(cat "$out/.kml-stamp")" = "$kern_hash" ] &&
 	[ -f "$out/arch/x86/boot/bzImage" ]; then
 	echo "  KML     kernel-$flavour is up to date ($kern_hash)"
