@@ -160,10 +160,11 @@ $(VMTESTDIR)/fuzz-tests.list: Makefile
 # x86 selftests come last, but for LAST_TEST if there is one (lockdown
 # cannot be lifted until the next boot).
 LAST_TEST := attack_lockdown_test
-$(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(VM_FUZZ_SRCS) $(RING0_TESTS_LIST) $(ATTACK_TESTS_LIST) $(X86ST_TESTS_LIST)
+$(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(VM_FUZZ_SRCS) $(RING0_TESTS_LIST) $(ATTACK_TESTS_LIST) $(X86ST_TESTS_LIST) Makefile
 	@mkdir -p $(VMTESTDIR)
 	@{ printf '%s\n' $(notdir $(VM_TESTS)); cat $(RING0_TESTS_LIST) $(ATTACK_TESTS_LIST); } >$@.all
-	@{ grep -vx $(LAST_TEST) $@.all; cat $(X86ST_TESTS_LIST); grep -x $(LAST_TEST) $@.all || :; } >$@
+	@{ grep -vx -e $(LAST_TEST) $(addprefix -e ,$(OWN_BOOT_TESTS)) $@.all; \
+		cat $(X86ST_TESTS_LIST); grep -x $(LAST_TEST) $@.all || :; } >$@
 	@rm -f $@.all
 
 # The second boot of check-vm, with kml_strict_smep: what a ring-0 task does
@@ -173,6 +174,17 @@ STRICT_TESTS := ring0_cpl_test ring0_syscall_test ring0_signal_test \
 	ring0_fault_test ring0_memory_test ring0_task_test kml_rewrite_test \
 	kml_counters_test attack_compat_test attack_flags_test attack_return_test \
 	attack_cpl3_test attack_perf_test syscall_fuzz_test
+
+# Tests with a boot of their own: the machine-check test needs Intel's
+# machine check architecture (MCE_CPU): QEMU's TCG CPU is an AMD one
+# without MCA recovery, on which every uncorrected error panics, at CPL 3
+# too. It runs with and without kml_strict_smep.
+OWN_BOOT_TESTS := attack_mce_test
+MCE_CPU := max,vendor=GenuineIntel
+
+$(VMTESTDIR)/mce-tests.list: Makefile
+	@mkdir -p $(VMTESTDIR)
+	@printf '%s\n' attack_mce_test >$@
 
 $(VMTESTDIR)/strict-tests.list: Makefile
 	@mkdir -p $(VMTESTDIR)
@@ -236,6 +248,7 @@ $(VMTESTDIR)/%.kml: $(VMTESTDIR)/%.plain $(HOSTDIR)/userspace/kml/kml
 vm-tests: kernel guest-tools host-tools
 	@$(MAKE) --no-print-directory $(VM_TESTS) ring0 attack x86-selftests $(VMTESTDIR)/tests.list \
 		$(VMTESTDIR)/strict-tests.list $(VMTESTDIR)/fuzz-tests.list \
+		$(VMTESTDIR)/mce-tests.list \
 		$(VMTESTDIR)/payloads.list $(REWRITTEN_FILES) $(EXTRA_PAYLOADS)
 
 BENCHDIR := $(BUILD)/bench
@@ -270,7 +283,8 @@ demo: image
 check-host: host-tools
 	@ctest --test-dir $(HOSTDIR) --output-on-failure -j2
 
-# Two boots: every test, then the ring-0 tests again with kml_strict_smep.
+# Four boots: every test, the ring-0 tests again with kml_strict_smep, and
+# the machine-check test on Intel's machine check architecture, both ways.
 check-vm: host-tools
 	@$(MAKE) --no-print-directory image FLAVOUR=debug
 	@VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun LOG=$(BUILD)/vm-check.log \
@@ -284,6 +298,15 @@ check-vm: host-tools
 		KML_APPEND="kml_strict_smep kml.tests=strict-tests.list" \
 		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
 		$(BUILD)/image-debug/initramfs.cpio.gz
+	@echo "==== machine checks, on Intel's machine check architecture ($(MCE_CPU)) ===="
+	@for smep in "" kml_strict_smep; do \
+		CPU=$(MCE_CPU) VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun \
+		LOG=$(BUILD)/vm-check-mce$${smep:+-strict}.log \
+		EXPECT_LIST=$(VMTESTDIR)/mce-tests.list \
+		KML_APPEND="$$smep kml.tests=mce-tests.list" \
+		scripts/vm.sh check $(BUILD)/kernel-debug/arch/x86/boot/bzImage \
+		$(BUILD)/image-debug/initramfs.cpio.gz || exit 1; \
+	done
 
 check:
 	@scripts/check.sh

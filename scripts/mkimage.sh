@@ -34,11 +34,14 @@ install -m 0644 "$module" "$root/kml/kml.ko"
 for t in "$@"; do
 	install -m 0755 "$t" "$root/usr/bin/"
 done
-while read -r name; do
-	install -m 0755 "$tests/$name" "$root/kml/tests/$name"
-done <"$tests/tests.list"
+# Every test of every run list: tests.list (the main boot) and the other
+# lists, chosen with kml.tests= at boot (subsets of it, or tests that need
+# a boot of their own).
+cat "$tests/tests.list" "$tests"/*-tests.list 2>/dev/null | sort -u |
+	while read -r name; do
+		install -m 0755 "$tests/$name" "$root/kml/tests/$name"
+	done
 install -m 0644 "$tests/tests.list" "$root/kml/tests.list"
-# Other run lists (a subset of tests.list), chosen with kml.tests= at boot.
 for list in "$tests"/*-tests.list; do
 	[ -f "$list" ] && install -m 0644 "$list" "$root/kml/"
 done

@@ -8,14 +8,15 @@
 # check: runs the in-VM tests under kml-vmrun (VMRUN, LOG, EXPECT_LIST).
 # Environment: ACCEL (tcg|kvm, default tcg), MEM (default 1G), SMP (2),
 # KML_APPEND (extra kernel arguments), TIMEOUT (seconds, check/demo),
-# QEMU_EXTRA (more QEMU options, e.g. -icount shift=0).
+# QEMU_EXTRA (more QEMU options, e.g. -icount shift=0), CPU (the -cpu
+# model, default max: under TCG an AMD one).
 set -euo pipefail
 mode=$1 kernel=$2 initrd=$3
 accel=${ACCEL:-tcg}
 # tsc=reliable: under TCG the TSC fails the clocksource watchdog and the
 # kernel would time everything with 4 ms jiffies.
 append="console=ttyS0 loglevel=5 panic=-1 pti=on tsc=reliable kml.mode=$mode ${KML_APPEND:-}"
-qemu=(qemu-system-x86_64 -accel "$accel" ${QEMU_EXTRA:-} -cpu max -smp "${SMP:-2}" -m "${MEM:-1G}"
+qemu=(qemu-system-x86_64 -accel "$accel" ${QEMU_EXTRA:-} -cpu "${CPU:-max}" -smp "${SMP:-2}" -m "${MEM:-1G}"
 	-kernel "$kernel" -initrd "$initrd" -append "$append" -no-reboot)
 batch=(-display none -serial stdio -monitor none)
 
@@ -40,7 +41,7 @@ demo | bench)
 check)
 	expect=()
 	while read -r name; do expect+=(--expect "$name"); done <"$EXPECT_LIST"
-	exec "$VMRUN" --timeout "${TIMEOUT:-1800}" --log "$LOG" "${expect[@]}" -- \
+	exec "$VMRUN" --timeout "${TIMEOUT:-1800}" --log "$LOG" --qemu-monitor "${expect[@]}" -- \
 		"${qemu[@]}" "${batch[@]}"
 	;;
 *)

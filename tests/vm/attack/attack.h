@@ -60,6 +60,21 @@ void attack_env_setup(struct attack_env *env);
 			TH_LOG("the kernel is tainted now: see its log"); \
 	}
 
+/*
+ * The same, for a test that expects the taint bits @expected (for example
+ * TAINT_MACHINE_CHECK after a machine check): any other new taint fails.
+ */
+#define ATTACK_FIXTURE_TAINT(name, expected)				\
+	FIXTURE(name) { struct attack_env env; };			\
+	FIXTURE_SETUP(name) { attack_env_setup(&self->env); }		\
+	FIXTURE_TEARDOWN(name)						\
+	{								\
+		EXPECT_EQ(0, ring0_env_teardown(&self->env.ring0));	\
+		EXPECT_EQ(self->env.tainted & ~(expected),		\
+			  kernel_tainted() & ~(expected))		\
+			TH_LOG("the kernel is tainted now: see its log"); \
+	}
+
 /* In a test body: the payload form NAME must run at CPL (0 or 3). */
 #define REQUIRE_ATTACK_FORM(env, name, cpl) REQUIRE_FORM(&(env)->ring0, name, cpl)
 

@@ -49,7 +49,8 @@ RING0_UAPI ?= $(ATTACK_DIR)/../../../loader/uapi
 # could take the machine down late, lockdown last (see above).
 ATTACK_TEST_NAMES := attack_notes_test attack_compat_test attack_flags_test \
 	attack_leak_test attack_text_test attack_ptrace_test attack_return_test \
-	attack_cpl3_test attack_perf_test syscall_fuzz_test attack_lockdown_test
+	attack_cpl3_test attack_perf_test attack_mce_test syscall_fuzz_test \
+	attack_lockdown_test
 ATTACK_TESTS := $(addprefix $(OUT)/,$(ATTACK_TEST_NAMES))
 
 # One payload source tree, built once (-mno-red-zone, as ring-0 programs

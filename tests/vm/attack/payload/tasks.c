@@ -44,6 +44,15 @@
  *     getgid             "d: ret=N"
  *   and "done".
  *
+ * mce-wait MS REQUEST [catch]: for a machine check from the host (CPL 0
+ *   only). Turns interrupts off, writes "KML-HOST-REQUEST REQUEST" to the
+ *   first serial port itself (port I/O, no system call: the request is
+ *   out only once nothing but this code can run on its CPU), then spins
+ *   for up to MS milliseconds (timed by the TSC, calibrated first): a
+ *   machine check that reaches this CPU meanwhile lands in the program's
+ *   own code. With "catch", a SIGBUS handler prints "sigbus code=N" and
+ *   exits 0. If none came: interrupts back on, "no machine check", exit 1.
+ *
  * self-mem-write: writes one byte over text_victim through /proc/self/mem
  *   and prints "pwrite=ok" or "pwrite errno=N", then "text=changed" or
  *   "text=unchanged".
@@ -55,7 +64,9 @@
 #include <signal.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -263,6 +274,100 @@ static int run_self_mem_write(int argc, char **argv)
 	return 0;
 }
 
+/* Async-signal-safe: one write of "sigbus code=N\n", then exit 0. */
+static void on_sigbus(int sig, siginfo_t *si, void *ctx)
+{
+	char line[32] = "sigbus code=";
+	char digits[12];
+	int code = si->si_code, n = 0, len = 12;
+
+	if (code < 0) {
+		line[len++] = '-';
+		code = -code;
+	}
+	do {
+		digits[n++] = '0' + code % 10;
+		code /= 10;
+	} while (code);
+	while (n)
+		line[len++] = digits[--n];
+	line[len++] = '\n';
+	if (write(STDOUT_FILENO, line, len) != len)
+		_exit(1);
+	_exit(0);
+}
+
+/* TSC ticks in about 100 ms of CLOCK_MONOTONIC, scaled to one ms. */
+static unsigned long tsc_per_ms(void)
+{
+	struct timespec pause = { .tv_nsec = 100 * 1000 * 1000 };
+	unsigned long start = __builtin_ia32_rdtsc();
+
+	nanosleep(&pause, NULL);
+	return (__builtin_ia32_rdtsc() - start) / 100 ?: 1;
+}
+
+/* The first serial port (the console): data and line status registers. */
+#define COM1_DATA 0x3f8
+#define COM1_LSR 0x3fd
+#define COM1_LSR_THRE 0x20
+
+static unsigned char port_in(unsigned short port)
+{
+	unsigned char v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static void port_out(unsigned short port, unsigned char v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/* Polled output, as the kernel's early console does: no interrupt needed. */
+static void serial_line(const char *prefix, const char *text)
+{
+	const char *parts[] = { "\r\n", prefix, text, "\r\n" };
+	unsigned int i;
+	const char *c;
+
+	for (i = 0; i < ARRAY_SIZE(parts); i++) {
+		for (c = parts[i]; *c; c++) {
+			while (!(port_in(COM1_LSR) & COM1_LSR_THRE))
+				__builtin_ia32_pause();
+			port_out(COM1_DATA, *c);
+		}
+	}
+}
+
+static int run_mce_wait(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_sigaction = on_sigbus, .sa_flags = SA_SIGINFO };
+	unsigned long per_ms, start, budget;
+
+	if (argc < 2)
+		return 2;
+	if (current_cpl())
+		fail("mce-wait: needs CPL 0 (cli, port I/O)");
+	if (argc > 2 && !strcmp(argv[2], "catch")) {
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, NULL))
+			fail("sigaction: errno=%d", errno);
+	}
+	per_ms = tsc_per_ms();
+	budget = strtoul(argv[0], NULL, 0) * per_ms;
+	say("waiting");
+	__asm__ volatile("cli" ::: "memory");
+	serial_line("KML-HOST-REQUEST ", argv[1]);
+	start = __builtin_ia32_rdtsc();
+	while (__builtin_ia32_rdtsc() - start < budget)
+		__builtin_ia32_pause();
+	__asm__ volatile("sti" ::: "memory");
+	say("no machine check");
+	return 1;
+}
+
 const struct mode task_modes[] = {
 	{ "cpl", "", run_cpl },
 	{ "exec", "FILE [ARGS...]", run_exec },
@@ -275,6 +380,7 @@ const struct mode task_modes[] = {
 	{ "tsc", "", run_tsc },
 	{ "entry-loop", "[nobody]", run_entry_loop },
 	{ "syscall-experiments", "", run_syscall_experiments },
+	{ "mce-wait", "MS REQUEST [catch]", run_mce_wait },
 	{ "self-mem-write", "", run_self_mem_write },
 	{ NULL, NULL, NULL },
 };
