@@ -49,6 +49,8 @@ FUZZ_SEED ?= 1
 KSELFTEST_DIR := $(KSRC)/tools/testing/selftests
 OUT := $(VMTESTDIR)
 KML := $(GUESTDIR)/userspace/kml/kml
+# The VM's test CA (scripts/kernel.sh): signs the gate tests' programs.
+KML_KEYS := $(BUILD)/keys
 RING0_STRESS_SECONDS ?= 20
 include tests/vm/ring0/build.mk
 # The adversarial suite (tests/vm/attack/build.mk), after ring0's: it links

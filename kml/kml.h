@@ -8,6 +8,7 @@
 
 #include <linux/atomic.h>
 #include <linux/kml.h>
+#include <linux/kml_gate.h>
 #include <linux/kobject.h>
 
 /*
@@ -22,6 +23,16 @@ struct kml_exec_stats {
 
 extern struct kml_exec_stats kml_exec_stats;
 extern const struct kml_exec_ops kml_exec_ops;
+
+/* The gate (loader/gate.c): signed manifests, policy, refusal reasons. */
+struct linux_binprm;
+int kml_gate_init(void);
+void kml_gate_exit(void);
+int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags);
+int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
+		    const char *detail);
+const char *kml_gate_reason_name(enum kml_gate_reason reason);
+extern const struct attribute_group kml_gate_policy_group;
 
 /* /sys/kernel/kml/programs (programs.c) */
 extern struct kobj_attribute kml_programs_attr;

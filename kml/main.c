@@ -118,15 +118,25 @@ static int __init kml_init(void)
 	err = sysfs_create_group(kml_kobj, &kml_attr_group);
 	if (err)
 		goto err_put;
+	err = sysfs_create_group(kml_kobj, &kml_gate_policy_group);
+	if (err)
+		goto err_remove;
+	err = kml_gate_init();
+	if (err)
+		goto err_remove_policy;
 
 	err = kml_register_exec_ops(&kml_exec_ops);
 	if (err)
-		goto err_remove;
+		goto err_gate;
 
 	pr_info("version %s loaded (hook ABI %d)\n", KML_VERSION,
 		KML_ABI_VERSION);
 	return 0;
 
+err_gate:
+	kml_gate_exit();
+err_remove_policy:
+	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 err_remove:
 	sysfs_remove_group(kml_kobj, &kml_attr_group);
 err_put:
@@ -137,6 +147,8 @@ err_put:
 static void __exit kml_exit(void)
 {
 	kml_unregister_exec_ops(&kml_exec_ops);
+	kml_gate_exit();
+	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 	sysfs_remove_group(kml_kobj, &kml_attr_group);
 	kobject_put(kml_kobj);
 	pr_info("unloaded\n");

@@ -9,8 +9,11 @@
  *   or two marker notes                -> ENOEXEC
  *   enabled, but a dynamic program     -> ENOEXEC (static programs only)
  *   enabled, caller is not root        -> EPERM
- *   enabled                            -> CPL 0
+ *   enabled, no approved manifest      -> refused by the gate (gate.c)
+ *   enabled and approved               -> CPL 0
  *   enabled, with the bypass flag      -> CPL 0, bypass entry
+ *
+ * Every refusal is a named reason of linux/kml_gate.h (kml_gate_refuse()).
  *
  * The core calls kml_exec_check() for every ELF exec, in the exec'ing
  * task, before the point of no return; it may sleep. It keeps no state
@@ -22,6 +25,7 @@
 #include <linux/capability.h>
 #include <linux/elf.h>
 #include <linux/fs.h>
+#include <linux/kml_gate.h>
 #include <linux/kml_note.h>
 #include <linux/slab.h>
 
@@ -85,19 +89,35 @@ static void kml_scan_notes(struct kml_marker_scan *scan, const u8 *buf,
 	}
 }
 
-/* The marker's verdict; *flags gets the marker's flags when it has one. */
-static enum kml_note_verdict kml_find_marker(struct linux_binprm *bprm,
-					     const struct elf64_hdr *ehdr,
-					     const struct elf64_phdr *phdrs,
-					     u32 *flags)
+/* Why kml_note_decide() refused @note: the marker reasons of kml_gate.h. */
+static enum kml_gate_reason kml_marker_reason(const struct kml_marker_scan *scan)
+{
+	if (scan->conflict)
+		return KML_GATE_MARKER_CONFLICT;
+	if (scan->descsz < KML_NOTE_MIN_DESCSZ)
+		return KML_GATE_MARKER_TOO_SHORT;
+	if (scan->note.version == 0 || scan->note.version > KML_NOTE_VERSION)
+		return KML_GATE_MARKER_NEWER_VERSION;
+	return KML_GATE_MARKER_UNKNOWN_FLAG;
+}
+
+/*
+ * The marker's verdict; *flags gets the marker's flags when it has one,
+ * *reason why it is refused (KML_NOTE_REFUSE), or -ENOMEM.
+ */
+static int kml_find_marker(struct linux_binprm *bprm,
+			   const struct elf64_hdr *ehdr,
+			   const struct elf64_phdr *phdrs, u32 *flags,
+			   enum kml_gate_reason *reason)
 {
 	struct kml_marker_scan scan = {};
+	enum kml_note_verdict verdict;
 	u8 *buf;
 	int i;
 
 	buf = kmalloc(KML_NOTE_SEGMENT_MAX, GFP_KERNEL);
 	if (!buf)
-		return KML_NOTE_REFUSE;
+		return -ENOMEM;
 
 	for (i = 0; i < ehdr->e_phnum; i++) {
 		const struct elf64_phdr *ph = &phdrs[i];
@@ -115,10 +135,12 @@ static enum kml_note_verdict kml_find_marker(struct linux_binprm *bprm,
 
 	if (!scan.found)
 		return KML_NOTE_RUN_NORMAL;
-	if (scan.conflict)
-		return KML_NOTE_REFUSE;
+	verdict = scan.conflict ? KML_NOTE_REFUSE :
+		  kml_note_decide(&scan.note, scan.descsz);
+	if (verdict == KML_NOTE_REFUSE)
+		*reason = kml_marker_reason(&scan);
 	*flags = scan.note.flags;
-	return kml_note_decide(&scan.note, scan.descsz);
+	return verdict;
 }
 
 static bool kml_is_dynamic(const struct elf64_hdr *ehdr,
@@ -136,32 +158,35 @@ static int kml_exec_check(struct linux_binprm *bprm,
 			  const struct elf64_hdr *ehdr,
 			  const struct elf64_phdr *phdrs)
 {
+	enum kml_gate_reason reason = KML_GATE_ALLOWED;
 	u32 flags = 0;
+	int ret;
 
-	switch (kml_find_marker(bprm, ehdr, phdrs, &flags)) {
+	ret = kml_find_marker(bprm, ehdr, phdrs, &flags, &reason);
+	switch (ret) {
 	case KML_NOTE_RUN_NORMAL:
 		return 0;
 	case KML_NOTE_REFUSE:
 		atomic_long_inc(&kml_exec_stats.refused_enoexec);
-		pr_notice_ratelimited("%s: refused: unreadable KML marker (ENOEXEC)\n",
-				      bprm->filename);
-		return -ENOEXEC;
+		return kml_gate_refuse(bprm->filename, reason, NULL);
 	case KML_NOTE_RUN_KML:
 		break;
+	default:
+		return ret;
 	}
 	if (kml_is_dynamic(ehdr, phdrs)) {
 		atomic_long_inc(&kml_exec_stats.refused_enoexec);
-		pr_notice_ratelimited("%s: refused: ring 0 is for static programs only (ENOEXEC)\n",
-				      bprm->filename);
-		return -ENOEXEC;
+		return kml_gate_refuse(bprm->filename, KML_GATE_DYNAMIC, NULL);
 	}
-	/* Root only, for now: the signature gate comes later. */
+	/* Before the signature: others may not make the kernel hash files. */
 	if (!capable(CAP_SYS_ADMIN)) {
 		atomic_long_inc(&kml_exec_stats.refused_eperm);
-		pr_notice_ratelimited("%s: refused: only root may run programs at ring 0 (EPERM)\n",
-				      bprm->filename);
-		return -EPERM;
+		return kml_gate_refuse(bprm->filename, KML_GATE_UNPRIVILEGED,
+				       "only root may run programs at ring 0");
 	}
+	ret = kml_gate_check_exec(bprm, flags);
+	if (ret)
+		return ret;
 	atomic_long_inc(&kml_exec_stats.ring0_execs);
 	/* The marker may ask for the bypass entry (docs/syscall-shim.md). */
 	return flags & KML_NOTE_F_BYPASS ? KML_EXEC_BYPASS : KML_EXEC_RING0;

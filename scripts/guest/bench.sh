@@ -11,7 +11,8 @@ for arg in $(cat /proc/cmdline); do
 	kml.bench_calls=*) calls=${arg#kml.bench_calls=} ;;
 	esac
 done
-insmod /kml/kml.ko || status=1
+# shellcheck disable=SC2086 # the parameters are words
+insmod /kml/kml.ko $KML_MODULE_PARAMS || status=1
 /kml/bench/kml-bench.ring3 "$rounds" "$calls" || status=1
 /kml/bench/kml-bench.ring0 "$rounds" "$calls" || status=1
 /kml/bench/kml-bench.ring0bypass "$rounds" "$calls" bypass || status=1

@@ -11,7 +11,8 @@ echo "protections:   SMEP $(yesno smep), SMAP $(yesno smap), UMIP $(yesno umip),
 echo "page tables:   PTI $(yesno pti) (meltdown: $(cat /sys/devices/system/cpu/vulnerabilities/meltdown))"
 echo "command line:  $(cat /proc/cmdline)"
 echo "kml command:   $(kml --version)"
-if ! insmod /kml/kml.ko; then
+# shellcheck disable=SC2086 # the parameters are words
+if ! insmod /kml/kml.ko $KML_MODULE_PARAMS; then
 	echo "kml.ko:        failed to load"
 	echo "KML-DEMO-END status=1"
 	exit 1

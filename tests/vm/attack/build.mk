@@ -12,8 +12,11 @@
 #   OUT            output directory: tests, payloads and lists land here,
 #                  flat, exactly as they are installed in /kml/tests/
 #   KML            the `kml` command used to mark the payload (`kml mark
-#                  FILE -o OUT [--disable|--bypass]`); only the marking step
-#                  (attack-mark) needs it
+#                  FILE -o OUT [--disable|--bypass]`) and sign its signed
+#                  forms; only the marking step (attack-mark) needs it
+#   KML_KEYS       the directory of the VM's test CA (kml-test-ca.key and
+#                  .pem, made by scripts/kernel.sh): attack-mark signs
+#                  with it
 # Optional:
 #   ATTACK_CC      compiler (default gcc)
 #   RING0_DIR      tests/vm/ring0 (set by its build.mk): the tests link its
@@ -49,8 +52,8 @@ RING0_UAPI ?= $(ATTACK_DIR)/../../../loader/uapi
 # could take the machine down late, lockdown last (see above).
 ATTACK_TEST_NAMES := attack_notes_test attack_compat_test attack_flags_test \
 	attack_leak_test attack_text_test attack_ptrace_test attack_return_test \
-	attack_cpl3_test attack_perf_test attack_mce_test syscall_fuzz_test \
-	attack_lockdown_test
+	attack_cpl3_test attack_perf_test attack_mce_test attack_gate_test \
+	syscall_fuzz_test attack_lockdown_test
 ATTACK_TESTS := $(addprefix $(OUT)/,$(ATTACK_TEST_NAMES))
 
 # One payload source tree, built once (-mno-red-zone, as ring-0 programs
@@ -61,7 +64,15 @@ ATTACK_PAYLOAD_HDRS := $(wildcard $(ATTACK_DIR)/payload/*.h)
 ATTACK_PAYLOADS_UNMARKED := $(OUT)/attack-payload.unmarked $(OUT)/attack-compat32
 ATTACK_PAYLOADS_MARKED := $(OUT)/attack-payload $(OUT)/attack-payload.bypass \
 	$(OUT)/attack-payload.disabled
-ATTACK_PAYLOADS := $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_PAYLOADS_MARKED)
+# Signed forms for attack_gate_test (docs/gate.md): with the VM's test CA
+# (KML_KEYS, the directory scripts/kernel.sh makes it in), as `trusted`,
+# generation 5; the bypass form with and without the manifest's approval
+# of the bypass; and the payload signed by a key nobody trusts.
+ATTACK_PAYLOADS_SIGNED := $(OUT)/attack-payload.signed \
+	$(OUT)/attack-payload.bypass.signed \
+	$(OUT)/attack-payload.bypass.signed-nobypass $(OUT)/attack-payload.untrusted
+ATTACK_PAYLOADS := $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_PAYLOADS_MARKED) \
+	$(ATTACK_PAYLOADS_SIGNED)
 
 ATTACK_TESTS_LIST := $(OUT)/attack-tests.list
 ATTACK_PAYLOADS_LIST := $(OUT)/attack-payloads.list
@@ -81,7 +92,7 @@ attack: attack-build attack-mark
 attack-build: $(ATTACK_TESTS) $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_TESTS_LIST) \
 	$(ATTACK_PAYLOADS_LIST)
 
-attack-mark: $(ATTACK_PAYLOADS_MARKED)
+attack-mark: $(ATTACK_PAYLOADS_MARKED) $(ATTACK_PAYLOADS_SIGNED)
 
 # Static pattern rules only: nothing here may claim other files in $(OUT).
 $(ATTACK_TESTS): $(OUT)/%: $(ATTACK_DIR)/%.c $(ATTACK_DIR)/attack_lib.c \
@@ -115,6 +126,27 @@ $(OUT)/attack-payload.bypass: $(OUT)/attack-payload.unmarked $(wildcard $(KML))
 
 $(OUT)/attack-payload.disabled: $(OUT)/attack-payload.unmarked $(wildcard $(KML))
 	$(ATTACK_MARK) --disable && mv $@.tmp $@
+
+ATTACK_SIGN = @test -n "$(KML_KEYS)" || { echo "attack: set KML_KEYS to the test CA's directory" >&2; exit 1; }; \
+	echo "  KMLSIGN $(@F)"; rm -f $@.tmp; $(KML) sign $< -o $@.tmp --assurance trusted --generation 5
+ATTACK_TEST_CA = --key $(KML_KEYS)/kml-test-ca.key --cert $(KML_KEYS)/kml-test-ca.pem
+
+$(OUT)/attack-payload.signed: $(OUT)/attack-payload $(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	$(ATTACK_SIGN) $(ATTACK_TEST_CA) && mv $@.tmp $@
+
+$(OUT)/attack-payload.bypass.signed: $(OUT)/attack-payload.bypass $(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	$(ATTACK_SIGN) $(ATTACK_TEST_CA) --bypass && mv $@.tmp $@
+
+$(OUT)/attack-payload.bypass.signed-nobypass: $(OUT)/attack-payload.bypass $(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	$(ATTACK_SIGN) $(ATTACK_TEST_CA) && mv $@.tmp $@
+
+# A key made for this file alone, trusted by no keyring.
+$(OUT)/attack-payload.untrusted: $(OUT)/attack-payload
+	@rm -rf $(OUT)/untrusted-key
+	@$(KML) key new untrusted --dir $(OUT)/untrusted-key >/dev/null 2>&1
+	$(ATTACK_SIGN) --key $(OUT)/untrusted-key/untrusted.key \
+		--cert $(OUT)/untrusted-key/untrusted.pem && mv $@.tmp $@
+	@rm -rf $(OUT)/untrusted-key
 
 $(ATTACK_TESTS_LIST): $(ATTACK_DIR)/build.mk
 	@mkdir -p $(@D)

@@ -53,6 +53,11 @@ struct spawn_opts {
 
 /* kml.ko's path: $KML_KO, else /kml/kml.ko as the VM image installs it. */
 const char *kml_ko_path(void);
+/*
+ * The module parameters every load uses: $KML_MODULE_PARAMS (the VM's init
+ * sets the development policy, docs/gate.md), or none.
+ */
+const char *kml_module_params(void);
 /* finit_module(kml.ko): 0, or -errno (-EEXIST if it is loaded already). */
 int kml_load(void);
 /* delete_module("kml", O_NONBLOCK): 0 or -errno. */

@@ -60,6 +60,13 @@ const char *kml_ko_path(void)
 	return env && *env ? env : "/kml/kml.ko";
 }
 
+const char *kml_module_params(void)
+{
+	const char *params = getenv("KML_MODULE_PARAMS");
+
+	return params ? params : "";
+}
+
 int kml_load(void)
 {
 	int fd = open(kml_ko_path(), O_RDONLY | O_CLOEXEC);
@@ -67,7 +74,7 @@ int kml_load(void)
 
 	if (fd < 0)
 		return -errno;
-	ret = syscall(SYS_finit_module, fd, "", 0);
+	ret = syscall(SYS_finit_module, fd, kml_module_params(), 0);
 	err = errno;
 	close(fd);
 	return ret ? -err : 0;
