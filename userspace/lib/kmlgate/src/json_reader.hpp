@@ -1,0 +1,28 @@
+#pragma once
+// Just enough JSON to read kml-verify's attestation: a strict parser of
+// RFC 8259 text into a tree. Numbers keep their text; \u escapes become
+// UTF-8.
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace kml::gate::detail {
+
+struct JsonValue {
+  enum class Kind { Null, Bool, Number, String, Array, Object };
+  Kind kind = Kind::Null;
+  bool boolean = false;
+  std::string text; // a string's value, or a number's digits
+  std::vector<JsonValue> items;
+  std::vector<std::pair<std::string, JsonValue>> members;
+
+  // The member called name of an object, or nullptr.
+  [[nodiscard]] const JsonValue *member(std::string_view name) const;
+};
+
+// Throws GateError("invalid JSON at byte N: ...").
+JsonValue parseJson(std::string_view text);
+
+} // namespace kml::gate::detail
