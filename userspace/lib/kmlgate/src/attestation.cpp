@@ -1,14 +1,12 @@
 #include "kml/gate/attestation.hpp"
 
-#include "json_reader.hpp"
 #include "kml/gate/gate_error.hpp"
+#include "kml/gate/json.hpp"
 
 #include <charconv>
 
 namespace kml::gate {
 namespace {
-
-using detail::JsonValue;
 
 const JsonValue &required(const JsonValue &object, std::string_view name,
                           JsonValue::Kind kind) {
@@ -34,7 +32,7 @@ std::uint64_t unsignedNumber(std::string_view text, std::string_view name) {
 } // namespace
 
 AttestationSummary readAttestation(std::string_view json) {
-  const JsonValue root = detail::parseJson(json);
+  const JsonValue root = parseJson(json);
   if (root.kind != JsonValue::Kind::Object) {
     throw GateError("the attestation is not a JSON object");
   }

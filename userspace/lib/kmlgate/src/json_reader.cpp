@@ -1,10 +1,10 @@
-#include "json_reader.hpp"
+#include "kml/gate/json.hpp"
 
 #include "kml/gate/gate_error.hpp"
 
 #include <cstdint>
 
-namespace kml::gate::detail {
+namespace kml::gate {
 namespace {
 
 // Deep enough for any attestation, shallow enough that hostile input
@@ -271,4 +271,4 @@ JsonValue parseJson(std::string_view text) {
   return JsonParser(text).document();
 }
 
-} // namespace kml::gate::detail
+} // namespace kml::gate

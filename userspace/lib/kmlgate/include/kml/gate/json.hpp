@@ -1,14 +1,14 @@
 #pragma once
-// Just enough JSON to read kml-verify's attestation: a strict parser of
-// RFC 8259 text into a tree. Numbers keep their text; \u escapes become
-// UTF-8.
+// Just enough JSON to read kml-verify's attestation and a compilation
+// database (`kml build -p`): a strict parser of RFC 8259 text into a tree.
+// Numbers keep their text; \u escapes become UTF-8.
 
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-namespace kml::gate::detail {
+namespace kml::gate {
 
 struct JsonValue {
   enum class Kind { Null, Bool, Number, String, Array, Object };
@@ -25,4 +25,4 @@ struct JsonValue {
 // Throws GateError("invalid JSON at byte N: ...").
 JsonValue parseJson(std::string_view text);
 
-} // namespace kml::gate::detail
+} // namespace kml::gate
