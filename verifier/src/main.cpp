@@ -66,6 +66,10 @@ cl::opt<bool> printRequiredFlags(
     "required-flags",
     cl::desc("Print the compile flags KML-R014 requires, on one line"),
     cl::cat(category));
+cl::opt<bool> printRuntimeIncludeDirs(
+    "runtime-include-dirs",
+    cl::desc("Print the runtime header roots added as -I, one a line"),
+    cl::cat(category));
 cl::opt<bool> listRules("list-rules", cl::desc("List rule IDs and summaries"),
                         cl::cat(category));
 cl::opt<bool>
@@ -273,6 +277,13 @@ int main(int argc, const char **argv) {
     for (const std::string &f : requiredFlags())
       line += (line.empty() ? "" : " ") + f;
     std::cout << line << "\n";
+    return kExitPass;
+  }
+  // `kml build` compiles with the same -I the rules parse with.
+  if (printRuntimeIncludeDirs) {
+    for (const auto &dir : runtimeIncludeDirs(argv[0]))
+      if (std::filesystem::is_directory(dir / "kml"))
+        std::cout << dir.string() << "\n";
     return kExitPass;
   }
   if (!explain.empty())
