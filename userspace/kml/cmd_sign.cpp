@@ -4,13 +4,12 @@
 #include "arg_cursor.hpp"
 #include "command.hpp"
 #include "gate_cli.hpp"
-#include "key_store.hpp"
 #include "marker_cli.hpp"
+#include "program_signing.hpp"
 #include "sign_evidence.hpp"
 
 #include "kml/file_io.hpp"
 #include "kml/gate/appended.hpp"
-#include "kml/gate/cms.hpp"
 #include "kml/gate/gate_error.hpp"
 #include "kml/gate/manifest.hpp"
 
@@ -27,15 +26,11 @@ constexpr std::string_view kUsage =
     "sign FILE [-o OUT] [--key-name NAME | --key KEY.pem --cert CERT.pem] "
     "[--key-dir DIR] [--assurance trusted|validated|verified] "
     "[--generation N] [--attestation FILE.json] [--bypass]";
-constexpr std::string_view kDefaultKey = "default";
 
 struct SignOptions {
   std::string file;
   std::optional<std::string> output;
-  std::optional<std::string> keyName;
-  std::optional<std::string> keyFile;
-  std::optional<std::string> certFile;
-  std::optional<std::string> keyDir;
+  KeyChoice key;
   gate::Assurance assurance = gate::Assurance::Trusted;
   std::uint64_t generation = 1;
   std::optional<std::string> attestation;
@@ -72,14 +67,8 @@ SignOptions parse(Args args) {
       options.output = std::move(out);
     } else if (auto out2 = cursor.takeValue("--output")) {
       options.output = std::move(out2);
-    } else if (auto name = cursor.takeValue("--key-name")) {
-      options.keyName = std::move(name);
-    } else if (auto key = cursor.takeValue("--key")) {
-      options.keyFile = std::move(key);
-    } else if (auto cert = cursor.takeValue("--cert")) {
-      options.certFile = std::move(cert);
-    } else if (auto dir = cursor.takeValue("--key-dir")) {
-      options.keyDir = std::move(dir);
+    } else if (options.key.take(cursor)) {
+      continue;
     } else if (auto assurance = cursor.takeValue("--assurance")) {
       options.assurance = parseAssuranceOption(*assurance);
     } else if (auto generation = cursor.takeValue("--generation")) {
@@ -98,53 +87,8 @@ SignOptions parse(Args args) {
     throw UsageProblem{"missing FILE"};
   }
   options.file = *file;
-  if (options.keyFile.has_value() != options.certFile.has_value()) {
-    throw UsageProblem{"--key and --cert go together"};
-  }
-  if (options.keyFile && options.keyName) {
-    throw UsageProblem{"either --key-name or --key and --cert"};
-  }
+  options.key.check();
   return options;
-}
-
-// The key named on the command line, or the development key "default",
-// made on first use.
-gate::SigningKey signingKey(const SignOptions &options) {
-  if (options.keyFile) {
-    gate::SigningKey key{gate::PrivateKey::fromFile(*options.keyFile),
-                         gate::Certificate::fromFile(*options.certFile)};
-    if (!key.key.matches(key.cert)) {
-      throw gate::GateError(*options.keyFile + " is not the key of " +
-                            *options.certFile);
-    }
-    return key;
-  }
-  const KeyStore store(options.keyDir ? std::filesystem::path(*options.keyDir)
-                                      : KeyStore::defaultDir());
-  if (!options.keyName && !store.has(kDefaultKey)) {
-    gate::SigningKey key = store.create(kDefaultKey);
-    std::cerr << "kml sign: created the development key "
-              << store.keyPath(kDefaultKey).string() << " (certificate "
-              << store.certPath(kDefaultKey).string() << ")\n";
-    return key;
-  }
-  return store.load(options.keyName.value_or(std::string(kDefaultKey)));
-}
-
-gate::Manifest programManifest(const SignOptions &options,
-                               std::span<const std::byte> program,
-                               const gate::Digest &digest,
-                               const Evidence &evidence) {
-  gate::ManifestEntry entry;
-  entry.digest = digest;
-  entry.length = program.size();
-  entry.role = gate::Role::Program;
-  entry.assurance = options.assurance;
-  entry.flags =
-      KML_MANIFEST_F_RING0 | (options.bypass ? KML_MANIFEST_F_BYPASS : 0U);
-  entry.rulesetVersion = evidence.rulesetVersion;
-  entry.attestation = evidence.attestation;
-  return gate::Manifest{options.generation, {entry}};
 }
 
 int sign(const SignOptions &options) {
@@ -170,11 +114,10 @@ int sign(const SignOptions &options) {
     const Evidence evidence = gatherEvidence(
         {options.assurance, options.file, program,
          program.size() == bytes.size(), digest, options.attestation});
-    const gate::SigningKey key = signingKey(options);
-    const gate::Manifest manifest =
-        programManifest(options, program, digest, evidence);
-    signedFile = gate::appendSignature(
-        program, gate::signContent(gate::encodeManifest(manifest), key));
+    const gate::SigningKey key = loadSigningKey(options.key, "sign");
+    signedFile = signProgram(
+        program, digest,
+        {options.assurance, options.generation, options.bypass, evidence}, key);
   } catch (const EvidenceRefused &refused) {
     return gateFailure("sign", options.file, refused.what(), kExitFailure);
   } catch (const ElfError &error) {
