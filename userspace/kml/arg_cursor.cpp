@@ -39,4 +39,11 @@ std::string ArgCursor::takePositional() {
   return std::string(arg);
 }
 
+std::vector<std::string> ArgCursor::takeRest() {
+  std::vector<std::string> rest(
+      args_.begin() + static_cast<std::ptrdiff_t>(next_), args_.end());
+  next_ = args_.size();
+  return rest;
+}
+
 } // namespace kml

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace kml {
 
@@ -31,6 +32,8 @@ public:
   // Takes the current argument as a positional one; throws UsageProblem
   // for an unknown option.
   std::string takePositional();
+  // Takes every argument left, as they are (what follows `--`).
+  std::vector<std::string> takeRest();
 
 private:
   Args args_;

@@ -1,7 +1,9 @@
 #include "child_command.hpp"
 
+#include <fcntl.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <csignal>
@@ -63,6 +65,37 @@ private:
   posix_spawnattr_t attr_{};
 };
 
+// posix_spawn file actions: the working directory and stdout of the child.
+class SpawnActions {
+public:
+  explicit SpawnActions(const CommandSetting &setting) {
+    posix_spawn_file_actions_init(&actions_);
+    if (!setting.workingDir.empty()) {
+      // glibc 2.29 and later; kml's own directory stays where it is.
+      posix_spawn_file_actions_addchdir_np(&actions_,
+                                           setting.workingDir.c_str());
+    }
+    if (!setting.stdoutFile.empty()) {
+      posix_spawn_file_actions_addopen(&actions_, STDOUT_FILENO,
+                                       setting.stdoutFile.c_str(),
+                                       O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    } else if (setting.stdoutToStderr) {
+      posix_spawn_file_actions_adddup2(&actions_, STDERR_FILENO, STDOUT_FILENO);
+    }
+  }
+  SpawnActions(const SpawnActions &) = delete;
+  SpawnActions &operator=(const SpawnActions &) = delete;
+  SpawnActions(SpawnActions &&) = delete;
+  SpawnActions &operator=(SpawnActions &&) = delete;
+  ~SpawnActions() { posix_spawn_file_actions_destroy(&actions_); }
+  [[nodiscard]] const posix_spawn_file_actions_t *get() const {
+    return &actions_;
+  }
+
+private:
+  posix_spawn_file_actions_t actions_{};
+};
+
 int waitFor(pid_t pid) {
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0) {
@@ -78,7 +111,9 @@ int waitFor(pid_t pid) {
 
 } // namespace
 
-int runCommand(Args args) {
+int runCommand(Args args) { return runCommand(args, CommandSetting{}); }
+
+int runCommand(Args args, const CommandSetting &setting) {
   std::vector<std::string> storage(args.begin(), args.end());
   std::vector<char *> argv;
   argv.reserve(storage.size() + 1);
@@ -89,11 +124,12 @@ int runCommand(Args args) {
 
   const IgnoreInterrupts ignore;
   const DefaultInterrupts attributes;
+  const SpawnActions actions(setting);
   pid_t pid = 0;
   // posix_spawnp rather than fork + execvp: it reports a failed exec (a
   // missing command) as its return value instead of leaving a forked copy
   // of kml to report it.
-  const int error = posix_spawnp(&pid, argv[0], nullptr, attributes.get(),
+  const int error = posix_spawnp(&pid, argv[0], actions.get(), attributes.get(),
                                  argv.data(), environ);
   if (error != 0) {
     throw std::system_error(error, std::generic_category(), storage[0]);

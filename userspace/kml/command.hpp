@@ -23,10 +23,11 @@ std::span<const Command> allCommands();
 // Exit codes shared by all subcommands (sysexits.h values, so scripts can
 // tell bad usage from bad input from an I/O failure).
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;  // the check or operation said no
-inline constexpr int kExitUsage = 64;   // EX_USAGE
-inline constexpr int kExitDataErr = 65; // EX_DATAERR: malformed input
-inline constexpr int kExitNoInput = 66; // EX_NOINPUT
-inline constexpr int kExitIoErr = 74;   // EX_IOERR
+inline constexpr int kExitFailure = 1;      // the check or operation said no
+inline constexpr int kExitUsage = 64;       // EX_USAGE
+inline constexpr int kExitDataErr = 65;     // EX_DATAERR: malformed input
+inline constexpr int kExitNoInput = 66;     // EX_NOINPUT
+inline constexpr int kExitUnavailable = 69; // EX_UNAVAILABLE: a tool missing
+inline constexpr int kExitIoErr = 74;       // EX_IOERR
 
 } // namespace kml

@@ -16,6 +16,7 @@ int runSign(Args args);    // cmd_sign.cpp
 int runVerify(Args args);  // cmd_verify.cpp
 #ifdef KML_HAVE_REWRITE
 int runRewrite(Args args); // cmd_rewrite.cpp
+int runBuild(Args args);   // cmd_build.cpp
 #endif
 
 std::span<const Command> allCommands() {
@@ -70,6 +71,14 @@ std::span<const Command> allCommands() {
               "rewrite the syscall sites of a static x86-64 executable into "
               "direct kernel entries at CPL 0, and mark it enabled",
               runRewrite},
+      Command{"build",
+              "build SRC... -o OUT [--bypass] [-p DIR] [--key-name NAME | "
+              "--key KEY.pem --cert CERT.pem] [--key-dir DIR] [-- "
+              "EXTRA-COMPILER-FLAGS...]",
+              "compile C/C++ sources with kml-verify's flags, check them, "
+              "link static, rewrite, validate and sign the program as "
+              "verified; writes OUT only if every step passes",
+              runBuild},
 #endif
   };
   return kCommands;
