@@ -25,15 +25,10 @@ extern struct kml_exec_stats kml_exec_stats;
 extern const struct kml_exec_ops kml_exec_ops;
 
 /* The gate (loader/gate.c): signed manifests, policy, refusal reasons. */
-struct file;
 struct linux_binprm;
-struct vm_area_struct;
 int kml_gate_init(void);
 void kml_gate_exit(void);
 int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags);
-int kml_gate_mmap_check(struct file *file, unsigned long prot,
-			unsigned long flags);
-int kml_gate_mprotect_check(struct vm_area_struct *vma, unsigned long prot);
 int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
 		    const char *detail);
 const char *kml_gate_reason_name(enum kml_gate_reason reason);

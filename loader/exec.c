@@ -196,6 +196,4 @@ const struct kml_exec_ops kml_exec_ops = {
 	.owner = THIS_MODULE,
 	.exec_check = kml_exec_check,
 	.program_exit = kml_program_exit,
-	.mmap_check = kml_gate_mmap_check,
-	.mprotect_check = kml_gate_mprotect_check,
 };

@@ -32,15 +32,12 @@
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/key.h>
-#include <linux/mm.h>
-#include <linux/mman.h>
 #include <linux/moduleparam.h>
 #include <linux/module.h>
 #include <linux/kml_gate.h>
 #include <linux/kml_manifest.h>
 #include <linux/kml_note.h>
 #include <linux/security.h>
-#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/verification.h>
@@ -311,111 +308,6 @@ int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags)
 	    !(le32_to_cpu(found.entry.flags) & KML_MANIFEST_F_BYPASS))
 		return kml_gate_refuse(bprm->filename, KML_GATE_BYPASS_NOT_ALLOWED,
 				       NULL);
-	return 0;
-}
-
-/* --- every executable mapping of a ring-0 program (patch 0023) --- */
-
-/* A refusal of a mapping: as kml_gate_refuse(), named by file or task. */
-static int kml_gate_refuse_mapping(struct file *file,
-				   enum kml_gate_reason reason,
-				   const char *detail)
-{
-	const struct kml_gate_reason_info *info = &kml_gate_reasons[reason];
-
-	atomic_long_inc(&kml_gate_refused[reason]);
-	if (file)
-		pr_notice_ratelimited("%pD (mapped by %s[%d]): refused: %s: %s: %s (errno %d)\n",
-				      file, current->comm, task_pid_nr(current),
-				      info->name, info->what, detail, info->err);
-	else
-		pr_notice_ratelimited("%s[%d]: refused: %s: %s: %s (errno %d)\n",
-				      current->comm, task_pid_nr(current),
-				      info->name, info->what, detail, info->err);
-	return -info->err;
-}
-
-/* Whether @file is the program the process exec'd (approved then). */
-static bool kml_gate_is_exe(struct file *file)
-{
-	struct file *exe;
-	bool same;
-
-	rcu_read_lock();
-	exe = rcu_dereference(current->mm->exe_file);
-	same = exe && file_inode(exe) == file_inode(file);
-	rcu_read_unlock();
-	return same;
-}
-
-/*
- * mmap() with PROT_EXEC in a ring-0 program's process: anonymous memory
- * and writable code are refused; a file must be the program itself or
- * carry a manifest the gate accepts now (what kml_gate_check_exec()
- * checks, but the bypass). Called before mmap_lock is taken.
- */
-int kml_gate_mmap_check(struct file *file, unsigned long prot,
-			unsigned long flags)
-{
-	struct kml_gate_found found = { };
-	u64 generation;
-	int ret;
-
-	if (!file)
-		return kml_gate_refuse_mapping(NULL, KML_GATE_ANONYMOUS_EXEC,
-					       "anonymous memory");
-	if (prot & PROT_WRITE)
-		return kml_gate_refuse_mapping(file, KML_GATE_ANONYMOUS_EXEC,
-					       "writable and executable");
-	if (kml_gate_is_exe(file))
-		return 0;
-	ret = kml_gate_check_file(file, &found);
-	if (ret)
-		return ret;
-	if (found.reason == KML_GATE_UNSIGNED && READ_ONCE(kml_allow_unsigned)) {
-		atomic_long_inc(&kml_gate_unsigned_execs);
-		pr_warn_ratelimited("%pD: UNSIGNED code mapped at ring 0: development mode (allow_unsigned) is on\n",
-				    file);
-		return 0;
-	}
-	if (found.reason != KML_GATE_ALLOWED)
-		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
-					       kml_gate_reasons[found.reason].name);
-	generation = le64_to_cpu(found.header.generation);
-	if (generation > S64_MAX ||
-	    (s64)generation < atomic64_read(&kml_min_generation))
-		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
-					       "stale-generation");
-	if (found.entry.assurance < READ_ONCE(kml_min_assurance))
-		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
-					       "assurance-too-low");
-	if (!(le32_to_cpu(found.entry.flags) & KML_MANIFEST_F_RING0))
-		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
-					       "not-ring0");
-	return 0;
-}
-
-/*
- * mprotect() adding PROT_EXEC in a ring-0 program's process. mmap_lock is
- * held, so nothing is read here: anonymous memory, privately written file
- * pages (the vma has anonymous pages) and writable code are refused, and
- * a file only if it is not the program itself (map approved files
- * executable with mmap(), where the gate can read them).
- */
-int kml_gate_mprotect_check(struct vm_area_struct *vma, unsigned long prot)
-{
-	if (!vma->vm_file)
-		return kml_gate_refuse_mapping(NULL, KML_GATE_ANONYMOUS_EXEC,
-					       "anonymous memory");
-	if (vma->anon_vma)
-		return kml_gate_refuse_mapping(vma->vm_file, KML_GATE_ANONYMOUS_EXEC,
-					       "privately written pages");
-	if (prot & PROT_WRITE)
-		return kml_gate_refuse_mapping(vma->vm_file, KML_GATE_ANONYMOUS_EXEC,
-					       "writable and executable");
-	if (!kml_gate_is_exe(vma->vm_file))
-		return kml_gate_refuse_mapping(vma->vm_file, KML_GATE_UNAPPROVED_MAPPING,
-					       "mprotect() of a file other than the program");
 	return 0;
 }
 

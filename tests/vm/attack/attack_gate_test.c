@@ -19,7 +19,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +35,6 @@
 #define UNTRUSTED "attack-payload.untrusted"
 #define GATE_SYSFS "/sys/kernel/kml/"
 #define SIG_TRAILER 36 /* struct kml_sig_info + KML_SIG_MAGIC */
-/* What loading kml.ko itself taints: out of tree ('O'), unsigned ('E'). */
-#define TAINT_MODULE_LOAD ((1LL << 12) | (1LL << 13))
 
 FIXTURE(gate) {
 	long long tainted;
@@ -59,8 +56,7 @@ FIXTURE_TEARDOWN(gate)
 		unlink(self->copy);
 	if (kml_listed())
 		EXPECT_EQ(0, kml_unload_wait(5000));
-	EXPECT_EQ(self->tainted & ~TAINT_MODULE_LOAD, kernel_tainted() & ~TAINT_MODULE_LOAD)
-		TH_LOG("the kernel is tainted now");
+	EXPECT_EQ(self->tainted, kernel_tainted()) TH_LOG("the kernel is tainted now");
 }
 
 /* Loads kml.ko with @params: 0 or -errno. */
@@ -283,64 +279,6 @@ TEST_F(gate, policy_is_root_only_and_others_are_unprivileged)
 	EXPECT_EQ(0, as_user(NOBODY, open_for_write_as_nobody, NULL, 0));
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody, NULL, 0));
 	EXPECT_EQ(1, refused("unprivileged"));
-}
-
-/*
- * Runs @payload "map-exec @what [@file]" and returns the errno it got (0:
- * granted), or -1 if it did not say.
- */
-static int map_exec(const char *payload, const char *what, const char *file)
-{
-	unsigned long err = 0;
-	char path[PATH_MAX];
-	struct child c;
-
-	if (file)
-		snprintf(path, sizeof(path), "%s", payload_path(file));
-	if (child_spawn(&c, payload,
-			(const char *[]){ "map-exec", what, file ? path : NULL, NULL },
-			NULL))
-		return -1;
-	child_finish(&c, PAYLOAD_TIMEOUT_MS);
-	return output_value(&c, "result errno", &err) ? (int)err : -1;
-}
-
-/* In a test body: @what [@file] gets @err at ring 0, counted under @reason. */
-#define EXPECT_MAPPING(what, file, err, reason) do {			\
-	long long _before = refused(reason);				\
-									\
-	EXPECT_EQ(err, map_exec(SIGNED, what, file)) TH_LOG("%s %s", what, file ?: ""); \
-	EXPECT_EQ(_before + !!(err), refused(reason)) TH_LOG("counter %s", reason); \
-	EXPECT_EQ(0, map_exec(ATTACK_RING3, what, file)) TH_LOG("ring 3: %s", what); \
-} while (0)
-
-/* 0023: at CPL 0 any mapped code is kernel code. */
-TEST_F(gate, anonymous_and_writable_executable_memory_is_refused)
-{
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
-	EXPECT_MAPPING("anon", NULL, EACCES, "anonymous-exec");
-	EXPECT_MAPPING("wx", NULL, EACCES, "anonymous-exec");
-	EXPECT_MAPPING("mprotect-anon", NULL, EACCES, "anonymous-exec");
-	EXPECT_MAPPING("mprotect-written", SIGNED, EACCES, "anonymous-exec");
-}
-
-TEST_F(gate, a_file_mapped_executable_needs_an_approved_manifest)
-{
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
-	EXPECT_MAPPING("file", SIGNED, 0, "unapproved-mapping");
-	EXPECT_MAPPING("file", BYPASS_SIGNED, 0, "unapproved-mapping");
-	EXPECT_MAPPING("file", "attack-payload.unmarked", EACCES, "unapproved-mapping");
-	EXPECT_MAPPING("file", UNTRUSTED, EACCES, "unapproved-mapping");
-	EXPECT_MAPPING("mprotect-file", SIGNED, 0, "unapproved-mapping");
-	EXPECT_MAPPING("mprotect-file", BYPASS_SIGNED, EACCES, "unapproved-mapping");
-}
-
-TEST_F(gate, development_mode_maps_unsigned_code_and_counts_it)
-{
-	ASSERT_EQ(0, load_with("min_assurance=trusted allow_unsigned=1"));
-	EXPECT_MAPPING("file", "attack-payload.unmarked", 0, "unapproved-mapping");
-	EXPECT_EQ(1, kml_counter(GATE_SYSFS "unsigned_execs"));
-	EXPECT_MAPPING("file", UNTRUSTED, EACCES, "unapproved-mapping");
 }
 
 TEST_HARNESS_MAIN

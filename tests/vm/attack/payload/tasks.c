@@ -53,15 +53,6 @@
  *   own code. With "catch", a SIGBUS handler prints "sigbus code=N" and
  *   exits 0. If none came: interrupts back on, "no machine check", exit 1.
  *
- * map-exec CASE [FILE]: asks for executable memory one way and prints
- *   "result errno=N" (0 if it was granted). CASE: anon (mmap of anonymous
- *   memory, PROT_READ|PROT_EXEC), wx (the same, also PROT_WRITE), file
- *   (mmap of FILE, PROT_READ|PROT_EXEC, private), mprotect-anon (anonymous
- *   memory mapped read-write, then mprotect to read-exec), mprotect-file
- *   (FILE mapped read-only, then mprotect to read-exec), mprotect-written
- *   (FILE mapped read-write and private, one byte written, then mprotect
- *   to read-exec).
- *
  * self-mem-write: writes one byte over text_victim through /proc/self/mem
  *   and prints "pwrite=ok" or "pwrite errno=N", then "text=changed" or
  *   "text=unchanged".
@@ -76,7 +67,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -267,52 +257,6 @@ static int run_syscall_experiments(int argc, char **argv)
 	return 0;
 }
 
-static int map_exec(const char *what, const char *file)
-{
-	const int anon = MAP_PRIVATE | MAP_ANONYMOUS;
-	int fd = -1, ret;
-	void *p;
-
-	if (file) {
-		fd = open(file, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			fail("open %s: errno=%d", file, errno);
-	}
-	if (!strcmp(what, "anon"))
-		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, anon, -1, 0);
-	else if (!strcmp(what, "wx"))
-		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, anon, -1, 0);
-	else if (!strcmp(what, "file") && fd >= 0)
-		p = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, 0);
-	else if (!strcmp(what, "mprotect-anon"))
-		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, anon, -1, 0);
-	else if (!strcmp(what, "mprotect-file") && fd >= 0)
-		p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
-	else if (!strcmp(what, "mprotect-written") && fd >= 0)
-		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
-	else
-		fail("map-exec: unknown case %s (or FILE missing)", what);
-	if (p == MAP_FAILED)
-		return errno;
-	if (strncmp(what, "mprotect-", 9))
-		return 0;
-	if (!strcmp(what, "mprotect-written"))
-		*(volatile char *)p = 1;
-	ret = mprotect(p, 4096, PROT_READ | PROT_EXEC) ? errno : 0;
-	munmap(p, 4096);
-	if (fd >= 0)
-		close(fd);
-	return ret;
-}
-
-static int run_map_exec(int argc, char **argv)
-{
-	if (argc < 1)
-		return 2;
-	say("result errno=%d", map_exec(argv[0], argc > 1 ? argv[1] : NULL));
-	return 0;
-}
-
 static int run_self_mem_write(int argc, char **argv)
 {
 	volatile const unsigned char *text = text_victim;
@@ -437,7 +381,6 @@ const struct mode task_modes[] = {
 	{ "entry-loop", "[nobody]", run_entry_loop },
 	{ "syscall-experiments", "", run_syscall_experiments },
 	{ "mce-wait", "MS REQUEST [catch]", run_mce_wait },
-	{ "map-exec", "CASE [FILE]", run_map_exec },
 	{ "self-mem-write", "", run_self_mem_write },
 	{ NULL, NULL, NULL },
 };
