@@ -13,7 +13,7 @@
  * writes to the file from open to the end of the mm, so what was hashed
  * is what gets mapped.
  *
- * Every refusal is one reason of KML_GATE_REASONS (linux/kml_gate.h): its
+ * Every refusal is one reason of linux/kml_gate_reasons.h: its
  * errno, one rate-limited log line naming the file and the reason, and a
  * counter in /sys/kernel/kml/refused (a line a reason).
  *
@@ -44,7 +44,7 @@
 
 #include "../kml/kml.h"
 
-/* One reason: its word, its errno and its line (linux/kml_gate.h). */
+/* One reason: its word, its errno and its line (linux/kml_gate_reasons.h). */
 struct kml_gate_reason_info {
 	enum kml_gate_reason reason;
 	const char *name;
@@ -55,10 +55,10 @@ struct kml_gate_reason_info {
 /* In enum order: kml_gate_init() checks it. */
 static const struct kml_gate_reason_info kml_gate_reasons[KML_GATE_NR_REASONS] = {
 	{ KML_GATE_ALLOWED, "allowed", 0, "approved" },
-#define KML_GATE_INFO(id, name_, err_, what_)				\
+#define KML_GATE_REASON(id, name_, err_, what_)				\
 	{ .reason = KML_GATE_##id, .name = name_, .err = err_, .what = what_ },
-	KML_GATE_REASONS(KML_GATE_INFO)
-#undef KML_GATE_INFO
+#include <linux/kml_gate_reasons.h>
+#undef KML_GATE_REASON
 };
 
 static atomic_long_t kml_gate_refused[KML_GATE_NR_REASONS];

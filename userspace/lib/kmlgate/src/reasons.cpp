@@ -8,10 +8,10 @@ namespace kml::gate {
 
 std::span<const ReasonInfo> allReasons() {
   static constexpr std::array kReasons{
-#define KML_GATE_CXX_INFO(id, name, err, what)                                 \
+#define KML_GATE_REASON(id, name, err, what)                                   \
   ReasonInfo{GateReason::id, name, err, what},
-      KML_GATE_REASONS(KML_GATE_CXX_INFO)
-#undef KML_GATE_CXX_INFO
+#include <linux/kml_gate_reasons.h>
+#undef KML_GATE_REASON
   };
   return kReasons;
 }

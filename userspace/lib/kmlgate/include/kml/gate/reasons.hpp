@@ -1,6 +1,6 @@
 #pragma once
-// The gate's refusal reasons, generated from KML_GATE_REASONS in
-// loader/uapi/linux/kml_gate.h so that the tools print exactly the kernel's
+// The gate's refusal reasons, generated from the table in
+// loader/uapi/linux/kml_gate_reasons.h so that the tools print exactly the kernel's
 // words; and GateVerdict, the answer of a check.
 
 #include <linux/kml_gate.h>
@@ -13,9 +13,9 @@
 namespace kml::gate {
 
 enum class GateReason {
-#define KML_GATE_CXX_ENUM(id, name, err, what) id = KML_GATE_##id,
-  KML_GATE_REASONS(KML_GATE_CXX_ENUM)
-#undef KML_GATE_CXX_ENUM
+#define KML_GATE_REASON(id, ...) id = KML_GATE_##id,
+#include <linux/kml_gate_reasons.h>
+#undef KML_GATE_REASON
 };
 
 struct ReasonInfo {
