@@ -25,12 +25,45 @@ extern struct kml_exec_stats kml_exec_stats;
 extern const struct kml_exec_ops kml_exec_ops;
 
 /* The gate (loader/gate.c): signed manifests, policy, refusal reasons. */
+struct file;
 struct linux_binprm;
+struct vm_area_struct;
 int kml_gate_init(void);
 void kml_gate_exit(void);
-int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags);
+struct elf64_hdr;
+struct elf64_phdr;
+int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
+			const struct elf64_hdr *ehdr,
+			const struct elf64_phdr *phdrs);
+void kml_gate_exec_abort(struct linux_binprm *bprm);
+int kml_gate_mmap_range_check(const struct kml_program *prog,
+			      struct file *file, unsigned long pgoff,
+			      unsigned long len);
+void kml_gate_program_start(const struct kml_program *prog,
+			    struct linux_binprm *bprm);
+void kml_gate_program_exit(const struct kml_program *prog);
+int kml_gate_mmap_check(const struct kml_program *prog, struct file *file,
+			unsigned long prot, unsigned long flags);
+int kml_gate_mprotect_check(const struct kml_program *prog,
+			    struct vm_area_struct *vma, unsigned long prot);
 int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
 		    const char *detail);
+int kml_gate_verify_signed(const void *sig, size_t sig_len,
+			   int (*view)(void *ctx, const void *data, size_t len,
+				       size_t asn1hdrlen),
+			   void *ctx);
+bool kml_gate_generation_ok(u64 generation);
+bool kml_gate_may_exec(void);
+
+/* Signed lists of files approved as they are (loader/approvals.c). */
+struct kml_manifest_header;
+struct kml_manifest_entry;
+bool kml_approvals_any(void);
+bool kml_approvals_find(const u8 *digest, u64 length,
+			struct kml_manifest_header *header,
+			struct kml_manifest_entry *entry);
+void kml_approvals_exit(void);
+extern struct kobj_attribute kml_approvals_attr;
 const char *kml_gate_reason_name(enum kml_gate_reason reason);
 extern const struct attribute_group kml_gate_policy_group;
 

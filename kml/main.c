@@ -30,7 +30,7 @@
 #include "kml.h"
 
 /* The hook ABI this module was written against; see <linux/kml.h>. */
-#define KML_MODULE_ABI 3
+#define KML_MODULE_ABI 4
 #if KML_ABI_VERSION != KML_MODULE_ABI
 #error "kernel tree and kml.ko disagree on KML_ABI_VERSION: rebuild both from one checkout"
 #endif

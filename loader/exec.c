@@ -154,11 +154,39 @@ static bool kml_is_dynamic(const struct elf64_hdr *ehdr,
 	return false;
 }
 
+/*
+ * What of the program's own memory would be writable and executable at
+ * CPL 0, or NULL: the stack (the ELF loader obeys the last PT_GNU_STACK),
+ * a segment both writable and executable, or the bss of an executable
+ * segment (anonymous memory the loader maps executable).
+ */
+static const char *kml_writable_code(const struct elf64_hdr *ehdr,
+				     const struct elf64_phdr *phdrs)
+{
+	bool exec_stack = false;
+	int i;
+
+	for (i = 0; i < ehdr->e_phnum; i++) {
+		const struct elf64_phdr *ph = &phdrs[i];
+
+		if (ph->p_type == PT_GNU_STACK)
+			exec_stack = ph->p_flags & PF_X;
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		if (ph->p_flags & PF_W)
+			return "a writable and executable segment";
+		if (ph->p_memsz > ph->p_filesz)
+			return "an executable segment with a bss";
+	}
+	return exec_stack ? "an executable stack (PT_GNU_STACK)" : NULL;
+}
+
 static int kml_exec_check(struct linux_binprm *bprm,
 			  const struct elf64_hdr *ehdr,
 			  const struct elf64_phdr *phdrs)
 {
 	enum kml_gate_reason reason = KML_GATE_ALLOWED;
+	const char *writable_code;
 	u32 flags = 0;
 	int ret;
 
@@ -178,13 +206,17 @@ static int kml_exec_check(struct linux_binprm *bprm,
 		atomic_long_inc(&kml_exec_stats.refused_enoexec);
 		return kml_gate_refuse(bprm->filename, KML_GATE_DYNAMIC, NULL);
 	}
+	writable_code = kml_writable_code(ehdr, phdrs);
+	if (writable_code)
+		return kml_gate_refuse(bprm->filename, KML_GATE_ANONYMOUS_EXEC,
+				       writable_code);
 	/* Before the signature: others may not make the kernel hash files. */
-	if (!capable(CAP_SYS_ADMIN)) {
+	if (!kml_gate_may_exec()) {
 		atomic_long_inc(&kml_exec_stats.refused_eperm);
 		return kml_gate_refuse(bprm->filename, KML_GATE_UNPRIVILEGED,
-				       "only root may run programs at ring 0");
+				       "only root and /sys/kernel/kml/exec_group may run programs at ring 0");
 	}
-	ret = kml_gate_check_exec(bprm, flags);
+	ret = kml_gate_check_exec(bprm, flags, ehdr, phdrs);
 	if (ret)
 		return ret;
 	atomic_long_inc(&kml_exec_stats.ring0_execs);
@@ -192,8 +224,20 @@ static int kml_exec_check(struct linux_binprm *bprm,
 	return flags & KML_NOTE_F_BYPASS ? KML_EXEC_BYPASS : KML_EXEC_RING0;
 }
 
+/* The program's report (programs.c), then what the gate held for it. */
+static void kml_exec_program_exit(const struct kml_program *prog)
+{
+	kml_program_exit(prog);
+	kml_gate_program_exit(prog);
+}
+
 const struct kml_exec_ops kml_exec_ops = {
 	.owner = THIS_MODULE,
 	.exec_check = kml_exec_check,
-	.program_exit = kml_program_exit,
+	.program_start = kml_gate_program_start,
+	.exec_abort = kml_gate_exec_abort,
+	.program_exit = kml_exec_program_exit,
+	.mmap_check = kml_gate_mmap_check,
+	.mmap_range_check = kml_gate_mmap_range_check,
+	.mprotect_check = kml_gate_mprotect_check,
 };

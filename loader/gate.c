@@ -32,14 +32,18 @@
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/key.h>
+#include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/moduleparam.h>
 #include <linux/module.h>
 #include <linux/kml_gate.h>
 #include <linux/kml_manifest.h>
 #include <linux/kml_note.h>
 #include <linux/security.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/userfaultfd_k.h>
 #include <linux/verification.h>
 
 #include "../kml/kml.h"
@@ -63,6 +67,7 @@ static const struct kml_gate_reason_info kml_gate_reasons[KML_GATE_NR_REASONS] =
 
 static atomic_long_t kml_gate_refused[KML_GATE_NR_REASONS];
 static atomic_long_t kml_gate_unsigned_execs;
+static atomic_long_t kml_gate_cache_hits;
 
 /*
  * The policy (docs/gate.md): /sys/kernel/kml/min_assurance,
@@ -72,6 +77,12 @@ static atomic_long_t kml_gate_unsigned_execs;
  */
 static u8 kml_min_assurance = KML_ASSURANCE_VERIFIED;
 static bool kml_allow_unsigned;
+static bool kml_allow_bypass = true;
+/*
+ * Besides root, members of this group (a gid of the initial namespace)
+ * may exec ring-0 programs; -1: nobody else.
+ */
+static int kml_exec_gid = -1;
 static atomic64_t kml_min_generation = ATOMIC64_INIT(0);
 
 static char *min_assurance_param = "verified";
@@ -105,6 +116,11 @@ struct kml_gate_found {
 	struct kml_manifest_header header;
 	struct kml_manifest_entry entry;
 	bool have_manifest;
+	bool listed;		/* approved by a loaded list, not appended */
+	/* The SHA-256 of the first digest_len bytes, once computed. */
+	bool digested;
+	u64 digest_len;
+	u8 digest[SHA256_DIGEST_SIZE];
 	enum kml_gate_reason reason;
 	const char *detail;
 };
@@ -129,9 +145,14 @@ static int kml_gate_view_manifest(void *ctx, const void *data, size_t len,
 	return 0;
 }
 
-/* The keyrings tried in turn, as module signing retries on -ENOKEY. */
-static int kml_gate_verify(const void *sig, size_t sig_len,
-			   struct kml_gate_found *found)
+/*
+ * Verifies the PKCS#7 message @sig against the keyrings in turn, as module
+ * signing retries on -ENOKEY, and hands its content to @view.
+ */
+int kml_gate_verify_signed(const void *sig, size_t sig_len,
+			   int (*view)(void *ctx, const void *data, size_t len,
+				       size_t asn1hdrlen),
+			   void *ctx)
 {
 	struct key *keyrings[] = {
 		VERIFY_USE_SECONDARY_KEYRING, kml_keyring,
@@ -144,9 +165,23 @@ static int kml_gate_verify(const void *sig, size_t sig_len,
 			continue;
 		ret = verify_pkcs7_signature(NULL, 0, sig, sig_len, keyrings[i],
 					     VERIFYING_UNSPECIFIED_SIGNATURE,
-					     kml_gate_view_manifest, found);
+					     view, ctx);
 	}
 	return ret;
+}
+
+static int kml_gate_verify(const void *sig, size_t sig_len,
+			   struct kml_gate_found *found)
+{
+	return kml_gate_verify_signed(sig, sig_len, kml_gate_view_manifest,
+				      found);
+}
+
+/* Whether a manifest of @generation is at or above min_generation. */
+bool kml_gate_generation_ok(u64 generation)
+{
+	return generation <= S64_MAX &&
+	       (s64)generation >= atomic64_read(&kml_min_generation);
 }
 
 /* SHA-256 of the first @len bytes of @file. */
@@ -171,6 +206,10 @@ static int kml_gate_hash(struct file *file, u64 len, u8 *digest)
 			break;
 		}
 		sha256_update(&state, buf, got);
+		if (fatal_signal_pending(current)) {
+			ret = -EINTR;
+			break;
+		}
 		cond_resched();
 	}
 	if (!ret)
@@ -180,16 +219,97 @@ static int kml_gate_hash(struct file *file, u64 len, u8 *digest)
 }
 
 /*
- * Reads the appended signature of @file ([PKCS#7][info][magic] at its end)
- * and checks it. Fills @found; returns 0 with found->reason set to the
- * verdict, or -errno when the file could not be read at all.
+ * The SHA-256 of the first @len bytes of @file into found->digest: the one
+ * a held entry kept for the file (*@known, its bytes unchanged since) if
+ * it covers as many bytes, else read and hashed.
  */
-static int kml_gate_check_file(struct file *file, struct kml_gate_found *found)
+static int kml_gate_digest(struct file *file, u64 len,
+			   const struct kml_gate_found *known,
+			   struct kml_gate_found *found)
+{
+	int ret;
+
+	if (known && known->digested && known->digest_len == len) {
+		memcpy(found->digest, known->digest, sizeof(found->digest));
+		atomic_long_inc(&kml_gate_cache_hits);
+	} else {
+		ret = kml_gate_hash(file, len, found->digest);
+		if (ret)
+			return ret;
+	}
+	found->digested = true;
+	found->digest_len = len;
+	return 0;
+}
+
+/*
+ * A file without an appended signature: approved by a loaded list
+ * (loader/approvals.c) if one holds its digest and length. Only hashed
+ * when some list is loaded.
+ */
+static int kml_gate_check_listed(struct file *file, u64 size,
+				 const struct kml_gate_found *known,
+				 struct kml_gate_found *found)
+{
+	int ret;
+
+	if (!kml_approvals_any())
+		return 0;
+	ret = kml_gate_digest(file, size, known, found);
+	if (ret)
+		return ret;
+	if (!kml_approvals_find(found->digest, size, &found->header,
+				&found->entry))
+		return 0;
+	found->have_manifest = true;
+	found->listed = true;
+	found->reason = KML_GATE_ALLOWED;
+	return 0;
+}
+
+/*
+ * The length a DER-encoded PKCS#7 message at @sig says it has (its outer
+ * SEQUENCE), or 0 if it does not start like one. An appended signature
+ * must be exactly one message: nothing unsigned may follow it.
+ */
+static size_t kml_gate_der_len(const u8 *sig, size_t len)
+{
+	size_t body = 0, head, i;
+
+	if (len < 2 || sig[0] != 0x30)
+		return 0;
+	if (!(sig[1] & 0x80))
+		return 2 + sig[1];
+	head = 2 + (sig[1] & 0x7f);
+	if (head > 6 || head > len)
+		return 0;
+	for (i = 2; i < head; i++)
+		body = body << 8 | sig[i];
+	return head + body;
+}
+
+/* The info block: all that the format does not use is zero. */
+static bool kml_gate_info_ok(const struct kml_sig_info *info, u32 sig_len)
+{
+	return info->id_type == KML_SIG_ID_PKCS7 && !info->algo && !info->hash &&
+	       !info->signer_len && !info->key_id_len && !info->pad[0] &&
+	       !info->pad[1] && !info->pad[2] && sig_len;
+}
+
+/*
+ * Reads the appended signature of @file ([PKCS#7][info][magic] at its end),
+ * or a loaded list's entry for it, and checks it. @known: what a held
+ * entry knows of the file (its digest), or NULL. Fills @found; returns 0
+ * with found->reason set to the verdict, or -errno when the file could
+ * not be read at all.
+ */
+static int kml_gate_check_file(struct file *file,
+			       const struct kml_gate_found *known,
+			       struct kml_gate_found *found)
 {
 	const size_t tail = sizeof(struct kml_sig_info) + KML_SIG_MAGIC_LEN;
 	u64 size = i_size_read(file_inode(file));
 	u8 trailer[sizeof(struct kml_sig_info) + KML_SIG_MAGIC_LEN];
-	u8 digest[SHA256_DIGEST_SIZE];
 	struct kml_sig_info info;
 	loff_t pos;
 	u32 sig_len;
@@ -199,17 +319,17 @@ static int kml_gate_check_file(struct file *file, struct kml_gate_found *found)
 	found->reason = KML_GATE_UNSIGNED;
 	found->detail = NULL;
 	if (size < tail)
-		return 0;
+		return kml_gate_check_listed(file, size, known, found);
 	pos = size - tail;
 	if (kernel_read(file, trailer, tail, &pos) != tail)
 		return -EIO;
 	if (memcmp(trailer + sizeof(info), KML_SIG_MAGIC, KML_SIG_MAGIC_LEN))
-		return 0;
+		return kml_gate_check_listed(file, size, known, found);
 
 	found->reason = KML_GATE_BAD_SIGNATURE;
 	memcpy(&info, trailer, sizeof(info));
 	sig_len = be32_to_cpu(info.sig_len);
-	if (info.id_type != KML_SIG_ID_PKCS7 || !sig_len ||
+	if (!kml_gate_info_ok(&info, sig_len) ||
 	    sig_len > KML_SIG_MAX_LEN || sig_len > size - tail) {
 		found->detail = "bad signature information block";
 		return 0;
@@ -221,6 +341,11 @@ static int kml_gate_check_file(struct file *file, struct kml_gate_found *found)
 	if (kernel_read(file, sig, sig_len, &pos) != sig_len) {
 		kvfree(sig);
 		return -EIO;
+	}
+	if (kml_gate_der_len(sig, sig_len) != sig_len) {
+		kvfree(sig);
+		found->detail = "bytes around the PKCS#7 message";
+		return 0;
 	}
 	ret = kml_gate_verify(sig, sig_len, found);
 	kvfree(sig);
@@ -255,15 +380,15 @@ static int kml_gate_check_file(struct file *file, struct kml_gate_found *found)
 		found->detail = "length";
 		return 0;
 	}
-	ret = kml_gate_hash(file, size - tail - sig_len, digest);
+	ret = kml_gate_digest(file, size - tail - sig_len, known, found);
 	if (ret)
 		return ret;
-	if (memcmp(digest, found->entry.digest, sizeof(digest))) {
+	if (memcmp(found->digest, found->entry.digest, sizeof(found->digest))) {
 		found->reason = KML_GATE_TAMPERED;
 		found->detail = "digest";
 		return 0;
 	}
-	if (is_binary_blacklisted(digest, sizeof(digest))) {
+	if (is_binary_blacklisted(found->digest, sizeof(found->digest))) {
 		found->reason = KML_GATE_REVOKED;
 		found->detail = "the file's digest";
 		return 0;
@@ -272,42 +397,576 @@ static int kml_gate_check_file(struct file *file, struct kml_gate_found *found)
 	return 0;
 }
 
+/* --- approved files held: write denial and the digest cache --- */
+
+/*
+ * A file a ring-0 program was approved to execute: the program itself
+ * (from its exec) or a file it mapped executable. The entry holds a
+ * reference and a write denial on the file from before the file was read
+ * until the program's last process is gone: the file cannot change under
+ * code that runs at CPL 0, and the digest kept here stays true of its
+ * bytes, which makes the list the digest cache (kml_gate_known()) too.
+ * Only the digest is cached: the signature, the lists, revocation and
+ * the policy are checked anew at every exec and mapping.
+ *
+ * An exec's entry has no program until the exec passes its point of no
+ * return (kml_gate_program_start()); one whose exec failed is known by
+ * its file having no other user, and dropped by the next walk.
+ *
+ * Locking: kml_gate_held_lock, a spinlock (the mprotect check runs under
+ * mmap_lock and the program-exit report may not sleep), guards the list
+ * and every entry's prog. Entries are released outside it.
+ */
+struct kml_gate_held {
+	struct list_head node;
+	const struct kml_program *prog;	/* NULL: an exec not started (yet) */
+	struct file *file;
+	struct kml_gate_found found;
+};
+
+static LIST_HEAD(kml_gate_held_list);
+static DEFINE_SPINLOCK(kml_gate_held_lock);
+
+/* Takes a reference and a write denial on @file; ERR_PTR(-ETXTBSY) if busy. */
+/*
+ * Why @file's pages could change without a write open of it, or NULL. A
+ * write denial protects only a file whose every writer opens it: not one
+ * on an internal mount (memfd, shared memory: created writable, never
+ * counted as writers), nor one of a file system a user namespace mounted,
+ * nor one whose pages the file system replaces on its own (FUSE, network
+ * file systems) or takes from another inode (overlayfs). So local ones
+ * only, by name.
+ */
+static const char *kml_gate_unsafe_fs(struct file *file)
+{
+	struct super_block *sb = file_inode(file)->i_sb;
+
+	if (sb->s_flags & SB_KERNMOUNT)
+		return "an internal mount (memfd, shared memory)";
+	if (sb->s_user_ns != &init_user_ns ||
+	    (sb->s_iflags & SB_I_UNTRUSTED_MOUNTER))
+		return "mounted in a user namespace";
+	switch (sb->s_magic) {
+	case EXT4_SUPER_MAGIC:
+	case XFS_SUPER_MAGIC:
+	case BTRFS_SUPER_MAGIC:
+	case F2FS_SUPER_MAGIC:
+	case TMPFS_MAGIC:
+	case RAMFS_MAGIC:
+	case EROFS_SUPER_MAGIC_V1:
+	case SQUASHFS_MAGIC:
+		return NULL;
+	default:
+		return "not a local file system kml knows (overlayfs, FUSE, network)";
+	}
+}
+
+/*
+ * Whether a page of @mapping is pinned for DMA: a long-term writable pin
+ * (io_uring's fixed buffers) outlives the mapping and the open it came
+ * from, and writes the page cache with no writer left.
+ */
+static bool kml_gate_pinned(struct address_space *mapping)
+{
+	struct folio_batch fbatch;
+	pgoff_t index = 0;
+	bool pinned = false;
+	unsigned int i;
+
+	folio_batch_init(&fbatch);
+	while (!pinned &&
+	       filemap_get_folios(mapping, &index, ULONG_MAX, &fbatch)) {
+		for (i = 0; i < folio_batch_count(&fbatch); i++)
+			pinned |= folio_maybe_dma_pinned(fbatch.folios[i]);
+		folio_batch_release(&fbatch);
+		cond_resched();
+	}
+	return pinned;
+}
+
+/*
+ * Takes a reference and a write denial on @file, or returns why not:
+ * ERR_PTR(-ETXTBSY) if it is open for writing or mapped writable,
+ * ERR_PTR(-EXDEV) with *@why if its file system can change it otherwise
+ * (kml_gate_unsafe_fs()). Pins: kml_gate_examine().
+ */
+static struct kml_gate_held *kml_gate_hold(struct file *file,
+					   const char **why)
+{
+	struct kml_gate_held *h;
+
+	*why = kml_gate_unsafe_fs(file);
+	if (*why)
+		return ERR_PTR(-EXDEV);
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
+	if (!h)
+		return ERR_PTR(-ENOMEM);
+	if (deny_write_access(file)) {
+		kfree(h);
+		return ERR_PTR(-ETXTBSY);
+	}
+	/* No new writable mapping can come now: see if one is left. */
+	if (mapping_writably_mapped(file->f_mapping)) {
+		allow_write_access(file);
+		kfree(h);
+		return ERR_PTR(-ETXTBSY);
+	}
+	h->file = get_file(file);
+	INIT_LIST_HEAD(&h->node);
+	return h;
+}
+
+/* A refusal for kml_gate_hold()'s error: its reason, counted and logged. */
+static int kml_gate_hold_refused(const char *name, long err, const char *why)
+{
+	if (err == -ETXTBSY)
+		return kml_gate_refuse(name, KML_GATE_BUSY,
+				       "open for writing, mapped writable or pinned");
+	if (err == -EXDEV)
+		return kml_gate_refuse(name, KML_GATE_UNSAFE_FS, why);
+	return err;
+}
+
+/* Any context: fput() defers the last close. */
+static void kml_gate_release(struct kml_gate_held *h)
+{
+	allow_write_access(h->file);
+	fput(h->file);
+	kfree(h);
+}
+
+static void kml_gate_release_all(struct list_head *list)
+{
+	struct kml_gate_held *h, *next;
+
+	list_for_each_entry_safe(h, next, list, node) {
+		list_del(&h->node);
+		kml_gate_release(h);
+	}
+}
+
+/* Under the lock: moves entries of failed execs to @stale. */
+static void kml_gate_sweep_locked(struct list_head *stale)
+{
+	struct kml_gate_held *h, *next;
+
+	list_for_each_entry_safe(h, next, &kml_gate_held_list, node)
+		if (!h->prog && file_count(h->file) == 1)
+			list_move(&h->node, stale);
+}
+
+/*
+ * The digest cache: if a held entry covers @inode, the digest it kept is
+ * true of the file's bytes now (write-denied since it was computed).
+ */
+static bool kml_gate_known(struct inode *inode, struct kml_gate_found *found)
+{
+	struct kml_gate_held *h;
+	bool hit = false;
+	LIST_HEAD(stale);
+
+	spin_lock(&kml_gate_held_lock);
+	kml_gate_sweep_locked(&stale);
+	list_for_each_entry(h, &kml_gate_held_list, node) {
+		if (file_inode(h->file) == inode) {
+			*found = h->found;
+			hit = true;
+			break;
+		}
+	}
+	spin_unlock(&kml_gate_held_lock);
+	kml_gate_release_all(&stale);
+	return hit;
+}
+
+/* Whether @prog holds @inode: it was approved for it, and still is. */
+static bool kml_gate_holds(const struct kml_program *prog, struct inode *inode)
+{
+	struct kml_gate_held *h;
+	bool held = false;
+
+	spin_lock(&kml_gate_held_lock);
+	list_for_each_entry(h, &kml_gate_held_list, node) {
+		if (h->prog == prog && file_inode(h->file) == inode) {
+			held = true;
+			break;
+		}
+	}
+	spin_unlock(&kml_gate_held_lock);
+	return held;
+}
+
+/* Keeps @h for @prog (NULL: an exec's), once a program and inode. */
+static void kml_gate_keep(struct kml_gate_held *h,
+			  const struct kml_program *prog)
+{
+	struct kml_gate_held *old;
+	bool dup = false;
+
+	spin_lock(&kml_gate_held_lock);
+	if (prog) {
+		list_for_each_entry(old, &kml_gate_held_list, node) {
+			if (old->prog == prog &&
+			    file_inode(old->file) == file_inode(h->file)) {
+				dup = true;
+				break;
+			}
+		}
+	}
+	h->prog = prog;
+	if (!dup)
+		list_add(&h->node, &kml_gate_held_list);
+	spin_unlock(&kml_gate_held_lock);
+	if (dup)
+		kml_gate_release(h);
+}
+
+/* The exec of @bprm became @prog: its entry is the program's now. */
+void kml_gate_program_start(const struct kml_program *prog,
+			    struct linux_binprm *bprm)
+{
+	struct kml_gate_held *h;
+
+	spin_lock(&kml_gate_held_lock);
+	list_for_each_entry(h, &kml_gate_held_list, node) {
+		if (!h->prog && h->file == bprm->file) {
+			h->prog = prog;
+			break;
+		}
+	}
+	spin_unlock(&kml_gate_held_lock);
+}
+
+/* @prog's last process is gone: what it held is released. May not sleep. */
+void kml_gate_program_exit(const struct kml_program *prog)
+{
+	struct kml_gate_held *h, *next;
+	LIST_HEAD(gone);
+
+	spin_lock(&kml_gate_held_lock);
+	list_for_each_entry_safe(h, next, &kml_gate_held_list, node)
+		if (h->prog == prog)
+			list_move(&h->node, &gone);
+	kml_gate_sweep_locked(&gone);
+	spin_unlock(&kml_gate_held_lock);
+	kml_gate_release_all(&gone);
+}
+
+/* --- the decisions --- */
+
+/*
+ * The policy applied to a verdict of kml_gate_check_file(): the reason it
+ * is refused, or KML_GATE_ALLOWED. *@unsigned_dev says that it is allowed
+ * only because development mode is on.
+ */
+static enum kml_gate_reason kml_gate_policy(const struct kml_gate_found *found,
+					    bool *unsigned_dev)
+{
+	*unsigned_dev = false;
+	if (found->reason == KML_GATE_UNSIGNED && READ_ONCE(kml_allow_unsigned)) {
+		*unsigned_dev = true;
+		return KML_GATE_ALLOWED;
+	}
+	if (found->reason != KML_GATE_ALLOWED)
+		return found->reason;
+	/* Revocation of the digest applies to cached verdicts too. */
+	if (is_binary_blacklisted(found->entry.digest, KML_DIGEST_SIZE))
+		return KML_GATE_REVOKED;
+	if (!kml_gate_generation_ok(le64_to_cpu(found->header.generation)))
+		return KML_GATE_STALE_GENERATION;
+	if (found->entry.assurance < READ_ONCE(kml_min_assurance))
+		return KML_GATE_ASSURANCE_TOO_LOW;
+	if (!(le32_to_cpu(found->entry.flags) & KML_MANIFEST_F_RING0))
+		return KML_GATE_NOT_RING0;
+	return KML_GATE_ALLOWED;
+}
+
+/*
+ * Checks @file, write-denied by the caller, with the digest a held entry
+ * kept for it if there is one. -ETXTBSY if no entry holds it and a page
+ * of it is pinned (a held file cannot get a writable pin: that needs a
+ * writable mapping).
+ */
+static int kml_gate_examine(struct file *file, struct kml_gate_found *found)
+{
+	struct kml_gate_found *known;
+	bool have;
+	int ret;
+
+	known = kzalloc(sizeof(*known), GFP_KERNEL);
+	if (!known)
+		return -ENOMEM;
+	have = kml_gate_known(file_inode(file), known);
+	if (!have && kml_gate_pinned(file->f_mapping))
+		ret = -ETXTBSY;
+	else
+		ret = kml_gate_check_file(file, have ? known : NULL, found);
+	kfree(known);
+	return ret;
+}
+
+/*
+ * The end of the bytes of a file an approval covers whose pages may be
+ * executable: an appended signature's covered bytes end inside a page
+ * the signature shares, so only whole pages count; a listed file is
+ * covered to its end (the rest of its last page reads as zeros).
+ */
+static u64 kml_gate_exec_limit(const struct kml_gate_found *found)
+{
+	u64 len = le64_to_cpu(found->entry.length);
+
+	return found->listed ? round_up(len, PAGE_SIZE) : round_down(len, PAGE_SIZE);
+}
+
+/* Whether the program's executable segments lie within what is approved. */
+static bool kml_gate_code_covered(const struct kml_gate_found *found,
+				  const struct elf64_hdr *ehdr,
+				  const struct elf64_phdr *phdrs)
+{
+	u64 limit = kml_gate_exec_limit(found), end;
+	int i;
+
+	for (i = 0; i < ehdr->e_phnum; i++) {
+		const struct elf64_phdr *ph = &phdrs[i];
+
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X))
+			continue;
+		if (check_add_overflow(ph->p_offset, ph->p_filesz, &end) ||
+		    round_up(end, PAGE_SIZE) > limit)
+			return false;
+	}
+	return true;
+}
+
+/* Whether the caller may exec ring-0 programs: root, or exec_group. */
+bool kml_gate_may_exec(void)
+{
+	int gid = READ_ONCE(kml_exec_gid);
+
+	if (capable(CAP_SYS_ADMIN))
+		return true;
+	return gid >= 0 && in_group_p(make_kgid(&init_user_ns, gid));
+}
+
 /*
  * The exec hook's question: may this marked program (marker flags
  * @marker_flags) run at CPL 0? 0 if so, else -errno with the reason
- * logged and counted.
+ * logged and counted. exec holds a write denial on the file from open to
+ * the end of the mm; the entry kept here holds one until the program is
+ * gone.
  */
-int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags)
+int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
+			const struct elf64_hdr *ehdr,
+			const struct elf64_phdr *phdrs)
 {
-	struct kml_gate_found found = { };
-	u64 generation;
+	enum kml_gate_reason reason;
+	struct kml_gate_held *h;
+	const char *why = NULL;
+	bool unsigned_dev;
 	int ret;
 
-	ret = kml_gate_check_file(bprm->file, &found);
-	if (ret)
-		return ret;
-	if (found.reason == KML_GATE_UNSIGNED && READ_ONCE(kml_allow_unsigned)) {
+	h = kml_gate_hold(bprm->file, &why);
+	if (IS_ERR(h))
+		return kml_gate_hold_refused(bprm->filename, PTR_ERR(h), why);
+	ret = kml_gate_examine(bprm->file, &h->found);
+	if (ret) {
+		ret = kml_gate_hold_refused(bprm->filename, ret, NULL);
+		goto release;
+	}
+	reason = kml_gate_policy(&h->found, &unsigned_dev);
+	if (reason == KML_GATE_ALLOWED && !unsigned_dev &&
+	    h->found.entry.role != KML_ROLE_PROGRAM) {
+		reason = KML_GATE_BAD_MANIFEST;
+		h->found.reason = reason;
+		h->found.detail = "approved as a library or loader, not as a program";
+	}
+	if (reason == KML_GATE_ALLOWED && (marker_flags & KML_NOTE_F_BYPASS) &&
+	    (!READ_ONCE(kml_allow_bypass) ||
+	     (!unsigned_dev &&
+	      !(le32_to_cpu(h->found.entry.flags) & KML_MANIFEST_F_BYPASS))))
+		reason = KML_GATE_BYPASS_NOT_ALLOWED;
+	if (reason == KML_GATE_ALLOWED && !unsigned_dev &&
+	    !kml_gate_code_covered(&h->found, ehdr, phdrs)) {
+		reason = KML_GATE_UNAPPROVED_MAPPING;
+		h->found.reason = reason;
+		h->found.detail = "code pages reach past the signed bytes";
+	}
+	if (reason != KML_GATE_ALLOWED) {
+		ret = kml_gate_refuse(bprm->filename, reason,
+				      reason == h->found.reason ?
+				      h->found.detail : NULL);
+		goto release;
+	}
+	if (unsigned_dev) {
 		atomic_long_inc(&kml_gate_unsigned_execs);
 		pr_warn_ratelimited("%s: UNSIGNED program at ring 0: development mode (allow_unsigned) is on\n",
 				    bprm->filename);
-		return 0;
 	}
-	if (found.reason != KML_GATE_ALLOWED)
-		return kml_gate_refuse(bprm->filename, found.reason, found.detail);
-	generation = le64_to_cpu(found.header.generation);
-	if (generation > S64_MAX ||
-	    (s64)generation < atomic64_read(&kml_min_generation))
-		return kml_gate_refuse(bprm->filename, KML_GATE_STALE_GENERATION,
-				       NULL);
-	if (found.entry.assurance < READ_ONCE(kml_min_assurance))
-		return kml_gate_refuse(bprm->filename, KML_GATE_ASSURANCE_TOO_LOW,
-				       NULL);
-	if (!(le32_to_cpu(found.entry.flags) & KML_MANIFEST_F_RING0))
-		return kml_gate_refuse(bprm->filename, KML_GATE_NOT_RING0, NULL);
-	if ((marker_flags & KML_NOTE_F_BYPASS) &&
-	    !(le32_to_cpu(found.entry.flags) & KML_MANIFEST_F_BYPASS))
-		return kml_gate_refuse(bprm->filename, KML_GATE_BYPASS_NOT_ALLOWED,
-				       NULL);
+	kml_gate_keep(h, NULL);
+	return 0;
+release:
+	kml_gate_release(h);
+	return ret;
+}
+
+/* A refusal of a mapping: as kml_gate_refuse(), named by file or task. */
+static int kml_gate_refuse_mapping(struct file *file,
+				   enum kml_gate_reason reason,
+				   const char *detail)
+{
+	const struct kml_gate_reason_info *info = &kml_gate_reasons[reason];
+
+	atomic_long_inc(&kml_gate_refused[reason]);
+	if (file)
+		pr_notice_ratelimited("%pD (mapped by %s[%d]): refused: %s: %s: %s (errno %d)\n",
+				      file, current->comm, task_pid_nr(current),
+				      info->name, info->what, detail, info->err);
+	else
+		pr_notice_ratelimited("%s[%d]: refused: %s: %s: %s (errno %d)\n",
+				      current->comm, task_pid_nr(current),
+				      info->name, info->what, detail, info->err);
+	return -info->err;
+}
+
+/*
+ * mmap() with PROT_EXEC by a process running @prog: anonymous memory,
+ * writable code and files other than regular ones are refused; a file
+ * must be approved now, as at exec (the bypass aside), and stays
+ * write-denied while @prog runs. Called before mmap_lock is taken.
+ */
+int kml_gate_mmap_check(const struct kml_program *prog, struct file *file,
+			unsigned long prot, unsigned long flags)
+{
+	enum kml_gate_reason reason;
+	struct kml_gate_held *h;
+	const char *why = NULL;
+	bool unsigned_dev;
+	int ret;
+
+	if (!file)
+		return kml_gate_refuse_mapping(NULL, KML_GATE_ANONYMOUS_EXEC,
+					       "anonymous memory");
+	if (prot & PROT_WRITE)
+		return kml_gate_refuse_mapping(file, KML_GATE_ANONYMOUS_EXEC,
+					       "writable and executable");
+	if (!S_ISREG(file_inode(file)->i_mode))
+		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
+					       "not a regular file");
+	h = kml_gate_hold(file, &why);
+	if (IS_ERR(h)) {
+		if (PTR_ERR(h) == -ETXTBSY)
+			return kml_gate_refuse_mapping(file, KML_GATE_BUSY,
+						       "open for writing, mapped writable or pinned");
+		if (PTR_ERR(h) == -EXDEV)
+			return kml_gate_refuse_mapping(file, KML_GATE_UNSAFE_FS, why);
+		return PTR_ERR(h);
+	}
+	ret = kml_gate_examine(file, &h->found);
+	if (ret == -ETXTBSY)
+		ret = kml_gate_refuse_mapping(file, KML_GATE_BUSY, "pinned");
+	if (ret)
+		goto release;
+	reason = kml_gate_policy(&h->found, &unsigned_dev);
+	if (reason != KML_GATE_ALLOWED) {
+		ret = kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
+					      kml_gate_reasons[reason].name);
+		goto release;
+	}
+	if (unsigned_dev) {
+		atomic_long_inc(&kml_gate_unsigned_execs);
+		pr_warn_ratelimited("%pD: UNSIGNED code mapped at ring 0: development mode (allow_unsigned) is on\n",
+				    file);
+	}
+	kml_gate_keep(h, prog);
+	return 0;
+release:
+	kml_gate_release(h);
+	return ret;
+}
+
+/*
+ * Which pages of @file, which kml_gate_mmap_check() just granted @prog,
+ * may be executable: those within what its approval covers.
+ */
+int kml_gate_mmap_range_check(const struct kml_program *prog,
+			      struct file *file, unsigned long pgoff,
+			      unsigned long len)
+{
+	struct kml_gate_held *h;
+	u64 limit = 0, end;
+	bool held = false, all = false;
+
+	spin_lock(&kml_gate_held_lock);
+	list_for_each_entry(h, &kml_gate_held_list, node) {
+		if (h->prog == prog && file_inode(h->file) == file_inode(file)) {
+			held = true;
+			/* development mode: an unsigned file has no bound */
+			all = h->found.reason == KML_GATE_UNSIGNED;
+			limit = kml_gate_exec_limit(&h->found);
+			break;
+		}
+	}
+	spin_unlock(&kml_gate_held_lock);
+	if (!held)
+		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
+					       "not granted");
+	if (all)
+		return 0;
+	if (pgoff > (U64_MAX >> PAGE_SHIFT) ||
+	    check_add_overflow((u64)pgoff << PAGE_SHIFT,
+			       (u64)PAGE_ALIGN(len), &end) || end > limit)
+		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
+					       "pages past the signed bytes");
+	return 0;
+}
+
+/* @bprm's exec starts no ring-0 program: its entry goes now. */
+void kml_gate_exec_abort(struct linux_binprm *bprm)
+{
+	struct kml_gate_held *h, *found = NULL;
+
+	spin_lock(&kml_gate_held_lock);
+	list_for_each_entry(h, &kml_gate_held_list, node) {
+		if (!h->prog && h->file == bprm->file) {
+			list_del_init(&h->node);
+			found = h;
+			break;
+		}
+	}
+	spin_unlock(&kml_gate_held_lock);
+	if (found)
+		kml_gate_release(found);
+}
+
+/*
+ * mprotect() leaving memory of a process running @prog executable. With
+ * mmap_lock held nothing is read: writable code, a range userfaultfd may
+ * fill, anonymous memory and privately written file pages are refused;
+ * making a clean file mapping executable is allowed only for a file @prog
+ * holds (its program, or a file it mapped executable with mmap()).
+ */
+int kml_gate_mprotect_check(const struct kml_program *prog,
+			    struct vm_area_struct *vma, unsigned long prot)
+{
+	struct file *file = vma->vm_file;
+
+	if (prot & PROT_WRITE)
+		return kml_gate_refuse_mapping(file, KML_GATE_ANONYMOUS_EXEC,
+					       "writable and executable");
+	if (userfaultfd_armed(vma))
+		return kml_gate_refuse_mapping(file, KML_GATE_ANONYMOUS_EXEC,
+					       "registered with userfaultfd");
+	if (vma->vm_flags & VM_EXEC)
+		return 0;
+	if (!file)
+		return kml_gate_refuse_mapping(NULL, KML_GATE_ANONYMOUS_EXEC,
+					       "anonymous memory");
+	if (vma->anon_vma)
+		return kml_gate_refuse_mapping(file, KML_GATE_ANONYMOUS_EXEC,
+					       "privately written pages");
+	if (!kml_gate_holds(prog, file_inode(file)))
+		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
+					       "not the program, nor mapped executable by it with mmap()");
 	return 0;
 }
 
@@ -399,6 +1058,62 @@ static ssize_t allow_unsigned_store(struct kobject *kobj,
 
 static struct kobj_attribute allow_unsigned_attr = __ATTR_RW_MODE(allow_unsigned, 0644);
 
+static ssize_t allow_bypass_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(kml_allow_bypass));
+}
+
+/* 0: no program takes the bypass entry, whatever its manifest approves. */
+static ssize_t allow_bypass_store(struct kobject *kobj,
+				  struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(kml_allow_bypass, on);
+	pr_notice("allow_bypass is now %d\n", on);
+	return count;
+}
+
+static struct kobj_attribute allow_bypass_attr = __ATTR_RW_MODE(allow_bypass, 0644);
+
+static ssize_t exec_group_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	int gid = READ_ONCE(kml_exec_gid);
+
+	return gid < 0 ? sysfs_emit(buf, "none\n") : sysfs_emit(buf, "%d\n", gid);
+}
+
+/* "none" (root only, the default) or a group id of the initial namespace. */
+static ssize_t exec_group_store(struct kobject *kobj,
+				struct kobj_attribute *attr,
+				const char *buf, size_t count)
+{
+	unsigned int gid;
+	int ret;
+
+	if (sysfs_streq(buf, "none")) {
+		WRITE_ONCE(kml_exec_gid, -1);
+		pr_notice("exec_group is now none: only root runs ring-0 programs\n");
+		return count;
+	}
+	ret = kstrtouint(buf, 10, &gid);
+	if (ret)
+		return ret;
+	if (gid > INT_MAX || !gid_valid(make_kgid(&init_user_ns, gid)))
+		return -EINVAL;
+	WRITE_ONCE(kml_exec_gid, gid);
+	pr_notice("exec_group is now %u: its members run ring-0 programs\n", gid);
+	return count;
+}
+
+static struct kobj_attribute exec_group_attr = __ATTR_RW_MODE(exec_group, 0644);
+
 static ssize_t unsigned_execs_show(struct kobject *kobj,
 				   struct kobj_attribute *attr, char *buf)
 {
@@ -406,6 +1121,15 @@ static ssize_t unsigned_execs_show(struct kobject *kobj,
 }
 
 static struct kobj_attribute unsigned_execs_attr = __ATTR_RO(unsigned_execs);
+
+/* Checks answered by the digest cache instead of reading the file. */
+static ssize_t cache_hits_show(struct kobject *kobj,
+			       struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&kml_gate_cache_hits));
+}
+
+static struct kobj_attribute cache_hits_attr = __ATTR_RO(cache_hits);
 
 /* /sys/kernel/kml/refused: one line a reason, "<name> <count>". */
 static ssize_t refused_show(struct kobject *kobj, struct kobj_attribute *attr,
@@ -425,8 +1149,12 @@ static struct attribute *kml_gate_policy_attrs[] = {
 	&min_assurance_attr.attr,
 	&min_generation_attr.attr,
 	&allow_unsigned_attr.attr,
+	&allow_bypass_attr.attr,
+	&exec_group_attr.attr,
 	&unsigned_execs_attr.attr,
+	&cache_hits_attr.attr,
 	&kml_gate_refused_attr.attr,
+	&kml_approvals_attr.attr,
 	NULL,
 };
 
@@ -481,8 +1209,16 @@ int kml_gate_init(void)
 	return 0;
 }
 
+/* No ring-0 program runs (each pins the module); failed execs may be left. */
 void kml_gate_exit(void)
 {
+	LIST_HEAD(all);
+
+	spin_lock(&kml_gate_held_lock);
+	list_splice_init(&kml_gate_held_list, &all);
+	spin_unlock(&kml_gate_held_lock);
+	kml_gate_release_all(&all);
+	kml_approvals_exit();
 	key_revoke(kml_keyring);
 	key_put(kml_keyring);
 	kml_keyring = NULL;

@@ -79,7 +79,7 @@ static void expect_same(struct __test_metadata *_metadata, const char *fmt,
 	EXPECT_LE(before + ring0_runs, read_ring0_execs());
 	EXPECT_STREQ(plain.out, kml.out);
 	EXPECT_EQ(plain.status, kml.status);
-	EXPECT_NE(0, strlen(plain.out)) TH_LOG("the command printed nothing");
+	EXPECT_NE(0U, strlen(plain.out)) TH_LOG("the command printed nothing");
 }
 
 TEST_F(rewritten, sh_runs_a_loop)

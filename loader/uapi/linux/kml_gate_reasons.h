@@ -45,3 +45,5 @@ KML_GATE_REASON(MARKER_CONFLICT, "marker-conflict", ENOEXEC,
 		"the file holds two different KML markers")
 KML_GATE_REASON(BUSY, "busy", ETXTBSY,
 		"the file is open for writing: code at ring 0 must not change")
+KML_GATE_REASON(UNSAFE_FS, "unsafe-file-system", EACCES,
+		"its file system can change the file's pages without a write to it")

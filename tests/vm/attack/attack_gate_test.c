@@ -17,13 +17,19 @@
  * parameters) and unloads it after.
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -251,7 +257,8 @@ static int open_for_write_as_nobody(void *data)
 {
 	const char *const *file;
 	static const char *const files[] = { "min_assurance", "min_generation",
-					     "allow_unsigned", NULL };
+					     "allow_unsigned", "allow_bypass",
+					     "exec_group", "approvals", NULL };
 	char path[128];
 	int opened = 0;
 
@@ -282,6 +289,329 @@ TEST_F(gate, policy_is_root_only_and_others_are_unprivileged)
 	EXPECT_EQ(0, as_user(NOBODY, open_for_write_as_nobody, NULL, 0));
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody, NULL, 0));
 	EXPECT_EQ(1, refused("unprivileged"));
+}
+
+/* Writes @value to /sys/kernel/kml/@name: 0 or the errno. */
+static int set_policy(const char *name, const char *value)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), GATE_SYSFS "%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* 0 if nobody's exec of the signed program runs at CPL 0. */
+static int exec_signed_as_nobody_at_ring0(void *data)
+{
+	int cpl = -1;
+
+	return run_cpl(SIGNED, &cpl) == 0 && cpl == 0 ? 0 : 1;
+}
+
+TEST_F(gate, exec_group_lets_its_members_run_ring0_programs)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_EQ(EINVAL, set_policy("exec_group", "nogroup"));
+	ASSERT_EQ(0, set_policy("exec_group", "65534"));	/* nobody's */
+	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody_at_ring0, NULL, 0));
+	ASSERT_EQ(0, set_policy("exec_group", "none"));
+	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody, NULL, 0));
+	EXPECT_EQ(1, refused("unprivileged"));
+}
+
+TEST_F(gate, allow_bypass_off_refuses_every_bypass)
+{
+	int cpl = -1;
+
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, set_policy("allow_bypass", "0"));
+	EXPECT_REFUSED(BYPASS_SIGNED, EPERM, "bypass-not-allowed");
+	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
+	EXPECT_EQ(0, cpl);
+}
+
+/*
+ * Runs @payload "map-exec @what [@file]" and returns the errno it got (0:
+ * granted), or -1 if it did not say.
+ */
+static int map_exec(const char *payload, const char *what, const char *file)
+{
+	unsigned long err = 0;
+	char path[PATH_MAX];
+	struct child c;
+
+	if (file)
+		snprintf(path, sizeof(path), "%s", payload_path(file));
+	if (child_spawn(&c, payload,
+			(const char *[]){ "map-exec", what, file ? path : NULL, NULL },
+			NULL))
+		return -1;
+	child_finish(&c, PAYLOAD_TIMEOUT_MS);
+	return output_value(&c, "result errno", &err) ? (int)err : -1;
+}
+
+/* In a test body: @what [@file] gets @err at ring 0, counted under @reason. */
+#define EXPECT_MAPPING(what, file, err, reason) do {			\
+	long long _before = refused(reason);				\
+									\
+	EXPECT_EQ(err, map_exec(SIGNED, what, file)) TH_LOG("%s %s", what, file ?: ""); \
+	EXPECT_EQ(_before + !!(err), refused(reason)) TH_LOG("counter %s", reason); \
+	EXPECT_EQ(0, map_exec(ATTACK_RING3, what, file)) TH_LOG("ring 3: %s", what); \
+} while (0)
+
+/* 0023: at CPL 0 any mapped code is kernel code. */
+TEST_F(gate, anonymous_and_writable_executable_memory_is_refused)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_MAPPING("anon", NULL, EACCES, "anonymous-exec");
+	EXPECT_MAPPING("wx", NULL, EACCES, "anonymous-exec");
+	EXPECT_MAPPING("mprotect-anon", NULL, EACCES, "anonymous-exec");
+	EXPECT_MAPPING("mprotect-written", SIGNED, EACCES, "anonymous-exec");
+}
+
+TEST_F(gate, a_file_mapped_executable_needs_an_approved_manifest)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_MAPPING("file", SIGNED, 0, "unapproved-mapping");
+	EXPECT_MAPPING("file", BYPASS_SIGNED, 0, "unapproved-mapping");
+	EXPECT_MAPPING("file", "attack-payload.unmarked", EACCES, "unapproved-mapping");
+	EXPECT_MAPPING("file", UNTRUSTED, EACCES, "unapproved-mapping");
+	EXPECT_MAPPING("mprotect-file", SIGNED, 0, "unapproved-mapping");
+	EXPECT_MAPPING("mprotect-file", BYPASS_SIGNED, EACCES, "unapproved-mapping");
+}
+
+/* Whether @path can be opened for writing now: 0 or the errno. */
+static int open_for_writing(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+TEST_F(gate, code_never_becomes_writable_nor_data_executable)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	/* mprotect() adding write to code is asked, not only adding execute */
+	EXPECT_MAPPING("mprotect-wx-text", NULL, EACCES, "anonymous-exec");
+	EXPECT_MAPPING("uffd-mprotect", NULL, EACCES, "anonymous-exec");
+	EXPECT_MAPPING("devzero", NULL, EACCES, "unapproved-mapping");
+	/* READ_IMPLIES_EXEC would make the heap code without a mapping */
+	EXPECT_EQ(EPERM, map_exec(SIGNED, "personality", NULL));
+	EXPECT_EQ(0, map_exec(ATTACK_RING3, "personality", NULL));
+}
+
+TEST_F(gate, a_file_mapped_as_code_is_held_approved_and_unwritable)
+{
+	long long hits;
+
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	hits = kml_counter(GATE_SYSFS "cache_hits");
+	/* the program's own file: held since its exec, so the cache answers */
+	EXPECT_MAPPING("file", SIGNED, 0, "unapproved-mapping");
+	EXPECT_LT(hits, kml_counter(GATE_SYSFS "cache_hits"));
+	/* mapped executable once, another mapping of it may become code */
+	EXPECT_MAPPING("file-then-mprotect", BYPASS_SIGNED, 0, "unapproved-mapping");
+	/* while the program runs, nobody opens it for writing */
+	EXPECT_EQ(ETXTBSY, map_exec(SIGNED, "file-then-write", BYPASS_SIGNED));
+	EXPECT_EQ(0, map_exec(ATTACK_RING3, "file-then-write", BYPASS_SIGNED));
+	/* and the program's end releases it */
+	EXPECT_EQ(0, open_for_writing(payload_path(BYPASS_SIGNED)));
+	/* a file open for writing is not mapped as code */
+	EXPECT_MAPPING("busy", BYPASS_SIGNED, ETXTBSY, "busy");
+	/* a refused file is not held either */
+	EXPECT_MAPPING("file", UNTRUSTED, EACCES, "unapproved-mapping");
+	EXPECT_EQ(0, open_for_writing(payload_path(UNTRUSTED)));
+}
+
+TEST_F(gate, the_program_file_and_its_code_cannot_be_swapped)
+{
+	int ring3;
+
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_EQ(EPERM, map_exec(SIGNED, "set-exe", BYPASS_SIGNED));
+	EXPECT_NE(EPERM, map_exec(ATTACK_RING3, "set-exe", BYPASS_SIGNED));
+	ring3 = map_exec(ATTACK_RING3, "uffd-exec", BYPASS_SIGNED);
+	if (ring3)
+		SKIP(return, "userfaultfd on a file mapping fails at ring 3 too (errno %d)", ring3);
+	EXPECT_EQ(EPERM, map_exec(SIGNED, "uffd-exec", BYPASS_SIGNED));
+}
+
+/*
+ * A copy of the signed payload in which the first program header of
+ * @type that has all of @has gets @add as well (the signature no longer
+ * matches, but these refusals come first).
+ */
+static void phdr_copy(struct __test_metadata *_metadata, char *copy,
+		      Elf64_Word type, Elf64_Word has, Elf64_Word add)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd, i;
+
+	tampered_copy(_metadata, copy, 0, 0);	/* flips byte 0: put it back */
+	fd = open(copy, O_RDWR | O_CLOEXEC);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, pwrite(fd, ELFMAG, 1, 0));
+	ASSERT_EQ((ssize_t)sizeof(eh), pread(fd, &eh, sizeof(eh), 0));
+	for (i = 0; i < eh.e_phnum; i++) {
+		off_t at = eh.e_phoff + (off_t)i * sizeof(ph);
+
+		ASSERT_EQ((ssize_t)sizeof(ph), pread(fd, &ph, sizeof(ph), at));
+		if (ph.p_type != type || (ph.p_flags & has) != has)
+			continue;
+		ph.p_flags |= add;
+		ASSERT_EQ((ssize_t)sizeof(ph), pwrite(fd, &ph, sizeof(ph), at));
+		close(fd);
+		return;
+	}
+	close(fd);
+	ASSERT_TRUE(false) TH_LOG("the payload has no such program header");
+}
+
+TEST_F(gate, an_executable_stack_is_anonymous_exec)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	phdr_copy(_metadata, self->copy, PT_GNU_STACK, 0, PF_X);
+	EXPECT_REFUSED(self->copy, EACCES, "anonymous-exec");
+}
+
+TEST_F(gate, a_writable_code_segment_is_anonymous_exec)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	phdr_copy(_metadata, self->copy, PT_LOAD, PF_X, PF_W);
+	EXPECT_REFUSED(self->copy, EACCES, "anonymous-exec");
+}
+
+/*
+ * A copy of the signed payload with @junk bytes between its PKCS#7
+ * message and the info block, and sig_len counting them: the kernel
+ * must not take bytes nobody signed as part of the signature.
+ */
+static void padded_signature_copy(struct __test_metadata *_metadata,
+				  char *copy, size_t junk)
+{
+	static char buf[8 << 20];
+	unsigned char *info;
+	ssize_t n;
+	uint32_t len;
+	int in, out;
+
+	snprintf(copy, 64, "/tmp/kml-gate-copy.%d", getpid());
+	in = open(payload_path(SIGNED), O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, in);
+	n = read(in, buf, sizeof(buf));
+	close(in);
+	ASSERT_LT(SIG_TRAILER + 12, n);
+	ASSERT_GT((ssize_t)sizeof(buf), n + (ssize_t)junk);
+	info = (unsigned char *)buf + n - SIG_TRAILER;
+	/* [info][magic] move on by @junk; the gap gets 0x90s */
+	memmove(info + junk, info, SIG_TRAILER);
+	memset(info, 0x90, junk);
+	info += junk;
+	len = (uint32_t)info[8] << 24 | info[9] << 16 | info[10] << 8 | info[11];
+	len += junk;
+	info[8] = len >> 24;
+	info[9] = len >> 16;
+	info[10] = len >> 8;
+	info[11] = len;
+	out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ASSERT_LE(0, out);
+	ASSERT_EQ(n + (ssize_t)junk, write(out, buf, n + junk));
+	close(out);
+}
+
+TEST_F(gate, unsigned_bytes_beside_the_signature_are_bad_signature)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	padded_signature_copy(_metadata, self->copy, 4096);
+	EXPECT_REFUSED(self->copy, EKEYREJECTED, "bad-signature");
+}
+
+TEST_F(gate, only_the_signed_pages_of_a_file_may_be_code)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	/* its last page holds the signature, which is no code */
+	EXPECT_MAPPING("tail", BYPASS_SIGNED, EACCES, "unapproved-mapping");
+	/* and an approved mapping does not grow into more of the file */
+	EXPECT_EQ(EPERM, map_exec(SIGNED, "mremap-grow", BYPASS_SIGNED));
+	EXPECT_EQ(0, map_exec(ATTACK_RING3, "mremap-grow", BYPASS_SIGNED));
+}
+
+TEST_F(gate, a_file_whose_pages_change_without_a_write_is_unsafe)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	/* memfd: writable, and never counted as a writer */
+	EXPECT_MAPPING("memfd", SIGNED, EACCES, "unsafe-file-system");
+}
+
+/* In a child: a memfd copy of the signed payload exec'd; its errno. */
+static int exec_memfd_copy(void *data)
+{
+	char *const argv[] = { "cpl", NULL };
+	char *const envp[] = { NULL };
+	int in = open(payload_path(SIGNED), O_RDONLY | O_CLOEXEC);
+	int m = memfd_create("kml-exec", 0);
+	char buf[65536];
+	ssize_t n;
+
+	if (in < 0 || m < 0)
+		return 200;
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		if (write(m, buf, n) != n)
+			return 201;
+	fexecve(m, argv, envp);
+	return errno;
+}
+
+TEST_F(gate, a_program_in_a_memfd_is_unsafe)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_EQ(EACCES, as_user(0, exec_memfd_copy, NULL, 0));
+	EXPECT_EQ(1, refused("unsafe-file-system"));
+}
+
+/* In a child: the signed payload exec'd under ptrace (so at CPL 3). */
+static int exec_signed_traced(void *data)
+{
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		char *const argv[] = { "attack-payload", "cpl", NULL };
+
+		ptrace(PTRACE_TRACEME, 0, NULL, NULL);
+		execv(payload_path(SIGNED), argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) == pid && WIFSTOPPED(status))
+		ptrace(PTRACE_CONT, pid, NULL, NULL);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+TEST_F(gate, an_exec_that_runs_at_cpl3_after_all_holds_nothing)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_EQ(0, as_user(0, exec_signed_traced, NULL, 0));
+	/* the approval was dropped with the exec: the file is writable */
+	EXPECT_EQ(0, open_for_writing(payload_path(SIGNED)));
+}
+
+TEST_F(gate, development_mode_maps_unsigned_code_and_counts_it)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted allow_unsigned=1"));
+	EXPECT_MAPPING("file", "attack-payload.unmarked", 0, "unapproved-mapping");
+	EXPECT_EQ(1, kml_counter(GATE_SYSFS "unsigned_execs"));
+	EXPECT_MAPPING("file", UNTRUSTED, EACCES, "unapproved-mapping");
 }
 
 TEST_HARNESS_MAIN

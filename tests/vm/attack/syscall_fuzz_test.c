@@ -19,7 +19,11 @@
  *
  * The one ring-0 difference the comparison accepts (EXCEPTIONS below):
  * arch_prctl(ARCH_SET_GS) is refused with EPERM at ring 0 (patch 0015:
- * at CPL 0 the GS base is the kernel's).
+ * at CPL 0 the GS base is the kernel's). The one the generator avoids:
+ * it never asks mmap() or mprotect() for PROT_EXEC, which the gate
+ * refuses at ring 0 for anonymous and unapproved memory (patch 0023,
+ * tested by attack_gate_test), and which would leave the two address
+ * spaces different for the rest of the run.
  */
 #define _GNU_SOURCE
 #include <errno.h>

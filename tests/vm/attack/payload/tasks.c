@@ -53,6 +53,27 @@
  *   own code. With "catch", a SIGBUS handler prints "sigbus code=N" and
  *   exits 0. If none came: interrupts back on, "no machine check", exit 1.
  *
+ * map-exec CASE [FILE]: asks for executable memory one way and prints
+ *   "result errno=N" (0 if it was granted). CASE: anon (mmap of anonymous
+ *   memory, PROT_READ|PROT_EXEC), wx (the same, also PROT_WRITE), file
+ *   (mmap of FILE, PROT_READ|PROT_EXEC, private), mprotect-anon (anonymous
+ *   memory mapped read-write, then mprotect to read-exec), mprotect-file
+ *   (FILE mapped read-only, then mprotect to read-exec), mprotect-written
+ *   (FILE mapped read-write and private, one byte written, then mprotect
+ *   to read-exec), mprotect-wx-text (its own code made
+ *   read-write-exec), file-then-mprotect (FILE mapped executable, then
+ *   a read-only mapping of it made read-exec), file-then-write (FILE
+ *   mapped executable, then opened for writing), busy (FILE opened
+ *   read-write, then mapped executable), devzero (/dev/zero mapped
+ *   executable), personality (READ_IMPLIES_EXEC asked for),
+ *   uffd-mprotect (anonymous memory registered with userfaultfd, then
+ *   made read-exec), uffd-exec (FILE mapped executable, then registered
+ *   with userfaultfd), set-exe (PR_SET_MM_EXE_FILE to FILE), memfd (a
+ *   copy of FILE in a memfd mapped executable), tail (the last page of
+ *   FILE, where an appended signature lies, mapped executable),
+ *   mremap-grow (the first page of FILE mapped executable, then grown to
+ *   two).
+ *
  * self-mem-write: writes one byte over text_victim through /proc/self/mem
  *   and prints "pwrite=ok" or "pwrite errno=N", then "text=changed" or
  *   "text=unchanged".
@@ -67,6 +88,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
+#include <sys/sendfile.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/syscall.h>
@@ -74,6 +99,7 @@
 #include <asm/prctl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <linux/userfaultfd.h>
 
 #include "payload.h"
 
@@ -257,6 +283,127 @@ static int run_syscall_experiments(int argc, char **argv)
 	return 0;
 }
 
+/* Registers [p, p + len) with a new userfaultfd for missing pages: errno. */
+static int uffd_register(void *p, size_t len)
+{
+	struct uffdio_api api = { .api = UFFD_API };
+	struct uffdio_register reg = {
+		.range = { .start = (unsigned long)p, .len = len },
+		.mode = UFFDIO_REGISTER_MODE_MISSING,
+	};
+	int fd = syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+	int ret;
+
+	if (fd < 0)
+		return errno;
+	ret = ioctl(fd, UFFDIO_API, &api) || ioctl(fd, UFFDIO_REGISTER, &reg) ?
+	      errno : 0;
+	/* The fd stays open: the registration lasts as long as it does. */
+	return ret;
+}
+
+/* The errno of mprotect(@p, PROT_READ | PROT_EXEC); 0 if granted. */
+static int make_exec(void *p)
+{
+	return mprotect(p, 4096, PROT_READ | PROT_EXEC) ? errno : 0;
+}
+
+static int map_exec(const char *what, const char *file)
+{
+	const int anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	const int rx = PROT_READ | PROT_EXEC;
+	int fd = -1, ret;
+	void *p;
+
+	if (file) {
+		fd = open(file, (!strcmp(what, "busy") ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+		if (fd < 0)
+			fail("open %s: errno=%d", file, errno);
+	}
+	if (!strcmp(what, "personality"))
+		return personality(PER_LINUX | READ_IMPLIES_EXEC) == -1 ? errno : 0;
+	if (!strcmp(what, "set-exe") && fd >= 0)
+		return prctl(PR_SET_MM, PR_SET_MM_EXE_FILE, fd, 0, 0) ? errno : 0;
+	if (!strcmp(what, "mprotect-wx-text"))
+		return mprotect((void *)((uintptr_t)text_victim & ~4095UL), 4096,
+				PROT_READ | PROT_WRITE | PROT_EXEC) ? errno : 0;
+	if (!strcmp(what, "memfd") && fd >= 0) {
+		int m = memfd_create("kml-copy", MFD_CLOEXEC);
+		off_t size = lseek(fd, 0, SEEK_END), at = 0;
+
+		if (m < 0 || sendfile(m, fd, &at, size) != size)
+			fail("memfd copy: errno=%d", errno);
+		return mmap(NULL, 4096, rx, MAP_PRIVATE, m, 0) == MAP_FAILED ? errno : 0;
+	}
+	if (!strcmp(what, "tail") && fd >= 0) {
+		off_t last = (lseek(fd, 0, SEEK_END) - 1) & ~4095L;
+
+		return mmap(NULL, 4096, rx, MAP_PRIVATE, fd, last) == MAP_FAILED ? errno : 0;
+	}
+	if (!strcmp(what, "mremap-grow") && fd >= 0) {
+		p = mmap(NULL, 4096, rx, MAP_PRIVATE, fd, 0);
+		if (p == MAP_FAILED)
+			return errno;
+		return mremap(p, 4096, 8192, MREMAP_MAYMOVE) == MAP_FAILED ? errno : 0;
+	}
+	if (!strcmp(what, "devzero")) {
+		fd = open("/dev/zero", O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			fail("open /dev/zero: errno=%d", errno);
+		return mmap(NULL, 4096, rx, MAP_PRIVATE, fd, 0) == MAP_FAILED ? errno : 0;
+	}
+	if (!strcmp(what, "anon"))
+		p = mmap(NULL, 4096, rx, anon, -1, 0);
+	else if (!strcmp(what, "wx"))
+		p = mmap(NULL, 4096, rx | PROT_WRITE, anon, -1, 0);
+	else if ((!strcmp(what, "file") || !strcmp(what, "busy") ||
+		  !strcmp(what, "file-then-mprotect") || !strcmp(what, "file-then-write") ||
+		  !strcmp(what, "uffd-exec")) && fd >= 0)
+		p = mmap(NULL, 4096, rx, MAP_PRIVATE, fd, 0);
+	else if (!strcmp(what, "mprotect-anon") || !strcmp(what, "uffd-mprotect"))
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, anon, -1, 0);
+	else if (!strcmp(what, "mprotect-file") && fd >= 0)
+		p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	else if (!strcmp(what, "mprotect-written") && fd >= 0)
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	else
+		fail("map-exec: unknown case %s (or FILE missing)", what);
+	if (p == MAP_FAILED)
+		return errno;
+	if (!strcmp(what, "file-then-mprotect")) {
+		p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+		return p == MAP_FAILED ? errno : make_exec(p);
+	}
+	if (!strcmp(what, "file-then-write")) {
+		int w = open(file, O_WRONLY | O_CLOEXEC);
+
+		return w < 0 ? errno : 0;
+	}
+	if (!strcmp(what, "uffd-exec"))
+		return uffd_register(p, 4096);
+	if (!strcmp(what, "uffd-mprotect")) {
+		ret = uffd_register(p, 4096);
+		return ret ? 1000 + ret : make_exec(p);
+	}
+	if (strncmp(what, "mprotect-", 9))
+		return 0;
+	if (!strcmp(what, "mprotect-written"))
+		*(volatile char *)p = 1;
+	ret = make_exec(p);
+	munmap(p, 4096);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+static int run_map_exec(int argc, char **argv)
+{
+	if (argc < 1)
+		return 2;
+	say("result errno=%d", map_exec(argv[0], argc > 1 ? argv[1] : NULL));
+	return 0;
+}
+
 static int run_self_mem_write(int argc, char **argv)
 {
 	volatile const unsigned char *text = text_victim;
@@ -381,6 +528,7 @@ const struct mode task_modes[] = {
 	{ "entry-loop", "[nobody]", run_entry_loop },
 	{ "syscall-experiments", "", run_syscall_experiments },
 	{ "mce-wait", "MS REQUEST [catch]", run_mce_wait },
+	{ "map-exec", "CASE [FILE]", run_map_exec },
 	{ "self-mem-write", "", run_self_mem_write },
 	{ NULL, NULL, NULL },
 };
