@@ -270,9 +270,35 @@ $(BENCHDIR)/kml-bench.ring0: $(BENCHDIR)/kml-bench $(KML)
 $(BENCHDIR)/kml-bench.ring0bypass: $(BENCHDIR)/kml-bench $(KML)
 	@$(KML) mark --bypass $< -o $@.tmp && mv $@.tmp $@
 
+# The exec benchmark (docs/gate.md): a program of 1 and 16 MiB, unmarked
+# (ring 3, no gate), marked and unsigned (ring 0 in development mode: no
+# hashing) and marked and signed by the VM's test CA (trusted).
+EXEC_BENCH_SIZES := 1 16
+EXEC_BENCH_FILES := $(BENCHDIR)/kml-exec-bench \
+	$(foreach n,$(EXEC_BENCH_SIZES),$(addprefix $(BENCHDIR)/exec-target-$(n)m.,ring3 unsigned signed))
+
+$(BENCHDIR)/kml-exec-bench: bench/exec_bench.cpp
+	@mkdir -p $(BENCHDIR)
+	@echo "  BENCH   kml-exec-bench"
+	@g++ $(BENCH_CXXFLAGS) -o $@ $<
+
+$(BENCHDIR)/exec-target-%m.ring3: bench/exec_target.cpp
+	@mkdir -p $(BENCHDIR)
+	@echo "  BENCH   exec-target-$*m"
+	@g++ $(BENCH_CXXFLAGS) -DKML_PAD_BYTES='($* << 20)' -o $@ $<
+
+$(BENCHDIR)/exec-target-%m.unsigned: $(BENCHDIR)/exec-target-%m.ring3 $(KML)
+	@$(KML) mark $< -o $@.tmp && mv $@.tmp $@
+
+$(BENCHDIR)/exec-target-%m.signed: $(BENCHDIR)/exec-target-%m.unsigned $(KML) \
+		$(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	@rm -f $@.tmp
+	@$(KML) sign $< -o $@.tmp --assurance trusted >/dev/null \
+		--key $(KML_KEYS)/kml-test-ca.key --cert $(KML_KEYS)/kml-test-ca.pem && mv $@.tmp $@
+
 image: module guest-tools vm-tests
 	@$(MAKE) --no-print-directory $(BENCHDIR)/kml-bench.ring3 $(BENCHDIR)/kml-bench.ring0 \
-		$(BENCHDIR)/kml-bench.ring0bypass
+		$(BENCHDIR)/kml-bench.ring0bypass $(EXEC_BENCH_FILES)
 	@mkdir -p $(IMAGEDIR)
 	@BENCH_DIR=$(BENCHDIR) scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
 

@@ -52,11 +52,13 @@ if [ -f "$tests/payloads.list" ]; then
 	done <"$tests/payloads.list"
 fi
 # The benchmark, if built: kml-bench marked disabled, enabled, and enabled
-# with the bypass.
+# with the bypass; kml-exec-bench and its programs.
 if [ -n "${BENCH_DIR:-}" ]; then
 	mkdir -p "$root/kml/bench"
 	install -m 0755 "$BENCH_DIR"/kml-bench.ring3 "$BENCH_DIR"/kml-bench.ring0 \
-		"$BENCH_DIR"/kml-bench.ring0bypass "$root/kml/bench/"
+		"$BENCH_DIR"/kml-bench.ring0bypass "$BENCH_DIR"/kml-exec-bench \
+		"$BENCH_DIR"/exec-target-*m.ring3 "$BENCH_DIR"/exec-target-*m.unsigned \
+		"$BENCH_DIR"/exec-target-*m.signed "$root/kml/bench/"
 fi
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"
