@@ -49,10 +49,14 @@ std::span<const Command> allCommands() {
               "sign FILE [-o OUT] [--key-name NAME | --key KEY.pem --cert "
               "CERT.pem] [--key-dir DIR] [--assurance "
               "trusted|validated|verified] "
-              "[--generation N] [--attestation FILE.json] [--bypass]",
+              "[--generation N] [--attestation FILE.json] [--bypass]\n"
+              "  sign --list OUT FILE... [--interpreter FILE]... [--assurance "
+              "trusted] [--generation N] [--bypass] [the key options]",
               "append a signed manifest approving FILE for ring 0 (replacing "
               "an old one); validated runs kml-verify --binary, verified "
-              "needs its attestation",
+              "needs its attestation. --list: make OUT, a signed approval "
+              "list of unmodified ELF programs, dynamic loaders and libraries "
+              "(whole-file SHA-256, role from the ELF headers, trusted only)",
               runSign},
       Command{"verify",
               "verify FILE [--cert CERT.pem]... [--key-dir DIR] "
