@@ -34,9 +34,11 @@ std::span<const Command> allCommands() {
               "set or clear the bypass flag of an existing marker (getpid, "
               "getppid, gettid answered by the kernel's bypass entry)",
               runBypass},
-      Command{"inspect", "inspect FILE [--json]",
+      Command{"inspect",
+              "inspect FILE [--json]\n  inspect [--list] LIST [--json]",
               "show whether FILE is marked, its version, flags and location, "
-              "and the signed manifest appended to it (not checked)",
+              "and the signed manifest appended to it (not checked); or an "
+              "approval list's entries and generation",
               runInspect},
       Command{"key",
               "key new [NAME] [--dir DIR] | key list [--dir DIR] | key enroll "
@@ -60,9 +62,11 @@ std::span<const Command> allCommands() {
               runSign},
       Command{"verify",
               "verify FILE [--cert CERT.pem]... [--key-dir DIR] "
-              "[--min-assurance A] [--min-generation N]",
+              "[--min-assurance A] [--min-generation N]\n"
+              "  verify --list LIST [FILE...] [the same options]",
               "check FILE's signed manifest as kml.ko does: allowed, or "
-              "refused with the kernel's reason",
+              "refused with the kernel's reason. --list: check an approval "
+              "list as kml.ko loads it, then each FILE against it",
               runVerify},
       Command{"stats", "stats [PID | [--require-direct=PCT] -- CMD [ARGS...]]",
               "how ring-0 programs' system calls reached the kernel (direct, "
