@@ -14,6 +14,7 @@ int runStats(Args args);   // cmd_stats.cpp
 int runKey(Args args);     // cmd_key.cpp
 int runSign(Args args);    // cmd_sign.cpp
 int runVerify(Args args);  // cmd_verify.cpp
+int runApprove(Args args); // cmd_approve.cpp
 #ifdef KML_HAVE_REWRITE
 int runRewrite(Args args); // cmd_rewrite.cpp
 int runBuild(Args args);   // cmd_build.cpp
@@ -68,6 +69,11 @@ std::span<const Command> allCommands() {
               "refused with the kernel's reason. --list: check an approval "
               "list as kml.ko loads it, then each FILE against it",
               runVerify},
+      Command{"approve", "approve LIST [--sysfs-dir DIR] | approve --list",
+              "load a signed approval list into the running kernel (writes "
+              "its absolute path to /sys/kernel/kml/approvals), or show the "
+              "loaded ones",
+              runApprove},
       Command{"stats", "stats [PID | [--require-direct=PCT] -- CMD [ARGS...]]",
               "how ring-0 programs' system calls reached the kernel (direct, "
               "bypass, slow `syscall`): all programs, one PID, or those "
