@@ -31,7 +31,6 @@
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/slab.h>
-#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
@@ -39,9 +38,6 @@
 #include "../kml/kml.h"
 
 #define KML_APPROVAL_LISTS_MAX 64
-#ifndef KML_APPROVALS_MAX_LEN
-#define KML_APPROVALS_MAX_LEN (512 * 1024)
-#endif
 
 /* One loaded list: its entries sorted by digest. */
 struct kml_approval_list {
@@ -123,20 +119,20 @@ bool kml_approvals_find(const u8 *digest, u64 length,
 	return found;
 }
 
-/* verify_pkcs7_signature()'s view of a list: a manifest of any size. */
+/*
+ * verify_pkcs7_signature()'s view of a list: a manifest of any size whose
+ * entries are sorted by digest, none twice (kml_approvals_check()).
+ */
 static int kml_list_view(void *ctx, const void *data, size_t len,
 			 size_t asn1hdrlen)
 {
 	struct kml_approval_list *list = ctx;
 	struct kml_manifest_header header;
-	u32 i;
 
-	if (kml_manifest_check(data, len) != KML_MANIFEST_OK)
+	if (kml_approvals_check(data, len) != KML_MANIFEST_OK)
 		return -EBADMSG;
 	memcpy(&header, data, sizeof(header));
 	list->count = le16_to_cpu(header.entry_count);
-	if (len != sizeof(header) + list->count * sizeof(*list->entries))
-		return -EBADMSG;
 	list->entries = kvmalloc_array(list->count, sizeof(*list->entries),
 				       GFP_KERNEL);
 	if (!list->entries)
@@ -144,11 +140,6 @@ static int kml_list_view(void *ctx, const void *data, size_t len,
 	list->header = header;
 	memcpy(list->entries, data + sizeof(header),
 	       list->count * sizeof(*list->entries));
-	sort(list->entries, list->count, sizeof(*list->entries), kml_entry_cmp,
-	     NULL);
-	for (i = 0; i < list->count; i++)
-		if (list->entries[i].digest_algo != KML_DIGEST_SHA256)
-			return -EBADMSG;
 	return 0;
 }
 

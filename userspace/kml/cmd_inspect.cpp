@@ -1,14 +1,22 @@
 // kml inspect FILE [--json]: show whether a file carries the KML marker,
 // what it says, and where it is; and the signed manifest appended to it,
-// if any (read, not verified: that is `kml verify`).
+// if any (read, not verified: that is `kml verify`). An approval list
+// (not ELF, or with --list) shows its entries instead (list_view.cpp).
 
 #include "command.hpp"
+#include "gate_cli.hpp"
+#include "json_text.hpp"
+#include "list_view.hpp"
 #include "marker_cli.hpp"
+#include "name_list.hpp"
 #include "signature_facts.hpp"
 
+#include "kml/file_io.hpp"
+#include "kml/gate/gate_error.hpp"
 #include "kml/gate/manifest.hpp"
 #include "kml/text.hpp"
 
+#include <cstring>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -17,7 +25,8 @@
 namespace kml {
 namespace {
 
-constexpr std::string_view kUsage = "inspect FILE [--json]";
+constexpr std::string_view kUsage =
+    "inspect FILE [--json] | inspect [--list] LIST [--json]";
 
 std::vector<std::string> flagNames(std::uint32_t flags) {
   std::vector<std::string> names;
@@ -60,36 +69,6 @@ std::string_view verdictText(enum kml_note_verdict verdict) {
   return "";
 }
 
-std::string jsonString(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        static constexpr std::string_view kHex = "0123456789abcdef";
-        out += "\\u00";
-        out += kHex[(c >> 4) & 0xf];
-        out += kHex[c & 0xf];
-      } else {
-        out += c;
-      }
-    }
-  }
-  return out + "\"";
-}
-
 void printText(std::ostream &out, std::string_view file,
                const std::optional<MarkerInfo> &marker) {
   if (!marker) {
@@ -122,14 +101,6 @@ void printText(std::ostream &out, std::string_view file,
       << Hex{m.segmentSize} << " bytes)\n";
 }
 
-std::string joined(const std::vector<std::string> &names) {
-  std::string text;
-  for (const std::string &name : names) {
-    text += (text.empty() ? "" : ", ") + name;
-  }
-  return text.empty() ? "none" : text;
-}
-
 void printSignatureText(std::ostream &out, const SignatureFacts &facts) {
   switch (facts.state) {
   case SignatureFacts::State::None:
@@ -151,7 +122,7 @@ void printSignatureText(std::ostream &out, const SignatureFacts &facts) {
       << "\n    assurance:  " << gate::assuranceName(entry.assurance)
       << "\n    role:       " << gate::roleName(entry.role)
       << "\n    flags:      " << Hex{entry.flags} << " ("
-      << joined(gate::manifestFlagNames(entry.flags)) << ")"
+      << joinNames(gate::manifestFlagNames(entry.flags)) << ")"
       << "\n    length:     " << entry.length
       << (facts.lengthMatches ? " (the bytes before the signature)"
                               : " (NOT where the signature starts)")
@@ -178,12 +149,9 @@ void printSignatureJson(std::ostream &out, const SignatureFacts &facts) {
         << ", \"generation\": " << manifest.generation << ", \"assurance\": "
         << jsonString(gate::assuranceName(entry.assurance))
         << ", \"role\": " << jsonString(gate::roleName(entry.role))
-        << ", \"flags\": " << entry.flags << ", \"flag_names\": [";
-    const auto names = gate::manifestFlagNames(entry.flags);
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      out << (i != 0 ? ", " : "") << jsonString(names[i]);
-    }
-    out << "], \"length\": " << entry.length
+        << ", \"flags\": " << entry.flags << ", \"flag_names\": "
+        << jsonStringArray(gate::manifestFlagNames(entry.flags))
+        << ", \"length\": " << entry.length
         << ", \"length_matches\": " << (facts.lengthMatches ? "true" : "false")
         << ", \"sha256\": " << jsonString(gate::hexDigits(entry.digest))
         << ", \"digest_matches\": " << (facts.digestMatches ? "true" : "false")
@@ -202,12 +170,9 @@ void printJson(std::ostream &out, std::string_view file,
   if (marker) {
     const MarkerInfo &m = *marker;
     out << ", \"version\": " << m.desc.version
-        << ", \"flags\": " << m.desc.flags << ", \"flag_names\": [";
-    const auto names = flagNames(m.desc.flags);
-    for (std::size_t i = 0; i < names.size(); ++i) {
-      out << (i != 0 ? ", " : "") << jsonString(names[i]);
-    }
-    out << "], \"enabled\": " << (m.enabled() ? "true" : "false")
+        << ", \"flags\": " << m.desc.flags
+        << ", \"flag_names\": " << jsonStringArray(flagNames(m.desc.flags))
+        << ", \"enabled\": " << (m.enabled() ? "true" : "false")
         << ", \"kernel\": " << jsonString(verdictName(m.verdict()))
         << ", \"note_offset\": " << m.noteOffset
         << ", \"desc_offset\": " << m.descOffset
@@ -222,14 +187,47 @@ void printJson(std::ostream &out, std::string_view file,
   out << "}\n";
 }
 
+int inspectFailure(const std::string &file, const ElfError &error, bool json) {
+  if (json) {
+    std::cout << "{\"file\": " << jsonString(file)
+              << ", \"error\": " << jsonString(kindName(error.kind()))
+              << ", \"message\": " << jsonString(error.what()) << "}\n";
+  }
+  return reportError("inspect", file, error);
+}
+
+bool hasElfMagic(std::span<const std::byte> bytes) {
+  return bytes.size() >= SELFMAG &&
+         std::memcmp(bytes.data(), ELFMAG, SELFMAG) == 0;
+}
+
+std::optional<ListFacts> tryListFacts(std::span<const std::byte> bytes) {
+  try {
+    return readListFacts(bytes);
+  } catch (const gate::GateError &) {
+    return std::nullopt;
+  }
+}
+
+void printList(const std::string &file, const ListFacts &facts, bool json) {
+  if (json) {
+    printListJson(std::cout, file, facts);
+  } else {
+    printListText(std::cout, file, facts);
+  }
+}
+
 } // namespace
 
 int runInspect(Args args) {
   bool json = false;
+  bool listOnly = false;
   std::optional<std::string> file;
   for (const std::string_view arg : args) {
     if (arg == "--json") {
       json = true;
+    } else if (arg == "--list") {
+      listOnly = true;
     } else if (arg.starts_with("-")) {
       return usageError("inspect", "unknown option '" + std::string(arg) + "'",
                         kUsage);
@@ -242,8 +240,28 @@ int runInspect(Args args) {
   if (!file) {
     return usageError("inspect", "missing FILE", kUsage);
   }
+  std::vector<std::byte> bytes;
   try {
-    const ElfImage image = loadImage(*file);
+    bytes = readWholeFile(*file);
+  } catch (const ElfError &error) {
+    return inspectFailure(*file, error, json);
+  }
+  if (listOnly) {
+    try {
+      printList(*file, readListFacts(bytes), json);
+    } catch (const gate::GateError &error) {
+      return gateFailure("inspect", *file, error.what(), kExitDataErr);
+    }
+    return kExitOk;
+  }
+  // Not ELF: perhaps an approval list; if not, the ELF error below says
+  // what the file is not.
+  if (auto list = hasElfMagic(bytes) ? std::nullopt : tryListFacts(bytes)) {
+    printList(*file, *list, json);
+    return kExitOk;
+  }
+  try {
+    const ElfImage image(std::move(bytes));
     const SignatureFacts facts = readSignatureFacts(image.bytes());
     if (json) {
       printJson(std::cout, *file, image.marker(), facts);
@@ -252,12 +270,7 @@ int runInspect(Args args) {
       printSignatureText(std::cout, facts);
     }
   } catch (const ElfError &error) {
-    if (json) {
-      std::cout << "{\"file\": " << jsonString(*file)
-                << ", \"error\": " << jsonString(kindName(error.kind()))
-                << ", \"message\": " << jsonString(error.what()) << "}\n";
-    }
-    return reportError("inspect", *file, error);
+    return inspectFailure(*file, error, json);
   }
   return kExitOk;
 }

@@ -1,9 +1,12 @@
 // kml sign FILE: append a signed manifest that approves the program for
 // ring 0 (docs/gate.md). Re-signing replaces the old signature.
+// kml sign --list OUT FILE...: an approval list of unmodified files
+// instead (list_signing.cpp), with the same key, generation and output.
 
 #include "arg_cursor.hpp"
 #include "command.hpp"
 #include "gate_cli.hpp"
+#include "list_signing.hpp"
 #include "marker_cli.hpp"
 #include "program_signing.hpp"
 #include "sign_evidence.hpp"
@@ -25,11 +28,15 @@ namespace {
 constexpr std::string_view kUsage =
     "sign FILE [-o OUT] [--key-name NAME | --key KEY.pem --cert CERT.pem] "
     "[--key-dir DIR] [--assurance trusted|validated|verified] "
-    "[--generation N] [--attestation FILE.json] [--bypass]";
+    "[--generation N] [--attestation FILE.json] [--bypass]\n"
+    "       kml sign --list OUT FILE... [--interpreter FILE]... "
+    "[--assurance trusted] [--generation N] [--bypass] [key options]";
 
 struct SignOptions {
-  std::string file;
+  std::vector<std::string> files;
   std::optional<std::string> output;
+  std::optional<std::string> list;
+  std::vector<std::string> interpreters;
   KeyChoice key;
   gate::Assurance assurance = gate::Assurance::Trusted;
   std::uint64_t generation = 1;
@@ -58,12 +65,36 @@ gate::Assurance parseAssuranceOption(const std::string &text) {
   return *assurance;
 }
 
+// An approval list vouches for files nothing has checked: an unmodified
+// distribution binary has no kml-verify attestation, and the binary
+// validator refuses glibc, ld.so and most libraries (docs/gate.md).
+void checkListOptions(const SignOptions &options) {
+  if (options.files.empty() && options.interpreters.empty()) {
+    throw UsageProblem{"--list needs at least one FILE"};
+  }
+  if (options.output) {
+    throw UsageProblem{"--list names the output; -o does not go with it"};
+  }
+  if (options.attestation) {
+    throw UsageProblem{"--attestation is for one program, not a list"};
+  }
+  if (options.assurance != gate::Assurance::Trusted) {
+    throw UsageProblem{
+        "an approval list is trusted only: nothing checks unmodified "
+        "files for validated or verified (sign a program built with `kml "
+        "build` for that)"};
+  }
+}
+
 SignOptions parse(Args args) {
   SignOptions options;
-  std::optional<std::string> file;
   ArgCursor cursor(args);
   while (!cursor.done()) {
-    if (auto out = cursor.takeValue("-o")) {
+    if (auto list = cursor.takeValue("--list")) {
+      options.list = std::move(list);
+    } else if (auto interpreter = cursor.takeValue("--interpreter")) {
+      options.interpreters.push_back(std::move(*interpreter));
+    } else if (auto out = cursor.takeValue("-o")) {
       options.output = std::move(out);
     } else if (auto out2 = cursor.takeValue("--output")) {
       options.output = std::move(out2);
@@ -77,56 +108,67 @@ SignOptions parse(Args args) {
       options.attestation = std::move(attestation);
     } else if (cursor.takeFlag("--bypass")) {
       options.bypass = true;
-    } else if (file) {
-      throw UsageProblem{"only one FILE"};
     } else {
-      file = cursor.takePositional();
+      options.files.push_back(cursor.takePositional());
     }
   }
-  if (!file) {
-    throw UsageProblem{"missing FILE"};
-  }
-  options.file = *file;
   options.key.check();
+  if (options.list) {
+    checkListOptions(options);
+  } else if (!options.interpreters.empty()) {
+    throw UsageProblem{"--interpreter goes with --list"};
+  } else if (options.files.size() != 1) {
+    throw UsageProblem{options.files.empty() ? "missing FILE"
+                                             : "only one FILE"};
+  }
   return options;
 }
 
+int signList(const SignOptions &options) {
+  return signApprovalListFiles({*options.list, options.files,
+                                options.interpreters, options.key,
+                                options.generation, options.bypass});
+}
+
 int sign(const SignOptions &options) {
+  if (options.list) {
+    return signList(options);
+  }
+  const std::string &file = options.files.front();
   std::vector<std::byte> bytes;
   mode_t mode = 0;
   std::span<const std::byte> program;
   try {
-    bytes = readWholeFile(options.file);
-    mode = fileMode(options.file);
+    bytes = readWholeFile(file);
+    mode = fileMode(file);
     program = gate::stripSignature(bytes);
     // Only what the gate can run: a static x86-64 executable.
     const ElfImage image(
         std::vector<std::byte>(program.begin(), program.end()));
   } catch (const ElfError &error) {
-    return reportError("sign", options.file, error);
+    return reportError("sign", file, error);
   } catch (const gate::GateError &error) {
-    return gateFailure("sign", options.file, error.what(), kExitDataErr);
+    return gateFailure("sign", file, error.what(), kExitDataErr);
   }
 
   std::vector<std::byte> signedFile;
   try {
     const gate::Digest digest = gate::sha256(program);
-    const Evidence evidence = gatherEvidence(
-        {options.assurance, options.file, program,
-         program.size() == bytes.size(), digest, options.attestation});
+    const Evidence evidence = gatherEvidence({options.assurance, file, program,
+                                              program.size() == bytes.size(),
+                                              digest, options.attestation});
     const gate::SigningKey key = loadSigningKey(options.key, "sign");
     signedFile = signProgram(
         program, digest,
         {options.assurance, options.generation, options.bypass, evidence}, key);
   } catch (const EvidenceRefused &refused) {
-    return gateFailure("sign", options.file, refused.what(), kExitFailure);
+    return gateFailure("sign", file, refused.what(), kExitFailure);
   } catch (const ElfError &error) {
-    return reportError("sign", options.file, error);
+    return reportError("sign", file, error);
   } catch (const gate::GateError &error) {
-    return gateFailure("sign", options.file, error.what(), kExitFailure);
+    return gateFailure("sign", file, error.what(), kExitFailure);
   }
-  return writeOutput("sign", options.output.value_or(options.file), signedFile,
-                     mode);
+  return writeOutput("sign", options.output.value_or(file), signedFile, mode);
 }
 
 } // namespace

@@ -1,10 +1,13 @@
 // kml verify FILE: the kernel's gate check in userspace, against the
 // certificates given and those in the development key directory.
+// kml verify --list LIST FILE...: the same for an approval list and files
+// it may approve (list_verify.cpp).
 
 #include "arg_cursor.hpp"
 #include "command.hpp"
 #include "gate_cli.hpp"
 #include "key_store.hpp"
+#include "list_verify.hpp"
 #include "marker_cli.hpp"
 
 #include "kml/file_io.hpp"
@@ -22,10 +25,12 @@ namespace {
 
 constexpr std::string_view kUsage =
     "verify FILE [--cert CERT.pem]... [--key-dir DIR] [--min-assurance A] "
-    "[--min-generation N]";
+    "[--min-generation N]\n"
+    "       kml verify --list LIST [FILE...] [the same options]";
 
 struct VerifyOptions {
-  std::string file;
+  std::vector<std::string> files;
+  std::optional<std::string> list;
   std::vector<std::string> certs;
   std::optional<std::string> keyDir;
   gate::GatePolicy policy;
@@ -33,10 +38,11 @@ struct VerifyOptions {
 
 VerifyOptions parse(Args args) {
   VerifyOptions options;
-  std::optional<std::string> file;
   ArgCursor cursor(args);
   while (!cursor.done()) {
-    if (auto cert = cursor.takeValue("--cert")) {
+    if (auto list = cursor.takeValue("--list")) {
+      options.list = std::move(list);
+    } else if (auto cert = cursor.takeValue("--cert")) {
       options.certs.push_back(std::move(*cert));
     } else if (auto dir = cursor.takeValue("--key-dir")) {
       options.keyDir = std::move(dir);
@@ -57,20 +63,21 @@ VerifyOptions parse(Args args) {
         throw UsageProblem{"--min-generation needs a whole number, not '" +
                            text + "'"};
       }
-    } else if (file) {
-      throw UsageProblem{"only one FILE"};
     } else {
-      file = cursor.takePositional();
+      options.files.push_back(cursor.takePositional());
     }
   }
-  if (!file) {
-    throw UsageProblem{"missing FILE"};
+  // A list alone is a check of the list; without one, exactly one program.
+  if (!options.list && options.files.size() != 1) {
+    throw UsageProblem{options.files.empty() ? "missing FILE"
+                                             : "only one FILE"};
   }
-  options.file = *file;
   return options;
 }
 
 int verify(const VerifyOptions &options) {
+  const std::string &file =
+      options.list ? *options.list : options.files.front();
   std::vector<gate::Certificate> trusted;
   try {
     const std::filesystem::path keyDir =
@@ -78,27 +85,30 @@ int verify(const VerifyOptions &options) {
                        : KeyStore::defaultDir();
     trusted = trustedCertificates(options.certs, keyDir);
   } catch (const gate::GateError &error) {
-    return gateFailure("verify", options.file, error.what(), kExitDataErr);
+    return gateFailure("verify", file, error.what(), kExitDataErr);
+  }
+  if (options.list) {
+    return verifyApprovalList(*options.list, options.files, trusted,
+                              options.policy);
   }
   std::vector<std::byte> bytes;
   try {
-    bytes = readWholeFile(options.file);
+    bytes = readWholeFile(file);
   } catch (const ElfError &error) {
-    return reportError("verify", options.file, error);
+    return reportError("verify", file, error);
   }
   gate::GateReport report;
   try {
     report = gate::checkSignedFile(bytes, trusted, options.policy);
   } catch (const gate::GateError &error) {
-    return gateFailure("verify", options.file, error.what(), kExitDataErr);
+    return gateFailure("verify", file, error.what(), kExitDataErr);
   }
   if (!report.verdict.allowed()) {
-    std::cout << options.file << ": refused: " << report.verdict.describe()
-              << "\n";
+    std::cout << file << ": refused: " << report.verdict.describe() << "\n";
     return kExitFailure;
   }
   const gate::ManifestEntry &entry = report.manifest->entries.front();
-  std::cout << options.file << ": allowed: assurance "
+  std::cout << file << ": allowed: assurance "
             << gate::assuranceName(entry.assurance) << ", generation "
             << report.manifest->generation << ", signed by "
             << report.signer.value_or("?") << "\n";

@@ -14,6 +14,7 @@ int runStats(Args args);   // cmd_stats.cpp
 int runKey(Args args);     // cmd_key.cpp
 int runSign(Args args);    // cmd_sign.cpp
 int runVerify(Args args);  // cmd_verify.cpp
+int runApprove(Args args); // cmd_approve.cpp
 #ifdef KML_HAVE_REWRITE
 int runRewrite(Args args); // cmd_rewrite.cpp
 int runBuild(Args args);   // cmd_build.cpp
@@ -34,9 +35,11 @@ std::span<const Command> allCommands() {
               "set or clear the bypass flag of an existing marker (getpid, "
               "getppid, gettid answered by the kernel's bypass entry)",
               runBypass},
-      Command{"inspect", "inspect FILE [--json]",
+      Command{"inspect",
+              "inspect FILE [--json]\n  inspect [--list] LIST [--json]",
               "show whether FILE is marked, its version, flags and location, "
-              "and the signed manifest appended to it (not checked)",
+              "and the signed manifest appended to it (not checked); or an "
+              "approval list's entries and generation",
               runInspect},
       Command{"key",
               "key new [NAME] [--dir DIR] | key list [--dir DIR] | key enroll "
@@ -49,17 +52,28 @@ std::span<const Command> allCommands() {
               "sign FILE [-o OUT] [--key-name NAME | --key KEY.pem --cert "
               "CERT.pem] [--key-dir DIR] [--assurance "
               "trusted|validated|verified] "
-              "[--generation N] [--attestation FILE.json] [--bypass]",
+              "[--generation N] [--attestation FILE.json] [--bypass]\n"
+              "  sign --list OUT FILE... [--interpreter FILE]... [--assurance "
+              "trusted] [--generation N] [--bypass] [the key options]",
               "append a signed manifest approving FILE for ring 0 (replacing "
               "an old one); validated runs kml-verify --binary, verified "
-              "needs its attestation",
+              "needs its attestation. --list: make OUT, a signed approval "
+              "list of unmodified ELF programs, dynamic loaders and libraries "
+              "(whole-file SHA-256, role from the ELF headers, trusted only)",
               runSign},
       Command{"verify",
               "verify FILE [--cert CERT.pem]... [--key-dir DIR] "
-              "[--min-assurance A] [--min-generation N]",
+              "[--min-assurance A] [--min-generation N]\n"
+              "  verify --list LIST [FILE...] [the same options]",
               "check FILE's signed manifest as kml.ko does: allowed, or "
-              "refused with the kernel's reason",
+              "refused with the kernel's reason. --list: check an approval "
+              "list as kml.ko loads it, then each FILE against it",
               runVerify},
+      Command{"approve", "approve LIST [--sysfs-dir DIR] | approve --list",
+              "load a signed approval list into the running kernel (writes "
+              "its absolute path to /sys/kernel/kml/approvals), or show the "
+              "loaded ones",
+              runApprove},
       Command{"stats", "stats [PID | [--require-direct=PCT] -- CMD [ARGS...]]",
               "how ring-0 programs' system calls reached the kernel (direct, "
               "bypass, slow `syscall`): all programs, one PID, or those "

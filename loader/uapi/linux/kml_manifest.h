@@ -31,6 +31,45 @@
  * The manifest of an appended signature has exactly one entry, role
  * PROGRAM, whose length is the offset of the PKCS#7 message and whose
  * digest is the SHA-256 of the bytes before it.
+ *
+ * An approval list approves files that must stay unmodified (a
+ * distribution's programs, loaders and libraries), so it cannot travel
+ * with them. It is a file of its own, at most KML_APPROVALS_MAX_LEN
+ * bytes, that is exactly one PKCS#7 signed-data message in DER, signed as
+ * above, with nothing before or after it. Its manifest has
+ * 1..KML_MANIFEST_MAX_ENTRIES entries; each covers a whole file:
+ *
+ *   digest           SHA-256 of the whole file
+ *   length           the file's size
+ *   role             PROGRAM (an executable: ET_EXEC, or ET_DYN marked
+ *                    DF_1_PIE, or ET_DYN with PT_INTERP and no DT_SONAME),
+ *                    INTERPRETER (a dynamic loader: ET_DYN without
+ *                    PT_INTERP whose DT_SONAME starts with "ld-linux" or
+ *                    "ld64", or named as one by the administrator),
+ *                    LIBRARY (any other ET_DYN, glibc's libc.so.6 with its
+ *                    PT_INTERP included)
+ *   flags            RING0, and BYPASS if asked for
+ *   assurance        TRUSTED (`kml sign --list` makes nothing else: no
+ *                    check can vouch for an unmodified distribution file)
+ *   ruleset_version  0
+ *   attestation      zero
+ *
+ * The entries are sorted by digest (memcmp order), strictly: no two
+ * entries have the same digest, so a reader can search the list and no
+ * content has two roles. kml_approvals_check() is the reader rule.
+ *
+ * Root loads a list by writing its absolute path, one line ending in
+ * "\n", to /sys/kernel/kml/approvals; kml.ko reads the file itself
+ * (kernel_read_file_from_path()), verifies it with
+ * verify_pkcs7_signature() against the same keyrings as a program's
+ * signature, and the write fails with EACCES or EPERM (not permitted, or
+ * the policy is locked), ENOKEY (a key the kernel does not trust),
+ * EBADMSG or EKEYREJECTED (not an approval list, or a bad signature),
+ * EKEYEXPIRED (generation below /sys/kernel/kml/min_generation, the
+ * errno of stale-generation), EFBIG (over
+ * KML_APPROVALS_MAX_LEN) or ENOENT (no such file). Reading the file gives
+ * one line per loaded list. `kml sign --list` makes a list, `kml approve`
+ * loads it, `kml verify --list` checks files against it.
  */
 #ifndef _UAPI_LINUX_KML_MANIFEST_H
 #define _UAPI_LINUX_KML_MANIFEST_H
@@ -73,6 +112,13 @@ struct kml_sig_info {
  */
 #define KML_MANIFEST_MAX_ENTRIES 4096
 #define KML_SIG_MAX_LEN (64 * 1024)
+
+/*
+ * The largest approval list file: room for KML_MANIFEST_MAX_ENTRIES
+ * entries (360 KiB of manifest) with the signer's certificate and the
+ * signature, and a bound on what the kernel reads from a path.
+ */
+#define KML_APPROVALS_MAX_LEN (512 * 1024)
 
 struct kml_manifest_header {
 	char magic[KML_MANIFEST_MAGIC_LEN];	/* KML_MANIFEST_MAGIC */
@@ -136,6 +182,7 @@ enum kml_manifest_error {
 	KML_MANIFEST_E_VERSION,		/* a version this reader does not know */
 	KML_MANIFEST_E_LAYOUT,		/* header or entry size, or count, wrong */
 	KML_MANIFEST_E_ENTRY,		/* an entry with an unknown value */
+	KML_MANIFEST_E_ORDER,		/* approval list not sorted by digest */
 };
 
 /*
@@ -181,6 +228,37 @@ kml_manifest_check(const void *buf, __u64 len)
 		    (__le32_to_cpu(e.flags) & ~KML_MANIFEST_F_KNOWN) ||
 		    e.reserved0 || e.reserved1)
 			return KML_MANIFEST_E_ENTRY;
+	}
+	return KML_MANIFEST_OK;
+}
+
+/*
+ * The reader rule of an approval list's manifest: kml_manifest_check(),
+ * and the digests in strictly increasing memcmp order (no duplicates).
+ */
+static inline enum kml_manifest_error
+kml_approvals_check(const void *buf, __u64 len)
+{
+	const unsigned char *bytes = (const unsigned char *)buf;
+	const unsigned char *prev, *next;
+	struct kml_manifest_header h;
+	enum kml_manifest_error err;
+	__u32 i, j, count;
+
+	err = kml_manifest_check(buf, len);
+	if (err != KML_MANIFEST_OK)
+		return err;
+	__builtin_memcpy(&h, bytes, sizeof(h));
+	count = __le16_to_cpu(h.entry_count);
+	/* The digest is each entry's first field; compared byte by byte. */
+	for (i = 1; i < count; i++) {
+		prev = bytes + sizeof(h) + (__u64)(i - 1) *
+		       sizeof(struct kml_manifest_entry);
+		next = prev + sizeof(struct kml_manifest_entry);
+		for (j = 0; j < KML_DIGEST_SIZE && prev[j] == next[j]; j++)
+			;
+		if (j == KML_DIGEST_SIZE || prev[j] > next[j])
+			return KML_MANIFEST_E_ORDER;
 	}
 	return KML_MANIFEST_OK;
 }

@@ -606,6 +606,64 @@ TEST_F(gate, an_exec_that_runs_at_cpl3_after_all_holds_nothing)
 	EXPECT_EQ(0, open_for_writing(payload_path(SIGNED)));
 }
 
+#define LIST "approvals.list"
+#define LIST_UNTRUSTED "approvals-untrusted.list"
+
+/* Writes @line to /sys/kernel/kml/approvals: 0 or the errno. */
+static int approve(const char *line)
+{
+	return set_policy("approvals", line);
+}
+
+/* Lines in /sys/kernel/kml/approvals: the lists loaded; -1 on error. */
+static int approvals_loaded(void)
+{
+	FILE *f = fopen(GATE_SYSFS "approvals", "re");
+	int c, lines = 0;
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		lines += c == '\n';
+	fclose(f);
+	return lines;
+}
+
+TEST_F(gate, an_approval_list_approves_files_as_they_are)
+{
+	int cpl = -1;
+
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_REFUSED(payload_path("attack-payload"), EACCES, "unsigned");
+	EXPECT_MAPPING("file", "attack-payload.unmarked", EACCES, "unapproved-mapping");
+	ASSERT_EQ(0, approve(payload_path(LIST)));
+	EXPECT_EQ(1, approvals_loaded());
+	ASSERT_EQ(0, approve(payload_path(LIST)));	/* replaces itself */
+	EXPECT_EQ(1, approvals_loaded());
+	ASSERT_EQ(0, run_cpl(payload_path("attack-payload"), &cpl));
+	EXPECT_EQ(0, cpl);
+	EXPECT_MAPPING("file", "attack-payload.unmarked", 0, "unapproved-mapping");
+	/* the list's generation is checked at each use, not only at load */
+	ASSERT_EQ(0, set_policy("min_generation", "6"));
+	EXPECT_REFUSED(payload_path("attack-payload"), EKEYEXPIRED, "stale-generation");
+	/* and a cleared list approves nothing, held files or not */
+	ASSERT_EQ(0, approve("clear"));
+	EXPECT_REFUSED(payload_path("attack-payload"), EACCES, "unsigned");
+}
+
+TEST_F(gate, an_approval_list_loads_only_signed_by_a_trusted_key_and_current)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_EQ(ENOKEY, approve(payload_path(LIST_UNTRUSTED)));
+	EXPECT_EQ(EBADMSG, approve("/etc/passwd"));		/* no list at all */
+	EXPECT_EQ(EFBIG, approve(payload_path(SIGNED)));	/* a program */
+	EXPECT_EQ(EINVAL, approve("approvals.list"));		/* not absolute */
+	EXPECT_EQ(ENOENT, approve("/no/such.list"));
+	ASSERT_EQ(0, set_policy("min_generation", "6"));
+	EXPECT_EQ(EKEYEXPIRED, approve(payload_path(LIST)));
+	EXPECT_EQ(0, approvals_loaded());
+}
+
 TEST_F(gate, development_mode_maps_unsigned_code_and_counts_it)
 {
 	ASSERT_EQ(0, load_with("min_assurance=trusted allow_unsigned=1"));

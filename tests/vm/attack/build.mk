@@ -70,7 +70,8 @@ ATTACK_PAYLOADS_MARKED := $(OUT)/attack-payload $(OUT)/attack-payload.bypass \
 # of the bypass; and the payload signed by a key nobody trusts.
 ATTACK_PAYLOADS_SIGNED := $(OUT)/attack-payload.signed \
 	$(OUT)/attack-payload.bypass.signed \
-	$(OUT)/attack-payload.bypass.signed-nobypass $(OUT)/attack-payload.untrusted
+	$(OUT)/attack-payload.bypass.signed-nobypass $(OUT)/attack-payload.untrusted \
+	$(OUT)/approvals.list $(OUT)/approvals-untrusted.list
 ATTACK_PAYLOADS := $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_PAYLOADS_MARKED) \
 	$(ATTACK_PAYLOADS_SIGNED)
 
@@ -139,6 +140,23 @@ $(OUT)/attack-payload.bypass.signed: $(OUT)/attack-payload.bypass $(wildcard $(K
 
 $(OUT)/attack-payload.bypass.signed-nobypass: $(OUT)/attack-payload.bypass $(wildcard $(KML_KEYS)/kml-test-ca.pem)
 	$(ATTACK_SIGN) $(ATTACK_TEST_CA) && mv $@.tmp $@
+
+# Approval lists of the marked and the unmarked payload as they are: by the
+# test CA (generation 5), and by a key nobody trusts.
+ATTACK_LISTED := $(OUT)/attack-payload $(OUT)/attack-payload.unmarked
+
+$(OUT)/approvals.list: $(ATTACK_LISTED) $(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	@echo "  KMLSIGN $(@F)"
+	@$(KML) sign --list $@ $(ATTACK_LISTED) --generation 5 $(ATTACK_TEST_CA) >/dev/null
+
+$(OUT)/approvals-untrusted.list: $(ATTACK_LISTED)
+	@echo "  KMLSIGN $(@F)"
+	@rm -rf $(OUT)/untrusted-list-key
+	@$(KML) key new untrusted --dir $(OUT)/untrusted-list-key >/dev/null 2>&1
+	@$(KML) sign --list $@ $(ATTACK_LISTED) --generation 5 \
+		--key $(OUT)/untrusted-list-key/untrusted.key \
+		--cert $(OUT)/untrusted-list-key/untrusted.pem >/dev/null
+	@rm -rf $(OUT)/untrusted-list-key
 
 # A key made for this file alone, trusted by no keyring.
 $(OUT)/attack-payload.untrusted: $(OUT)/attack-payload

@@ -1,7 +1,7 @@
 #include "kml/elf_image.hpp"
 
-#include "bytes.hpp"
 #include "kml/elf_error.hpp"
+#include "kml/elf_layout.hpp"
 #include "kml/text.hpp"
 #include "libelf_handle.hpp"
 
@@ -15,8 +15,6 @@ namespace kml {
 namespace {
 
 using detail::ElfHandle;
-using detail::fitsInFile;
-using detail::kUserSpaceEnd;
 
 [[noreturn]] void fail(ElfErrorKind kind, const std::string &message) {
   throw ElfError(kind, message);
@@ -54,140 +52,25 @@ std::string segmentTypeName(std::uint32_t type) {
 }
 
 ElfImage::ElfImage(std::vector<std::byte> bytes) : bytes_(std::move(bytes)) {
-  checkIdentity();
-  readProgramHeaders();
-  checkSegments();
-  checkStatic();
+  const ElfLayout layout(bytes_);
+  header_ = layout.header();
+  phdrs_.assign(layout.programHeaders().begin(), layout.programHeaders().end());
+  checkStatic(layout);
   findMarker();
 }
 
-// The e_ident checks come first and by hand so that each kind of wrong file
-// gets its own message before libelf is asked anything.
-void ElfImage::checkIdentity() {
-  const auto *ident = reinterpret_cast<const unsigned char *>(bytes_.data());
-  if (bytes_.size() < SELFMAG || std::memcmp(ident, ELFMAG, SELFMAG) != 0) {
-    fail(ElfErrorKind::NotElf, "not an ELF file (no ELF magic)");
+void ElfImage::checkStatic(const ElfLayout &layout) {
+  if (layout.hasInterpreter()) {
+    fail(ElfErrorKind::Dynamic,
+         "dynamically linked executable (has PT_INTERP): kml supports "
+         "static executables only for now");
   }
-  if (bytes_.size() < EI_NIDENT) {
-    fail(ElfErrorKind::Malformed, "truncated ELF identification");
-  }
-  if (ident[EI_CLASS] == ELFCLASS32) {
-    fail(ElfErrorKind::Not64Bit,
-         "32-bit ELF file: kml supports x86-64 (ELFCLASS64) only");
-  }
-  if (ident[EI_CLASS] != ELFCLASS64) {
-    fail(ElfErrorKind::Malformed,
-         cat("unknown ELF class ", int{ident[EI_CLASS]}));
-  }
-  if (ident[EI_DATA] != ELFDATA2LSB) {
-    fail(ElfErrorKind::NotX86_64,
-         "big-endian ELF file: kml supports x86-64 only");
-  }
-  // libelf takes a file with another EI_VERSION for no ELF at all, and
-  // says nothing about why.
-  if (ident[EI_VERSION] != EV_CURRENT) {
-    fail(ElfErrorKind::Malformed,
-         cat("unknown ELF version ", int{ident[EI_VERSION]},
-             " in the identification (EV_CURRENT is ", EV_CURRENT, ")"));
-  }
-  if (bytes_.size() < sizeof(Elf64_Ehdr)) {
-    fail(ElfErrorKind::Malformed, "truncated ELF header");
-  }
-  std::memcpy(&header_, bytes_.data(), sizeof header_);
-  if (header_.e_machine != EM_X86_64) {
-    fail(ElfErrorKind::NotX86_64,
-         cat("ELF machine ", header_.e_machine,
-             " is not x86-64 (EM_X86_64 = ", EM_X86_64, ")"));
-  }
-  if (header_.e_type != ET_EXEC && header_.e_type != ET_DYN) {
-    fail(ElfErrorKind::NotExecutable,
-         cat("ELF type ", header_.e_type,
-             " is not an executable (ET_EXEC or static-pie ET_DYN)"));
-  }
-}
-
-void ElfImage::readProgramHeaders() {
-  if (header_.e_phnum == 0) {
-    fail(ElfErrorKind::Malformed, "no program headers");
-  }
-  if (header_.e_phnum == PN_XNUM) {
-    fail(ElfErrorKind::Malformed,
-         "extended program header numbering (PN_XNUM) is not supported");
-  }
-  if (header_.e_phentsize != sizeof(Elf64_Phdr)) {
-    fail(ElfErrorKind::Malformed,
-         cat("program header entry size ", header_.e_phentsize, " (expected ",
-             sizeof(Elf64_Phdr), ")"));
-  }
-  const std::uint64_t tableSize =
-      std::uint64_t{header_.e_phnum} * sizeof(Elf64_Phdr);
-  if (!fitsInFile(header_.e_phoff, tableSize, bytes_.size())) {
-    fail(ElfErrorKind::Malformed,
-         cat("program header table (offset ", Hex{header_.e_phoff}, ", ",
-             header_.e_phnum, " entries) extends beyond the end of the file (",
-             bytes_.size(), " bytes)"));
-  }
-  phdrs_.resize(header_.e_phnum);
-  std::memcpy(phdrs_.data(), bytes_.data() + header_.e_phoff, tableSize);
-}
-
-void ElfImage::checkSegments() const {
-  bool haveLoad = false;
-  for (std::size_t i = 0; i < phdrs_.size(); ++i) {
-    const Elf64_Phdr &ph = phdrs_[i];
-    if (!fitsInFile(ph.p_offset, ph.p_filesz, bytes_.size())) {
-      fail(ElfErrorKind::Malformed,
-           cat("segment ", i, " (", segmentTypeName(ph.p_type), ", offset ",
-               Hex{ph.p_offset}, ", size ", Hex{ph.p_filesz},
-               ") extends beyond the end of the file (", bytes_.size(),
-               " bytes)"));
-    }
-    if (ph.p_type == PT_LOAD) {
-      haveLoad = true;
-      if (ph.p_vaddr > kUserSpaceEnd ||
-          ph.p_memsz > kUserSpaceEnd - ph.p_vaddr) {
-        fail(ElfErrorKind::Malformed,
-             cat("segment ", i, " (PT_LOAD) at ", Hex{ph.p_vaddr}, ", size ",
-                 Hex{ph.p_memsz}, " does not fit in the user address space"));
-      }
-      if (ph.p_filesz > ph.p_memsz) {
-        fail(ElfErrorKind::Malformed,
-             cat("segment ", i,
-                 " (PT_LOAD) has a file size larger than its memory size"));
-      }
-    }
-  }
-  if (!haveLoad) {
-    fail(ElfErrorKind::Malformed, "no PT_LOAD segment");
-  }
-}
-
-void ElfImage::checkStatic() const {
-  for (const Elf64_Phdr &ph : phdrs_) {
-    if (ph.p_type == PT_INTERP) {
-      fail(ElfErrorKind::Dynamic,
-           "dynamically linked executable (has PT_INTERP): kml supports "
-           "static executables only for now");
-    }
-    if (ph.p_type != PT_DYNAMIC) {
-      continue;
-    }
-    // A static-pie has a PT_DYNAMIC for its self-relocation but never
-    // DT_NEEDED; a program that needs libraries cannot run without ld.so.
-    const std::size_t count = ph.p_filesz / sizeof(Elf64_Dyn);
-    for (std::size_t j = 0; j < count; ++j) {
-      Elf64_Dyn dyn;
-      std::memcpy(&dyn, bytes_.data() + ph.p_offset + j * sizeof dyn,
-                  sizeof dyn);
-      if (dyn.d_tag == DT_NULL) {
-        break;
-      }
-      if (dyn.d_tag == DT_NEEDED) {
-        fail(ElfErrorKind::Dynamic,
-             "executable needs shared libraries (DT_NEEDED): kml supports "
-             "static executables only for now");
-      }
-    }
+  // A static-pie has a PT_DYNAMIC for its self-relocation but never
+  // DT_NEEDED; a program that needs libraries cannot run without ld.so.
+  if (layout.dynamicValue(DT_NEEDED)) {
+    fail(ElfErrorKind::Dynamic,
+         "executable needs shared libraries (DT_NEEDED): kml supports "
+         "static executables only for now");
   }
 }
 

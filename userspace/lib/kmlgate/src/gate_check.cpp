@@ -54,13 +54,20 @@ GateVerdict checkCovered(const ManifestEntry &entry,
   return GateVerdict::allow();
 }
 
-GateVerdict checkPolicy(std::uint64_t generation, const ManifestEntry &entry,
-                        const GatePolicy &policy) {
+} // namespace
+
+GateVerdict checkGeneration(std::uint64_t generation,
+                            const GatePolicy &policy) {
   if (generation < policy.minGeneration) {
     return refuse(GateReason::STALE_GENERATION,
                   "generation " + std::to_string(generation) + " < " +
                       std::to_string(policy.minGeneration));
   }
+  return GateVerdict::allow();
+}
+
+GateVerdict checkEntryPolicy(const ManifestEntry &entry,
+                             const GatePolicy &policy) {
   if (entry.assurance < policy.minAssurance) {
     return refuse(GateReason::ASSURANCE_TOO_LOW,
                   std::string(assuranceName(entry.assurance)) + " < " +
@@ -72,7 +79,26 @@ GateVerdict checkPolicy(std::uint64_t generation, const ManifestEntry &entry,
   return GateVerdict::allow();
 }
 
-} // namespace
+GateReport checkSignedManifest(std::span<const std::byte> der,
+                               std::span<const Certificate> trusted,
+                               ManifestDecoder decode) {
+  GateReport report;
+  auto verified = verifyContent(der, trusted);
+  if (auto *verdict = std::get_if<GateVerdict>(&verified)) {
+    report.verdict = std::move(*verdict);
+    return report;
+  }
+  const auto &content = std::get<VerifiedContent>(verified);
+  report.signer = content.signer.subject();
+  auto decoded = decode(content.content);
+  if (const auto *error = std::get_if<kml_manifest_error>(&decoded)) {
+    report.verdict = refuse(GateReason::BAD_MANIFEST,
+                            std::string(manifestErrorText(*error)));
+    return report;
+  }
+  report.manifest = std::get<Manifest>(std::move(decoded));
+  return report;
+}
 
 GateReport checkSignedFile(std::span<const std::byte> file,
                            std::span<const Certificate> trusted,
@@ -88,22 +114,10 @@ GateReport checkSignedFile(std::span<const std::byte> file,
     return report;
   }
   const auto &appended = std::get<AppendedSignature>(scan);
-
-  auto verified = verifyContent(appended.pkcs7, trusted);
-  if (auto *verdict = std::get_if<GateVerdict>(&verified)) {
-    report.verdict = std::move(*verdict);
+  report = checkSignedManifest(appended.pkcs7, trusted, decodeManifest);
+  if (!report.verdict.allowed()) {
     return report;
   }
-  const auto &content = std::get<VerifiedContent>(verified);
-  report.signer = content.signer.subject();
-
-  auto decoded = decodeManifest(content.content);
-  if (const auto *error = std::get_if<kml_manifest_error>(&decoded)) {
-    report.verdict = refuse(GateReason::BAD_MANIFEST,
-                            std::string(manifestErrorText(*error)));
-    return report;
-  }
-  report.manifest = std::get<Manifest>(std::move(decoded));
   report.verdict = checkShape(*report.manifest);
   if (!report.verdict.allowed()) {
     return report;
@@ -113,7 +127,10 @@ GateReport checkSignedFile(std::span<const std::byte> file,
   if (!report.verdict.allowed()) {
     return report;
   }
-  report.verdict = checkPolicy(report.manifest->generation, entry, policy);
+  report.verdict = checkGeneration(report.manifest->generation, policy);
+  if (report.verdict.allowed()) {
+    report.verdict = checkEntryPolicy(entry, policy);
+  }
   return report;
 }
 

@@ -146,6 +146,9 @@ std::string_view manifestErrorText(kml_manifest_error error) {
     return "wrong header or entry size, or entry count";
   case KML_MANIFEST_E_ENTRY:
     return "an entry with an unknown value";
+  case KML_MANIFEST_E_ORDER:
+    return "approval list entries not in increasing digest order, or a "
+           "digest twice";
   }
   return "not a manifest";
 }

@@ -2,6 +2,8 @@
 // An in-memory copy of a static x86-64 ELF executable, validated once on
 // construction, and the KML marker found in it (if any).
 
+#include "kml/elf_layout.hpp"
+
 #include <linux/kml_note.h>
 
 #include <elf.h>
@@ -29,32 +31,36 @@ struct MarkerInfo {
   struct kml_note desc {};      // first min(descSize, sizeof) bytes
 
   // What a kernel following the UAPI rule would do with this marker.
-  enum kml_note_verdict verdict() const {
+  [[nodiscard]] enum kml_note_verdict verdict() const {
     return kml_note_decide(&desc, descSize);
   }
-  bool enabled() const { return (desc.flags & KML_NOTE_F_ENABLE) != 0; }
+  [[nodiscard]] bool enabled() const {
+    return (desc.flags & KML_NOTE_F_ENABLE) != 0;
+  }
   // A version this tool can rewrite without losing meaning.
-  bool versionKnown() const {
+  [[nodiscard]] bool versionKnown() const {
     return desc.version >= 1 && desc.version <= KML_NOTE_VERSION;
   }
 };
 
 class ElfImage {
 public:
-  // Validates the bytes as a static x86-64 executable (ET_EXEC, or ET_DYN
-  // without PT_INTERP: static-pie) and finds its marker. Throws ElfError.
+  // Validates the bytes as a static x86-64 executable (a loadable ELF
+  // file, see ElfLayout, that is ET_EXEC, or ET_DYN without PT_INTERP:
+  // static-pie) and finds its marker. Throws ElfError.
   explicit ElfImage(std::vector<std::byte> bytes);
 
-  std::span<const std::byte> bytes() const { return bytes_; }
-  const Elf64_Ehdr &header() const { return header_; }
-  std::span<const Elf64_Phdr> programHeaders() const { return phdrs_; }
-  const std::optional<MarkerInfo> &marker() const { return marker_; }
+  [[nodiscard]] std::span<const std::byte> bytes() const { return bytes_; }
+  [[nodiscard]] const Elf64_Ehdr &header() const { return header_; }
+  [[nodiscard]] std::span<const Elf64_Phdr> programHeaders() const {
+    return phdrs_;
+  }
+  [[nodiscard]] const std::optional<MarkerInfo> &marker() const {
+    return marker_;
+  }
 
 private:
-  void checkIdentity();
-  void readProgramHeaders();
-  void checkSegments() const;
-  void checkStatic() const;
+  static void checkStatic(const ElfLayout &layout);
   void findMarker();
 
   std::vector<std::byte> bytes_;
