@@ -305,7 +305,16 @@ image: module guest-tools vm-tests
 vm: image
 	scripts/vm.sh shell $(BZIMAGE) $(IMAGE)
 
+# The gate starts on the host: kml-verify refuses an unsafe source with
+# its diagnostic (the VM has no compiler); the rest runs in the VM.
+DEMO_UNSAFE := tests/verifier/corpus/r003_int_to_pointer.c
+
 demo: image
+	@echo "-- the verifier refuses an unsafe source (on the host) ---------"
+	@echo "\$$ kml-verify $(DEMO_UNSAFE) -- -std=c17 \$$(kml-verify --required-flags)"
+	@out=$$($(HOSTDIR)/verifier/kml-verify $(DEMO_UNSAFE) -- -std=c17 \
+		$$($(HOSTDIR)/verifier/kml-verify --required-flags) 2>&1); rc=$$?; \
+		echo "$$out" | sed 's/^/    /'; test $$rc -eq 1
 	@LOG=$(BUILD)/vm-demo.log scripts/vm.sh demo $(BZIMAGE) $(IMAGE)
 
 check-host: host-tools

@@ -53,5 +53,37 @@ echo "    its bytes)"
 echo
 echo "counters:      ring0_execs=$(cat /sys/kernel/kml/ring0_execs) ring0_tasks=$(cat /sys/kernel/kml/ring0_tasks) refused_eperm=$(cat /sys/kernel/kml/refused_eperm)"
 rmmod kml || status=1
+
+echo
+echo "-- the gate: only approved code reaches ring 0 (docs/gate.md) ---"
+# The default policy this time: no development mode, min_assurance
+# verified. The payloads are the attack tests' (signed by the VM's test
+# CA as trusted, generation 5).
+insmod /kml/kml.ko || status=1
+t=/kml/tests
+# show FILE ARGS...: runs it, prints the last line of its output (or the
+# shell's word for the execve() error) and the kernel's log line that
+# names the reason.
+show() {
+	echo "\$ $(basename "$1") $2 $3"
+	dmesg -c >/dev/null
+	out=$("$@" 2>&1)
+	printf '%s\n' "${out:-(no output)}" | tail -n 1 | sed -e 's/[^ ]*demo.sh: line [0-9]*: //' -e 's/^/    /'
+	dmesg | sed -n 's/.*kml: /    kernel: /p' | head -n 1
+}
+cp $t/attack-payload.signed /tmp/tampered
+printf '\377' | dd of=/tmp/tampered bs=1 seek=4352 conv=notrunc 2>/dev/null
+echo "(unsigned)"; show $t/attack-payload cpl
+echo "(one code byte changed)"; show /tmp/tampered cpl
+echo "(signed as trusted; the policy asks for verified)"; show $t/attack-payload.signed cpl
+echo "\$ echo trusted > /sys/kernel/kml/min_assurance"
+echo trusted >/sys/kernel/kml/min_assurance
+echo "(the same program)"; show $t/attack-payload.signed cpl
+echo "(at ring 0, asking for anonymous executable memory)"
+show $t/attack-payload.signed map-exec anon
+echo "\$ grep -v ' 0\$' /sys/kernel/kml/refused"
+grep -v ' 0$' /sys/kernel/kml/refused | sed 's/^/    /'
+rm -f /tmp/tampered
+rmmod kml || status=1
 echo "=================================================================="
 echo "KML-DEMO-END status=$status"
