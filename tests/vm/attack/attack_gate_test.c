@@ -664,6 +664,69 @@ TEST_F(gate, an_approval_list_loads_only_signed_by_a_trusted_key_and_current)
 	EXPECT_EQ(0, approvals_loaded());
 }
 
+#define DEVKEY_SIGNED "attack-payload.devkey"
+
+/* The serial of kml's own keyring, ".kml", from /proc/keys; -1 if none. */
+static long kml_keyring(void)
+{
+	FILE *f = fopen("/proc/keys", "re");
+	char line[512];
+	long serial = -1;
+
+	if (!f)
+		return -1;
+	while (serial < 0 && fgets(line, sizeof(line), f))
+		if (strstr(line, " keyring ") && strstr(line, " .kml: "))
+			serial = strtol(line, NULL, 16);
+	fclose(f);
+	return serial;
+}
+
+/* Adds the DER certificate at @path to keyring @ring: its serial, or -errno. */
+static long enrol(const char *path, long ring)
+{
+	static char der[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	long key;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, der, sizeof(der));
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	/*
+	 * Into our session keyring first: a key we possess we may revoke
+	 * (kml's keyring gives its owner only view, read, write and search).
+	 */
+	key = syscall(SYS_add_key, "asymmetric", "", der, (size_t)n,
+		      -3 /* KEY_SPEC_SESSION_KEYRING */);
+	if (key < 0)
+		return -errno;
+	if (syscall(SYS_keyctl, 8 /* KEYCTL_LINK */, key, ring))
+		return -errno;
+	return key;
+}
+
+TEST_F(gate, a_development_key_works_once_enrolled_and_not_once_revoked)
+{
+	long ring, key;
+	int cpl = -1;
+
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
+	ring = kml_keyring();
+	ASSERT_LT(0, ring);
+	key = enrol(payload_path("devkey.der"), ring);
+	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror((int)-key));
+	ASSERT_EQ(0, run_cpl(DEVKEY_SIGNED, &cpl));
+	EXPECT_EQ(0, cpl);
+	ASSERT_EQ(0, syscall(SYS_keyctl, 3 /* KEYCTL_REVOKE */, key));
+	/* the keyring search passes over a revoked key: nobody signed it */
+	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
+}
+
 TEST_F(gate, development_mode_maps_unsigned_code_and_counts_it)
 {
 	ASSERT_EQ(0, load_with("min_assurance=trusted allow_unsigned=1"));

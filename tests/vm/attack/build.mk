@@ -71,7 +71,8 @@ ATTACK_PAYLOADS_MARKED := $(OUT)/attack-payload $(OUT)/attack-payload.bypass \
 ATTACK_PAYLOADS_SIGNED := $(OUT)/attack-payload.signed \
 	$(OUT)/attack-payload.bypass.signed \
 	$(OUT)/attack-payload.bypass.signed-nobypass $(OUT)/attack-payload.untrusted \
-	$(OUT)/approvals.list $(OUT)/approvals-untrusted.list
+	$(OUT)/approvals.list $(OUT)/approvals-untrusted.list \
+	$(OUT)/attack-payload.devkey $(OUT)/devkey.der
 ATTACK_PAYLOADS := $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_PAYLOADS_MARKED) \
 	$(ATTACK_PAYLOADS_SIGNED)
 
@@ -157,6 +158,17 @@ $(OUT)/approvals-untrusted.list: $(ATTACK_LISTED)
 		--key $(OUT)/untrusted-list-key/untrusted.key \
 		--cert $(OUT)/untrusted-list-key/untrusted.pem >/dev/null
 	@rm -rf $(OUT)/untrusted-list-key
+
+# A development key the test enrols into kml's keyring and then revokes:
+# the payload signed with it, and its certificate in DER for add_key().
+$(OUT)/devkey.der: $(OUT)/attack-payload.devkey ;
+
+$(OUT)/attack-payload.devkey: $(OUT)/attack-payload
+	@rm -rf $(OUT)/devkey
+	@$(KML) key new dev --dir $(OUT)/devkey >/dev/null 2>&1
+	$(ATTACK_SIGN) --key $(OUT)/devkey/dev.key --cert $(OUT)/devkey/dev.pem && mv $@.tmp $@
+	@openssl x509 -in $(OUT)/devkey/dev.pem -outform DER -out $(OUT)/devkey.der
+	@rm -rf $(OUT)/devkey
 
 # A key made for this file alone, trusted by no keyring.
 $(OUT)/attack-payload.untrusted: $(OUT)/attack-payload
