@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
@@ -44,8 +45,9 @@ bool runOnce(const std::string &program) {
     return false;
   }
   if (pid == 0) {
-    char *const argv[] = {const_cast<char *>(program.c_str()), nullptr};
-    execv(program.c_str(), argv);
+    const std::array<char *, 2> argv{const_cast<char *>(program.c_str()),
+                                     nullptr};
+    execv(program.c_str(), argv.data());
     _exit(127);
   }
   int status = 0;
@@ -57,12 +59,12 @@ bool runOnce(const std::string &program) {
 class Holder {
 public:
   explicit Holder(const std::string &program) {
-    int in[2];
-    int out[2];
-    if (pipe(in) != 0) {
+    std::array<int, 2> in{};
+    std::array<int, 2> out{};
+    if (pipe(in.data()) != 0) {
       return;
     }
-    if (pipe(out) != 0) {
+    if (pipe(out.data()) != 0) {
       close(in[0]);
       close(in[1]);
       return;
@@ -75,9 +77,9 @@ public:
       close(in[1]);
       close(out[0]);
       close(out[1]);
-      char *const argv[] = {const_cast<char *>(program.c_str()),
-                            const_cast<char *>("hold"), nullptr};
-      execv(program.c_str(), argv);
+      const std::array<char *, 3> argv{const_cast<char *>(program.c_str()),
+                                       const_cast<char *>("hold"), nullptr};
+      execv(program.c_str(), argv.data());
       _exit(127);
     }
     close(in[0]);
@@ -140,8 +142,8 @@ int main(int argc, char **argv) {
   const auto rounds = argc > 3 ? positive(argv[1]) : std::nullopt;
   const auto execs = argc > 3 ? positive(argv[2]) : std::nullopt;
   if (!rounds || !execs) {
-    std::fprintf(stderr,
-                 "usage: kml-exec-bench ROUNDS EXECS NAME=PROGRAM...\n");
+    (void)std::fprintf(stderr,
+                       "usage: kml-exec-bench ROUNDS EXECS NAME=PROGRAM...\n");
     return 2;
   }
   int status = 0;
@@ -149,7 +151,8 @@ int main(int argc, char **argv) {
     const std::string_view arg = argv[i];
     const auto eq = arg.find('=');
     if (eq == std::string_view::npos) {
-      std::fprintf(stderr, "kml-exec-bench: %s: not NAME=PROGRAM\n", argv[i]);
+      (void)std::fprintf(stderr, "kml-exec-bench: %s: not NAME=PROGRAM\n",
+                         argv[i]);
       return 2;
     }
     const std::string name(arg.substr(0, eq));
@@ -159,18 +162,18 @@ int main(int argc, char **argv) {
     std::optional<double> cached;
     {
       const Holder holder(program);
-      cached = holder.running() ? measure(program, *rounds, *execs)
-                                : std::nullopt;
+      cached =
+          holder.running() ? measure(program, *rounds, *execs) : std::nullopt;
     }
     if (!cold || !cached) {
-      std::fprintf(stderr, "kml-exec-bench: %s: an exec failed (%s)\n",
-                   program.c_str(), std::strerror(errno));
+      (void)std::fprintf(stderr, "kml-exec-bench: %s: an exec failed (%s)\n",
+                         program.c_str(), std::strerror(errno));
       status = 1;
       continue;
     }
-    std::printf("EXEC-BENCH %s cold %.1f\n", name.c_str(), *cold);
-    std::printf("EXEC-BENCH %s cached %.1f\n", name.c_str(), *cached);
-    std::fflush(stdout);
+    (void)std::printf("EXEC-BENCH %s cold %.1f\n", name.c_str(), *cold);
+    (void)std::printf("EXEC-BENCH %s cached %.1f\n", name.c_str(), *cached);
+    (void)std::fflush(stdout);
   }
   return status;
 }

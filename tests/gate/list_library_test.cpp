@@ -148,8 +148,9 @@ TEST(ApprovalsErrno, EachErrnoOfTheContractHasItsOwnWords) {
   EXPECT_NE(approvalsErrnoText(EBADMSG).find("a bad signature, or not an "
                                              "approval list"),
             std::string::npos);
-  EXPECT_NE(approvalsErrnoText(EKEYEXPIRED).find("below "
-                                            "/sys/kernel/kml/min_generation"),
+  EXPECT_NE(approvalsErrnoText(EKEYEXPIRED)
+                .find("below "
+                      "/sys/kernel/kml/min_generation"),
             std::string::npos);
   EXPECT_NE(approvalsErrnoText(EFBIG).find(
                 std::to_string(KML_APPROVALS_MAX_LEN) + " bytes"),

@@ -1,7 +1,7 @@
 #pragma once
 // The gate's refusal reasons, generated from the table in
-// loader/uapi/linux/kml_gate_reasons.h so that the tools print exactly the kernel's
-// words; and GateVerdict, the answer of a check.
+// loader/uapi/linux/kml_gate_reasons.h so that the tools print exactly the
+// kernel's words; and GateVerdict, the answer of a check.
 
 #include <linux/kml_gate.h>
 
