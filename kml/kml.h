@@ -64,7 +64,6 @@ bool kml_approvals_find(const u8 *digest, u64 length,
 			struct kml_manifest_entry *entry);
 void kml_approvals_exit(void);
 extern struct kobj_attribute kml_approvals_attr;
-const char *kml_gate_reason_name(enum kml_gate_reason reason);
 extern const struct attribute_group kml_gate_policy_group;
 
 /* /sys/kernel/kml/programs (programs.c) */

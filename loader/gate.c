@@ -94,11 +94,6 @@ MODULE_PARM_DESC(allow_unsigned, "development mode: unsigned programs run at rin
 
 static struct key *kml_keyring;
 
-const char *kml_gate_reason_name(enum kml_gate_reason reason)
-{
-	return reason < KML_GATE_NR_REASONS ? kml_gate_reasons[reason].name : "?";
-}
-
 int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
 		    const char *detail)
 {
@@ -115,7 +110,6 @@ int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
 struct kml_gate_found {
 	struct kml_manifest_header header;
 	struct kml_manifest_entry entry;
-	bool have_manifest;
 	bool listed;		/* approved by a loaded list, not appended */
 	/* The SHA-256 of the first digest_len bytes, once computed. */
 	bool digested;
@@ -141,7 +135,6 @@ static int kml_gate_view_manifest(void *ctx, const void *data, size_t len,
 	}
 	memcpy(&found->header, data, sizeof(found->header));
 	memcpy(&found->entry, data + sizeof(found->header), sizeof(found->entry));
-	found->have_manifest = true;
 	return 0;
 }
 
@@ -261,7 +254,6 @@ static int kml_gate_check_listed(struct file *file, u64 size,
 	if (!kml_approvals_find(found->digest, size, &found->header,
 				&found->entry))
 		return 0;
-	found->have_manifest = true;
 	found->listed = true;
 	found->reason = KML_GATE_ALLOWED;
 	return 0;
@@ -579,19 +571,25 @@ static bool kml_gate_known(struct inode *inode, struct kml_gate_found *found)
 	return hit;
 }
 
+/* Under the lock: @prog's entry for @inode, or NULL. */
+static struct kml_gate_held *kml_gate_find_locked(const struct kml_program *prog,
+						  struct inode *inode)
+{
+	struct kml_gate_held *h;
+
+	list_for_each_entry(h, &kml_gate_held_list, node)
+		if (h->prog == prog && file_inode(h->file) == inode)
+			return h;
+	return NULL;
+}
+
 /* Whether @prog holds @inode: it was approved for it, and still is. */
 static bool kml_gate_holds(const struct kml_program *prog, struct inode *inode)
 {
-	struct kml_gate_held *h;
-	bool held = false;
+	bool held;
 
 	spin_lock(&kml_gate_held_lock);
-	list_for_each_entry(h, &kml_gate_held_list, node) {
-		if (h->prog == prog && file_inode(h->file) == inode) {
-			held = true;
-			break;
-		}
-	}
+	held = kml_gate_find_locked(prog, inode);
 	spin_unlock(&kml_gate_held_lock);
 	return held;
 }
@@ -600,19 +598,10 @@ static bool kml_gate_holds(const struct kml_program *prog, struct inode *inode)
 static void kml_gate_keep(struct kml_gate_held *h,
 			  const struct kml_program *prog)
 {
-	struct kml_gate_held *old;
-	bool dup = false;
+	bool dup;
 
 	spin_lock(&kml_gate_held_lock);
-	if (prog) {
-		list_for_each_entry(old, &kml_gate_held_list, node) {
-			if (old->prog == prog &&
-			    file_inode(old->file) == file_inode(h->file)) {
-				dup = true;
-				break;
-			}
-		}
-	}
+	dup = prog && kml_gate_find_locked(prog, file_inode(h->file));
 	h->prog = prog;
 	if (!dup)
 		list_add(&h->node, &kml_gate_held_list);
@@ -894,17 +883,15 @@ int kml_gate_mmap_range_check(const struct kml_program *prog,
 {
 	struct kml_gate_held *h;
 	u64 limit = 0, end;
-	bool held = false, all = false;
+	bool held, all = false;
 
 	spin_lock(&kml_gate_held_lock);
-	list_for_each_entry(h, &kml_gate_held_list, node) {
-		if (h->prog == prog && file_inode(h->file) == file_inode(file)) {
-			held = true;
-			/* development mode: an unsigned file has no bound */
-			all = h->found.reason == KML_GATE_UNSIGNED;
-			limit = kml_gate_exec_limit(&h->found);
-			break;
-		}
+	h = kml_gate_find_locked(prog, file_inode(file));
+	held = h;
+	if (h) {
+		/* development mode: an unsigned file has no bound */
+		all = h->found.reason == KML_GATE_UNSIGNED;
+		limit = kml_gate_exec_limit(&h->found);
 	}
 	spin_unlock(&kml_gate_held_lock);
 	if (!held)
