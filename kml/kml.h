@@ -6,6 +6,7 @@
 #ifndef _KML_KML_H
 #define _KML_KML_H
 
+#include <crypto/sha2.h>
 #include <linux/atomic.h>
 #include <linux/kml.h>
 #include <linux/kml_gate.h>
@@ -26,6 +27,7 @@ extern const struct kml_exec_ops kml_exec_ops;
 
 /* The gate (loader/gate.c): signed manifests, policy, refusal reasons. */
 struct file;
+struct key;
 struct linux_binprm;
 struct vm_area_struct;
 int kml_gate_init(void);
@@ -48,10 +50,39 @@ int kml_gate_mprotect_check(const struct kml_program *prog,
 			    struct vm_area_struct *vma, unsigned long prot);
 int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
 		    const char *detail);
+/*
+ * Who signed an appended signature, for keeping its verdict
+ * (loader/signer.c): the keyring whose key matched, if kml.ko can ask it
+ * again, the signer's issuer and serial number, and the SHA-256 of its
+ * certificate's to-be-signed part if the message carries it.
+ */
+enum kml_signer_anchor {
+	KML_SIGNER_NONE,	/* verify every time */
+	KML_SIGNER_BUILTIN,	/* the built-in keyring: fixed while up */
+	KML_SIGNER_KML,		/* kml's ".kml" keyring: asked again */
+};
+
+#define KML_SIGNER_ID_MAX 256
+
+struct kml_signer {
+	enum kml_signer_anchor anchor;
+	bool has_tbs;
+	u16 serial_len;
+	u16 issuer_len;
+	u8 tbs[SHA256_DIGEST_SIZE];
+	u8 id[KML_SIGNER_ID_MAX];	/* serial, issuer: their contents */
+};
+
+int kml_signer_parse(const void *msg, size_t len, struct kml_signer *s);
+void kml_signer_anchor(struct kml_signer *s, enum kml_signer_anchor anchor,
+		       struct key *keyring);
+bool kml_signer_revoked(const struct kml_signer *s);
+int kml_signer_recheck(const struct kml_signer *s, struct key *keyring);
+
 int kml_gate_verify_signed(const void *sig, size_t sig_len,
 			   int (*view)(void *ctx, const void *data, size_t len,
 				       size_t asn1hdrlen),
-			   void *ctx);
+			   void *ctx, enum kml_signer_anchor *anchor);
 bool kml_gate_generation_ok(u64 generation);
 bool kml_gate_may_exec(void);
 

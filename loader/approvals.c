@@ -166,7 +166,7 @@ static struct kml_approval_list *kml_list_load(const char *path)
 		ret = len;
 		goto fail;
 	}
-	ret = kml_gate_verify_signed(buf, len, kml_list_view, list);
+	ret = kml_gate_verify_signed(buf, len, kml_list_view, list, NULL);
 	vfree(buf);
 	if (ret)
 		goto fail;

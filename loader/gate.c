@@ -68,6 +68,7 @@ static const struct kml_gate_reason_info kml_gate_reasons[KML_GATE_NR_REASONS] =
 static atomic_long_t kml_gate_refused[KML_GATE_NR_REASONS];
 static atomic_long_t kml_gate_unsigned_execs;
 static atomic_long_t kml_gate_cache_hits;
+static atomic_long_t kml_gate_verdict_hits;
 
 /*
  * The policy (docs/gate.md): /sys/kernel/kml/min_assurance,
@@ -115,6 +116,8 @@ struct kml_gate_found {
 	bool digested;
 	u64 digest_len;
 	u8 digest[SHA256_DIGEST_SIZE];
+	/* Who signed the appended signature, if it was verified. */
+	struct kml_signer signer;
 	enum kml_gate_reason reason;
 	const char *detail;
 };
@@ -145,29 +148,54 @@ static int kml_gate_view_manifest(void *ctx, const void *data, size_t len,
 int kml_gate_verify_signed(const void *sig, size_t sig_len,
 			   int (*view)(void *ctx, const void *data, size_t len,
 				       size_t asn1hdrlen),
-			   void *ctx)
+			   void *ctx, enum kml_signer_anchor *anchor)
 {
-	struct key *keyrings[] = {
-		VERIFY_USE_SECONDARY_KEYRING, kml_keyring,
-		VERIFY_USE_PLATFORM_KEYRING,
+	/*
+	 * The built-in keyring first and on its own (NULL), so that a
+	 * verdict knows whether its key can go away (loader/signer.c);
+	 * the secondary keyring links the built-in one.
+	 */
+	const struct {
+		struct key *keyring;
+		enum kml_signer_anchor anchor;
+	} keyrings[] = {
+		{ NULL, KML_SIGNER_BUILTIN },
+		{ VERIFY_USE_SECONDARY_KEYRING, KML_SIGNER_NONE },
+		{ kml_keyring, KML_SIGNER_KML },
+		{ VERIFY_USE_PLATFORM_KEYRING, KML_SIGNER_NONE },
 	};
 	int i, ret = -ENOKEY;
 
 	for (i = 0; i < ARRAY_SIZE(keyrings) && ret == -ENOKEY; i++) {
-		if (!keyrings[i])
+		if (keyrings[i].anchor == KML_SIGNER_KML && !kml_keyring)
 			continue;
-		ret = verify_pkcs7_signature(NULL, 0, sig, sig_len, keyrings[i],
+		ret = verify_pkcs7_signature(NULL, 0, sig, sig_len,
+					     keyrings[i].keyring,
 					     VERIFYING_UNSPECIFIED_SIGNATURE,
 					     view, ctx);
+		if (!ret && anchor)
+			*anchor = keyrings[i].anchor;
 	}
 	return ret;
 }
 
+/*
+ * Verifies the appended signature @sig into @found: its manifest, and who
+ * signed it (found->signer, for keeping the verdict).
+ */
 static int kml_gate_verify(const void *sig, size_t sig_len,
 			   struct kml_gate_found *found)
 {
-	return kml_gate_verify_signed(sig, sig_len, kml_gate_view_manifest,
-				      found);
+	enum kml_signer_anchor anchor = KML_SIGNER_NONE;
+	bool named;
+	int ret;
+
+	named = !kml_signer_parse(sig, sig_len, &found->signer);
+	ret = kml_gate_verify_signed(sig, sig_len, kml_gate_view_manifest,
+				     found, &anchor);
+	if (!ret && named)
+		kml_signer_anchor(&found->signer, anchor, kml_keyring);
+	return ret;
 }
 
 /* Whether a manifest of @generation is at or above min_generation. */
@@ -289,6 +317,22 @@ static bool kml_gate_info_ok(const struct kml_sig_info *info, u32 sig_len)
 }
 
 /*
+ * A verdict a held entry kept for the file, whose bytes have not changed
+ * since: it stands if it approved an appended signature and the trust
+ * that signature found still holds (loader/signer.c). Anything else is
+ * checked again in full.
+ */
+static bool kml_gate_kept(const struct kml_gate_found *known)
+{
+	if (known->reason != KML_GATE_ALLOWED || known->listed ||
+	    kml_signer_recheck(&known->signer, kml_keyring))
+		return false;
+	atomic_long_inc(&kml_gate_cache_hits);
+	atomic_long_inc(&kml_gate_verdict_hits);
+	return true;
+}
+
+/*
  * Reads the appended signature of @file ([PKCS#7][info][magic] at its end),
  * or a loaded list's entry for it, and checks it. @known: what a held
  * entry knows of the file (its digest), or NULL. Fills @found; returns 0
@@ -308,6 +352,10 @@ static int kml_gate_check_file(struct file *file,
 	void *sig;
 	int ret;
 
+	if (known && kml_gate_kept(known)) {
+		*found = *known;
+		return 0;
+	}
 	found->reason = KML_GATE_UNSIGNED;
 	found->detail = NULL;
 	if (size < tail)
@@ -354,6 +402,13 @@ static int kml_gate_check_file(struct file *file,
 		return 0;
 	case -ENOMEM:
 		return ret;
+	case -EKEYREJECTED:
+		if (kml_signer_revoked(&found->signer)) {
+			found->reason = KML_GATE_REVOKED;
+			found->detail = "the signing key's certificate";
+			return 0;
+		}
+		fallthrough;
 	default:
 		/* kml_gate_view_manifest() named it already */
 		if (found->reason != KML_GATE_BAD_MANIFEST)
@@ -397,9 +452,10 @@ static int kml_gate_check_file(struct file *file,
  * reference and a write denial on the file from before the file was read
  * until the program's last process is gone: the file cannot change under
  * code that runs at CPL 0, and the digest kept here stays true of its
- * bytes, which makes the list the digest cache (kml_gate_known()) too.
- * Only the digest is cached: the signature, the lists, revocation and
- * the policy are checked anew at every exec and mapping.
+ * bytes, which makes the list a cache (kml_gate_known()) too: of the
+ * digest, and of the verdict on an appended signature, taken only while
+ * the trust it found still holds (kml_gate_kept()). The lists, the
+ * digest's revocation and the policy are checked anew every time.
  *
  * An exec's entry has no program until the exec passes its point of no
  * return (kml_gate_program_start()); one whose exec failed is known by
@@ -548,8 +604,8 @@ static void kml_gate_sweep_locked(struct list_head *stale)
 }
 
 /*
- * The digest cache: if a held entry covers @inode, the digest it kept is
- * true of the file's bytes now (write-denied since it was computed).
+ * The cache: if a held entry covers @inode, the digest and the verdict it
+ * kept are of the file's bytes now (write-denied since they were found).
  */
 static bool kml_gate_known(struct inode *inode, struct kml_gate_found *found)
 {
@@ -1109,7 +1165,19 @@ static ssize_t unsigned_execs_show(struct kobject *kobj,
 
 static struct kobj_attribute unsigned_execs_attr = __ATTR_RO(unsigned_execs);
 
-/* Checks answered by the digest cache instead of reading the file. */
+/*
+ * Checks that took a held file's digest instead of reading the file
+ * (cache_hits), and of those the ones that also took its kept verdict
+ * instead of verifying its signature (verdict_hits).
+ */
+static ssize_t verdict_hits_show(struct kobject *kobj,
+				 struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%ld\n", atomic_long_read(&kml_gate_verdict_hits));
+}
+
+static struct kobj_attribute verdict_hits_attr = __ATTR_RO(verdict_hits);
+
 static ssize_t cache_hits_show(struct kobject *kobj,
 			       struct kobj_attribute *attr, char *buf)
 {
@@ -1140,6 +1208,7 @@ static struct attribute *kml_gate_policy_attrs[] = {
 	&exec_group_attr.attr,
 	&unsigned_execs_attr.attr,
 	&cache_hits_attr.attr,
+	&verdict_hits_attr.attr,
 	&kml_gate_refused_attr.attr,
 	&kml_approvals_attr.attr,
 	NULL,
