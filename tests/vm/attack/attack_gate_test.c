@@ -666,6 +666,11 @@ TEST_F(gate, an_approval_list_loads_only_signed_by_a_trusted_key_and_current)
 
 #define DEVKEY_SIGNED "attack-payload.devkey"
 
+/* keyctl(2) operations the tests use */
+#define KEYCTL_REVOKE 3
+#define KEYCTL_LINK 8
+#define KEYCTL_UNLINK 9
+
 /* The serial of kml's own keyring, ".kml", from /proc/keys; -1 if none. */
 static long kml_keyring(void)
 {
@@ -704,14 +709,22 @@ static long enrol(const char *path, long ring)
 		      -3 /* KEY_SPEC_SESSION_KEYRING */);
 	if (key < 0)
 		return -errno;
-	if (syscall(SYS_keyctl, 8 /* KEYCTL_LINK */, key, ring))
+	if (syscall(SYS_keyctl, KEYCTL_LINK, key, ring))
 		return -errno;
 	return key;
 }
 
+/* Starts @payload "wait" (it holds its file until child_finish()). */
+static int hold(struct child *holder, const char *payload)
+{
+	return spawn_ready(holder, payload, (const char *[]){ "wait", NULL }, -1);
+}
+
 TEST_F(gate, a_development_key_works_once_enrolled_and_not_once_revoked)
 {
+	struct child holder;
 	long ring, key;
+	long long kept;
 	int cpl = -1;
 
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
@@ -722,9 +735,218 @@ TEST_F(gate, a_development_key_works_once_enrolled_and_not_once_revoked)
 	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror((int)-key));
 	ASSERT_EQ(0, run_cpl(DEVKEY_SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
-	ASSERT_EQ(0, syscall(SYS_keyctl, 3 /* KEYCTL_REVOKE */, key));
+
+	/* While the program runs, its verdict is kept: the key is asked again. */
+	ASSERT_EQ(0, hold(&holder, DEVKEY_SIGNED)) TH_LOG("%s", holder.output);
+	kept = kml_counter(GATE_SYSFS "verdict_hits");
+	ASSERT_EQ(0, run_cpl(DEVKEY_SIGNED, &cpl));
+	EXPECT_EQ(0, cpl);
+	EXPECT_EQ(kept + 1, kml_counter(GATE_SYSFS "verdict_hits"));
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_UNLINK, key, ring));
+	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_LINK, key, ring));
+	ASSERT_EQ(0, run_cpl(DEVKEY_SIGNED, &cpl));
+	EXPECT_EQ(0, cpl);
+	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_REVOKE, key));
 	/* the keyring search passes over a revoked key: nobody signed it */
 	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
+	child_finish(&holder, PAYLOAD_TIMEOUT_MS);
+	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
+}
+
+TEST_F(gate, a_held_programs_verdict_is_kept_and_a_free_one_verified)
+{
+	struct child holder;
+	long long kept;
+	int cpl = -1;
+
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, hold(&holder, SIGNED)) TH_LOG("%s", holder.output);
+	kept = kml_counter(GATE_SYSFS "verdict_hits");
+	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
+	EXPECT_EQ(0, cpl);
+	EXPECT_EQ(kept + 1, kml_counter(GATE_SYSFS "verdict_hits"));
+	/* the policy is applied to a kept verdict as to a new one */
+	ASSERT_EQ(0, set_policy("min_assurance", "verified"));
+	EXPECT_REFUSED(SIGNED, EACCES, "assurance-too-low");
+	ASSERT_EQ(0, set_policy("min_assurance", "trusted"));
+	child_finish(&holder, PAYLOAD_TIMEOUT_MS);
+	/* nothing holds the file now: its signature is verified again */
+	kept = kml_counter(GATE_SYSFS "verdict_hits");
+	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
+	EXPECT_EQ(0, cpl);
+	EXPECT_EQ(kept, kml_counter(GATE_SYSFS "verdict_hits"));
+}
+
+/* Reads the payload file @name (+ @suffix) into @buf: its length, or -errno. */
+static ssize_t read_payload(const char *name, const char *suffix, char *buf,
+			    size_t size)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s%s", payload_path(name), suffix);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, size);
+	close(fd);
+	return n <= 0 ? -EIO : n;
+}
+
+/*
+ * The blacklist entry made at image build (blacklist-entry.sh: @name
+ * holds its signature, @name.desc its description): added if @add and
+ * it is not in yet. 0, -EEXIST if this boot has it already (revocations
+ * last until reboot), or -errno.
+ */
+static int blacklist(const char *name, bool add)
+{
+	static char sig[8192], desc[80], line[512];
+	long ring = -1;
+	ssize_t n;
+	FILE *f;
+
+	n = read_payload(name, ".desc", desc, sizeof(desc) - 1);
+	if (n < 0)
+		return n;
+	desc[n] = 0;
+	f = fopen("/proc/keys", "re");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, desc)) {
+			fclose(f);
+			return -EEXIST;
+		}
+		if (strstr(line, " keyring ") && strstr(line, " .blacklist: "))
+			ring = strtol(line, NULL, 16);
+	}
+	fclose(f);
+	if (!add)
+		return 0;
+	if (ring < 0)
+		return -ENOENT;
+	n = read_payload(name, "", sig, sizeof(sig));
+	if (n < 0)
+		return n;
+	if (syscall(SYS_add_key, "blacklist", desc, sig, (size_t)n, ring) < 0)
+		return -errno;
+	return 0;
+}
+
+/* In a test body: skips if @name's blacklist entry is in already. */
+#define NOT_BLACKLISTED_YET(name) do {					\
+	if (blacklist(name, false) == -EEXIST)				\
+		SKIP(return, "%s: revoked earlier in this boot", name);	\
+} while (0)
+
+#define REVOKED_DIGEST "attack-payload.revoked"
+#define REVOKED_CERT "attack-payload.revkey"
+
+TEST_F(gate, a_digest_on_the_blacklist_is_revoked_held_or_not)
+{
+	struct child holder;
+	int cpl = -1;
+
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	NOT_BLACKLISTED_YET("revoked-digest.p7s");
+	ASSERT_EQ(0, hold(&holder, REVOKED_DIGEST)) TH_LOG("%s", holder.output);
+	ASSERT_EQ(0, run_cpl(REVOKED_DIGEST, &cpl));
+	EXPECT_EQ(0, cpl);
+	ASSERT_EQ(0, blacklist("revoked-digest.p7s", true));
+	EXPECT_REFUSED(REVOKED_DIGEST, EKEYREVOKED, "revoked");
+	child_finish(&holder, PAYLOAD_TIMEOUT_MS);
+	EXPECT_REFUSED(REVOKED_DIGEST, EKEYREVOKED, "revoked");
+	/* another file signed by the same key is not */
+	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
+	EXPECT_EQ(0, cpl);
+}
+
+TEST_F(gate, a_certificate_on_the_blacklist_is_revoked_held_or_not)
+{
+	struct child holder;
+	long ring, key;
+	int cpl = -1;
+
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	NOT_BLACKLISTED_YET("revoked-cert.p7s");
+	ring = kml_keyring();
+	ASSERT_LT(0, ring);
+	key = enrol(payload_path("revkey.der"), ring);
+	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror((int)-key));
+	ASSERT_EQ(0, hold(&holder, REVOKED_CERT)) TH_LOG("%s", holder.output);
+	ASSERT_EQ(0, run_cpl(REVOKED_CERT, &cpl));
+	EXPECT_EQ(0, cpl);
+	/* the key stays in the keyring: the certificate in the signature is out */
+	ASSERT_EQ(0, blacklist("revoked-cert.p7s", true));
+	EXPECT_REFUSED(REVOKED_CERT, EKEYREVOKED, "revoked");
+	child_finish(&holder, PAYLOAD_TIMEOUT_MS);
+	EXPECT_REFUSED(REVOKED_CERT, EKEYREVOKED, "revoked");
+	EXPECT_EQ(0, syscall(SYS_keyctl, KEYCTL_UNLINK, key, ring));
+}
+
+/* The bytes of @fd's appended signature and trailer, or -1. */
+static off_t signature_span(int fd)
+{
+	off_t size = lseek(fd, 0, SEEK_END);
+	unsigned char be[4];
+
+	/* struct kml_sig_info ends with sig_len, big-endian */
+	if (size < SIG_TRAILER || pread(fd, be, 4, size - SIG_TRAILER + 8) != 4)
+		return -1;
+	return SIG_TRAILER + ((off_t)be[0] << 24 | be[1] << 16 | be[2] << 8 | be[3]);
+}
+
+/* Appends @len bytes of @in from @off to @out: 0 or -1. */
+static int append_range(int out, int in, off_t off, off_t len)
+{
+	char buf[4096];
+	ssize_t n;
+
+	for (; len > 0; len -= n, off += n) {
+		n = pread(in, buf, len < (off_t)sizeof(buf) ? len : (off_t)sizeof(buf), off);
+		if (n <= 0 || write(out, buf, n) != n)
+			return -1;
+	}
+	return 0;
+}
+
+/* A copy in /tmp of @body's signed bytes with @donor's signature after them. */
+static void grafted_copy(struct __test_metadata *_metadata, char *copy,
+			 const char *body, const char *donor)
+{
+	int b = open(payload_path(body), O_RDONLY | O_CLOEXEC);
+	int d = open(payload_path(donor), O_RDONLY | O_CLOEXEC);
+	off_t bspan, dspan;
+	int out;
+
+	snprintf(copy, 64, "/tmp/kml-gate-copy.%d", getpid());
+	out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0755);
+	ASSERT_LE(0, b);
+	ASSERT_LE(0, d);
+	ASSERT_LE(0, out);
+	bspan = signature_span(b);
+	dspan = signature_span(d);
+	ASSERT_LT(0, bspan);
+	ASSERT_LT(0, dspan);
+	ASSERT_EQ(0, append_range(out, b, 0, lseek(b, 0, SEEK_END) - bspan));
+	ASSERT_EQ(0, append_range(out, d, lseek(d, 0, SEEK_END) - dspan, dspan));
+	close(out);
+	close(b);
+	close(d);
+}
+
+TEST_F(gate, a_signature_taken_from_another_file_is_tampered)
+{
+	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	/* a file as long as the one signed: the digest differs */
+	grafted_copy(_metadata, self->copy, SIGNED, BYPASS_SIGNED);
+	EXPECT_REFUSED(self->copy, EBADMSG, "tampered");
+	/* a longer one: the length differs */
+	grafted_copy(_metadata, self->copy, REVOKED_DIGEST, SIGNED);
+	EXPECT_REFUSED(self->copy, EBADMSG, "tampered");
 }
 
 TEST_F(gate, development_mode_maps_unsigned_code_and_counts_it)

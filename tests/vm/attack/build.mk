@@ -72,7 +72,11 @@ ATTACK_PAYLOADS_SIGNED := $(OUT)/attack-payload.signed \
 	$(OUT)/attack-payload.bypass.signed \
 	$(OUT)/attack-payload.bypass.signed-nobypass $(OUT)/attack-payload.untrusted \
 	$(OUT)/approvals.list $(OUT)/approvals-untrusted.list \
-	$(OUT)/attack-payload.devkey $(OUT)/devkey.der
+	$(OUT)/attack-payload.devkey $(OUT)/devkey.der \
+	$(OUT)/attack-payload.revoked $(OUT)/revoked-digest.p7s \
+	$(OUT)/revoked-digest.p7s.desc \
+	$(OUT)/attack-payload.revkey $(OUT)/revkey.der $(OUT)/revoked-cert.p7s \
+	$(OUT)/revoked-cert.p7s.desc
 ATTACK_PAYLOADS := $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_PAYLOADS_MARKED) \
 	$(ATTACK_PAYLOADS_SIGNED)
 
@@ -169,6 +173,36 @@ $(OUT)/attack-payload.devkey: $(OUT)/attack-payload
 	$(ATTACK_SIGN) --key $(OUT)/devkey/dev.key --cert $(OUT)/devkey/dev.pem && mv $@.tmp $@
 	@openssl x509 -in $(OUT)/devkey/dev.pem -outform DER -out $(OUT)/devkey.der
 	@rm -rf $(OUT)/devkey
+
+# Revocation through the kernel's blacklist keyring, whose entries root
+# may add only with a PKCS#7 signature of their description by a built-in
+# key (blacklist-entry.sh). Revocations last until reboot, so each names
+# files of its own: a payload with bytes of its own (the digest names the
+# bytes, not the signature), signed by the test CA, and the entry of its
+# digest; a payload signed by a development key of its own, the key's
+# certificate, and the entry of the certificate.
+ATTACK_BLACKLIST = $(ATTACK_DIR)/blacklist-entry.sh
+
+$(OUT)/revoked-digest.p7s $(OUT)/revoked-digest.p7s.desc: $(OUT)/attack-payload.revoked ;
+
+$(OUT)/attack-payload.revoked: $(OUT)/attack-payload $(ATTACK_BLACKLIST) \
+		$(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	@cp $< $@.in && printf 'revoked by its digest\n' >>$@.in
+	@echo "  KMLSIGN $(@F)"
+	@rm -f $@.tmp && $(KML) sign $@.in -o $@.tmp --assurance trusted --generation 5 $(ATTACK_TEST_CA)
+	@$(ATTACK_BLACKLIST) bin $@.in $(KML_KEYS) $(OUT)/revoked-digest.p7s
+	@rm -f $@.in && mv $@.tmp $@
+
+$(OUT)/revkey.der $(OUT)/revoked-cert.p7s $(OUT)/revoked-cert.p7s.desc: $(OUT)/attack-payload.revkey ;
+
+$(OUT)/attack-payload.revkey: $(OUT)/attack-payload $(ATTACK_BLACKLIST) \
+		$(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	@rm -rf $(OUT)/revkey
+	@$(KML) key new revoked --dir $(OUT)/revkey >/dev/null 2>&1
+	$(ATTACK_SIGN) --key $(OUT)/revkey/revoked.key --cert $(OUT)/revkey/revoked.pem
+	@openssl x509 -in $(OUT)/revkey/revoked.pem -outform DER -out $(OUT)/revkey.der
+	@$(ATTACK_BLACKLIST) tbs $(OUT)/revkey.der $(KML_KEYS) $(OUT)/revoked-cert.p7s
+	@rm -rf $(OUT)/revkey && mv $@.tmp $@
 
 # A key made for this file alone, trusted by no keyring.
 $(OUT)/attack-payload.untrusted: $(OUT)/attack-payload
