@@ -53,8 +53,9 @@ int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
 /*
  * Who signed an appended signature, for keeping its verdict
  * (loader/signer.c): the keyring whose key matched, if kml.ko can ask it
- * again, the signer's issuer and serial number, and the SHA-256 of its
- * certificate's to-be-signed part if the message carries it.
+ * again, the signer's issuer and serial number, and, if the message
+ * carries its certificate, the SHA-256 of the certificate's to-be-signed
+ * part and of its public key.
  */
 enum kml_signer_anchor {
 	KML_SIGNER_NONE,	/* verify every time */
@@ -66,10 +67,12 @@ enum kml_signer_anchor {
 
 struct kml_signer {
 	enum kml_signer_anchor anchor;
-	bool has_tbs;
+	s32 key_serial;		/* KML_SIGNER_KML: the key that verified */
+	bool has_cert;		/* the message carries the signer's certificate */
 	u16 serial_len;
 	u16 issuer_len;
-	u8 tbs[SHA256_DIGEST_SIZE];
+	u8 tbs[SHA256_DIGEST_SIZE];	/* its to-be-signed part's SHA-256 */
+	u8 key[SHA256_DIGEST_SIZE];	/* its public key's SHA-256 */
 	u8 id[KML_SIGNER_ID_MAX];	/* serial, issuer: their contents */
 };
 

@@ -8,26 +8,28 @@
  * file cannot change, and on the trust that verify_pkcs7_signature() found
  * for them: the key that matched and, when the message carries the
  * signer's certificate, that certificate's standing on the blacklist. So
- * kml_signer_parse() notes, from the message kml.ko just verified, the
- * signer's identity (the contents of its serial number and issuer name:
- * the id the kernel's PKCS#7 and X.509 parsers give the key with
- * asymmetric_key_generate_id()) and the
- * SHA-256 of its certificate's to-be-signed part (what the blacklist's
- * "tbs:" entries name), and kml_signer_recheck() asks again:
+ * kml_signer_parse() notes, from the message kml.ko verifies, the signer's
+ * id (the contents of its serial number and issuer name, as the kernel's
+ * PKCS#7 and X.509 parsers make it with asymmetric_key_generate_id()) and
+ * the SHA-256 of its certificate's to-be-signed part (what the blacklist's
+ * "tbs:" entries name) and public key; kml_signer_anchor() notes which key
+ * verified; and kml_signer_recheck() asks again:
  *   - the blacklist, for the certificate;
- *   - the ".kml" keyring, for a key found there: root may unlink, revoke
- *     or invalidate one at any time;
- *   - nothing more for the built-in keyring: nothing can remove a key
- *     from it while the kernel runs.
- * A message this walk does not understand (a key identified by subject
- * key identifier, several signers or certificates, an algorithm other
- * than SHA-256 with RSA or ECDSA, BER's indefinite lengths), and one
- * trusted through the secondary or platform keyring, whose keys root can
- * remove unseen, gets no anchor: its signature is verified every time.
+ *   - the ".kml" keyring, for a key found there: the id must still find
+ *     that key (its serial), the one whose public key the certificate
+ *     holds, since root may unlink, revoke or replace it at any time;
+ *   - nothing more for the built-in keyring: nothing can add, remove or
+ *     revoke a key in it while the kernel runs.
+ * A message this walk does not take (a key named by its identifier,
+ * several signers or certificates, an algorithm other than SHA-256 with
+ * RSA or ECDSA, BER's indefinite lengths), and one trusted through the
+ * secondary or platform keyring, whose keys root can remove unseen, gets
+ * no anchor: its signature is verified every time.
  *
  * No state of its own: struct kml_signer lives in the caller's verdict.
  */
 #include <crypto/sha2.h>
+#include <crypto/public_key.h>
 #include <keys/asymmetric-type.h>
 #include <keys/system_keyring.h>
 #include <linux/err.h>
@@ -38,6 +40,7 @@
 #include "../kml/kml.h"
 
 #define KML_DER_INTEGER		0x02
+#define KML_DER_BIT_STRING	0x03
 #define KML_DER_OID		0x06
 #define KML_DER_SEQUENCE	0x30
 #define KML_DER_SET		0x31
@@ -54,7 +57,7 @@ struct kml_der {
  * Reads the next element of @d, which must have tag @tag, into @tlv (its
  * whole encoding) and @val (its contents), either NULL. False at the end
  * of @d, on another tag, or on an encoding this walk does not take: an
- * indefinite, overlong or truncated length.
+ * indefinite length, one of more than four bytes, or one past @d's end.
  */
 static bool kml_der_next(struct kml_der *d, u8 tag, struct kml_der *tlv,
 			 struct kml_der *val)
@@ -105,20 +108,51 @@ static bool kml_der_sha256_sig(const struct kml_der *oid)
 		!memcmp(oid->p, ecdsa_sha256, oid->len));
 }
 
-/* The certificate in @certs (SignedData's [0]): its TBS hash into @s. */
+/*
+ * The public key of the TBSCertificate contents @tbs, as the kernel's
+ * X.509 parser keeps it (x509_extract_key_data(): the BIT STRING's bits,
+ * without its unused-bits byte), hashed into s->key.
+ */
+static int kml_signer_note_key(struct kml_der tbs, struct kml_signer *s)
+{
+	struct kml_der spki, bits;
+
+	kml_der_next(&tbs, KML_DER_CONTEXT_0, NULL, NULL);	/* version */
+	if (!kml_der_next(&tbs, KML_DER_INTEGER, NULL, NULL) ||
+	    !kml_der_next(&tbs, KML_DER_SEQUENCE, NULL, NULL) ||	/* sig alg */
+	    !kml_der_next(&tbs, KML_DER_SEQUENCE, NULL, NULL) ||	/* issuer */
+	    !kml_der_next(&tbs, KML_DER_SEQUENCE, NULL, NULL) ||	/* validity */
+	    !kml_der_next(&tbs, KML_DER_SEQUENCE, NULL, NULL) ||	/* subject */
+	    !kml_der_next(&tbs, KML_DER_SEQUENCE, NULL, &spki) ||
+	    !kml_der_next(&spki, KML_DER_SEQUENCE, NULL, NULL) ||
+	    !kml_der_next(&spki, KML_DER_BIT_STRING, NULL, &bits) ||
+	    !bits.len || bits.p[0])
+		return -EOPNOTSUPP;
+	sha256(bits.p + 1, bits.len - 1, s->key);
+	return 0;
+}
+
+/*
+ * The certificate in @certs (SignedData's [0]): the hashes of its TBS
+ * part and of its public key into @s.
+ */
 static int kml_signer_note_cert(struct kml_der certs, struct kml_signer *s)
 {
-	struct kml_der cert, tbs, alg, oid;
+	struct kml_der cert, tbs, tbs_val, alg, oid;
+	int ret;
 
 	if (!kml_der_next(&certs, KML_DER_SEQUENCE, NULL, &cert) || certs.len)
 		return -EOPNOTSUPP;
-	if (!kml_der_next(&cert, KML_DER_SEQUENCE, &tbs, NULL) ||
+	if (!kml_der_next(&cert, KML_DER_SEQUENCE, &tbs, &tbs_val) ||
 	    !kml_der_next(&cert, KML_DER_SEQUENCE, NULL, &alg) ||
 	    !kml_der_next(&alg, KML_DER_OID, NULL, &oid) ||
 	    !kml_der_sha256_sig(&oid))
 		return -EOPNOTSUPP;
+	ret = kml_signer_note_key(tbs_val, s);
+	if (ret)
+		return ret;
 	sha256(tbs.p, tbs.len, s->tbs);
-	s->has_tbs = true;
+	s->has_cert = true;
 	return 0;
 }
 
@@ -196,14 +230,34 @@ static struct key *kml_signer_find(const struct kml_signer *s,
 }
 
 /*
+ * Whether @key is the one that verified the message noted in @s: the
+ * certificate the message carries holds the same public key. (A message
+ * without one was verified with the key its id finds, this one.)
+ */
+static bool kml_signer_same_key(const struct kml_signer *s, struct key *key)
+{
+	const struct public_key *pk = asymmetric_key_public_key(key);
+	u8 digest[SHA256_DIGEST_SIZE];
+
+	if (!s->has_cert)
+		return true;
+	if (!pk || !pk->key)
+		return false;
+	sha256(pk->key, pk->keylen, digest);
+	return !memcmp(digest, s->key, sizeof(digest));
+}
+
+/*
  * The message noted in @s verified with a key of @anchor: records the
- * anchor if kml_signer_recheck() can ask about it again (for ".kml",
- * @keyring, if the key that it holds is the one @s names).
+ * anchor if kml_signer_recheck() can ask about it again. For ".kml"
+ * (@keyring), that is the key the id finds there, if it is the one that
+ * verified: its serial, which no other key has while it lives.
  */
 void kml_signer_anchor(struct kml_signer *s, enum kml_signer_anchor anchor,
 		       struct key *keyring)
 {
 	struct key *key;
+	bool same;
 
 	s->anchor = KML_SIGNER_NONE;
 	if (!s->serial_len)
@@ -212,7 +266,11 @@ void kml_signer_anchor(struct kml_signer *s, enum kml_signer_anchor anchor,
 		key = kml_signer_find(s, keyring);
 		if (IS_ERR(key))
 			return;
+		same = kml_signer_same_key(s, key);
+		s->key_serial = key_serial(key);
 		key_put(key);
+		if (!same)
+			return;
 	}
 	s->anchor = anchor;
 }
@@ -220,7 +278,7 @@ void kml_signer_anchor(struct kml_signer *s, enum kml_signer_anchor anchor,
 /* Whether the blacklist holds the certificate noted in @s. */
 bool kml_signer_revoked(const struct kml_signer *s)
 {
-	return s->has_tbs &&
+	return s->has_cert &&
 	       is_hash_blacklisted(s->tbs, sizeof(s->tbs),
 				   BLACKLIST_HASH_X509_TBS) == -EKEYREJECTED;
 }
@@ -228,12 +286,14 @@ bool kml_signer_revoked(const struct kml_signer *s)
 /*
  * Whether the trust that approved a signature noted in @s still holds, for
  * a verdict kept since: 0 if so; -EKEYREVOKED if its certificate has been
- * blacklisted; -ENOKEY if it has no anchor or its key is no longer in
- * (or is revoked in) @keyring, the ".kml" keyring.
+ * blacklisted; -ENOKEY if it has no anchor or its key is no longer the one
+ * its id finds in @keyring, the ".kml" keyring (gone, revoked, expired or
+ * replaced).
  */
 int kml_signer_recheck(const struct kml_signer *s, struct key *keyring)
 {
 	struct key *key;
+	bool same;
 
 	if (kml_signer_revoked(s))
 		return -EKEYREVOKED;
@@ -244,8 +304,9 @@ int kml_signer_recheck(const struct kml_signer *s, struct key *keyring)
 		key = kml_signer_find(s, keyring);
 		if (IS_ERR(key))
 			return -ENOKEY;
+		same = key_serial(key) == s->key_serial;
 		key_put(key);
-		return 0;
+		return same ? 0 : -ENOKEY;
 	default:
 		return -ENOKEY;
 	}
