@@ -1,15 +1,20 @@
-// kml verify FILE: the kernel's gate check in userspace, against the
-// certificates given and those in the development key directory.
+// kml verify FILE: the kernel's exec check in userspace, against the
+// certificates given and those in the development key directory: the
+// program image (exec_checks.hpp), its appended signature, the policy,
+// then what the approval must also cover, in kml.ko's order.
 // kml verify --list LIST FILE...: the same for an approval list and files
 // it may approve (list_verify.cpp).
 
 #include "arg_cursor.hpp"
 #include "command.hpp"
+#include "exec_checks.hpp"
 #include "gate_cli.hpp"
 #include "key_store.hpp"
 #include "list_verify.hpp"
 #include "marker_cli.hpp"
 
+#include "kml/elf_error.hpp"
+#include "kml/elf_image.hpp"
 #include "kml/file_io.hpp"
 #include "kml/gate/gate_check.hpp"
 #include "kml/gate/gate_error.hpp"
@@ -25,7 +30,7 @@ namespace {
 
 constexpr std::string_view kUsage =
     "verify FILE [--cert CERT.pem]... [--key-dir DIR] [--min-assurance A] "
-    "[--min-generation N]\n"
+    "[--min-generation N] [--allow-bypass 0|1]\n"
     "       kml verify --list LIST [FILE...] [the same options]";
 
 struct VerifyOptions {
@@ -34,6 +39,7 @@ struct VerifyOptions {
   std::vector<std::string> certs;
   std::optional<std::string> keyDir;
   gate::GatePolicy policy;
+  ExecPolicy execPolicy;
 };
 
 VerifyOptions parse(Args args) {
@@ -63,6 +69,13 @@ VerifyOptions parse(Args args) {
         throw UsageProblem{"--min-generation needs a whole number, not '" +
                            text + "'"};
       }
+    } else if (auto bypass = cursor.takeValue("--allow-bypass")) {
+      if (*bypass != "0" && *bypass != "1") {
+        throw UsageProblem{"--allow-bypass is 0 or 1, as "
+                           "/sys/kernel/kml/allow_bypass, not '" +
+                           *bypass + "'"};
+      }
+      options.execPolicy.allowBypass = *bypass == "1";
     } else {
       options.files.push_back(cursor.takePositional());
     }
@@ -73,6 +86,11 @@ VerifyOptions parse(Args args) {
                                              : "only one FILE"};
   }
   return options;
+}
+
+int refused(const std::string &file, const gate::GateVerdict &verdict) {
+  std::cout << file << ": refused: " << verdict.describe() << "\n";
+  return kExitFailure;
 }
 
 int verify(const VerifyOptions &options) {
@@ -97,6 +115,23 @@ int verify(const VerifyOptions &options) {
   } catch (const ElfError &error) {
     return reportError("verify", file, error);
   }
+  // An ELF program is checked as exec checks it; any other file (kml.ko
+  // never runs it) by its signature alone.
+  std::optional<ElfImage> image;
+  try {
+    image.emplace(bytes);
+  } catch (const ElfError &error) {
+    if (error.kind() == ElfErrorKind::Dynamic) {
+      return refused(file, gate::GateVerdict::refuse(gate::GateReason::DYNAMIC,
+                                                     error.what()));
+    }
+  }
+  if (image && gatedAtExec(*image)) {
+    const gate::GateVerdict verdict = checkExecImage(*image);
+    if (!verdict.allowed()) {
+      return refused(file, verdict);
+    }
+  }
   gate::GateReport report;
   try {
     report = gate::checkSignedFile(bytes, trusted, options.policy);
@@ -104,10 +139,16 @@ int verify(const VerifyOptions &options) {
     return gateFailure("verify", file, error.what(), kExitDataErr);
   }
   if (!report.verdict.allowed()) {
-    std::cout << file << ": refused: " << report.verdict.describe() << "\n";
-    return kExitFailure;
+    return refused(file, report.verdict);
   }
   const gate::ManifestEntry &entry = report.manifest->entries.front();
+  if (image && gatedAtExec(*image)) {
+    const gate::GateVerdict verdict =
+        checkExecApproval(*image, entry, options.execPolicy);
+    if (!verdict.allowed()) {
+      return refused(file, verdict);
+    }
+  }
   std::cout << file << ": allowed: assurance "
             << gate::assuranceName(entry.assurance) << ", generation "
             << report.manifest->generation << ", signed by "
