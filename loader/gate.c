@@ -1250,11 +1250,17 @@ int kml_gate_init(void)
 	if (kml_allow_unsigned)
 		pr_warn("allow_unsigned is on: unsigned programs run at ring 0 (development mode)\n");
 
+	/*
+	 * Root adds development keys, may lock it (restrict_keyring) and
+	 * may take keys out again. Not KEY_ALLOC_SET_KEEP: every key added
+	 * to a keyring that has KEY_FLAG_KEEP gets it too, and could never
+	 * be unlinked.
+	 */
 	kml_keyring = keyring_alloc(".kml", GLOBAL_ROOT_UID, GLOBAL_ROOT_GID,
 				    current_cred(),
 				    KEY_USR_VIEW | KEY_USR_READ | KEY_USR_WRITE |
 				    KEY_USR_SEARCH | KEY_USR_SETATTR,
-				    KEY_ALLOC_NOT_IN_QUOTA | KEY_ALLOC_SET_KEEP,
+				    KEY_ALLOC_NOT_IN_QUOTA,
 				    NULL, NULL);
 	if (IS_ERR(kml_keyring)) {
 		int err = PTR_ERR(kml_keyring);

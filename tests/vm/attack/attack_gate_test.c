@@ -114,7 +114,134 @@ static int run_cpl(const char *payload, int *cpl)
 	return 0;
 }
 
-/* In a test body: @payload's exec fails with @err, counted under @reason. */
+/*
+ * The reasons `kml verify` judges from the file and the policy alone, as
+ * the kernel does at exec: not the blacklist, the caller, or how the file
+ * is held or mapped.
+ */
+static bool verify_judges(const char *reason)
+{
+	static const char *const judged[] = {
+		"allowed", "unsigned", "bad-signature", "unknown-key",
+		"tampered", "bad-manifest", "stale-generation",
+		"assurance-too-low", "not-ring0", "bypass-not-allowed",
+		"anonymous-exec", "dynamic", "unapproved-mapping", NULL,
+	};
+	const char *const *r;
+
+	for (r = judged; *r; r++)
+		if (!strcmp(*r, reason))
+			return true;
+	return false;
+}
+
+/* The first line of /sys/kernel/kml/@name into @buf, without its newline. */
+static void read_policy(const char *name, char *buf, size_t size)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), GATE_SYSFS "%s", name);
+	buf[0] = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	if (fgets(buf, size, f))
+		buf[strcspn(buf, "\n")] = 0;
+	fclose(f);
+}
+
+/*
+ * The verdict of `kml verify @args` (the static tool in the image) under
+ * the policy loaded now, with the test CA as the only trusted key, into
+ * @word: "allowed", or the reason of its first refusal line. Its output
+ * is in @out. False if it gave no verdict.
+ */
+static bool verify_verdict(const char *args, char *word, size_t size,
+			   char *out, size_t out_size)
+{
+	char cmd[4 * PATH_MAX], ca[PATH_MAX], line[1024];
+	char assurance[32], generation[32], bypass[8];
+	bool allowed = false;
+	const char *r;
+	FILE *p;
+
+	snprintf(ca, sizeof(ca), "%s", payload_path("kml-test-ca.pem"));
+	read_policy("min_assurance", assurance, sizeof(assurance));
+	read_policy("min_generation", generation, sizeof(generation));
+	read_policy("allow_bypass", bypass, sizeof(bypass));
+	snprintf(cmd, sizeof(cmd),
+		 "/usr/bin/kml verify %s --cert '%s' --key-dir /nonexistent "
+		 "--min-assurance %s --min-generation %s --allow-bypass %s 2>&1",
+		 args, ca, assurance, generation, bypass);
+	word[0] = out[0] = 0;
+	p = popen(cmd, "re");
+	if (!p)
+		return false;
+	while (fgets(line, sizeof(line), p)) {
+		strncat(out, line, out_size - strlen(out) - 1);
+		r = strstr(line, ": refused: ");
+		if (r && !word[0])
+			snprintf(word, size, "%.*s", (int)strcspn(r + 11, ":"), r + 11);
+		allowed |= strstr(line, ": allowed:") != NULL;
+	}
+	pclose(p);
+	if (!word[0] && allowed)
+		snprintf(word, size, "allowed");
+	return word[0];
+}
+
+/* The path of the approval list loaded first, into @path; false if none. */
+static bool loaded_list(char *path, size_t size)
+{
+	char line[PATH_MAX + 64], *at;
+	FILE *f = fopen(GATE_SYSFS "approvals", "re");
+	bool found = false;
+
+	if (!f)
+		return false;
+	if (fgets(line, sizeof(line), f) && (at = strstr(line, "path="))) {
+		snprintf(path, size, "%.*s", (int)strcspn(at + 5, "\n"), at + 5);
+		found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Whether `kml verify` says of @payload what the kernel did, @reason
+ * ("allowed" for an approval). As kml.ko, it asks the loaded approval
+ * list about a file without an appended signature; a file the list does
+ * not name stays unsigned. Its output goes to the log when it does not
+ * agree.
+ */
+static bool verify_agrees(struct __test_metadata *_metadata,
+			  const char *payload, const char *reason)
+{
+	char args[3 * PATH_MAX], file[PATH_MAX], list[PATH_MAX];
+	char word[64], listed[64], out[4096];
+
+	snprintf(file, sizeof(file), "%s", payload_path(payload));
+	snprintf(args, sizeof(args), "'%s'", file);
+	if (!verify_verdict(args, word, sizeof(word), out, sizeof(out))) {
+		TH_LOG("kml verify gave no verdict: %s", out);
+		return false;
+	}
+	if (!strcmp(word, "unsigned") && loaded_list(list, sizeof(list))) {
+		snprintf(args, sizeof(args), "--list '%s' '%s'", list, file);
+		if (verify_verdict(args, listed, sizeof(listed), out, sizeof(out)) &&
+		    strcmp(listed, "unapproved-mapping"))
+			snprintf(word, sizeof(word), "%s", listed);
+	}
+	if (strcmp(word, reason))
+		TH_LOG("kml verify: %s, the kernel: %s: %s", word, reason, out);
+	return !strcmp(word, reason);
+}
+
+/*
+ * In a test body: @payload's exec fails with @err, counted under @reason,
+ * and `kml verify` agrees when the reason is one it can judge.
+ */
 #define EXPECT_REFUSED(payload, err, reason) do {			\
 	long long _before = refused(reason);				\
 	int _cpl = -1;							\
@@ -122,6 +249,9 @@ static int run_cpl(const char *payload, int *cpl)
 	EXPECT_EQ(-(err), run_cpl(payload, &_cpl))			\
 		TH_LOG("%s: cpl %d", payload, _cpl);			\
 	EXPECT_EQ(_before + 1, refused(reason)) TH_LOG("counter %s", reason); \
+	if (verify_judges(reason))					\
+		EXPECT_TRUE(verify_agrees(_metadata, payload, reason))	\
+			TH_LOG("kml verify disagrees on %s", payload);	\
 } while (0)
 
 /* A copy of the signed payload in /tmp with @len bytes at @off replaced by ~. */
@@ -157,6 +287,7 @@ TEST_F(gate, signed_program_runs_at_cpl0_when_its_assurance_is_allowed)
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
 	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
+	EXPECT_TRUE(verify_agrees(_metadata, SIGNED, "allowed"));
 }
 
 TEST_F(gate, default_policy_refuses_trusted_as_assurance_too_low)
@@ -250,6 +381,7 @@ TEST_F(gate, bypass_needs_the_manifests_approval)
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
 	ASSERT_EQ(0, run_cpl(BYPASS_SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
+	EXPECT_TRUE(verify_agrees(_metadata, BYPASS_SIGNED, "allowed"));
 	EXPECT_REFUSED(BYPASS_NOT_APPROVED, EPERM, "bypass-not-allowed");
 }
 
@@ -687,8 +819,11 @@ static long kml_keyring(void)
 	return serial;
 }
 
-/* Adds the DER certificate at @path to keyring @ring: its serial, or -errno. */
-static long enrol(const char *path, long ring)
+/*
+ * Adds the DER certificate at @path to keyring @ring, through our session
+ * keyring if @possessed: its serial, or -errno.
+ */
+static long enrol_as(const char *path, long ring, bool possessed)
 {
 	static char der[8192];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -702,16 +837,22 @@ static long enrol(const char *path, long ring)
 	if (n <= 0)
 		return -EIO;
 	/*
-	 * Into our session keyring first: a key we possess we may revoke
-	 * (kml's keyring gives its owner only view, read, write and search).
+	 * Through our session keyring, a key we possess, which we may
+	 * revoke: a key added straight to kml's keyring gives root only
+	 * view and read of itself.
 	 */
 	key = syscall(SYS_add_key, "asymmetric", "", der, (size_t)n,
-		      -3 /* KEY_SPEC_SESSION_KEYRING */);
+		      possessed ? -3 /* KEY_SPEC_SESSION_KEYRING */ : ring);
 	if (key < 0)
 		return -errno;
-	if (syscall(SYS_keyctl, KEYCTL_LINK, key, ring))
+	if (possessed && syscall(SYS_keyctl, KEYCTL_LINK, key, ring))
 		return -errno;
 	return key;
+}
+
+static long enrol(const char *path, long ring)
+{
+	return enrol_as(path, ring, true);
 }
 
 /* Starts @payload "wait" (it holds its file until child_finish()). */
@@ -751,6 +892,15 @@ TEST_F(gate, a_development_key_works_once_enrolled_and_not_once_revoked)
 	/* the keyring search passes over a revoked key: nobody signed it */
 	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
 	child_finish(&holder, PAYLOAD_TIMEOUT_MS);
+	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
+
+	/* A key added straight to kml's keyring, as `kml key enroll` does, can go too. */
+	key = enrol_as(payload_path("devkey.der"), ring, false);
+	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror((int)-key));
+	ASSERT_EQ(0, run_cpl(DEVKEY_SIGNED, &cpl));
+	EXPECT_EQ(0, cpl);
+	EXPECT_EQ(0, syscall(SYS_keyctl, KEYCTL_UNLINK, key, ring))
+		TH_LOG("unlink: %s", strerror(errno));
 	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
 }
 

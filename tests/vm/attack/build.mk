@@ -76,7 +76,7 @@ ATTACK_PAYLOADS_SIGNED := $(OUT)/attack-payload.signed \
 	$(OUT)/attack-payload.revoked $(OUT)/revoked-digest.p7s \
 	$(OUT)/revoked-digest.p7s.desc \
 	$(OUT)/attack-payload.revkey $(OUT)/revkey.der $(OUT)/revoked-cert.p7s \
-	$(OUT)/revoked-cert.p7s.desc
+	$(OUT)/revoked-cert.p7s.desc $(OUT)/kml-test-ca.pem
 ATTACK_PAYLOADS := $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_PAYLOADS_MARKED) \
 	$(ATTACK_PAYLOADS_SIGNED)
 
@@ -203,6 +203,12 @@ $(OUT)/attack-payload.revkey: $(OUT)/attack-payload $(ATTACK_BLACKLIST) \
 	@openssl x509 -in $(OUT)/revkey/revoked.pem -outform DER -out $(OUT)/revkey.der
 	@$(ATTACK_BLACKLIST) tbs $(OUT)/revkey.der $(KML_KEYS) $(OUT)/revoked-cert.p7s
 	@rm -rf $(OUT)/revkey && mv $@.tmp $@
+
+# The test CA's certificate, for `kml verify` in the VM to agree with the
+# kernel on the same files.
+$(OUT)/kml-test-ca.pem: $(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	@test -n "$(KML_KEYS)" || { echo "attack: set KML_KEYS to the test CA's directory" >&2; exit 1; }
+	@cp $(KML_KEYS)/kml-test-ca.pem $@
 
 # A key made for this file alone, trusted by no keyring.
 $(OUT)/attack-payload.untrusted: $(OUT)/attack-payload
