@@ -114,6 +114,15 @@ int as_user(uid_t uid, int (*fn)(void *data), void *data, size_t size);
 /* The value of "KEY=VALUE" (decimal or 0x hex) in the output; false if absent. */
 bool output_value(const struct child *c, const char *key, unsigned long *value);
 
+/* The serial of the keyring named @name (".kml") in /proc/keys; -1 if none. */
+long keyring_serial(const char *name);
+
+/*
+ * Adds the DER certificate at @path to keyring @ring, through our session
+ * keyring if @possessed (then we may revoke it): its serial, or -errno.
+ */
+long kml_enrol(const char *path, long ring, bool possessed);
+
 /* Whether the process was killed by signal @sig. */
 static inline bool died_of(const struct child *c, int sig)
 {

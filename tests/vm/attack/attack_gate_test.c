@@ -803,56 +803,9 @@ TEST_F(gate, an_approval_list_loads_only_signed_by_a_trusted_key_and_current)
 #define KEYCTL_LINK 8
 #define KEYCTL_UNLINK 9
 
-/* The serial of kml's own keyring, ".kml", from /proc/keys; -1 if none. */
-static long kml_keyring(void)
-{
-	FILE *f = fopen("/proc/keys", "re");
-	char line[512];
-	long serial = -1;
-
-	if (!f)
-		return -1;
-	while (serial < 0 && fgets(line, sizeof(line), f))
-		if (strstr(line, " keyring ") && strstr(line, " .kml: "))
-			serial = strtol(line, NULL, 16);
-	fclose(f);
-	return serial;
-}
-
-/*
- * Adds the DER certificate at @path to keyring @ring, through our session
- * keyring if @possessed: its serial, or -errno.
- */
-static long enrol_as(const char *path, long ring, bool possessed)
-{
-	static char der[8192];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-	long key;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, der, sizeof(der));
-	close(fd);
-	if (n <= 0)
-		return -EIO;
-	/*
-	 * Through our session keyring, a key we possess, which we may
-	 * revoke: a key added straight to kml's keyring gives root only
-	 * view and read of itself.
-	 */
-	key = syscall(SYS_add_key, "asymmetric", "", der, (size_t)n,
-		      possessed ? -3 /* KEY_SPEC_SESSION_KEYRING */ : ring);
-	if (key < 0)
-		return -errno;
-	if (possessed && syscall(SYS_keyctl, KEYCTL_LINK, key, ring))
-		return -errno;
-	return key;
-}
-
 static long enrol(const char *path, long ring)
 {
-	return enrol_as(path, ring, true);
+	return kml_enrol(path, ring, true);
 }
 
 /* Starts @payload "wait" (it holds its file until child_finish()). */
@@ -870,7 +823,7 @@ TEST_F(gate, a_development_key_works_once_enrolled_and_not_once_revoked)
 
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
 	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
-	ring = kml_keyring();
+	ring = keyring_serial(".kml");
 	ASSERT_LT(0, ring);
 	key = enrol(payload_path("devkey.der"), ring);
 	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror((int)-key));
@@ -895,7 +848,7 @@ TEST_F(gate, a_development_key_works_once_enrolled_and_not_once_revoked)
 	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
 
 	/* A key added straight to kml's keyring, as `kml key enroll` does, can go too. */
-	key = enrol_as(payload_path("devkey.der"), ring, false);
+	key = kml_enrol(payload_path("devkey.der"), ring, false);
 	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror((int)-key));
 	ASSERT_EQ(0, run_cpl(DEVKEY_SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
@@ -1022,7 +975,7 @@ TEST_F(gate, a_certificate_on_the_blacklist_is_revoked_held_or_not)
 
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
 	NOT_BLACKLISTED_YET("revoked-cert.p7s");
-	ring = kml_keyring();
+	ring = keyring_serial(".kml");
 	ASSERT_LT(0, ring);
 	key = enrol(payload_path("revkey.der"), ring);
 	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror((int)-key));

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -125,4 +126,47 @@ bool output_value(const struct child *c, const char *key, unsigned long *value)
 		}
 	}
 	return false;
+}
+
+long keyring_serial(const char *name)
+{
+	FILE *f = fopen("/proc/keys", "re");
+	char line[512], want[80];
+	long serial = -1;
+
+	if (!f)
+		return -1;
+	snprintf(want, sizeof(want), " %s: ", name);
+	while (serial < 0 && fgets(line, sizeof(line), f))
+		if (strstr(line, " keyring ") && strstr(line, want))
+			serial = strtol(line, NULL, 16);
+	fclose(f);
+	return serial;
+}
+
+long kml_enrol(const char *path, long ring, bool possessed)
+{
+	static char der[8192];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+	long key;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, der, sizeof(der));
+	close(fd);
+	if (n <= 0)
+		return -EIO;
+	/*
+	 * Through our session keyring, a key we possess, which we may
+	 * revoke: a key added straight to kml's keyring gives root only
+	 * view and read of itself.
+	 */
+	key = syscall(SYS_add_key, "asymmetric", "", der, (size_t)n,
+		      possessed ? -3 /* KEY_SPEC_SESSION_KEYRING */ : ring);
+	if (key < 0)
+		return -errno;
+	if (possessed && syscall(SYS_keyctl, 8 /* KEYCTL_LINK */, key, ring))
+		return -errno;
+	return key;
 }
