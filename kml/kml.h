@@ -31,6 +31,7 @@ struct key;
 struct linux_binprm;
 struct vm_area_struct;
 int kml_gate_init(void);
+void kml_gate_seal_at_load(void);
 void kml_gate_exit(void);
 struct elf64_hdr;
 struct elf64_phdr;
@@ -88,6 +89,7 @@ int kml_gate_verify_signed(const void *sig, size_t sig_len,
 			   void *ctx, enum kml_signer_anchor *anchor);
 bool kml_gate_generation_ok(u64 generation);
 bool kml_gate_may_exec(void);
+bool kml_gate_sealed(void);
 
 /* Signed lists of files approved as they are (loader/approvals.c). */
 struct kml_manifest_header;

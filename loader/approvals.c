@@ -44,6 +44,8 @@ struct kml_approval_list {
 	struct rcu_head rcu;
 	char *path;
 	struct kml_manifest_header header;
+	/* Signed by a key of ".kml": trusted no more once the gate is sealed. */
+	bool dev_key;
 	u32 count;
 	struct kml_manifest_entry *entries;
 };
@@ -104,6 +106,8 @@ bool kml_approvals_find(const u8 *digest, u64 length,
 		const struct kml_approval_list *list = set->lists[i];
 		const struct kml_manifest_entry *e;
 
+		if (list->dev_key && kml_gate_sealed())
+			continue;
 		e = bsearch(&key, list->entries, list->count, sizeof(*e),
 			    kml_entry_cmp);
 		if (!e || le64_to_cpu(e->length) != length)
@@ -146,6 +150,7 @@ static int kml_list_view(void *ctx, const void *data, size_t len,
 /* Reads, verifies and checks the list at @path: the list or ERR_PTR. */
 static struct kml_approval_list *kml_list_load(const char *path)
 {
+	enum kml_signer_anchor anchor = KML_SIGNER_NONE;
 	struct kml_approval_list *list;
 	void *buf = NULL;
 	ssize_t len;
@@ -166,8 +171,9 @@ static struct kml_approval_list *kml_list_load(const char *path)
 		ret = len;
 		goto fail;
 	}
-	ret = kml_gate_verify_signed(buf, len, kml_list_view, list, NULL);
+	ret = kml_gate_verify_signed(buf, len, kml_list_view, list, &anchor);
 	vfree(buf);
+	list->dev_key = anchor == KML_SIGNER_KML;
 	if (ret)
 		goto fail;
 	generation = le64_to_cpu(list->header.generation);

@@ -27,6 +27,7 @@
 #include <linux/fs.h>
 #include <linux/kml_gate.h>
 #include <linux/kml_note.h>
+#include <linux/security.h>
 #include <linux/slab.h>
 
 #include "../kml/kml.h"
@@ -202,6 +203,12 @@ static int kml_exec_check(struct linux_binprm *bprm,
 	default:
 		return ret;
 	}
+	/*
+	 * Under lockdown root may not change the running kernel: only a
+	 * sealed gate's verdicts stand then (docs/gate.md, "Sealed").
+	 */
+	if (security_locked_down(LOCKDOWN_KML) && !kml_gate_sealed())
+		return kml_gate_refuse(bprm->filename, KML_GATE_NOT_SEALED, NULL);
 	if (kml_is_dynamic(ehdr, phdrs)) {
 		atomic_long_inc(&kml_exec_stats.refused_enoexec);
 		return kml_gate_refuse(bprm->filename, KML_GATE_DYNAMIC, NULL);

@@ -17,11 +17,16 @@
  * errno, one rate-limited log line naming the file and the reason, and a
  * counter in /sys/kernel/kml/refused (a line a reason).
  *
- * State (all created at load, gone at unload): the policy, three scalars
- * read once an exec with READ_ONCE() and written by sysfs stores, which
- * need no lock (min_generation only grows: a cmpxchg loop); the refusal
- * counters (atomics); the ".kml" keyring, whose own lock serialises
- * additions.
+ * State (all created at load, gone at unload): the policy, scalars read
+ * once a check with READ_ONCE() and written by sysfs stores under
+ * kml_policy_lock, which also orders them against sealing (min_generation
+ * only grows: a cmpxchg loop); the refusal counters (atomics); the ".kml"
+ * keyring, whose own lock serialises additions.
+ *
+ * Sealed (docs/gate.md, "Sealed"): until reboot kml.ko cannot be
+ * unloaded, the policy only gets stricter, and ".kml" is trusted no more,
+ * so that no root without a key can widen what runs at CPL 0. Under
+ * lockdown a ring-0 program runs only with the gate sealed.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -85,6 +90,8 @@ static bool kml_allow_bypass = true;
  */
 static int kml_exec_gid = -1;
 static atomic64_t kml_min_generation = ATOMIC64_INIT(0);
+static bool kml_sealed;
+static DEFINE_MUTEX(kml_policy_lock);
 
 static char *min_assurance_param = "verified";
 module_param_named(min_assurance, min_assurance_param, charp, 0);
@@ -92,6 +99,9 @@ MODULE_PARM_DESC(min_assurance, "weakest assurance run at ring 0: trusted, valid
 static bool allow_unsigned_param;
 module_param_named(allow_unsigned, allow_unsigned_param, bool, 0);
 MODULE_PARM_DESC(allow_unsigned, "development mode: unsigned programs run at ring 0 (logged, counted)");
+static bool sealed_param;
+module_param_named(sealed, sealed_param, bool, 0);
+MODULE_PARM_DESC(sealed, "seal the gate at load: kml.ko stays, the policy only gets stricter, .kml is not trusted");
 
 static struct key *kml_keyring;
 
@@ -145,6 +155,18 @@ static int kml_gate_view_manifest(void *ctx, const void *data, size_t len,
  * Verifies the PKCS#7 message @sig against the keyrings in turn, as module
  * signing retries on -ENOKEY, and hands its content to @view.
  */
+/* Whether the gate is sealed (until reboot). */
+bool kml_gate_sealed(void)
+{
+	return READ_ONCE(kml_sealed);
+}
+
+/* ".kml", while it is trusted: not once the gate is sealed. */
+static struct key *kml_gate_dev_keyring(void)
+{
+	return kml_gate_sealed() ? NULL : kml_keyring;
+}
+
 int kml_gate_verify_signed(const void *sig, size_t sig_len,
 			   int (*view)(void *ctx, const void *data, size_t len,
 				       size_t asn1hdrlen),
@@ -167,7 +189,8 @@ int kml_gate_verify_signed(const void *sig, size_t sig_len,
 	int i, ret = -ENOKEY;
 
 	for (i = 0; i < ARRAY_SIZE(keyrings) && ret == -ENOKEY; i++) {
-		if (keyrings[i].anchor == KML_SIGNER_KML && !kml_keyring)
+		if (keyrings[i].anchor == KML_SIGNER_KML &&
+		    !kml_gate_dev_keyring())
 			continue;
 		ret = verify_pkcs7_signature(NULL, 0, sig, sig_len,
 					     keyrings[i].keyring,
@@ -194,7 +217,7 @@ static int kml_gate_verify(const void *sig, size_t sig_len,
 	ret = kml_gate_verify_signed(sig, sig_len, kml_gate_view_manifest,
 				     found, &anchor);
 	if (!ret && named)
-		kml_signer_anchor(&found->signer, anchor, kml_keyring);
+		kml_signer_anchor(&found->signer, anchor, kml_gate_dev_keyring());
 	return ret;
 }
 
@@ -325,7 +348,7 @@ static bool kml_gate_info_ok(const struct kml_sig_info *info, u32 sig_len)
 static bool kml_gate_kept(const struct kml_gate_found *known)
 {
 	if (known->reason != KML_GATE_ALLOWED || known->listed ||
-	    kml_signer_recheck(&known->signer, kml_keyring))
+	    kml_signer_recheck(&known->signer, kml_gate_dev_keyring()))
 		return false;
 	atomic_long_inc(&kml_gate_cache_hits);
 	atomic_long_inc(&kml_gate_verdict_hits);
@@ -1023,6 +1046,24 @@ static const char *const kml_assurance_names[] = {
 	[KML_ASSURANCE_VERIFIED] = "verified",
 };
 
+/*
+ * Whether the policy may get weaker (widen what runs at CPL 0): not once
+ * the gate is sealed, nor under lockdown. Stricter is always allowed.
+ * Under kml_policy_lock.
+ */
+static int kml_gate_may_weaken(const char *what)
+{
+	lockdep_assert_held(&kml_policy_lock);
+	if (kml_sealed) {
+		pr_notice_ratelimited("%s: refused: the gate is sealed until reboot\n",
+				      what);
+		return -EPERM;
+	}
+	if (security_locked_down(LOCKDOWN_INTEGRITY_MAX))
+		return -EPERM;
+	return 0;
+}
+
 static ssize_t min_assurance_show(struct kobject *kobj,
 				  struct kobj_attribute *attr, char *buf)
 {
@@ -1035,15 +1076,19 @@ static ssize_t min_assurance_store(struct kobject *kobj,
 				   const char *buf, size_t count)
 {
 	int i = sysfs_match_string(kml_assurance_names, buf);
+	int ret = 0;
 
 	if (i < KML_ASSURANCE_TRUSTED)
 		return -EINVAL;
-	if (i < READ_ONCE(kml_min_assurance) &&
-	    security_locked_down(LOCKDOWN_INTEGRITY_MAX))
-		return -EPERM;
-	WRITE_ONCE(kml_min_assurance, i);
-	pr_notice("min_assurance is now %s\n", kml_assurance_names[i]);
-	return count;
+	mutex_lock(&kml_policy_lock);
+	if (i < kml_min_assurance)
+		ret = kml_gate_may_weaken("min_assurance");
+	if (!ret) {
+		WRITE_ONCE(kml_min_assurance, i);
+		pr_notice("min_assurance is now %s\n", kml_assurance_names[i]);
+	}
+	mutex_unlock(&kml_policy_lock);
+	return ret ?: count;
 }
 
 static struct kobj_attribute min_assurance_attr = __ATTR_RW_MODE(min_assurance, 0644);
@@ -1089,14 +1134,18 @@ static ssize_t allow_unsigned_store(struct kobject *kobj,
 
 	if (ret)
 		return ret;
-	if (on && security_locked_down(LOCKDOWN_INTEGRITY_MAX))
-		return -EPERM;
-	WRITE_ONCE(kml_allow_unsigned, on);
+	mutex_lock(&kml_policy_lock);
 	if (on)
-		pr_warn("allow_unsigned is on: unsigned programs run at ring 0 (development mode)\n");
-	else
-		pr_notice("allow_unsigned is off\n");
-	return count;
+		ret = kml_gate_may_weaken("allow_unsigned");
+	if (!ret) {
+		WRITE_ONCE(kml_allow_unsigned, on);
+		if (on)
+			pr_warn("allow_unsigned is on: unsigned programs run at ring 0 (development mode)\n");
+		else
+			pr_notice("allow_unsigned is off\n");
+	}
+	mutex_unlock(&kml_policy_lock);
+	return ret ?: count;
 }
 
 static struct kobj_attribute allow_unsigned_attr = __ATTR_RW_MODE(allow_unsigned, 0644);
@@ -1117,9 +1166,15 @@ static ssize_t allow_bypass_store(struct kobject *kobj,
 
 	if (ret)
 		return ret;
-	WRITE_ONCE(kml_allow_bypass, on);
-	pr_notice("allow_bypass is now %d\n", on);
-	return count;
+	mutex_lock(&kml_policy_lock);
+	if (on && !kml_allow_bypass)
+		ret = kml_gate_may_weaken("allow_bypass");
+	if (!ret) {
+		WRITE_ONCE(kml_allow_bypass, on);
+		pr_notice("allow_bypass is now %d\n", on);
+	}
+	mutex_unlock(&kml_policy_lock);
+	return ret ?: count;
 }
 
 static struct kobj_attribute allow_bypass_attr = __ATTR_RW_MODE(allow_bypass, 0644);
@@ -1141,7 +1196,9 @@ static ssize_t exec_group_store(struct kobject *kobj,
 	int ret;
 
 	if (sysfs_streq(buf, "none")) {
+		mutex_lock(&kml_policy_lock);
 		WRITE_ONCE(kml_exec_gid, -1);
+		mutex_unlock(&kml_policy_lock);
 		pr_notice("exec_group is now none: only root runs ring-0 programs\n");
 		return count;
 	}
@@ -1150,12 +1207,65 @@ static ssize_t exec_group_store(struct kobject *kobj,
 		return ret;
 	if (gid > INT_MAX || !gid_valid(make_kgid(&init_user_ns, gid)))
 		return -EINVAL;
-	WRITE_ONCE(kml_exec_gid, gid);
-	pr_notice("exec_group is now %u: its members run ring-0 programs\n", gid);
-	return count;
+	mutex_lock(&kml_policy_lock);
+	if (gid != kml_exec_gid)
+		ret = kml_gate_may_weaken("exec_group");
+	if (!ret) {
+		WRITE_ONCE(kml_exec_gid, gid);
+		pr_notice("exec_group is now %u: its members run ring-0 programs\n",
+			  gid);
+	}
+	mutex_unlock(&kml_policy_lock);
+	return ret ?: count;
 }
 
 static struct kobj_attribute exec_group_attr = __ATTR_RW_MODE(exec_group, 0644);
+
+/*
+ * Seals the gate until reboot (kml_sealed above): kml.ko takes a reference
+ * on itself that nothing drops. Refused (-EBUSY) while development mode is
+ * on: sealing is a promise about what runs at CPL 0.
+ */
+static int kml_gate_seal_locked(void)
+{
+	lockdep_assert_held(&kml_policy_lock);
+	if (kml_sealed)
+		return 0;
+	if (kml_allow_unsigned) {
+		pr_notice("sealing refused: allow_unsigned is on\n");
+		return -EBUSY;
+	}
+	__module_get(THIS_MODULE);
+	WRITE_ONCE(kml_sealed, true);
+	pr_notice("sealed until reboot: kml.ko stays, the policy only gets stricter, .kml is not trusted\n");
+	return 0;
+}
+
+static ssize_t sealed_show(struct kobject *kobj, struct kobj_attribute *attr,
+			   char *buf)
+{
+	return sysfs_emit(buf, "%d\n", kml_gate_sealed());
+}
+
+/* 1 seals; 0 is refused once sealed. */
+static ssize_t sealed_store(struct kobject *kobj, struct kobj_attribute *attr,
+			    const char *buf, size_t count)
+{
+	bool on;
+	int ret = kstrtobool(buf, &on);
+
+	if (ret)
+		return ret;
+	mutex_lock(&kml_policy_lock);
+	if (on)
+		ret = kml_gate_seal_locked();
+	else if (kml_sealed)
+		ret = -EPERM;
+	mutex_unlock(&kml_policy_lock);
+	return ret ?: count;
+}
+
+static struct kobj_attribute sealed_attr = __ATTR_RW_MODE(sealed, 0644);
 
 static ssize_t unsigned_execs_show(struct kobject *kobj,
 				   struct kobj_attribute *attr, char *buf)
@@ -1209,6 +1319,7 @@ static struct attribute *kml_gate_policy_attrs[] = {
 	&unsigned_execs_attr.attr,
 	&cache_hits_attr.attr,
 	&verdict_hits_attr.attr,
+	&sealed_attr.attr,
 	&kml_gate_refused_attr.attr,
 	&kml_approvals_attr.attr,
 	NULL,
@@ -1240,7 +1351,13 @@ int kml_gate_init(void)
 		       min_assurance_param);
 		return -EINVAL;
 	}
-	if ((assurance < KML_ASSURANCE_VERIFIED || allow_unsigned_param) &&
+	if (sealed_param && allow_unsigned_param) {
+		pr_err("sealed and allow_unsigned: a sealed gate runs no unsigned program\n");
+		return -EINVAL;
+	}
+	/* Sealed, the policy is fixed at load: ring 0 then runs under lockdown. */
+	if ((allow_unsigned_param ||
+	     (assurance < KML_ASSURANCE_VERIFIED && !sealed_param)) &&
 	    security_locked_down(LOCKDOWN_INTEGRITY_MAX)) {
 		pr_err("the kernel is locked down: no weaker policy than the default\n");
 		return -EPERM;
@@ -1272,6 +1389,17 @@ int kml_gate_init(void)
 }
 
 /* No ring-0 program runs (each pins the module); failed execs may be left. */
+/* At the end of a load that succeeded: seals the gate if sealed=1. */
+void kml_gate_seal_at_load(void)
+{
+	if (!sealed_param)
+		return;
+	mutex_lock(&kml_policy_lock);
+	if (kml_gate_seal_locked())
+		pr_err("sealed=1: not sealed, allow_unsigned was turned on during the load\n");
+	mutex_unlock(&kml_policy_lock);
+}
+
 void kml_gate_exit(void)
 {
 	LIST_HEAD(all);

@@ -288,7 +288,7 @@ bool kml_signer_revoked(const struct kml_signer *s)
  * a verdict kept since: 0 if so; -EKEYREVOKED if its certificate has been
  * blacklisted; -ENOKEY if it has no anchor or its key is no longer the one
  * its id finds in @keyring, the ".kml" keyring (gone, revoked, expired or
- * replaced).
+ * replaced), or @keyring is NULL (".kml" is trusted no more).
  */
 int kml_signer_recheck(const struct kml_signer *s, struct key *keyring)
 {
@@ -301,6 +301,8 @@ int kml_signer_recheck(const struct kml_signer *s, struct key *keyring)
 	case KML_SIGNER_BUILTIN:
 		return 0;
 	case KML_SIGNER_KML:
+		if (!keyring)
+			return -ENOKEY;
 		key = kml_signer_find(s, keyring);
 		if (IS_ERR(key))
 			return -ENOKEY;

@@ -47,3 +47,5 @@ KML_GATE_REASON(BUSY, "busy", ETXTBSY,
 		"the file is open for writing: code at ring 0 must not change")
 KML_GATE_REASON(UNSAFE_FS, "unsafe-file-system", EACCES,
 		"its file system can change the file's pages without a write to it")
+KML_GATE_REASON(NOT_SEALED, "not-sealed", EPERM,
+		"the kernel is locked down and kml's gate is not sealed")

@@ -2,10 +2,12 @@
 /*
  * Finding 10: kernel lockdown. At "integrity", root may no longer change
  * the running kernel (unsigned modules, /dev/mem, kprobes ...). A ring-0
- * task is root's code at CPL 0: starting one, or attaching to one to run
- * code in it, must be refused once the kernel is locked down. The exec of
- * a marked program then fails with EPERM or runs at CPL 3; PTRACE_ATTACH
- * to a ring-0 task that was started before the lockdown fails with EPERM.
+ * task is code at CPL 0: starting one is refused once the kernel is locked
+ * down unless kml's gate is sealed (then the gate's signed verdicts
+ * decide, and root cannot widen them), and attaching to one to run code
+ * in it is refused always. The exec of a marked program then fails with
+ * EPERM or runs at CPL 3; PTRACE_ATTACH to a ring-0 task that was started
+ * before the lockdown fails with EPERM.
  *
  * THIS PROGRAM MUST RUN LAST: lockdown cannot be lowered until the next
  * boot, and afterwards kml.ko cannot be loaded again (unsigned), debugfs
@@ -175,6 +177,82 @@ TEST_F_TIMEOUT(lockdown, exec_of_a_marked_program_is_eperm_or_runs_at_cpl3, 180)
 		EXPECT_EQ(0, child_exit(&c));
 		EXPECT_STREQ("cpl=3\n", c.output);
 	}
+}
+
+#define GATE_SYSFS "/sys/kernel/kml/"
+
+/* Writes @value to /sys/kernel/kml/@name: 0 or the errno. */
+static int set_gate(const char *name, const char *value)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), GATE_SYSFS "%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Execs @payload "cpl": 0, or the execve errno as -errno. */
+static int exec_errno(const char *payload)
+{
+	struct child c;
+
+	return payload_run(&c, payload, (const char *[]){ "cpl", NULL });
+}
+
+/*
+ * Runs last (it seals the gate until reboot). Under lockdown the gate,
+ * once sealed, decides: its refusals are its own reasons, not not-sealed;
+ * the policy only gets stricter; ".kml" is trusted no more; kml.ko stays.
+ * (Nothing here runs at CPL 0: the default policy asks for `verified`,
+ * and the test payloads are `trusted`.)
+ */
+TEST_F_TIMEOUT(lockdown, a_sealed_gate_decides_under_lockdown, 180)
+{
+	long ring, key;
+
+	REQUIRE_PAYLOAD(ATTACK_RING0);
+	REQUIRE_LOCKDOWN(&self->env);
+	ASSERT_TRUE(kml_listed()) TH_LOG("kml.ko must still be loaded");
+
+	/* a key of .kml, trusted while the gate is not sealed */
+	ring = keyring_serial(".kml");
+	ASSERT_LT(0, ring);
+	key = kml_enrol(payload_path("devkey.der"), ring, false);
+	ASSERT_LT(0, key) TH_LOG("add_key: %s", strerror((int)-key));
+
+	/* not sealed: nothing runs at CPL 0 under lockdown */
+	EXPECT_EQ(-EPERM, exec_errno("attack-payload.signed"));
+
+	/* development mode on (the VM's policy): sealing is refused */
+	if (kml_counter(GATE_SYSFS "allow_unsigned") == 1)
+		EXPECT_EQ(EBUSY, set_gate("sealed", "1"));
+	ASSERT_EQ(0, set_gate("allow_unsigned", "0"));
+	ASSERT_EQ(0, set_gate("sealed", "1"));
+	EXPECT_EQ(1, kml_counter(GATE_SYSFS "sealed"));
+	EXPECT_EQ(EPERM, set_gate("sealed", "0"));
+
+	/* the gate's own verdicts now */
+	EXPECT_EQ(-EACCES, exec_errno(ATTACK_RING0));		/* unsigned */
+	EXPECT_EQ(-EACCES, exec_errno("attack-payload.signed"));	/* assurance-too-low */
+	EXPECT_EQ(-ENOKEY, exec_errno("attack-payload.devkey"));	/* .kml: unknown-key */
+
+	/* stricter only */
+	EXPECT_EQ(EPERM, set_gate("allow_unsigned", "1"));
+	EXPECT_EQ(EPERM, set_gate("min_assurance", "trusted"));
+	EXPECT_EQ(EPERM, set_gate("exec_group", "65534"));
+	EXPECT_EQ(0, set_gate("allow_bypass", "0"));
+	EXPECT_EQ(EPERM, set_gate("allow_bypass", "1"));
+	EXPECT_EQ(0, set_gate("min_generation", "1"));
+
+	/* and kml.ko stays */
+	EXPECT_EQ(-EAGAIN, kml_unload());
+	EXPECT_TRUE(kml_listed());
 }
 
 TEST_HARNESS_MAIN
