@@ -30,7 +30,7 @@
 #include "kml.h"
 
 /* The hook ABI this module was written against; see <linux/kml.h>. */
-#define KML_MODULE_ABI 4
+#define KML_MODULE_ABI 5
 #if KML_ABI_VERSION != KML_MODULE_ABI
 #error "kernel tree and kml.ko disagree on KML_ABI_VERSION: rebuild both from one checkout"
 #endif
@@ -128,6 +128,7 @@ static int __init kml_init(void)
 	err = kml_register_exec_ops(&kml_exec_ops);
 	if (err)
 		goto err_gate;
+	kml_gate_seal_at_load();
 
 	pr_info("version %s loaded (hook ABI %d)\n", KML_VERSION,
 		KML_ABI_VERSION);

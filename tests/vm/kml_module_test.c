@@ -112,7 +112,7 @@ TEST_F(module, hook_abi_reads_back)
 
 	ASSERT_EQ(0, load_kml());
 	ASSERT_LT(0, read_file(KML_SYSFS "/abi", buf, sizeof(buf)));
-	EXPECT_STREQ("4\n", buf);
+	EXPECT_STREQ("5\n", buf);
 }
 
 TEST_F(module, version_is_read_only)
