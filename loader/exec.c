@@ -239,6 +239,7 @@ static void kml_exec_program_exit(const struct kml_program *prog)
 }
 
 const struct kml_exec_ops kml_exec_ops = {
+	.abi = KML_ABI_VERSION,
 	.owner = THIS_MODULE,
 	.exec_check = kml_exec_check,
 	.program_start = kml_gate_program_start,
