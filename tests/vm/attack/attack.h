@@ -123,6 +123,9 @@ long keyring_serial(const char *name);
  */
 long kml_enrol(const char *path, long ring, bool possessed);
 
+/* Writes @value to /sys/kernel/kml/@name: 0 or the errno. */
+int kml_set_policy(const char *name, const char *value);
+
 /* Whether the process was killed by signal @sig. */
 static inline bool died_of(const struct child *c, int sig)
 {

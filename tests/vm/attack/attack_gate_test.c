@@ -423,21 +423,6 @@ TEST_F(gate, policy_is_root_only_and_others_are_unprivileged)
 	EXPECT_EQ(1, refused("unprivileged"));
 }
 
-/* Writes @value to /sys/kernel/kml/@name: 0 or the errno. */
-static int set_policy(const char *name, const char *value)
-{
-	char path[128];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), GATE_SYSFS "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (write(fd, value, strlen(value)) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
 
 /* 0 if nobody's exec of the signed program runs at CPL 0. */
 static int exec_signed_as_nobody_at_ring0(void *data)
@@ -450,10 +435,10 @@ static int exec_signed_as_nobody_at_ring0(void *data)
 TEST_F(gate, exec_group_lets_its_members_run_ring0_programs)
 {
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
-	EXPECT_EQ(EINVAL, set_policy("exec_group", "nogroup"));
-	ASSERT_EQ(0, set_policy("exec_group", "65534"));	/* nobody's */
+	EXPECT_EQ(EINVAL, kml_set_policy("exec_group", "nogroup"));
+	ASSERT_EQ(0, kml_set_policy("exec_group", "65534"));	/* nobody's */
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody_at_ring0, NULL, 0));
-	ASSERT_EQ(0, set_policy("exec_group", "none"));
+	ASSERT_EQ(0, kml_set_policy("exec_group", "none"));
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody, NULL, 0));
 	EXPECT_EQ(1, refused("unprivileged"));
 }
@@ -463,7 +448,7 @@ TEST_F(gate, allow_bypass_off_refuses_every_bypass)
 	int cpl = -1;
 
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
-	ASSERT_EQ(0, set_policy("allow_bypass", "0"));
+	ASSERT_EQ(0, kml_set_policy("allow_bypass", "0"));
 	EXPECT_REFUSED(BYPASS_SIGNED, EPERM, "bypass-not-allowed");
 	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
@@ -744,7 +729,7 @@ TEST_F(gate, an_exec_that_runs_at_cpl3_after_all_holds_nothing)
 /* Writes @line to /sys/kernel/kml/approvals: 0 or the errno. */
 static int approve(const char *line)
 {
-	return set_policy("approvals", line);
+	return kml_set_policy("approvals", line);
 }
 
 /* Lines in /sys/kernel/kml/approvals: the lists loaded; -1 on error. */
@@ -776,7 +761,7 @@ TEST_F(gate, an_approval_list_approves_files_as_they_are)
 	EXPECT_EQ(0, cpl);
 	EXPECT_MAPPING("file", "attack-payload.unmarked", 0, "unapproved-mapping");
 	/* the list's generation is checked at each use, not only at load */
-	ASSERT_EQ(0, set_policy("min_generation", "6"));
+	ASSERT_EQ(0, kml_set_policy("min_generation", "6"));
 	EXPECT_REFUSED(payload_path("attack-payload"), EKEYEXPIRED, "stale-generation");
 	/* and a cleared list approves nothing, held files or not */
 	ASSERT_EQ(0, approve("clear"));
@@ -791,7 +776,7 @@ TEST_F(gate, an_approval_list_loads_only_signed_by_a_trusted_key_and_current)
 	EXPECT_EQ(EFBIG, approve(payload_path(SIGNED)));	/* a program */
 	EXPECT_EQ(EINVAL, approve("approvals.list"));		/* not absolute */
 	EXPECT_EQ(ENOENT, approve("/no/such.list"));
-	ASSERT_EQ(0, set_policy("min_generation", "6"));
+	ASSERT_EQ(0, kml_set_policy("min_generation", "6"));
 	EXPECT_EQ(EKEYEXPIRED, approve(payload_path(LIST)));
 	EXPECT_EQ(0, approvals_loaded());
 }
@@ -870,9 +855,9 @@ TEST_F(gate, a_held_programs_verdict_is_kept_and_a_free_one_verified)
 	EXPECT_EQ(0, cpl);
 	EXPECT_EQ(kept + 1, kml_counter(GATE_SYSFS "verdict_hits"));
 	/* the policy is applied to a kept verdict as to a new one */
-	ASSERT_EQ(0, set_policy("min_assurance", "verified"));
+	ASSERT_EQ(0, kml_set_policy("min_assurance", "verified"));
 	EXPECT_REFUSED(SIGNED, EACCES, "assurance-too-low");
-	ASSERT_EQ(0, set_policy("min_assurance", "trusted"));
+	ASSERT_EQ(0, kml_set_policy("min_assurance", "trusted"));
 	child_finish(&holder, PAYLOAD_TIMEOUT_MS);
 	/* nothing holds the file now: its signature is verified again */
 	kept = kml_counter(GATE_SYSFS "verdict_hits");

@@ -170,3 +170,18 @@ long kml_enrol(const char *path, long ring, bool possessed)
 		return -errno;
 	return key;
 }
+
+int kml_set_policy(const char *name, const char *value)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/sys/kernel/kml/%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}

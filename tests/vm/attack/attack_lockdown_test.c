@@ -181,21 +181,6 @@ TEST_F_TIMEOUT(lockdown, exec_of_a_marked_program_is_eperm_or_runs_at_cpl3, 180)
 
 #define GATE_SYSFS "/sys/kernel/kml/"
 
-/* Writes @value to /sys/kernel/kml/@name: 0 or the errno. */
-static int set_gate(const char *name, const char *value)
-{
-	char path[128];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), GATE_SYSFS "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	if (write(fd, value, strlen(value)) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
 
 /* Execs @payload "cpl": 0, or the execve errno as -errno. */
 static int exec_errno(const char *payload)
@@ -231,11 +216,11 @@ TEST_F_TIMEOUT(lockdown, a_sealed_gate_decides_under_lockdown, 180)
 
 	/* development mode on (the VM's policy): sealing is refused */
 	if (kml_counter(GATE_SYSFS "allow_unsigned") == 1)
-		EXPECT_EQ(EBUSY, set_gate("sealed", "1"));
-	ASSERT_EQ(0, set_gate("allow_unsigned", "0"));
-	ASSERT_EQ(0, set_gate("sealed", "1"));
+		EXPECT_EQ(EBUSY, kml_set_policy("sealed", "1"));
+	ASSERT_EQ(0, kml_set_policy("allow_unsigned", "0"));
+	ASSERT_EQ(0, kml_set_policy("sealed", "1"));
 	EXPECT_EQ(1, kml_counter(GATE_SYSFS "sealed"));
-	EXPECT_EQ(EPERM, set_gate("sealed", "0"));
+	EXPECT_EQ(EPERM, kml_set_policy("sealed", "0"));
 
 	/* the gate's own verdicts now */
 	EXPECT_EQ(-EACCES, exec_errno(ATTACK_RING0));		/* unsigned */
@@ -243,12 +228,12 @@ TEST_F_TIMEOUT(lockdown, a_sealed_gate_decides_under_lockdown, 180)
 	EXPECT_EQ(-ENOKEY, exec_errno("attack-payload.devkey"));	/* .kml: unknown-key */
 
 	/* stricter only */
-	EXPECT_EQ(EPERM, set_gate("allow_unsigned", "1"));
-	EXPECT_EQ(EPERM, set_gate("min_assurance", "trusted"));
-	EXPECT_EQ(EPERM, set_gate("exec_group", "65534"));
-	EXPECT_EQ(0, set_gate("allow_bypass", "0"));
-	EXPECT_EQ(EPERM, set_gate("allow_bypass", "1"));
-	EXPECT_EQ(0, set_gate("min_generation", "1"));
+	EXPECT_EQ(EPERM, kml_set_policy("allow_unsigned", "1"));
+	EXPECT_EQ(EPERM, kml_set_policy("min_assurance", "trusted"));
+	EXPECT_EQ(EPERM, kml_set_policy("exec_group", "65534"));
+	EXPECT_EQ(0, kml_set_policy("allow_bypass", "0"));
+	EXPECT_EQ(EPERM, kml_set_policy("allow_bypass", "1"));
+	EXPECT_EQ(0, kml_set_policy("min_generation", "1"));
 
 	/* and kml.ko stays */
 	EXPECT_EQ(-EAGAIN, kml_unload());
