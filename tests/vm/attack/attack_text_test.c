@@ -10,10 +10,18 @@
  *
  * The ring-3 copy of the payload (marker disabled) may still write its own
  * text: that is the documented difference.
+ *
+ * Root may also plant uprobes (an int3 on a private copy of a code page)
+ * in any process, lockdown or not: never in a ring-0 program (0026).
  */
 #define _GNU_SOURCE
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/ptrace.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -129,6 +137,114 @@ TEST_F(text, process_vm_writev_into_ring0_text_fails_but_into_its_data_works)
 	release(_metadata, &c);
 	EXPECT_TRUE(child_said(&c, "after cpl=0 data=0x2222222222222222 text=0xc3"))
 		TH_LOG("%s", c.output);
+}
+
+#define TRACEFS "/sys/kernel/tracing/"
+
+/* The file offset of @payload's entry point, or -1. */
+static long entry_offset(const char *payload)
+{
+	int fd = open(payload_path(payload), O_RDONLY | O_CLOEXEC);
+	long off = -1;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int i;
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
+		goto out;
+	for (i = 0; i < eh.e_phnum && off < 0; i++) {
+		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) != sizeof(ph))
+			break;
+		if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) &&
+		    eh.e_entry >= ph.p_vaddr && eh.e_entry < ph.p_vaddr + ph.p_filesz)
+			off = eh.e_entry - ph.p_vaddr + ph.p_offset;
+	}
+out:
+	close(fd);
+	return off;
+}
+
+/* Writes @text to the tracefs file @name (appending if @append): 0 or errno. */
+static int tracefs_write(const char *name, const char *text, bool append)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), TRACEFS "%s", name);
+	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
+	if (fd < 0)
+		return errno;
+	if (write(fd, text, strlen(text)) < 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+/* Defines uprobe kmltest/@name at @payload's entry: 0 or errno. */
+static int probe_entry(const char *name, const char *payload)
+{
+	char def[PATH_MAX + 64];
+	long off = entry_offset(payload);
+
+	if (off < 0)
+		return ENOEXEC;
+	snprintf(def, sizeof(def), "p:kmltest/%s %s:0x%lx\n", name,
+		 payload_path(payload), off);
+	return tracefs_write("uprobe_events", def, true);
+}
+
+/* The hits of uprobe kmltest/@name in uprobe_profile; -1 if not listed. */
+static long uprobe_hits(const char *name)
+{
+	char line[PATH_MAX + 128], path[PATH_MAX], event[128];
+	FILE *f = fopen(TRACEFS "uprobe_profile", "re");
+	unsigned long n;
+	long hits = -1;
+
+	if (!f)
+		return -1;
+	while (hits < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%4095s %127s %lu", path, event, &n) == 3 &&
+		    !strcmp(event, name))
+			hits = n;
+	fclose(f);
+	return hits;
+}
+
+static void remove_probes(void)
+{
+	tracefs_write("events/kmltest/enable", "0", false);
+	tracefs_write("uprobe_events", "-:kmltest/ring0\n", true);
+	tracefs_write("uprobe_events", "-:kmltest/ring3\n", true);
+}
+
+TEST_F(text, a_uprobe_is_never_planted_in_a_ring0_program)
+{
+	struct child c;
+
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING3, 3);
+	if (access(TRACEFS "uprobe_events", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	if (access(TRACEFS "uprobe_events", W_OK))
+		SKIP(return, "no uprobe_events in tracefs");
+	remove_probes();
+	/* a probe at each form's entry: the same code, two files */
+	ASSERT_EQ(0, probe_entry("ring0", ATTACK_RING0));
+	ASSERT_EQ(0, probe_entry("ring3", ATTACK_RING3));
+	ASSERT_EQ(0, tracefs_write("events/kmltest/enable", "1", false));
+
+	ASSERT_EQ(0, payload_run(&c, ATTACK_RING3, (const char *[]){ "cpl", NULL }));
+	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+	ASSERT_EQ(0, payload_run(&c, ATTACK_RING0, (const char *[]){ "cpl", NULL }));
+	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+	EXPECT_TRUE(child_said(&c, "cpl=0")) TH_LOG("%s", c.output);
+
+	EXPECT_LT(0, uprobe_hits("ring3")) TH_LOG("the probe does not work at all");
+	EXPECT_EQ(0, uprobe_hits("ring0"));
+	remove_probes();
 }
 
 TEST_HARNESS_MAIN
