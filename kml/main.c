@@ -118,26 +118,30 @@ static int __init kml_init(void)
 	err = sysfs_create_group(kml_kobj, &kml_attr_group);
 	if (err)
 		goto err_put;
-	err = sysfs_create_group(kml_kobj, &kml_gate_policy_group);
-	if (err)
-		goto err_remove;
 	err = kml_gate_init();
 	if (err)
-		goto err_remove_policy;
+		goto err_remove;
 
 	err = kml_register_exec_ops(&kml_exec_ops);
 	if (err)
 		goto err_gate;
+	/*
+	 * The policy files last: nothing may change the policy while the
+	 * load sets it, or seal it before that (sealed=1 below).
+	 */
+	err = sysfs_create_group(kml_kobj, &kml_gate_policy_group);
+	if (err)
+		goto err_unregister;
 	kml_gate_seal_at_load();
 
 	pr_info("version %s loaded (hook ABI %d)\n", KML_VERSION,
 		KML_ABI_VERSION);
 	return 0;
 
+err_unregister:
+	kml_unregister_exec_ops(&kml_exec_ops);
 err_gate:
 	kml_gate_exit();
-err_remove_policy:
-	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 err_remove:
 	sysfs_remove_group(kml_kobj, &kml_attr_group);
 err_put:
@@ -147,9 +151,9 @@ err_put:
 
 static void __exit kml_exit(void)
 {
+	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 	kml_unregister_exec_ops(&kml_exec_ops);
 	kml_gate_exit();
-	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 	sysfs_remove_group(kml_kobj, &kml_attr_group);
 	kobject_put(kml_kobj);
 	pr_info("unloaded\n");

@@ -216,6 +216,7 @@ static int kml_gate_verify(const void *sig, size_t sig_len,
 	named = !kml_signer_parse(sig, sig_len, &found->signer);
 	ret = kml_gate_verify_signed(sig, sig_len, kml_gate_view_manifest,
 				     found, &anchor);
+	/* kml_signer_anchor() asks ".kml" again, unless sealed since: none. */
 	if (!ret && named)
 		kml_signer_anchor(&found->signer, anchor, kml_gate_dev_keyring());
 	return ret;
@@ -662,6 +663,20 @@ static struct kml_gate_held *kml_gate_find_locked(const struct kml_program *prog
 	return NULL;
 }
 
+/* Whether any file is held (entries of failed execs swept first). */
+static bool kml_gate_holds_any(void)
+{
+	LIST_HEAD(stale);
+	bool any;
+
+	spin_lock(&kml_gate_held_lock);
+	kml_gate_sweep_locked(&stale);
+	any = !list_empty(&kml_gate_held_list);
+	spin_unlock(&kml_gate_held_lock);
+	kml_gate_release_all(&stale);
+	return any;
+}
+
 /* Whether @prog holds @inode: it was approved for it, and still is. */
 static bool kml_gate_holds(const struct kml_program *prog, struct inode *inode)
 {
@@ -1009,7 +1024,8 @@ void kml_gate_exec_abort(struct linux_binprm *bprm)
  * mmap_lock held nothing is read: writable code, a range userfaultfd may
  * fill, anonymous memory and privately written file pages are refused;
  * making a clean file mapping executable is allowed only for a file @prog
- * holds (its program, or a file it mapped executable with mmap()).
+ * holds (its program, or a file it mapped executable with mmap()), and
+ * only the pages its approval covers (the whole vma: it is not split yet).
  */
 int kml_gate_mprotect_check(const struct kml_program *prog,
 			    struct vm_area_struct *vma, unsigned long prot)
@@ -1033,7 +1049,9 @@ int kml_gate_mprotect_check(const struct kml_program *prog,
 	if (!kml_gate_holds(prog, file_inode(file)))
 		return kml_gate_refuse_mapping(file, KML_GATE_UNAPPROVED_MAPPING,
 					       "not the program, nor mapped executable by it with mmap()");
-	return 0;
+	/* Only its approved pages, as for mmap(): not the signature's. */
+	return kml_gate_mmap_range_check(prog, file, vma->vm_pgoff,
+					 vma->vm_end - vma->vm_start);
 }
 
 /* --- /sys/kernel/kml/ policy and /sys/kernel/kml/refused/ counters --- */
@@ -1234,6 +1252,19 @@ static int kml_gate_seal_locked(void)
 	if (kml_allow_unsigned) {
 		pr_notice("sealing refused: allow_unsigned is on\n");
 		return -EBUSY;
+	}
+	/*
+	 * What runs was approved by the unsealed policy (development mode,
+	 * ".kml"), and its held files would go on answering mprotect().
+	 */
+	if (kml_ring0_tasks() || kml_gate_holds_any()) {
+		pr_notice("sealing refused: ring-0 programs run (seal before starting any)\n");
+		return -EBUSY;
+	}
+	/* A forced unload would drop the seal with kml.ko. */
+	if (IS_ENABLED(CONFIG_MODULE_FORCE_UNLOAD)) {
+		pr_notice("sealing refused: this kernel can force a module out (CONFIG_MODULE_FORCE_UNLOAD)\n");
+		return -EOPNOTSUPP;
 	}
 	__module_get(THIS_MODULE);
 	WRITE_ONCE(kml_sealed, true);

@@ -250,8 +250,9 @@ static bool kml_signer_same_key(const struct kml_signer *s, struct key *key)
 /*
  * The message noted in @s verified with a key of @anchor: records the
  * anchor if kml_signer_recheck() can ask about it again. For ".kml"
- * (@keyring), that is the key the id finds there, if it is the one that
- * verified: its serial, which no other key has while it lives.
+ * (@keyring; NULL once the gate is sealed: no anchor), that is the key the
+ * id finds there, if it is the one that verified: its serial, which no
+ * other key has while it lives.
  */
 void kml_signer_anchor(struct kml_signer *s, enum kml_signer_anchor anchor,
 		       struct key *keyring)
@@ -263,6 +264,8 @@ void kml_signer_anchor(struct kml_signer *s, enum kml_signer_anchor anchor,
 	if (!s->serial_len)
 		return;
 	if (anchor == KML_SIGNER_KML) {
+		if (!keyring)
+			return;
 		key = kml_signer_find(s, keyring);
 		if (IS_ERR(key))
 			return;

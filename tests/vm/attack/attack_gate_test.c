@@ -659,6 +659,8 @@ TEST_F(gate, only_the_signed_pages_of_a_file_may_be_code)
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
 	/* its last page holds the signature, which is no code */
 	EXPECT_MAPPING("tail", BYPASS_SIGNED, EACCES, "unapproved-mapping");
+	/* nor does it become code through mprotect() of a held file */
+	EXPECT_MAPPING("tail-mprotect", BYPASS_SIGNED, EACCES, "unapproved-mapping");
 	/* and an approved mapping does not grow into more of the file */
 	EXPECT_EQ(EPERM, map_exec(SIGNED, "mremap-grow", BYPASS_SIGNED));
 	EXPECT_EQ(0, map_exec(ATTACK_RING3, "mremap-grow", BYPASS_SIGNED));

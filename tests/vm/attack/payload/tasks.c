@@ -340,6 +340,15 @@ static int map_exec(const char *what, const char *file)
 
 		return mmap(NULL, 4096, rx, MAP_PRIVATE, fd, last) == MAP_FAILED ? errno : 0;
 	}
+	if (!strcmp(what, "tail-mprotect") && fd >= 0) {
+		off_t last = (lseek(fd, 0, SEEK_END) - 1) & ~4095L;
+
+		/* held and approved first, through a mapping of its start */
+		if (mmap(NULL, 4096, rx, MAP_PRIVATE, fd, 0) == MAP_FAILED)
+			return 1000 + errno;
+		p = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE, fd, last);
+		return p == MAP_FAILED ? 2000 + errno : make_exec(p);
+	}
 	if (!strcmp(what, "mremap-grow") && fd >= 0) {
 		p = mmap(NULL, 4096, rx, MAP_PRIVATE, fd, 0);
 		if (p == MAP_FAILED)
