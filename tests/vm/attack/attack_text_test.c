@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
@@ -141,8 +142,13 @@ TEST_F(text, process_vm_writev_into_ring0_text_fails_but_into_its_data_works)
 
 #define TRACEFS "/sys/kernel/tracing/"
 
-/* The file offset of @payload's entry point, or -1. */
-static long entry_offset(const char *payload)
+/*
+ * The file offset of @vaddr in @payload (a static program: addresses are
+ * its own), in a PT_LOAD with all of @flags; its entry point if @vaddr is
+ * 0. -1 if none.
+ */
+static long file_offset(const char *payload, unsigned long vaddr,
+			Elf64_Word flags)
 {
 	int fd = open(payload_path(payload), O_RDONLY | O_CLOEXEC);
 	long off = -1;
@@ -154,12 +160,14 @@ static long entry_offset(const char *payload)
 		return -1;
 	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh))
 		goto out;
+	if (!vaddr)
+		vaddr = eh.e_entry;
 	for (i = 0; i < eh.e_phnum && off < 0; i++) {
 		if (pread(fd, &ph, sizeof(ph), eh.e_phoff + i * sizeof(ph)) != sizeof(ph))
 			break;
-		if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) &&
-		    eh.e_entry >= ph.p_vaddr && eh.e_entry < ph.p_vaddr + ph.p_filesz)
-			off = eh.e_entry - ph.p_vaddr + ph.p_offset;
+		if (ph.p_type == PT_LOAD && (ph.p_flags & flags) == flags &&
+		    vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_filesz)
+			off = vaddr - ph.p_vaddr + ph.p_offset;
 	}
 out:
 	close(fd);
@@ -186,7 +194,7 @@ static int tracefs_write(const char *name, const char *text, bool append)
 static int probe_entry(const char *name, const char *payload)
 {
 	char def[PATH_MAX + 64];
-	long off = entry_offset(payload);
+	long off = file_offset(payload, 0, PF_X);
 
 	if (off < 0)
 		return ENOEXEC;
@@ -245,6 +253,62 @@ TEST_F(text, a_uprobe_is_never_planted_in_a_ring0_program)
 	EXPECT_LT(0, uprobe_hits("ring3")) TH_LOG("the probe does not work at all");
 	EXPECT_EQ(0, uprobe_hits("ring0"));
 	remove_probes();
+}
+
+/*
+ * Enables uprobe kmltest/@name at @payload's entry with a reference
+ * counter on the 16 bits at @data, while @c runs it "wait"; then lets @c
+ * end and returns the value of data_victim it printed then (0 if none).
+ */
+static unsigned long ref_ctr_after(const char *name, const char *payload,
+				   struct child *c, unsigned long data)
+{
+	char def[PATH_MAX + 96];
+	unsigned long after = 0;
+	long ref = file_offset(payload, data, PF_W);
+	const char *line;
+
+	if (ref < 0)
+		return 0;
+	snprintf(def, sizeof(def), "p:kmltest/%s %s:0x%lx(0x%lx)\n", name,
+		 payload_path(payload), file_offset(payload, 0, PF_X), ref);
+	tracefs_write("uprobe_events", def, true);
+	/* for the ring-0 form the registration itself fails (EPERM) */
+	tracefs_write("events/kmltest/enable", "1", false);
+	child_finish(c, PAYLOAD_TIMEOUT_MS);
+	line = strstr(c->output, "after ");
+	if (line && (line = strstr(line, " data=")))
+		after = strtoul(line + 6, NULL, 0);
+	remove_probes();
+	return after;
+}
+
+TEST_F(text, a_uprobe_reference_counter_never_writes_a_ring0_programs_data)
+{
+	unsigned long data = 0;
+	struct child c;
+
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
+	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING3, 3);
+	if (access(TRACEFS "uprobe_events", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	if (access(TRACEFS "uprobe_events", W_OK))
+		SKIP(return, "no uprobe_events in tracefs");
+	remove_probes();
+
+	/* at ring 3 the counter adds 1 to the low 16 bits of data_victim */
+	ASSERT_EQ(0, spawn_ready(&c, ATTACK_RING3, (const char *[]){ "wait", NULL }, -1))
+		TH_LOG("%s", c.output);
+	ASSERT_TRUE(output_value(&c, "data", &data)) TH_LOG("%s", c.output);
+	EXPECT_EQ(0x1111111111111112UL, ref_ctr_after("ring3", ATTACK_RING3, &c, data))
+		TH_LOG("%s", c.output);
+
+	ASSERT_EQ(0, spawn_ready(&c, ATTACK_RING0, (const char *[]){ "wait", NULL }, -1))
+		TH_LOG("%s", c.output);
+	ASSERT_TRUE(child_said(&c, "cpl=0")) TH_LOG("%s", c.output);
+	ASSERT_TRUE(output_value(&c, "data", &data)) TH_LOG("%s", c.output);
+	EXPECT_EQ(0x1111111111111111UL, ref_ctr_after("ring0", ATTACK_RING0, &c, data))
+		TH_LOG("%s", c.output);
 }
 
 TEST_HARNESS_MAIN
