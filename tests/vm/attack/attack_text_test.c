@@ -228,17 +228,25 @@ static void remove_probes(void)
 	tracefs_write("uprobe_events", "-:kmltest/ring3\n", true);
 }
 
+/*
+ * In a test body: both forms of the payload, and tracefs's uprobe_events
+ * (mounted if need be), with no probe of ours left from before; or skip.
+ */
+#define REQUIRE_UPROBES(env) do {					\
+	REQUIRE_ATTACK_FORM(env, ATTACK_RING0, 0);			\
+	REQUIRE_ATTACK_FORM(env, ATTACK_RING3, 3);			\
+	if (access(TRACEFS "uprobe_events", F_OK))			\
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);		\
+	if (access(TRACEFS "uprobe_events", W_OK))			\
+		SKIP(return, "no uprobe_events in tracefs");		\
+	remove_probes();						\
+} while (0)
+
 TEST_F(text, a_uprobe_is_never_planted_in_a_ring0_program)
 {
 	struct child c;
 
-	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
-	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING3, 3);
-	if (access(TRACEFS "uprobe_events", F_OK))
-		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
-	if (access(TRACEFS "uprobe_events", W_OK))
-		SKIP(return, "no uprobe_events in tracefs");
-	remove_probes();
+	REQUIRE_UPROBES(&self->env);
 	/* a probe at each form's entry: the same code, two files */
 	ASSERT_EQ(0, probe_entry("ring0", ATTACK_RING0));
 	ASSERT_EQ(0, probe_entry("ring3", ATTACK_RING3));
@@ -288,13 +296,7 @@ TEST_F(text, a_uprobe_reference_counter_never_writes_a_ring0_programs_data)
 	unsigned long data = 0;
 	struct child c;
 
-	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING0, 0);
-	REQUIRE_ATTACK_FORM(&self->env, ATTACK_RING3, 3);
-	if (access(TRACEFS "uprobe_events", F_OK))
-		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
-	if (access(TRACEFS "uprobe_events", W_OK))
-		SKIP(return, "no uprobe_events in tracefs");
-	remove_probes();
+	REQUIRE_UPROBES(&self->env);
 
 	/* at ring 3 the counter adds 1 to the low 16 bits of data_victim */
 	ASSERT_EQ(0, spawn_ready(&c, ATTACK_RING3, (const char *[]){ "wait", NULL }, -1))
