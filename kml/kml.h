@@ -31,7 +31,7 @@ struct key;
 struct linux_binprm;
 struct vm_area_struct;
 int kml_gate_init(void);
-void kml_gate_seal_at_load(void);
+int kml_gate_seal_at_load(void);
 void kml_gate_exit(void);
 struct elf64_hdr;
 struct elf64_phdr;

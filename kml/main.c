@@ -122,24 +122,26 @@ static int __init kml_init(void)
 	if (err)
 		goto err_remove;
 
-	err = kml_register_exec_ops(&kml_exec_ops);
+	/*
+	 * Sealed (sealed=1) before anything can be approved, and the policy
+	 * files after the load has set the policy: nothing races with it.
+	 */
+	err = kml_gate_seal_at_load();
 	if (err)
 		goto err_gate;
-	/*
-	 * The policy files last: nothing may change the policy while the
-	 * load sets it, or seal it before that (sealed=1 below).
-	 */
 	err = sysfs_create_group(kml_kobj, &kml_gate_policy_group);
 	if (err)
-		goto err_unregister;
-	kml_gate_seal_at_load();
+		goto err_gate;
+	err = kml_register_exec_ops(&kml_exec_ops);
+	if (err)
+		goto err_remove_policy;
 
 	pr_info("version %s loaded (hook ABI %d)\n", KML_VERSION,
 		KML_ABI_VERSION);
 	return 0;
 
-err_unregister:
-	kml_unregister_exec_ops(&kml_exec_ops);
+err_remove_policy:
+	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 err_gate:
 	kml_gate_exit();
 err_remove:
@@ -151,8 +153,8 @@ err_put:
 
 static void __exit kml_exit(void)
 {
-	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 	kml_unregister_exec_ops(&kml_exec_ops);
+	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 	kml_gate_exit();
 	sysfs_remove_group(kml_kobj, &kml_attr_group);
 	kobject_put(kml_kobj);

@@ -1419,18 +1419,20 @@ int kml_gate_init(void)
 	return 0;
 }
 
-/* No ring-0 program runs (each pins the module); failed execs may be left. */
-/* At the end of a load that succeeded: seals the gate if sealed=1. */
-void kml_gate_seal_at_load(void)
+/* During the load, before anything is approved: seals if sealed=1. */
+int kml_gate_seal_at_load(void)
 {
+	int ret;
+
 	if (!sealed_param)
-		return;
+		return 0;
 	mutex_lock(&kml_policy_lock);
-	if (kml_gate_seal_locked())
-		pr_err("sealed=1: not sealed, allow_unsigned was turned on during the load\n");
+	ret = kml_gate_seal_locked();
 	mutex_unlock(&kml_policy_lock);
+	return ret;
 }
 
+/* No ring-0 program runs (each pins the module); failed execs may be left. */
 void kml_gate_exit(void)
 {
 	LIST_HEAD(all);

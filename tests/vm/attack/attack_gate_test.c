@@ -415,6 +415,13 @@ static int exec_signed_as_nobody(void *data)
 	return run_cpl(SIGNED, &cpl) == -EPERM ? 0 : 1;
 }
 
+TEST_F(gate, a_sealed_load_refuses_development_mode)
+{
+	/* sealing lasts until reboot: attack_lockdown_test seals, last */
+	EXPECT_EQ(-EINVAL, load_with("sealed=1 allow_unsigned=1"));
+	EXPECT_FALSE(kml_listed());
+}
+
 TEST_F(gate, policy_is_root_only_and_others_are_unprivileged)
 {
 	ASSERT_EQ(0, load_with("min_assurance=trusted"));
