@@ -84,6 +84,24 @@ show $t/attack-payload.signed map-exec anon
 echo "\$ grep -v ' 0\$' /sys/kernel/kml/refused"
 grep -v ' 0$' /sys/kernel/kml/refused | sed 's/^/    /'
 rm -f /tmp/tampered
-rmmod kml || status=1
+# refuse CMD: runs a command that must fail, and prints its error and the
+# kernel's line; a command that works fails the demo.
+refuse() {
+	echo "\$ $*"
+	dmesg -c >/dev/null
+	if out=$(sh -c "$*" 2>&1); then
+		echo "    (it worked: it must not)"
+		status=1
+	fi
+	printf '    %s\n' "${out##*: }"
+	dmesg | sed -n 's/.*kml: /    kernel: /p' | tail -n 1
+}
+echo "(sealed: kml.ko stays until reboot, the policy only gets stricter,"
+echo " .kml keys count no more; with lockdown=integrity it holds against root)"
+echo "\$ echo 1 > /sys/kernel/kml/sealed"
+echo 1 >/sys/kernel/kml/sealed || status=1
+refuse "echo verified > /sys/kernel/kml/min_assurance && echo trusted > /sys/kernel/kml/min_assurance"
+refuse "echo 1 > /sys/kernel/kml/allow_unsigned"
+refuse "rmmod kml"
 echo "=================================================================="
 echo "KML-DEMO-END status=$status"
