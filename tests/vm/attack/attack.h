@@ -123,6 +123,9 @@ long keyring_serial(const char *name);
  */
 long kml_enrol(const char *path, long ring, bool possessed);
 
+/* Writes @text to @path, opened with O_WRONLY | @flags: 0 or the errno. */
+int write_text(const char *path, const char *text, int flags);
+
 /* Writes @value to /sys/kernel/kml/@name: 0 or the errno. */
 int kml_set_policy(const char *name, const char *value);
 

@@ -171,17 +171,23 @@ long kml_enrol(const char *path, long ring, bool possessed)
 	return key;
 }
 
-int kml_set_policy(const char *name, const char *value)
+int write_text(const char *path, const char *text, int flags)
 {
-	char path[128];
-	int fd, err = 0;
+	int fd = open(path, O_WRONLY | O_CLOEXEC | flags);
+	int err = 0;
 
-	snprintf(path, sizeof(path), "/sys/kernel/kml/%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	if (write(fd, value, strlen(value)) < 0)
+	if (write(fd, text, strlen(text)) < 0)
 		err = errno;
 	close(fd);
 	return err;
+}
+
+int kml_set_policy(const char *name, const char *value)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/sys/kernel/kml/%s", name);
+	return write_text(path, value, 0);
 }

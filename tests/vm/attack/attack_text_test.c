@@ -178,16 +178,9 @@ out:
 static int tracefs_write(const char *name, const char *text, bool append)
 {
 	char path[128];
-	int fd, err = 0;
 
 	snprintf(path, sizeof(path), TRACEFS "%s", name);
-	fd = open(path, O_WRONLY | O_CLOEXEC | (append ? O_APPEND : O_TRUNC));
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = errno;
-	close(fd);
-	return err;
+	return write_text(path, text, append ? O_APPEND : O_TRUNC);
 }
 
 /* Defines uprobe kmltest/@name at @payload's entry: 0 or errno. */
