@@ -65,8 +65,9 @@ void CodeMap::sweep(const Region &region) {
       pos = nextSymbol->first - region.address;
       continue;
     }
-    insns_.push_back(
-        Insn{here, insn.length, insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL});
+    insns_.push_back(Insn{here, insn.length,
+                          insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL,
+                          insn.mnemonic == ZYDIS_MNEMONIC_HLT});
     noteReferences(insn, here);
     pos += insn.length;
   }

@@ -16,10 +16,15 @@
 
 namespace kml::rewrite {
 
+// Sites this close after bytes the sweep could not decode are not trusted
+// to be real instruction boundaries.
+inline constexpr std::uint64_t kUndecodableShadow = 64;
+
 struct Insn {
   std::uint64_t address = 0;
   std::uint8_t length = 0;
   bool syscall = false;
+  bool halt = false;
 };
 
 class CodeMap {

@@ -56,6 +56,19 @@ std::string formatReport(const RewriteReport &report, const std::string &file) {
       out << ": " << site.reason << "\n";
     }
   }
+  if (!report.halts.empty()) {
+    out << file << ": " << report.halts.size() << " hlt, "
+        << report.haltsReplaced() << " replaced by int3\n";
+  }
+  for (const HaltOutcome &halt : report.halts) {
+    if (!halt.replaced) {
+      out << "  hlt " << Hex{halt.address};
+      if (!halt.symbol.empty()) {
+        out << " <" << halt.symbol << ">";
+      }
+      out << ": " << halt.reason << "\n";
+    }
+  }
   return out.str();
 }
 
@@ -88,6 +101,18 @@ std::string formatJson(const RewriteReport &report, const std::string &file) {
           << "],\"stub\":" << site.stub;
     } else {
       out << ",\"reason\":" << jsonString(site.reason);
+    }
+    out << "}";
+    first = false;
+  }
+  out << "],\"halts\":[";
+  first = true;
+  for (const HaltOutcome &halt : report.halts) {
+    out << (first ? "" : ",") << "{\"address\":" << halt.address
+        << ",\"symbol\":" << jsonString(halt.symbol)
+        << ",\"replaced\":" << (halt.replaced ? "true" : "false");
+    if (!halt.replaced) {
+      out << ",\"reason\":" << jsonString(halt.reason);
     }
     out << "}";
     first = false;

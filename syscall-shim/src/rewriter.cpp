@@ -7,6 +7,7 @@
 #include "code_map.hpp"
 #include "elf_view.hpp"
 #include "frame_info.hpp"
+#include "halt_planner.hpp"
 #include "site_planner.hpp"
 #include "stub_writer.hpp"
 
@@ -248,8 +249,9 @@ void checkEntry(const ElfImage &image) {
 }
 
 RewriteReport collect(const std::vector<PlannedSite> &planned,
-                      const CodeMap &code) {
+                      std::vector<HaltOutcome> halts, const CodeMap &code) {
   RewriteReport report;
+  report.halts = std::move(halts);
   report.instructions = code.instructions().size();
   report.codeBytes = code.codeBytes();
   for (const PlannedSite &site : planned) {
@@ -263,6 +265,11 @@ RewriteReport collect(const std::vector<PlannedSite> &planned,
 std::size_t RewriteReport::rewritten() const {
   return static_cast<std::size_t>(std::ranges::count_if(
       sites, [](const SiteOutcome &s) { return s.rewritten; }));
+}
+
+std::size_t RewriteReport::haltsReplaced() const {
+  return static_cast<std::size_t>(std::ranges::count_if(
+      halts, [](const HaltOutcome &h) { return h.replaced; }));
 }
 
 std::map<std::string, std::size_t> RewriteReport::leftByReason() const {
@@ -283,7 +290,7 @@ RewriteReport analyseImage(const ElfImage &image) {
   checkNotRewritten(elf);
   const CodeMap code(elf);
   SitePlanner planner(elf, code, layout.codeAddress);
-  return collect(planner.planAll(), code);
+  return collect(planner.planAll(), planHalts(elf, code), code);
 }
 
 namespace {
@@ -359,6 +366,13 @@ RewriteResult rewriteChecked(const ElfImage &image,
     std::memcpy(bytes.data() + fileOffsetOf(image, plan.start), jump.data(),
                 jump.size());
   }
+  // No `hlt` is inside a replaced range: the planner never moves one.
+  std::vector<HaltOutcome> halts = planHalts(elf, code);
+  for (const HaltOutcome &halt : halts) {
+    if (halt.replaced) {
+      bytes[fileOffsetOf(image, halt.address)] = kInt3;
+    }
+  }
   std::uint64_t hdrAddress = 0;
   std::vector<std::byte> eh;
   if (frames.available()) {
@@ -392,7 +406,7 @@ RewriteResult rewriteChecked(const ElfImage &image,
   std::memcpy(bytes.data(), &ehdr, sizeof ehdr);
 
   RewriteResult result;
-  result.report = collect(planned, code);
+  result.report = collect(planned, std::move(halts), code);
   result.report.entry = prologue;
   result.report.slot = layout.slots.entrySlot;
   // Mark it like `kml mark` does (the marker appender places its segment

@@ -9,9 +9,6 @@ namespace {
 
 constexpr std::uint64_t kJmpLength = 5; // e9 rel32
 constexpr int kMaxNeighbours = 3;       // per side
-// Sites this close after bytes the sweep could not decode are not trusted
-// to be real instruction boundaries.
-constexpr std::uint64_t kUndecodableShadow = 64;
 // Room the stub segment may take beyond its start, for range checks.
 constexpr std::uint64_t kStubAreaSlack = 64ull << 20;
 
@@ -177,6 +174,10 @@ std::optional<std::string> SitePlanner::movable(std::size_t index,
   }
   if (insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL) {
     return "neighbour is another syscall";
+  }
+  // It stays where it is and becomes an int3 (halt_planner.hpp).
+  if (insn.mnemonic == ZYDIS_MNEMONIC_HLT) {
+    return "neighbour is a hlt";
   }
   // An indirect-branch landing pad must stay where indirect branches land
   // (IBT, which applies to code running at CPL 0 when the kernel uses it).

@@ -130,10 +130,19 @@ TEST(RewriteCli, ReportsCountsAndReasons) {
   EXPECT_NE(text.out.find("1 x branch target inside the replaced range"),
             std::string::npos)
       << text.out;
+  EXPECT_NE(text.out.find(": 3 hlt, 2 replaced by int3\n"), std::string::npos)
+      << text.out;
+  EXPECT_NE(text.out.find(": outside every function symbol\n"),
+            std::string::npos)
+      << text.out;
   const RunResult json =
       kml({"rewrite", program("sites").string(), "--dry-run", "--json"});
   EXPECT_EQ(json.exitCode, 0);
   EXPECT_NE(json.out.find("\"found\":11,\"rewritten\":8,\"left\":3"),
+            std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find("\"replaced\":false,\"reason\":\"outside every "
+                          "function symbol\"}]}"),
             std::string::npos)
       << json.out;
 }

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <span>
 #include <sstream>
 
 namespace kml::rwtest {
@@ -149,6 +150,49 @@ TEST_F(SitesTest, CodeBetweenSizedFunctionsIsLeftAlone) {
   ASSERT_NE(s, sites.end());
   EXPECT_FALSE(s->rewritten);
   EXPECT_EQ(s->reason, "outside every function symbol");
+}
+
+// The byte at address in the rewritten file (ET_EXEC, one-to-one).
+std::uint8_t byteAt(std::span<const std::byte> bytes, std::uint64_t a) {
+  if (a < 0x400000 || a - 0x400000 >= bytes.size()) {
+    ADD_FAILURE() << "address out of the file";
+    return 0;
+  }
+  return std::to_integer<std::uint8_t>(bytes[a - 0x400000]);
+}
+
+TEST_F(SitesTest, EveryHltInAFunctionBecomesInt3) {
+  const auto &halts = result_.report.halts;
+  ASSERT_EQ(halts.size(), 3U); // halt_after_exit, halt_function, the gap's
+  EXPECT_EQ(result_.report.haltsReplaced(), 2U);
+  for (const char *label : {"halt_after_exit", "halt_function"}) {
+    const std::uint64_t at = symbolAddress(label);
+    const auto h = std::ranges::find(halts, at, &rewrite::HaltOutcome::address);
+    ASSERT_NE(h, halts.end()) << label;
+    EXPECT_TRUE(h->replaced) << label;
+    EXPECT_EQ(byteAt(image_->bytes(), at), 0xf4) << label;
+    EXPECT_EQ(byteAt(result_.bytes, at), 0xcc) << label;
+  }
+  // The exit site next to the hlt was rewritten without moving it.
+  const SiteOutcome *exit = site("fail");
+  ASSERT_NE(exit, nullptr);
+  EXPECT_TRUE(exit->rewritten);
+  EXPECT_LE(exit->rangeEnd, symbolAddress("halt_after_exit"));
+}
+
+TEST_F(SitesTest, HltOutsideFunctionsOrInImmediatesIsLeftAlone) {
+  const auto &halts = result_.report.halts;
+  const auto gap = std::ranges::find_if(
+      halts, [](const rewrite::HaltOutcome &h) { return !h.replaced; });
+  ASSERT_NE(gap, halts.end());
+  EXPECT_EQ(gap->reason, "outside every function symbol");
+  EXPECT_EQ(byteAt(result_.bytes, gap->address), 0xf4);
+  // mov $0xf4f4f4f4,%ecx is b9 f4 f4 f4 f4: not a hlt, not touched.
+  const std::uint64_t imm = symbolAddress("imm_f4");
+  for (std::uint64_t a = imm + 1; a < imm + 5; ++a) {
+    EXPECT_EQ(byteAt(result_.bytes, a), 0xf4);
+    EXPECT_EQ(std::ranges::count(halts, a, &rewrite::HaltOutcome::address), 0);
+  }
 }
 
 TEST_F(SitesTest, ResultIsMarkedEnabled) {

@@ -52,6 +52,10 @@ jump_into:
 imm_0f05:
 	mov	$0x050f, %eax
 	mov	data_0f05(%rip), %ax
+	/* nor are `hlt` bytes inside an immediate */
+	.globl imm_f4
+imm_f4:
+	mov	$0xf4f4f4f4, %ecx
 
 	/* red-zone data live at the site survives */
 	movabs	$0x1122334455667788, %rax
@@ -125,6 +129,11 @@ fail:
 	mov	$1, %edi
 	mov	$60, %eax
 	syscall
+	/* libc's way to die if exit returns: never moved into the exit
+	 * site's stub, made an int3 in place */
+	.globl halt_after_exit
+halt_after_exit:
+	hlt
 
 	/* a constant table in .text that decodes as mov+syscall: a data
 	 * object, never decoded, never touched */
@@ -156,8 +165,17 @@ endbr_getpid:
 	ret
 	.size endbr_getpid, .-endbr_getpid
 
+	/* musl's __stack_chk_fail: a function that is one hlt */
+	.globl halt_function
+	.type halt_function, @function
+halt_function:
+	hlt
+	ret
+	.size halt_function, .-halt_function
+
 	/* unreachable code between sized functions (padding or data that
 	 * decodes), with no symbol of its own: found, but left alone */
+	hlt
 	mov	$39, %eax
 	syscall
 	.type after_gap, @function

@@ -2,8 +2,9 @@
 // `kml rewrite`: turn the `syscall` instructions of a static x86-64
 // program into jumps to per-site stubs that enter the kernel directly when
 // the program runs at CPL 0 (AT_KML_ENTRY, linux/kml_abi.h) and execute
-// the original `syscall` everywhere else. docs/syscall-shim.md has the
-// design; this header is the whole library interface.
+// the original `syscall` everywhere else, and its `hlt`s into `int3`.
+// docs/syscall-shim.md has the design; this header is the whole library
+// interface.
 
 #include "kml/elf_image.hpp"
 
@@ -28,18 +29,31 @@ struct SiteOutcome {
   std::uint64_t stub = 0; // stub address when rewritten
 };
 
+// What happened to one `hlt`. At CPL 0 it does not fault, it waits for
+// the next interrupt, so libc's crash paths (glibc's abort, _start, _exit,
+// check_one_fd; musl's a_crash) would hang instead of dying; each becomes
+// `int3`, one byte like `hlt`, which is a SIGTRAP at CPL 3 and at CPL 0.
+struct HaltOutcome {
+  std::uint64_t address = 0;
+  std::string symbol; // "abort+0x171", or "" if stripped
+  bool replaced = false;
+  std::string reason; // why it was left; "" if replaced
+};
+
 struct RewriteReport {
   std::vector<SiteOutcome> sites; // ascending address order
+  std::vector<HaltOutcome> halts; // ascending address order
   std::uint64_t instructions = 0; // decoded in executable code
   std::uint64_t codeBytes = 0;
   std::uint64_t entry = 0; // the new entry point (the prologue)
   std::uint64_t slot = 0;  // the entry slot's address
 
-  std::size_t found() const { return sites.size(); }
-  std::size_t rewritten() const;
-  std::size_t left() const { return found() - rewritten(); }
+  [[nodiscard]] std::size_t found() const { return sites.size(); }
+  [[nodiscard]] std::size_t rewritten() const;
+  [[nodiscard]] std::size_t left() const { return found() - rewritten(); }
   // Left sites counted by reason.
-  std::map<std::string, std::size_t> leftByReason() const;
+  [[nodiscard]] std::map<std::string, std::size_t> leftByReason() const;
+  [[nodiscard]] std::size_t haltsReplaced() const;
 };
 
 struct RewriteResult {
