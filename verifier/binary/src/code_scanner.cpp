@@ -178,6 +178,16 @@ bool transfersControl(const ZydisDecodedInstruction &insn) {
   }
 }
 
+// The rt_sigreturn trampoline every libc has (glibc's and musl's
+// __restore_rt): `mov $15,%rax; syscall`. libgcc's unwinder and gdb find
+// signal frames by exactly these bytes, so `kml rewrite` leaves the site.
+constexpr std::uint64_t kMovRax15 = 7; // 48 c7 c0 0f 00 00 00
+
+bool isSigreturnTrampoline(std::span<const std::byte> code,
+                           std::uint64_t movOffset) {
+  return bytesAre(code, movOffset, {0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00});
+}
+
 } // namespace
 
 InstructionPrinter::InstructionPrinter() : decoder_(makeDecoder(false)) {
@@ -295,6 +305,9 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
   // ret/jmp/ud2, at the end of a sized function, or at the region start
   // unless a function starts there.
   std::uint64_t offset = 0;
+  // Start of the instruction just before, in the same function, or kNone.
+  constexpr std::uint64_t kNone = ~std::uint64_t{0};
+  std::uint64_t previous = kNone;
   bool mayPad = !starts.at(0);
   std::uint64_t limit = starts.nextAfter(0);
   UndecodableRuns undecodable(code, address, symbols, report);
@@ -304,6 +317,7 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
       // A function starts here: its entry is code, never padding.
       limit = starts.nextAfter(offset);
       mayPad = false;
+      previous = kNone;
       undecodable.interrupt();
     } else if (ends.at(offset)) {
       mayPad = true;
@@ -330,6 +344,7 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
                    limit - offset);
     if (fast.length != 0) {
       ++report.instructions;
+      previous = offset;
       offset += fast.length;
       mayPad = fast.endsFlow;
       continue;
@@ -347,6 +362,7 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
       // any symbols nothing tells the two apart, so every byte is code.
       if (symbols.empty() || symbols.covers(address + offset))
         undecodable.add(offset);
+      previous = kNone;
       ++offset;
       continue;
     }
@@ -357,6 +373,11 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
         stubSlot && isStubFallback(code, address, offset, *stubSlot)) {
       ++report.stubFallbacks; // CPL 3 only: see isStubFallback
       rule = nullptr;
+    } else if (rule != nullptr && insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL &&
+               previous != kNone && offset - previous == kMovRax15 &&
+               isSigreturnTrampoline(code, previous)) {
+      ++report.sigreturnTrampolines; // the kernel's slow path, on purpose
+      rule = nullptr;
     }
     if (rule != nullptr) {
       report.findings.push_back(
@@ -364,6 +385,7 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
            printer_.print(code.subspan(offset, insn.length), address + offset),
            std::string(rule->id), std::string(rule->reason)});
     }
+    previous = offset;
     offset += insn.length;
     mayPad = endsStraightLineFlow(insn);
   }

@@ -14,7 +14,9 @@ constexpr std::array kRules{
     RuleInfo{"KML-B001", "syscall left unrewritten"},
     RuleInfo{"KML-B002", "sysenter"},
     RuleInfo{"KML-B003", "software interrupt (int n, int1, into)"},
-    RuleInfo{"KML-B004", "int3 reachable by straight-line flow"},
+    // Retired: since patch 0014 an int3 in a ring-0 task's code is the
+    // task's SIGTRAP, as at CPL 3, so nothing reports it any more.
+    RuleInfo{"KML-B004", "retired: int3 (a SIGTRAP at CPL 0 too)"},
     RuleInfo{"KML-B005", "return to user mode (iret, sysret, sysexit)"},
     RuleInfo{"KML-B006", "swapgs"},
     RuleInfo{"KML-B007", "interrupt and privileged flag control"},
@@ -55,9 +57,9 @@ struct MnemonicRule {
 // encoding (mov, pop, jmp, call, ret) are handled in classifyByEncoding.
 constexpr MnemonicRule kByMnemonic[] = {
     {ZYDIS_MNEMONIC_SYSCALL,
-     {"KML-B001", "syscall at CPL 0 enters entry_SYSCALL_64, which swaps GS "
-                  "and returns with sysret to CPL 3; the rewriter must turn "
-                  "this site into a direct call"}},
+     {"KML-B001", "a syscall kml rewrite did not turn into a direct call: "
+                  "at CPL 0 it takes the kernel's slow path, which is "
+                  "correct but buys nothing; rewrite the program first"}},
     {ZYDIS_MNEMONIC_SYSENTER,
      {"KML-B002", "sysenter enters the kernel's 32-bit fast-syscall entry, "
                   "which assumes it was called from CPL 3"}},
@@ -70,9 +72,6 @@ constexpr MnemonicRule kByMnemonic[] = {
     {ZYDIS_MNEMONIC_INTO,
      {"KML-B003", "into raises #OF through the IDT; not valid for ring-0 "
                   "programs"}},
-    {ZYDIS_MNEMONIC_INT3,
-     {"KML-B004", "int3 at CPL 0 is taken as a kernel breakpoint (kprobes, "
-                  "text_poke), not delivered as SIGTRAP"}},
     {ZYDIS_MNEMONIC_IRET,
      {"KML-B005", "iret at CPL 0 loads CS/SS/RFLAGS from the stack, bypassing "
                   "the kernel's exit path"}},
@@ -113,7 +112,7 @@ constexpr MnemonicRule kByMnemonic[] = {
     {ZYDIS_MNEMONIC_HLT,
      {"KML-B008", "hlt at CPL 0 idles the CPU instead of faulting; libc crash "
                   "paths (glibc abort/_start, musl a_crash) rely on the "
-                  "fault"}},
+                  "fault, so kml rewrite turns them into int3"}},
     {ZYDIS_MNEMONIC_MONITOR,
      {"KML-B008", "monitor/mwait are supervisor idle instructions"}},
     {ZYDIS_MNEMONIC_MWAIT,

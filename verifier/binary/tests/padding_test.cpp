@@ -38,21 +38,32 @@ TEST(Padding, Int3AfterUd2IsAccepted) {
   EXPECT_TRUE(report.findings.empty());
 }
 
-TEST(Padding, Int3ReachableByFallThroughIsReported) {
+TEST(Padding, Int3ReachableByFallThroughIsDecodedAndAllowed) {
+  // A ring-0 task's int3 is its SIGTRAP (KML-B004 is retired).
   Report report = scan({0x90, 0xcc, 0xc3}, {{"f", kBase, 3}});
-  ASSERT_EQ(report.findings.size(), 1u);
-  EXPECT_EQ(report.findings[0].ruleId, "KML-B004");
-  EXPECT_EQ(report.findings[0].address, kBase + 1);
-  EXPECT_EQ(report.findings[0].symbol, "f+0x1");
+  EXPECT_TRUE(report.findings.empty());
+  EXPECT_EQ(report.instructions, 3u);
 }
 
 TEST(Padding, FunctionEntryIsNeverPadding) {
-  // An int3 as the first instruction of a function is reachable by a call.
+  // An int3 as the first instruction of a function is reachable by a call:
+  // decoded as code (three instructions), not skipped as padding.
   Report report =
       scan({0xc3, 0xcc, 0xc3}, {{"a", kBase, 1}, {"b", kBase + 1, 2}});
-  ASSERT_EQ(report.findings.size(), 1u);
-  EXPECT_EQ(report.findings[0].ruleId, "KML-B004");
-  EXPECT_EQ(report.findings[0].symbol, "b+0x0");
+  EXPECT_TRUE(report.findings.empty());
+  EXPECT_EQ(report.instructions, 3u);
+}
+
+TEST(Padding, ZeroPaddingIsSkippedButAFunctionEntryIsNot) {
+  // Zeros after ret are padding; zeros at a function start are code
+  // (add [rax], al) and shift what follows: the syscall is still found.
+  Report skipped = scan({0xc3, 0x00, 0x00, 0xc3}, {{"a", kBase, 1}});
+  EXPECT_EQ(skipped.instructions, 2u);
+  Report entry = scan({0xc3, 0x00, 0x00, 0x0f, 0x05},
+                      {{"a", kBase, 1}, {"b", kBase + 1, 4}});
+  ASSERT_EQ(entry.findings.size(), 1u);
+  EXPECT_EQ(entry.findings[0].ruleId, "KML-B001");
+  EXPECT_EQ(entry.findings[0].symbol, "b+0x2");
 }
 
 TEST(Padding, GapAfterSizedFunctionMayHoldPadding) {

@@ -26,6 +26,9 @@ int main(int argc, char **argv) {
       if (report.stubFallbacks != 0)
         std::printf(", %" PRIu64 " rewriter stub fallbacks accepted",
                     report.stubFallbacks);
+      if (report.sigreturnTrampolines != 0)
+        std::printf(", %" PRIu64 " rt_sigreturn trampolines accepted",
+                    report.sigreturnTrampolines);
       std::printf("\n");
       if (!report.findings.empty() && status == 0)
         status = 1;

@@ -33,6 +33,10 @@ struct Report {
   // `syscall`s accepted as the fallback of a `kml rewrite` stub (CPL 3
   // only; docs/binary-validator.md, "Rewriter stubs"). Not findings.
   std::uint64_t stubFallbacks = 0;
+  // `mov $15,%rax; syscall` trampolines accepted: rt_sigreturn through the
+  // kernel's slow path, which unwinders need to see unchanged
+  // (docs/binary-validator.md, "The rt_sigreturn trampoline").
+  std::uint64_t sigreturnTrampolines = 0;
 };
 
 // Thrown when the input is not a well-formed static x86-64 ELF file. The
