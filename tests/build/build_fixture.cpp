@@ -35,9 +35,8 @@ ScopedEnv::~ScopedEnv() {
 BuildTest::BuildTest()
     : config_("XDG_CONFIG_HOME", (dir_ / "config").string()),
       tmp_("TMPDIR", (dir_ / "tmp").string()),
-      path_("PATH", standInDir().string() + ":" + currentPath()) {
+      path_("PATH", std::string(KML_VERIFY_DIR) + ":" + currentPath()) {
   fs::create_directories(tmpDir());
-  standInVerifier(standInDir());
   const RunResult key = kml({"key", "new", "test", "--dir", keyDir().string()});
   if (key.exitCode != 0) {
     throw std::runtime_error("kml key new failed: " + key.err);
@@ -72,32 +71,6 @@ std::string BuildTest::verifyOutcome(const fs::path &out) const {
   }
   return "exit " + std::to_string(result.exitCode) + ": " + result.out +
          result.err;
-}
-
-void standInVerifier(const fs::path &dir) {
-  fs::create_directories(dir);
-  const std::string script = R"(#!/bin/sh
-# kml-verify for tests/build: the real source rules, no binary validator.
-binary=
-for arg in "$@"; do
-  shift
-  case "$arg" in
-    --binary=*) binary="${arg#--binary=}" ;;
-    --attestation=*) attestation="${arg#--attestation=}"; set -- "$@" "$arg" ;;
-    *) set -- "$@" "$arg" ;;
-  esac
-done
-")" + std::string(KML_VERIFY_DIR) +
-                             R"(/kml-verify" "$@" || exit $?
-[ -n "$binary" ] || exit 0
-echo "kml-verify (tests/build stand-in): binary validator not run" >&2
-[ -n "$attestation" ] || exit 0
-sum=$(sha256sum "$binary" | cut -d ' ' -f 1)
-sed -i '$ s|^}$|, "binary": {"file": "'"$binary"'", "findings": 0, "sha256": "'"$sum"'"}}|' "$attestation"
-)";
-  const fs::path path = dir / "kml-verify";
-  std::ofstream(path) << script;
-  fs::permissions(path, fs::perms(0755));
 }
 
 std::vector<std::string> ruleIds(const std::string &text) {

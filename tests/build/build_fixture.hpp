@@ -1,15 +1,8 @@
 #pragma once
 // A scratch directory for `kml build`: its own signing key (made with
 // `kml key new`), its own TMPDIR (to see that a build leaves nothing
-// behind) and kml-verify in PATH, as an installed kml finds it.
-//
-// That kml-verify is a stand-in (standInVerifier()) around the real one:
-// the source rules are the real ones, but the binary validator is not run.
-// The real validator refuses every program linked with glibc (or musl):
-// their crash paths use `hlt` (KML-B008) and the rewriter leaves the
-// rt_sigreturn trampoline on `syscall` (KML-B001), so no libc program can
-// be signed as validated or verified yet. RealValidator (build_test.cpp)
-// pins that refusal; the stand-in lets the other tests reach signing.
+// behind) and the real kml-verify in PATH, as an installed kml finds it:
+// the source rules and the binary validator both decide.
 
 #include "support.hpp"
 
@@ -51,8 +44,6 @@ protected:
   // minimum (verified): "allowed", or the output.
   [[nodiscard]] std::string verifyOutcome(const fs::path &out) const;
 
-  // The directory of the stand-in kml-verify (first in PATH).
-  [[nodiscard]] fs::path standInDir() const { return dir_ / "stand-in"; }
   [[nodiscard]] fs::path keyDir() const { return dir_ / "keys"; }
   [[nodiscard]] fs::path cert() const { return keyDir() / "test.pem"; }
   [[nodiscard]] fs::path tmpDir() const { return dir_ / "tmp"; }
@@ -62,11 +53,6 @@ protected:
   ScopedEnv tmp_;
   ScopedEnv path_;
 };
-
-// Writes dir/kml-verify: runs the real kml-verify without --binary and,
-// when that passes, adds the binary to the attestation with no findings,
-// as a validator that accepted it would.
-void standInVerifier(const fs::path &dir);
 
 // The KML-Rnnn / KML-Bnnn IDs in brackets in text, sorted, each once.
 std::vector<std::string> ruleIds(const std::string &text);

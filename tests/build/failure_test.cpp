@@ -5,6 +5,8 @@
 
 #include "build_fixture.hpp"
 
+#include <cstdlib>
+#include <fstream>
 #include <unistd.h>
 
 namespace kml::test {
@@ -49,6 +51,34 @@ TEST_F(BuildFails, WeakenedRequiredFlag) {
   const RunResult result =
       buildFails({src.string(), "--", "-fno-stack-protector"}, 1);
   EXPECT_EQ(ruleIds(result.err), std::vector<std::string>{"KML-R014"})
+      << result.err;
+}
+
+// The binary validator's findings stop the build as the source rules' do.
+// A source that passes the rules does not link into a program the
+// validator refuses (that is the point of both), so a kml-verify first in
+// PATH injects one finding for the binary and runs the real one otherwise.
+TEST_F(BuildFails, BinaryValidatorFindings) {
+  const fs::path wrapper = dir_ / "wrapper";
+  fs::create_directories(wrapper);
+  std::ofstream(wrapper / "kml-verify")
+      << "#!/bin/sh\n"
+         "for arg in \"$@\"; do\n"
+         "  case \"$arg\" in --binary=*)\n"
+         "    echo 'app:0x401000 <main+0x0>: error: port I/O (`in al, dx`) "
+         "[KML-B010]' >&2; exit 1 ;;\n"
+         "  esac\n"
+         "done\n"
+         "exec '"
+      << KML_VERIFY_DIR << "/kml-verify' \"$@\"\n";
+  fs::permissions(wrapper / "kml-verify", fs::perms(0755));
+  const char *path = std::getenv("PATH");
+  const ScopedEnv inPath("PATH", wrapper.string() + ":" + (path ? path : ""));
+  const fs::path src = source("ok.c", "int main(void) { return 0; }\n");
+  const RunResult result = buildFails({src.string()}, 1);
+  EXPECT_EQ(ruleIds(result.err), std::vector<std::string>{"KML-B010"})
+      << result.err;
+  EXPECT_NE(result.err.find("the binary validator"), std::string::npos)
       << result.err;
 }
 

@@ -25,8 +25,12 @@ void printSummary(std::ostream &out, const BuildSummary &summary) {
     }
     out << ")";
   }
-  out << "\n"
-      << "  size       " << summary.fileBytes << " bytes ("
+  out << "\n";
+  if (summary.haltsReplaced + summary.haltsLeft != 0) {
+    out << "  hlt        " << summary.haltsReplaced + summary.haltsLeft
+        << " found, " << summary.haltsReplaced << " made int3\n";
+  }
+  out << "  size       " << summary.fileBytes << " bytes ("
       << summary.programBytes << " program, "
       << summary.fileBytes - summary.programBytes << " signature)\n"
       << "  assurance  " << summary.assurance << " (attestation sha256 "

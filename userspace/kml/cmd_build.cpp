@@ -271,6 +271,9 @@ private:
       rewrite::RewriteResult result = rewrite::rewriteImage(linked);
       summary_.sitesRewritten = result.report.rewritten();
       summary_.sitesLeft = result.report.leftByReason();
+      summary_.haltsReplaced = result.report.haltsReplaced();
+      summary_.haltsLeft =
+          result.report.halts.size() - result.report.haltsReplaced();
       std::vector<std::byte> program = std::move(result.bytes);
       if (options_.bypass) {
         program = withMarker(
