@@ -198,15 +198,19 @@ $(VMTESTDIR)/strict-tests.list: Makefile
 # (tests/rewrite/programs/sites.S: registers, flags and red-zone data);
 # system call semantics (restart, EINTR, handlers, threads, vfork, seccomp);
 # the entry probe, for exact counts of the paths (kml_counters_test.c); the
-# example apps built by our ring-0 toolchain (verified flags, static).
-REWRITTEN := busybox sites semantics entry-probe wordcount kvstore
+# example apps built by our ring-0 toolchain (verified flags, static); a
+# musl crash path (a hlt, which the rewriter makes an int3).
+REWRITTEN := busybox sites semantics entry-probe wordcount kvstore crash-path
 REWRITTEN_FILES := $(foreach p,$(REWRITTEN),$(VMTESTDIR)/$(p).plain $(VMTESTDIR)/$(p).kml)
 
 # The entry probe (tests/vm/direct/entry_probe.c) is rewritten like the
 # programs above (entry-probe.kml: the direct entry); entry-probe.bypass is
 # that copy with the marker's bypass flag (the bypass entry). kvstore's test
-# session is its input in the VM.
-EXTRA_PAYLOADS := $(VMTESTDIR)/entry-probe.bypass $(VMTESTDIR)/kvstore-session.in
+# session is its input in the VM. wordcount.verified is the gate's example
+# (make demo, attack_gate_test.c): built from source by `kml build`,
+# signed as verified by the VM's test CA.
+EXTRA_PAYLOADS := $(VMTESTDIR)/entry-probe.bypass $(VMTESTDIR)/kvstore-session.in \
+	$(VMTESTDIR)/wordcount.verified
 
 $(VMTESTDIR)/entry-probe.plain: tests/vm/direct/entry_probe.c
 	@mkdir -p $(VMTESTDIR)
@@ -223,6 +227,21 @@ $(VMTESTDIR)/kvstore.plain: $(HOSTDIR)/userspace/examples/kvstore/ring0/kvstore
 $(VMTESTDIR)/kvstore-session.in: userspace/examples/kvstore/tests/session.in
 	@mkdir -p $(VMTESTDIR)
 	@cp $< $@
+
+$(VMTESTDIR)/crash-path.plain: tests/vm/direct/crash_path.c
+	@mkdir -p $(VMTESTDIR)
+	@musl-gcc -static -O2 -Wall -Wextra -o $@ $<
+
+# kml build finds kml-verify next to kml or in PATH.
+$(VMTESTDIR)/wordcount.verified: userspace/examples/wordcount/wordcount.c \
+		$(HOSTDIR)/userspace/kml/kml $(HOSTDIR)/verifier/kml-verify \
+		$(wildcard $(KML_KEYS)/kml-test-ca.pem)
+	@mkdir -p $(VMTESTDIR)
+	@echo "  KMLBUILD $(@F)"
+	@rm -f $@ && PATH="$(abspath $(HOSTDIR))/verifier:$$PATH" \
+		$(HOSTDIR)/userspace/kml/kml build $< -o $@ \
+		--key $(KML_KEYS)/kml-test-ca.key --cert $(KML_KEYS)/kml-test-ca.pem \
+		>$@.log 2>&1 || { cat $@.log; exit 1; }
 
 $(VMTESTDIR)/entry-probe.bypass: $(VMTESTDIR)/entry-probe.kml $(KML)
 	@$(KML) mark --bypass $< -o $@.tmp && mv $@.tmp $@
@@ -308,6 +327,7 @@ vm: image
 # The gate starts on the host: kml-verify refuses an unsafe source with
 # its diagnostic (the VM has no compiler); the rest runs in the VM.
 DEMO_UNSAFE := tests/verifier/corpus/r003_int_to_pointer.c
+DEMO_BUILT := userspace/examples/wordcount/wordcount.c
 
 demo: image
 	@echo "-- the verifier refuses an unsafe source (on the host) ---------"
@@ -315,6 +335,9 @@ demo: image
 	@out=$$($(HOSTDIR)/verifier/kml-verify $(DEMO_UNSAFE) -- -std=c17 \
 		$$($(HOSTDIR)/verifier/kml-verify --required-flags) 2>&1); rc=$$?; \
 		echo "$$out" | sed 's/^/    /'; test $$rc -eq 1
+	@echo "-- kml build: from source to a signed program (on the host) ---"
+	@echo "\$$ kml build $(DEMO_BUILT) -o wordcount.verified --key kml-test-ca.key --cert kml-test-ca.pem"
+	@sed -e '/^kml-verify:/d' -e 's|$(VMTESTDIR)/||' -e 's/^/    /' $(VMTESTDIR)/wordcount.verified.log
 	@LOG=$(BUILD)/vm-demo.log scripts/vm.sh demo $(BZIMAGE) $(IMAGE)
 
 check-host: host-tools

@@ -81,6 +81,20 @@ echo trusted >/sys/kernel/kml/min_assurance
 echo "(the same program)"; show $t/attack-payload.signed cpl
 echo "(at ring 0, asking for anonymous executable memory)"
 show $t/attack-payload.signed map-exec anon
+echo "\$ echo verified > /sys/kernel/kml/min_assurance"
+echo verified >/sys/kernel/kml/min_assurance
+echo "(built from its source by kml build: source rules, rewrite, binary"
+echo " validator, signed as verified; the summary is above, on the host)"
+echo "\$ kml verify wordcount.verified --cert kml-test-ca.pem"
+kml verify $t/wordcount.verified --cert $t/kml-test-ca.pem 2>&1 |
+	sed -e 's|^.*/||' -e 's/^/    /'
+before=$(cat /sys/kernel/kml/ring0_execs)
+echo "\$ echo 'one ring to rule them all' | kml stats -- wordcount.verified"
+echo 'one ring to rule them all' | kml stats -- $t/wordcount.verified 2>&1 |
+	sed 's/^/    /' || status=1
+after=$(cat /sys/kernel/kml/ring0_execs)
+echo "    (ring0_execs $before -> $after: it ran at CPL 0)"
+[ "$after" -gt "$before" ] || status=1
 echo "\$ grep -v ' 0\$' /sys/kernel/kml/refused"
 grep -v ' 0$' /sys/kernel/kml/refused | sed 's/^/    /'
 rm -f /tmp/tampered

@@ -11,6 +11,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -160,6 +161,32 @@ TEST_F(rewritten, direct_calls_keep_restart_signals_threads_and_seccomp)
 	EXPECT_EQ(0, plain.status) TH_LOG("ring 3:\n%s", plain.out);
 	EXPECT_EQ(0, kml.status) TH_LOG("ring 0:\n%s", kml.out);
 	EXPECT_STREQ(plain.out, kml.out);
+}
+
+/*
+ * A libc crash path dies at ring 0 as at ring 3 (tests/vm/direct/
+ * crash_path.c): musl's __stack_chk_fail is a hlt, a SIGSEGV at ring 3.
+ * At ring 0 a hlt would wait for an interrupt and return into a program
+ * that knows its stack is smashed; the rewriter made it an int3, so the
+ * program dies of SIGTRAP before it prints anything.
+ */
+TEST_F(rewritten, a_libc_crash_path_still_kills_at_ring0)
+{
+	static struct kml_vm_run plain, kml;
+	char *plain_argv[] = { TESTS "crash-path.plain", NULL };
+	char *kml_argv[] = { TESTS "crash-path.kml", NULL };
+	long before;
+
+	ASSERT_EQ(0, kml_vm_run(&plain, plain_argv, NULL, KML_VM_WITH_OUTPUT));
+	ASSERT_TRUE(WIFSIGNALED(plain.status)) TH_LOG("ring 3: %s", plain.out);
+	EXPECT_EQ(SIGSEGV, WTERMSIG(plain.status));
+	before = read_ring0_execs();
+	ASSERT_EQ(0, kml_vm_run(&kml, kml_argv, NULL, KML_VM_WITH_OUTPUT));
+	EXPECT_EQ(before + 1, read_ring0_execs());
+	ASSERT_TRUE(WIFSIGNALED(kml.status))
+		TH_LOG("ring 0: status 0x%x, output '%s'", kml.status, kml.out);
+	EXPECT_EQ(SIGTRAP, WTERMSIG(kml.status));
+	EXPECT_STREQ("", kml.out);
 }
 
 TEST_HARNESS_MAIN

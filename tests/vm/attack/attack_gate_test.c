@@ -39,6 +39,7 @@
 #define BYPASS_SIGNED "attack-payload.bypass.signed"
 #define BYPASS_NOT_APPROVED "attack-payload.bypass.signed-nobypass"
 #define UNTRUSTED "attack-payload.untrusted"
+#define VERIFIED "wordcount.verified" /* made by `kml build` (Makefile) */
 #define GATE_SYSFS "/sys/kernel/kml/"
 #define SIG_TRAILER 36 /* struct kml_sig_info + KML_SIG_MAGIC */
 /* What loading kml.ko itself taints: out of tree ('O'), unsigned ('E'). */
@@ -288,6 +289,27 @@ TEST_F(gate, signed_program_runs_at_cpl0_when_its_assurance_is_allowed)
 	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
 	EXPECT_TRUE(verify_agrees(_metadata, SIGNED, "allowed"));
+}
+
+/*
+ * The gate's whole chain under the default policy (no development mode,
+ * min_assurance verified): wordcount.verified was built from its source by
+ * `kml build` (source rules, rewrite, binary validator, signed as verified
+ * by the test CA), and it starts at CPL 0 and does its work.
+ */
+TEST_F(gate, a_program_built_by_kml_build_runs_at_cpl0_by_default)
+{
+	struct child c;
+	long long execs;
+
+	REQUIRE_PAYLOAD(VERIFIED);
+	ASSERT_EQ(0, load_with(""));
+	execs = kml_counter(GATE_SYSFS "ring0_execs");
+	ASSERT_EQ(0, payload_run(&c, VERIFIED, (const char *[]){ NULL }));
+	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+	EXPECT_TRUE(child_said(&c, "0 0 0")) TH_LOG("%s", c.output);
+	EXPECT_EQ(execs + 1, kml_counter(GATE_SYSFS "ring0_execs"));
+	EXPECT_TRUE(verify_agrees(_metadata, VERIFIED, "allowed"));
 }
 
 TEST_F(gate, default_policy_refuses_trusted_as_assurance_too_low)

@@ -194,14 +194,18 @@ static int exec_errno(const char *payload)
  * Runs last (it seals the gate until reboot). Under lockdown the gate,
  * once sealed, decides: its refusals are its own reasons, not not-sealed;
  * the policy only gets stricter; ".kml" is trusted no more; kml.ko stays.
- * (Nothing here runs at CPL 0: the default policy asks for `verified`,
- * and the test payloads are `trusted`.)
+ * The test payloads are `trusted`, below the default policy; the one
+ * program `kml build` made (`verified`, signed by the test CA) runs at
+ * CPL 0, under lockdown.
  */
 TEST_F_TIMEOUT(lockdown, a_sealed_gate_decides_under_lockdown, 180)
 {
+	long long execs;
 	long ring, key;
+	struct child c;
 
 	REQUIRE_PAYLOAD(ATTACK_RING0);
+	REQUIRE_PAYLOAD("wordcount.verified");
 	REQUIRE_LOCKDOWN(&self->env);
 	ASSERT_TRUE(kml_listed()) TH_LOG("kml.ko must still be loaded");
 
@@ -226,6 +230,13 @@ TEST_F_TIMEOUT(lockdown, a_sealed_gate_decides_under_lockdown, 180)
 	EXPECT_EQ(-EACCES, exec_errno(ATTACK_RING0));		/* unsigned */
 	EXPECT_EQ(-EACCES, exec_errno("attack-payload.signed"));	/* assurance-too-low */
 	EXPECT_EQ(-ENOKEY, exec_errno("attack-payload.devkey"));	/* .kml: unknown-key */
+
+	/* and what it approves runs at CPL 0 */
+	execs = kml_counter(GATE_SYSFS "ring0_execs");
+	ASSERT_EQ(0, payload_run(&c, "wordcount.verified", (const char *[]){ NULL }));
+	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+	EXPECT_TRUE(child_said(&c, "0 0 0")) TH_LOG("%s", c.output);
+	EXPECT_EQ(execs + 1, kml_counter(GATE_SYSFS "ring0_execs"));
 
 	/* stricter only */
 	EXPECT_EQ(EPERM, kml_set_policy("allow_unsigned", "1"));
