@@ -5,6 +5,10 @@
 #   // FLAGS: -O2                     extra compile flags (after the required ones)
 #   // REQUIRED-FLAGS: no             leave out `kml-verify --required-flags`
 #   // ARGS: --stack-limit=1024       extra kml-verify options
+#   // EXPECT-NEXT-LINE: KML-R016     the next line has a finding of each
+#                                     rule named (as clang-tidy's
+#                                     CHECK-MESSAGES); a file with any of
+#                                     these must have no other finding
 # Usage: cmake -DTOOL=kml-verify -DSOURCE=file.c -P run_case.cmake
 cmake_minimum_required(VERSION 3.25)
 
@@ -70,5 +74,44 @@ if(NOT found STREQUAL wanted OR NOT rc EQUAL wanted_rc)
   message(FATAL_ERROR
     "${SOURCE}\n  expected: [${wanted_s}] exit ${wanted_rc}\n"
     "  got:      [${found_s}] exit ${rc}\n--- stdout\n${out}--- stderr\n${err}")
+endif()
+# Line-tied expectations: "LINE:ID" wanted, "LINE:ID" found.
+file(READ "${SOURCE}" content)
+string(REPLACE ";" "<semicolon>" content "${content}")
+string(REGEX MATCHALL "[^\n]*\n" lines "${content}")
+set(tied "")
+set(number 0)
+foreach(line IN LISTS lines)
+  math(EXPR number "${number} + 1")
+  if(line MATCHES "// EXPECT-NEXT-LINE:([^\n]*)")
+    separate_arguments(ids UNIX_COMMAND "${CMAKE_MATCH_1}")
+    math(EXPR next "${number} + 1")
+    foreach(id IN LISTS ids)
+      list(APPEND tied "${next}:${id}")
+    endforeach()
+  endif()
+endforeach()
+if(tied)
+  string(REPLACE ";" "<semicolon>" out_lines "${out}")
+  string(REGEX MATCHALL ":[0-9]+:[0-9]+: error: [^\n]*\\[KML-R[0-9]+\\]"
+         messages "${out_lines}")
+  set(at "")
+  foreach(m IN LISTS messages)
+    string(REGEX MATCH "^:([0-9]+):" _ "${m}")
+    set(l "${CMAKE_MATCH_1}")
+    string(REGEX MATCH "\\[(KML-R[0-9]+)\\]$" _ "${m}")
+    list(APPEND at "${l}:${CMAKE_MATCH_1}")
+  endforeach()
+  list(REMOVE_DUPLICATES tied)
+  list(REMOVE_DUPLICATES at)
+  list(SORT tied)
+  list(SORT at)
+  if(NOT tied STREQUAL at)
+    string(REPLACE ";" " " tied_s "${tied}")
+    string(REPLACE ";" " " at_s "${at}")
+    message(FATAL_ERROR
+      "${SOURCE}\n  expected at lines: [${tied_s}]\n  got at lines:      [${at_s}]\n"
+      "--- stdout\n${out}")
+  endif()
 endif()
 message(STATUS "ok: [${expect}]")

@@ -112,6 +112,8 @@ int doExplain(const std::string &id) {
             << indent(r->bad) << "\n\nAccepted:\n"
             << indent(r->good) << "\n\nFix:\n"
             << indent(r->fix) << "\n";
+  if (!r->limits.empty())
+    std::cout << "\nWhat it does not see:\n" << indent(r->limits) << "\n";
   return kExitPass;
 }
 
@@ -126,7 +128,10 @@ std::string ruleMarkdown(const RuleInfo &r) {
      << r.rationale << "\n\n## Rejected\n\n```c\n"
      << r.bad << "\n```\n\n## Accepted\n\n```c\n"
      << r.good << "\n```\n\n## Fix\n\n"
-     << r.fix << "\n\nSee also `kml-verify --explain " << r.id << "`.\n";
+     << r.fix << "\n\n";
+  if (!r.limits.empty())
+    md << "## What it does not see\n\n" << r.limits << "\n\n";
+  md << "See also `kml-verify --explain " << r.id << "`.\n";
   return md.str();
 }
 

@@ -100,7 +100,8 @@ TEST(Sarif, ValidLogWithRuleMetadata) {
   EXPECT_EQ(region->getInteger("startLine"), 3);
   EXPECT_EQ(region->getInteger("startColumn"), 10);
   const auto *r1 = (*results)[1].getAsObject();
-  EXPECT_EQ(r1->getInteger("ruleIndex"), 15);
+  EXPECT_EQ(r1->getInteger("ruleIndex"),
+            static_cast<std::int64_t>(ruleTable().size())); // the binary rule
   const auto *addr = (*r1->getArray("locations"))[0]
                          .getAsObject()
                          ->getObject("physicalLocation")

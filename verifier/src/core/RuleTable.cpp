@@ -5,7 +5,7 @@
 namespace kml::verify {
 namespace {
 
-constexpr std::array<RuleInfo, 15> kRules{{
+constexpr std::array<RuleInfo, 16> kRules{{
     {"KML-R001", "no-inline-asm",
      "No inline asm, module asm or naked functions; target builtins only from "
      "an allowlist.",
@@ -109,8 +109,9 @@ constexpr std::array<RuleInfo, 15> kRules{{
      "A function pointer made from data, a cast or an external source can "
      "jump anywhere in a ring-0 address space. If every function-pointer "
      "value starts as `&f`, the set of targets is exactly the address-taken "
-     "functions, which KML-R008 also uses. Copying raw bytes (memcpy, read) "
-     "over an object holding function pointers is rejected too.",
+     "functions, which KML-R008 also uses. Raw bytes copied over an object "
+     "holding function pointers (memcpy, read) are KML-R016's, with every "
+     "other pointer.",
      "typedef void (*fn)(void);\nvoid run(long addr) { ((fn)addr)(); }",
      "static void a(void) {}\nstatic void (*const table[])(void) = {a};\n"
      "void run(void) { table[0](); }",
@@ -132,10 +133,27 @@ constexpr std::array<RuleInfo, 15> kRules{{
      "occupies that stack slot. Returning the address of a local, or storing "
      "it into a global, a static or through a pointer/reference parameter, "
      "is rejected, also when the address passed through a local pointer "
-     "variable first.",
+     "variable first. So is a reference that outlives its object: Clang's "
+     "lifetime warnings (-Wdangling and -Wreturn-stack-address, with "
+     "[[clang::lifetimebound]]) are findings, and where they stop, a "
+     "reference (or range-for) bound to the result of a call that returns a "
+     "reference while a temporary is bound to one of its reference "
+     "parameters or is its object: `const int &r = std::max(f(), 3);` may "
+     "refer to f()'s temporary, gone at the end of the statement.",
      "int *g;\nvoid f(void) {\n  int x = 1;\n  g = &x;\n}",
      "int g;\nvoid f(void) {\n  int x = 1;\n  g = x;\n}",
-     "Return by value, or let the caller own the storage."},
+     "Return by value, or let the caller own the storage; keep the result "
+     "of a call that may return its temporary argument by value (`const "
+     "int r = std::max(f(), 3);`).",
+     "Lifetimes are followed within one function and through calls only as "
+     "described: a pointer (not a reference) to a temporary's part, a "
+     "reference stored in a struct member or a lambda's by-reference "
+     "capture that outlives the frame, and views (std::string_view, "
+     "std::span, iterators) into temporaries are seen only where Clang's "
+     "-Wdangling family sees them. A call returning a reference to a "
+     "parameter of another type than its result (a member of it) is "
+     "assumed not to return the temporary. Addresses passed through "
+     "globals or containers are not followed."},
     {"KML-R012", "owning-allocation-only",
      "No raw new/delete/malloc/calloc/realloc/free in application code.",
      "Manual lifetimes give use-after-free and double free. The reviewed "
@@ -194,6 +212,35 @@ constexpr std::array<RuleInfo, 15> kRules{{
      "Keep data non-executable (PROT_NONE, PROT_READ, PROT_READ | "
      "PROT_WRITE, as constants); interpret, or dispatch through a table of "
      "named functions, instead of generating code."},
+    {"KML-R016", "no-bytes-into-pointers",
+     "No pointer made from bytes: no byte-level write into an object that "
+     "holds a pointer, and no bit cast to such a type.",
+     "At CPL 0 a pointer whose value came from bytes (a constant, the "
+     "input, a counter) is an arbitrary kernel write. Typed code makes "
+     "pointers only from addresses, allocations, array decay and other "
+     "pointers (KML-R003 forbids the casts), so forged ones come in as "
+     "bytes: memcpy, memmove, memset, bzero, read, pread, recv, fread, or any "
+     "function of the program's own, over an object whose type holds a data "
+     "or function pointer, a reference, a member pointer or a vtable "
+     "pointer. Each of them takes the object as `void *`, so the rule rejects "
+     "that conversion whatever the callee; a `const void *` view (reading a "
+     "pointer's bytes out) is allowed. std::bit_cast and "
+     "__builtin_bit_cast to a type holding a pointer are rejected for the "
+     "same reason. Pointer-free objects take bytes freely.",
+     "#include <string.h>\nint main(void) {\n  long a = 0x1000;\n  int *p;\n"
+     "  memcpy(&p, &a, sizeof p);\n  *p = 1;\n  return 0;\n}",
+     "#include <string.h>\nstruct rec {\n  int id;\n  char name[16];\n};\n"
+     "void load(struct rec *out, const unsigned char *bytes) {\n"
+     "  memcpy(out, bytes, sizeof *out);\n}",
+     "Assign pointers from `&object` or from another pointer; clear a "
+     "struct with `= {0}` or `{}` rather than memset; read input into a "
+     "pointer-free buffer and build the object field by field.",
+     "The reviewed runtime headers and the system headers are trusted: a "
+     "byte write inside them is not reported (their functions take typed "
+     "arguments). A `void *` that was obtained from a pointer-free object "
+     "and then reused for another is impossible without a cast KML-R003 "
+     "rejects. Bytes that become an integer and then an index stay legal: "
+     "bounds are KML-R006's and the pinned -fsanitize=bounds's."},
 }};
 
 } // namespace

@@ -9,16 +9,17 @@ namespace kml::verify {
 
 /// Bumped whenever a rule is added, removed or made stricter, so an
 /// attestation says exactly which subset the program was checked against.
-inline constexpr std::string_view kRuleSetVersion = "2";
+inline constexpr std::string_view kRuleSetVersion = "3";
 
 struct RuleInfo {
-  std::string_view id;        // "KML-R001"
-  std::string_view name;      // short kebab-case name, SARIF "name"
-  std::string_view summary;   // one line
-  std::string_view rationale; // why ring-0 code needs it
-  std::string_view bad;       // example the rule rejects
-  std::string_view good;      // the accepted way to write it
-  std::string_view fix;       // what to do about a finding
+  std::string_view id;          // "KML-R001"
+  std::string_view name;        // short kebab-case name, SARIF "name"
+  std::string_view summary;     // one line
+  std::string_view rationale;   // why ring-0 code needs it
+  std::string_view bad;         // example the rule rejects
+  std::string_view good;        // the accepted way to write it
+  std::string_view fix;         // what to do about a finding
+  std::string_view limits = {}; // what the rule cannot see ("" if unwritten)
 };
 
 /// All rules, ordered by ID.

@@ -197,6 +197,7 @@ std::vector<std::unique_ptr<Rule>> makeRules(RuleContext &ctx) {
   addCallRules(ctx, rules);
   rules.push_back(makeStackRule(ctx));
   rules.push_back(makeExecMemoryRule(ctx));
+  rules.push_back(makeBytesIntoPointersRule(ctx));
   return rules;
 }
 

@@ -174,26 +174,6 @@ bool isFunctionPointerType(clang::QualType t) {
   return false;
 }
 
-bool containsFunctionPointer(clang::QualType t, int depth = 0) {
-  if (depth > 16 || t.isNull())
-    return false;
-  t = t.getCanonicalType();
-  if (isFunctionPointerType(t))
-    return true;
-  if (const auto *a = llvm::dyn_cast<clang::ArrayType>(t.getTypePtr()))
-    return containsFunctionPointer(a->getElementType(), depth + 1);
-  if (const auto *rd = t->getAsRecordDecl())
-    if (const auto *def = rd->getDefinition()) {
-      for (const auto *field : def->fields())
-        if (containsFunctionPointer(field->getType(), depth + 1))
-          return true;
-      if (const auto *cxx = llvm::dyn_cast<clang::CXXRecordDecl>(def))
-        if (cxx->isPolymorphic())
-          return true; // the vtable pointer
-    }
-  return false;
-}
-
 /// True when \p e names a function: `f`, `&f`, `&C::m`.
 bool isExplicitFunctionAddress(const clang::Expr *e) {
   e = e->IgnoreParenImpCasts();
@@ -211,34 +191,14 @@ public:
   std::string_view id() const override { return "KML-R009"; }
 
   void registerMatchers(MatchFinder &f) override {
+    // Bytes copied over a function pointer are KML-R016's, with every
+    // other pointer.
     f.addMatcher(castExpr().bind("cast"), this);
-    f.addMatcher(callExpr(callee(functionDecl(hasAnyName(
-                              "memcpy", "memmove", "memset", "__builtin_memcpy",
-                              "__builtin_memmove", "__builtin_memset", "read",
-                              "pread"))))
-                     .bind("copy"),
-                 this);
   }
 
   void run(const MatchResult &r) override {
-    const clang::SourceManager &sm = *r.SourceManager;
-    if (const auto *c = r.Nodes.getNodeAs<clang::CastExpr>("cast")) {
-      checkCast(*c, *r.Context, sm);
-      return;
-    }
-    if (const auto *call = r.Nodes.getNodeAs<clang::CallExpr>("copy")) {
-      if (call->getNumArgs() == 0)
-        return;
-      const clang::Expr *dest = call->getArg(0)->IgnoreParenImpCasts();
-      if (!dest->getType()->isPointerType())
-        return;
-      const clang::FunctionDecl *fn = call->getDirectCallee();
-      if (containsFunctionPointer(dest->getType()->getPointeeType()))
-        report(sm, call->getSourceRange(),
-               "'" + fn->getNameAsString() +
-                   "' writes raw bytes over a function pointer",
-               "assign the function pointer from &function instead");
-    }
+    if (const auto *c = r.Nodes.getNodeAs<clang::CastExpr>("cast"))
+      checkCast(*c, *r.Context, *r.SourceManager);
   }
 
 private:

@@ -184,7 +184,8 @@ private:
   }
 };
 
-/// True when a value of \p t contains a data or function pointer somewhere.
+/// True when a value of \p t contains a data or function pointer somewhere,
+/// a vtable pointer included.
 bool containsPointer(clang::QualType t, int depth = 0) {
   if (depth > 16 || t.isNull())
     return false;
@@ -199,10 +200,13 @@ bool containsPointer(clang::QualType t, int depth = 0) {
       for (const auto *field : def->fields())
         if (containsPointer(field->getType(), depth + 1))
           return true;
-      if (const auto *cxx = llvm::dyn_cast<clang::CXXRecordDecl>(def))
+      if (const auto *cxx = llvm::dyn_cast<clang::CXXRecordDecl>(def)) {
+        if (cxx->isDynamicClass())
+          return true;
         for (const auto &base : cxx->bases())
           if (containsPointer(base.getType(), depth + 1))
             return true;
+      }
     }
   }
   return false;

@@ -205,6 +205,10 @@ public:
         varDecl(hasGlobalStorage(), hasInitializer(expr().bind("init")))
             .bind("static"),
         this);
+    // References, a range-for's hidden `auto &&__range` included.
+    f.addMatcher(varDecl(hasType(referenceType()), hasInitializer(expr()))
+                     .bind("reference"),
+                 this);
   }
 
   // Addresses that travel through local pointer variables need source
@@ -284,9 +288,106 @@ public:
                    "'",
                "store a copy of the value instead");
     }
+    if (const auto *v = r.Nodes.getNodeAs<clang::VarDecl>("reference"))
+      checkReference(*v, *r.Context, sm);
   }
 
 private:
+  /// Where Clang's -Wdangling stops: a reference bound to what a call
+  /// returns by reference, while a temporary is bound to one of the call's
+  /// reference parameters of that type, or is the object of a member
+  /// call. The call may hand the temporary back (std::max, std::min,
+  /// std::clamp, accessors), and it dies at the end of the statement.
+  void checkReference(const clang::VarDecl &v, const clang::ASTContext &ast,
+                      const clang::SourceManager &sm) {
+    if (v.getDeclContext()->isDependentContext() || v.isInvalidDecl())
+      return;
+    std::string callee;
+    if (!temporaryThroughCall(v.getInit(), ast, callee, 0))
+      return;
+    const std::string who = v.isImplicit()
+                                ? std::string("the range of this for loop")
+                                : "reference '" + v.getNameAsString() + "'";
+    report(sm, v.getSourceRange(),
+           who + " may refer to a temporary that '" + callee +
+               "' returns by reference; the temporary is destroyed at the "
+               "end of the statement",
+           "keep the result by value, or name the temporary first");
+  }
+
+  /// Strips what does not change which object an expression designates.
+  static const clang::Expr *designator(const clang::Expr *e) {
+    while (e != nullptr) {
+      e = e->IgnoreParens();
+      if (const auto *w = llvm::dyn_cast<clang::ExprWithCleanups>(e))
+        e = w->getSubExpr();
+      else if (const auto *c = llvm::dyn_cast<clang::ImplicitCastExpr>(e);
+               c != nullptr &&
+               (c->getCastKind() == clang::CK_NoOp ||
+                c->getCastKind() == clang::CK_DerivedToBase ||
+                c->getCastKind() == clang::CK_UncheckedDerivedToBase))
+        e = c->getSubExpr();
+      else
+        return e;
+    }
+    return nullptr;
+  }
+
+  /// Whether the glvalue \p e may be a temporary handed back by a call
+  /// (through nested calls and conditionals); \p callee names the call.
+  static bool temporaryThroughCall(const clang::Expr *e,
+                                   const clang::ASTContext &ast,
+                                   std::string &callee, int depth) {
+    e = designator(e);
+    if (e == nullptr || depth > 8 || e->isTypeDependent() || !e->isGLValue())
+      return false;
+    if (const auto *c = llvm::dyn_cast<clang::AbstractConditionalOperator>(e))
+      return temporaryThroughCall(c->getTrueExpr(), ast, callee, depth + 1) ||
+             temporaryThroughCall(c->getFalseExpr(), ast, callee, depth + 1);
+    const auto *call = llvm::dyn_cast<clang::CallExpr>(e);
+    const clang::FunctionDecl *fn =
+        call != nullptr ? call->getDirectCallee() : nullptr;
+    if (fn == nullptr)
+      return false;
+    const clang::QualType returned = fn->getReturnType().getNonReferenceType();
+    auto mayBeTemporary = [&](const clang::Expr *arg) {
+      const clang::Expr *d = designator(arg);
+      return d != nullptr && (llvm::isa<clang::MaterializeTemporaryExpr>(d) ||
+                              temporaryThroughCall(d, ast, callee, depth + 1));
+    };
+    const auto found = [&] {
+      if (callee.empty())
+        callee = plainQualifiedName(*fn);
+      return true;
+    };
+    // The object of a member call: an accessor returns part of it.
+    if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(call))
+      if (mayBeTemporary(m->getImplicitObjectArgument()))
+        return found();
+    // Arguments bound to reference parameters of the returned type. A
+    // member operator's object is its first argument.
+    const bool memberOperator = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+                                llvm::isa<clang::CXXMethodDecl>(fn);
+    for (unsigned i = 0; i < call->getNumArgs(); ++i) {
+      clang::QualType param;
+      if (memberOperator && i == 0) {
+        if (mayBeTemporary(call->getArg(0)))
+          return found();
+        continue;
+      }
+      const unsigned p = memberOperator ? i - 1 : i;
+      if (p >= fn->getNumParams())
+        break;
+      param = fn->getParamDecl(p)->getType();
+      if (!param->isReferenceType() ||
+          !ast.hasSameUnqualifiedType(param.getNonReferenceType(), returned))
+        continue;
+      if (mayBeTemporary(call->getArg(i)))
+        return found();
+    }
+    return false;
+  }
+
   /// The local whose address the pointer variable \p e holds, if any.
   const clang::VarDecl *alias(const clang::Expr *e) const {
     if (!e)

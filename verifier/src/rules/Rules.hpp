@@ -24,6 +24,7 @@ void addMemoryRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
 void addCallRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
 std::unique_ptr<Rule> makeStackRule(RuleContext &ctx);
 std::unique_ptr<Rule> makeExecMemoryRule(RuleContext &ctx);
+std::unique_ptr<Rule> makeBytesIntoPointersRule(RuleContext &ctx);
 
 /// "ns::Class::method" without template arguments: the form allowlists use.
 std::string plainQualifiedName(const clang::NamedDecl &d);
@@ -50,7 +51,8 @@ bool isAllocationFunction(const clang::FunctionDecl &fn); // KML-R012
 bool isNonLocalJumpFunction(std::string_view name);       // KML-R013
 bool isStackAllocationFunction(std::string_view name);    // KML-R007
 
-/// True when a value of \p t holds a pointer anywhere (KML-R004).
+/// True when a value of \p t holds a pointer anywhere, a vtable pointer
+/// included (KML-R004, KML-R016).
 bool containsPointerType(clang::QualType t);
 
 /// KML-R002's allowlist of external functions (qualified names).

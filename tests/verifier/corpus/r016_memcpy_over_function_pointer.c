@@ -1,4 +1,4 @@
-// EXPECT: KML-R009
+// EXPECT: KML-R016
 // Raw bytes copied over a function pointer.
 #include <string.h>
 
