@@ -65,9 +65,13 @@ void CodeMap::sweep(const Region &region) {
       pos = nextSymbol->first - region.address;
       continue;
     }
+    const bool endsFlow = insn.mnemonic == ZYDIS_MNEMONIC_RET ||
+                          insn.mnemonic == ZYDIS_MNEMONIC_JMP ||
+                          insn.mnemonic == ZYDIS_MNEMONIC_UD2 ||
+                          insn.mnemonic == ZYDIS_MNEMONIC_HLT;
     insns_.push_back(Insn{here, insn.length,
                           insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL,
-                          insn.mnemonic == ZYDIS_MNEMONIC_HLT});
+                          insn.mnemonic == ZYDIS_MNEMONIC_HLT, endsFlow});
     noteReferences(insn, here);
     pos += insn.length;
   }
@@ -87,12 +91,14 @@ void CodeMap::noteReferences(const ZydisDecodedInstruction &insn,
     }
     if (imm.is_relative) {
       targets_.insert(next + static_cast<std::uint64_t>(imm.value.s));
+      flowTargets_.insert(next + static_cast<std::uint64_t>(imm.value.s));
     } else if (imm.size >= 32 && elf_.inCode(imm.value.u)) {
       guessedTargets_.push_back(imm.value.u);
     }
   }
   if (insn.meta.category == ZYDIS_CATEGORY_CALL) {
     targets_.insert(next);
+    flowTargets_.insert(next);
   }
   const bool hasModrm = (insn.attributes & ZYDIS_ATTRIB_HAS_MODRM) != 0;
   if (hasModrm && insn.raw.modrm.mod == 0 && insn.raw.modrm.rm == 5) {
@@ -100,6 +106,7 @@ void CodeMap::noteReferences(const ZydisDecodedInstruction &insn,
         next + static_cast<std::uint64_t>(insn.raw.disp.value);
     if (elf_.inCode(target)) {
       targets_.insert(target);
+      codeRefs_.insert(target);
     } else {
       dataRefs_.push_back(target);
     }
@@ -165,6 +172,19 @@ std::optional<std::size_t> CodeMap::indexAt(std::uint64_t address) const {
     return std::nullopt;
   }
   return static_cast<std::size_t>(it - insns_.begin());
+}
+
+bool CodeMap::reachedByFlow(std::size_t index) const {
+  const Insn &insn = insns_.at(index);
+  if (elf_.symbols().contains(insn.address) ||
+      flowTargets_.contains(insn.address)) {
+    return true;
+  }
+  if (index == 0) {
+    return false;
+  }
+  const Insn &before = insns_[index - 1];
+  return before.address + before.length == insn.address && !before.endsFlow;
 }
 
 bool CodeMap::targetInside(std::uint64_t start, std::uint64_t end) const {

@@ -25,6 +25,7 @@ struct Insn {
   std::uint8_t length = 0;
   bool syscall = false;
   bool halt = false;
+  bool endsFlow = false; // ret, jmp, ud2, hlt: nothing falls through
 };
 
 class CodeMap {
@@ -39,6 +40,16 @@ public:
   }
   // True when some known target lies strictly inside (start, end).
   bool targetInside(std::uint64_t start, std::uint64_t end) const;
+  // Whether control reaches instruction \p index: a symbol starts there,
+  // a relative branch or call goes there, a call returns there, or the
+  // instruction before it falls through. Code pointers found in data do
+  // not count: they only guess.
+  bool reachedByFlow(std::size_t index) const;
+  // Whether a RIP-relative memory operand names \p address (a lea of a
+  // function, or of data kept in the code).
+  bool referencedAsData(std::uint64_t address) const {
+    return codeRefs_.contains(address);
+  }
   // Bytes since the last place where decoding failed (or a big number).
   std::uint64_t distanceFromUndecodable(std::uint64_t address) const;
   std::uint64_t codeBytes() const { return codeBytes_; }
@@ -58,6 +69,8 @@ private:
   ZydisDecoder decoder_{};
   std::vector<Insn> insns_; // ascending address
   std::unordered_set<std::uint64_t> targets_;
+  std::unordered_set<std::uint64_t> flowTargets_; // branches, returns
+  std::unordered_set<std::uint64_t> codeRefs_;    // RIP-relative, in code
   std::vector<std::uint64_t> sortedTargets_;
   std::vector<std::uint64_t> guessedTargets_; // from data and immediates
   std::vector<std::uint64_t> undecodable_;    // ascending

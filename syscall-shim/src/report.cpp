@@ -58,7 +58,7 @@ std::string formatReport(const RewriteReport &report, const std::string &file) {
   }
   if (!report.halts.empty()) {
     out << file << ": " << report.halts.size() << " hlt, "
-        << report.haltsReplaced() << " replaced by int3\n";
+        << report.haltsReplaced() << " made a trap (0x06, SIGILL)\n";
   }
   for (const HaltOutcome &halt : report.halts) {
     if (!halt.replaced) {

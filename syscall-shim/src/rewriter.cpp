@@ -370,7 +370,7 @@ RewriteResult rewriteChecked(const ElfImage &image,
   std::vector<HaltOutcome> halts = planHalts(elf, code);
   for (const HaltOutcome &halt : halts) {
     if (halt.replaced) {
-      bytes[fileOffsetOf(image, halt.address)] = kInt3;
+      bytes[fileOffsetOf(image, halt.address)] = kHaltTrap;
     }
   }
   std::uint64_t hdrAddress = 0;

@@ -13,6 +13,9 @@ constexpr int kMaxNeighbours = 3;       // per side
 constexpr std::uint64_t kStubAreaSlack = 64ull << 20;
 
 constexpr std::uint32_t kSysRtSigreturn = 15;
+// `mov $15,%rax` just before the trampoline's syscall.
+constexpr std::array<std::uint8_t, 7> kMovRax15{0x48, 0xc7, 0xc0, 0x0f,
+                                                0x00, 0x00, 0x00};
 
 ZydisRegister widest(ZydisRegister reg) {
   return ZydisRegisterGetLargestEnclosing(ZYDIS_MACHINE_MODE_LONG_64, reg);
@@ -105,8 +108,14 @@ SitePlanner::specialCase(std::uint64_t address,
   }
   // The rt_sigreturn trampoline is recognised by its exact bytes
   // (`mov $15,%rax; syscall`) by unwinders (libgcc's signal-frame
-  // fallback) and debuggers; it runs once per handled signal.
-  if (nr == kSysRtSigreturn) {
+  // fallback) and debuggers; it runs once per handled signal. Any other
+  // way of making rt_sigreturn is a site like the others (the stub keeps
+  // the stack as it is), and the binary validator accepts only these
+  // bytes.
+  if (const auto bytes =
+          elf_.at(address - kMovRax15.size(), kMovRax15.size() + 2);
+      nr == kSysRtSigreturn && bytes &&
+      std::memcmp(bytes->data(), kMovRax15.data(), kMovRax15.size()) == 0) {
     return "rt_sigreturn trampoline (unwinders match its bytes)";
   }
   // With symbols, code lives in functions; bytes between sized functions
@@ -175,7 +184,7 @@ std::optional<std::string> SitePlanner::movable(std::size_t index,
   if (insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL) {
     return "neighbour is another syscall";
   }
-  // It stays where it is and becomes an int3 (halt_planner.hpp).
+  // It stays where it is and becomes a trap byte (halt_planner.hpp).
   if (insn.mnemonic == ZYDIS_MNEMONIC_HLT) {
     return "neighbour is a hlt";
   }

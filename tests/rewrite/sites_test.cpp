@@ -161,17 +161,24 @@ std::uint8_t byteAt(std::span<const std::byte> bytes, std::uint64_t a) {
   return std::to_integer<std::uint8_t>(bytes[a - 0x400000]);
 }
 
-TEST_F(SitesTest, EveryHltInAFunctionBecomesInt3) {
-  const auto &halts = result_.report.halts;
-  ASSERT_EQ(halts.size(), 3U); // halt_after_exit, halt_function, the gap's
+// The hlt the report lists at \p address, or nullptr.
+const rewrite::HaltOutcome *haltAt(const RewriteReport &report,
+                                   std::uint64_t address) {
+  const auto h =
+      std::ranges::find(report.halts, address, &rewrite::HaltOutcome::address);
+  return h == report.halts.end() ? nullptr : &*h;
+}
+
+TEST_F(SitesTest, EveryHltControlReachesBecomesATrap) {
+  EXPECT_EQ(result_.report.halts.size(), 6U);
   EXPECT_EQ(result_.report.haltsReplaced(), 2U);
   for (const char *label : {"halt_after_exit", "halt_function"}) {
     const std::uint64_t at = symbolAddress(label);
-    const auto h = std::ranges::find(halts, at, &rewrite::HaltOutcome::address);
-    ASSERT_NE(h, halts.end()) << label;
+    const rewrite::HaltOutcome *h = haltAt(result_.report, at);
+    ASSERT_NE(h, nullptr) << label;
     EXPECT_TRUE(h->replaced) << label;
     EXPECT_EQ(byteAt(image_->bytes(), at), 0xf4) << label;
-    EXPECT_EQ(byteAt(result_.bytes, at), 0xcc) << label;
+    EXPECT_EQ(byteAt(result_.bytes, at), 0x06) << label;
   }
   // The exit site next to the hlt was rewritten without moving it.
   const SiteOutcome *exit = site("fail");
@@ -180,18 +187,35 @@ TEST_F(SitesTest, EveryHltInAFunctionBecomesInt3) {
   EXPECT_LE(exit->rangeEnd, symbolAddress("halt_after_exit"));
 }
 
-TEST_F(SitesTest, HltOutsideFunctionsOrInImmediatesIsLeftAlone) {
-  const auto &halts = result_.report.halts;
+// Each 0xf4 that may not be a hlt control reaches stays as it is, with
+// its reason.
+TEST_F(SitesTest, HltThatMayBeDataIsLeftWithItsReason) {
   const auto gap = std::ranges::find_if(
-      halts, [](const rewrite::HaltOutcome &h) { return !h.replaced; });
-  ASSERT_NE(gap, halts.end());
-  EXPECT_EQ(gap->reason, "outside every function symbol");
-  EXPECT_EQ(byteAt(result_.bytes, gap->address), 0xf4);
+      result_.report.halts, [&](const rewrite::HaltOutcome &h) {
+        return h.address > symbolAddress("halt_function") &&
+               h.address < symbolAddress("after_gap");
+      });
+  ASSERT_NE(gap, result_.report.halts.end());
+  const std::pair<std::uint64_t, std::string> cases[] = {
+      {gap->address, "outside every function symbol"},
+      {symbolAddress("halt_data") + 8,
+       "named by a RIP-relative operand (data in code?)"},
+      {symbolAddress("halt_unreached") + 1,
+       "no branch, call or fall-through reaches it (data in code?)"},
+      {symbolAddress("halt_undecodable") + 2, "near bytes that do not decode"},
+  };
+  for (const auto &[address, reason] : cases) {
+    const rewrite::HaltOutcome *h = haltAt(result_.report, address);
+    ASSERT_NE(h, nullptr) << reason;
+    EXPECT_FALSE(h->replaced) << reason;
+    EXPECT_EQ(h->reason, reason);
+    EXPECT_EQ(byteAt(result_.bytes, address), 0xf4) << reason;
+  }
   // mov $0xf4f4f4f4,%ecx is b9 f4 f4 f4 f4: not a hlt, not touched.
   const std::uint64_t imm = symbolAddress("imm_f4");
   for (std::uint64_t a = imm + 1; a < imm + 5; ++a) {
     EXPECT_EQ(byteAt(result_.bytes, a), 0xf4);
-    EXPECT_EQ(std::ranges::count(halts, a, &rewrite::HaltOutcome::address), 0);
+    EXPECT_EQ(haltAt(result_.report, a), nullptr);
   }
 }
 

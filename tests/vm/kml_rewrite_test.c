@@ -167,8 +167,8 @@ TEST_F(rewritten, direct_calls_keep_restart_signals_threads_and_seccomp)
  * A libc crash path dies at ring 0 as at ring 3 (tests/vm/direct/
  * crash_path.c): musl's __stack_chk_fail is a hlt, a SIGSEGV at ring 3.
  * At ring 0 a hlt would wait for an interrupt and return into a program
- * that knows its stack is smashed; the rewriter made it an int3, so the
- * program dies of SIGTRAP before it prints anything.
+ * that knows its stack is smashed; the rewriter made it 0x06, a #UD, so
+ * the program dies of SIGILL before it prints anything.
  */
 TEST_F(rewritten, a_libc_crash_path_still_kills_at_ring0)
 {
@@ -185,7 +185,29 @@ TEST_F(rewritten, a_libc_crash_path_still_kills_at_ring0)
 	EXPECT_EQ(before + 1, read_ring0_execs());
 	ASSERT_TRUE(WIFSIGNALED(kml.status))
 		TH_LOG("ring 0: status 0x%x, output '%s'", kml.status, kml.out);
-	EXPECT_EQ(SIGTRAP, WTERMSIG(kml.status));
+	EXPECT_EQ(SIGILL, WTERMSIG(kml.status));
+	EXPECT_STREQ("", kml.out);
+}
+
+/*
+ * The same with a handler that returns: the crash path is a fault at both
+ * rings, so the handler runs again and again (it exits on the third) and
+ * the program never gets past it. A trap such as int3 would resume after
+ * the instruction, out of the crash path.
+ */
+TEST_F(rewritten, a_returning_handler_does_not_get_past_the_crash_path)
+{
+	static struct kml_vm_run plain, kml;
+	char *plain_argv[] = { TESTS "crash-path.plain", "handler", NULL };
+	char *kml_argv[] = { TESTS "crash-path.kml", "handler", NULL };
+
+	ASSERT_EQ(0, kml_vm_run(&plain, plain_argv, NULL, KML_VM_WITH_OUTPUT));
+	ASSERT_TRUE(WIFEXITED(plain.status)) TH_LOG("ring 3: 0x%x", plain.status);
+	EXPECT_EQ(3, WEXITSTATUS(plain.status));
+	ASSERT_EQ(0, kml_vm_run(&kml, kml_argv, NULL, KML_VM_WITH_OUTPUT));
+	ASSERT_TRUE(WIFEXITED(kml.status))
+		TH_LOG("ring 0: status 0x%x, output '%s'", kml.status, kml.out);
+	EXPECT_EQ(3, WEXITSTATUS(kml.status)) TH_LOG("ring 0: '%s'", kml.out);
 	EXPECT_STREQ("", kml.out);
 }
 

@@ -28,7 +28,7 @@ void printSummary(std::ostream &out, const BuildSummary &summary) {
   out << "\n";
   if (summary.haltsReplaced + summary.haltsLeft != 0) {
     out << "  hlt        " << summary.haltsReplaced + summary.haltsLeft
-        << " found, " << summary.haltsReplaced << " made int3\n";
+        << " found, " << summary.haltsReplaced << " made a trap (0x06)\n";
   }
   out << "  size       " << summary.fileBytes << " bytes ("
       << summary.programBytes << " program, "

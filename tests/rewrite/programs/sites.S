@@ -183,6 +183,39 @@ after_gap:
 	ret
 	.size after_gap, .-after_gap
 
+	/* 0xf4 bytes that are not a hlt control reaches: left alone. Data
+	 * kept in a function (at +8) and named by a lea; 80 bytes of nops
+	 * keep whatever the data decodes into away from the next case. */
+	.globl halt_data
+	.type halt_data, @function
+halt_data:
+	lea	1f(%rip), %rax
+	ret
+1:	.byte	0xf4, 0x01, 0x02, 0x03
+	.fill	80, 1, 0x90
+	ret
+	.size halt_data, .-halt_data
+
+	/* a hlt after a ret (at +1) that nothing branches to */
+	.globl halt_unreached
+	.type halt_unreached, @function
+halt_unreached:
+	ret
+	hlt
+	ret
+	.size halt_unreached, .-halt_unreached
+
+	/* a hlt (at +2) right after a byte that does not decode (push %cs
+	 * does not exist in 64-bit mode); last in .text, no site after it */
+	.globl halt_undecodable
+	.type halt_undecodable, @function
+halt_undecodable:
+	ret
+	.byte	0x0e
+	hlt
+	ret
+	.size halt_undecodable, .-halt_undecodable
+
 	.section .rodata
 	.globl data_0f05
 data_0f05:

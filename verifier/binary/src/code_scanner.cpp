@@ -178,6 +178,11 @@ bool transfersControl(const ZydisDecodedInstruction &insn) {
   }
 }
 
+// The byte `kml rewrite` writes over a hlt: 0x06 (push %es) does not exist
+// in 64-bit mode, so it is a #UD (SIGILL) at any privilege, a fault that a
+// returning handler runs again, as hlt's #GP at CPL 3.
+constexpr std::byte kHaltTrap{0x06};
+
 // The rt_sigreturn trampoline every libc has (glibc's and musl's
 // __restore_rt): `mov $15,%rax; syscall`. libgcc's unwinder and gdb find
 // signal frames by exactly these bytes, so `kml rewrite` leaves the site.
@@ -321,6 +326,7 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
       undecodable.interrupt();
     } else if (ends.at(offset)) {
       mayPad = true;
+      previous = kNone; // the trampoline lies within one function
     }
     if (mayPad) {
       while (offset < limit && isPaddingByte(code[offset]))
@@ -355,6 +361,16 @@ void CodeScanner::scan(std::span<const std::byte> code, std::uint64_t address,
     // swallows a symbol boundary; such an overlap shows up as undecodable.
     if (!ZYAN_SUCCESS(ZydisDecoderDecodeInstruction(
             &decoder_, nullptr, code.data() + offset, limit - offset, &insn))) {
+      if (code[offset] == kHaltTrap) {
+        // What kml rewrite makes of a hlt: a #UD whatever follows, so the
+        // CPU never runs past it and the sweep goes on as after ud2.
+        ++report.instructions;
+        ++report.haltTraps;
+        previous = kNone;
+        ++offset;
+        mayPad = true;
+        continue;
+      }
       // Functions must be pure code. Gaps between functions legitimately
       // hold data (clang's -fsanitize=function signatures, patchable-entry
       // areas, asm tables): there undecodable bytes are skipped, while

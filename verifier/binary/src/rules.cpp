@@ -112,7 +112,7 @@ constexpr MnemonicRule kByMnemonic[] = {
     {ZYDIS_MNEMONIC_HLT,
      {"KML-B008", "hlt at CPL 0 idles the CPU instead of faulting; libc crash "
                   "paths (glibc abort/_start, musl a_crash) rely on the "
-                  "fault, so kml rewrite turns them into int3"}},
+                  "fault, so kml rewrite makes each a trap byte (0x06, #UD)"}},
     {ZYDIS_MNEMONIC_MONITOR,
      {"KML-B008", "monitor/mwait are supervisor idle instructions"}},
     {ZYDIS_MNEMONIC_MWAIT,

@@ -103,7 +103,7 @@ TEST(Resync, DecodingRestartsAtEachFunctionSymbol) {
 TEST(Undecodable, DecodingContinuesAfterABadByte) {
   // Bytes after an undecodable one are still decoded, so a syscall right
   // behind garbage is reported too.
-  Report report = scan({0x06, 0x0f, 0x05, 0xc3});
+  Report report = scan({0x0e, 0x0f, 0x05, 0xc3});
   ASSERT_EQ(report.findings.size(), 2u);
   EXPECT_EQ(report.findings[0].ruleId, "KML-B023");
   EXPECT_EQ(report.findings[1].ruleId, "KML-B001");
@@ -111,38 +111,38 @@ TEST(Undecodable, DecodingContinuesAfterABadByte) {
 }
 
 TEST(Undecodable, ARunIsOneFinding) {
-  Report report = scan({0x90, 0x06, 0x07, 0x06, 0x90, 0xc3});
+  Report report = scan({0x90, 0x0e, 0x07, 0x0e, 0x90, 0xc3});
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].ruleId, "KML-B023");
   EXPECT_EQ(report.findings[0].address, kBase + 1);
-  EXPECT_EQ(report.findings[0].instruction, ".byte 0x06, 0x07, 0x06");
+  EXPECT_EQ(report.findings[0].instruction, ".byte 0x0e, 0x07, 0x0e");
   EXPECT_EQ(report.findings[0].symbol, "?");
 }
 
 TEST(Undecodable, RunsStopAtFunctionStarts) {
-  Report report = scan({0x06, 0x06, 0x06, 0x06, 0xc3},
+  Report report = scan({0x0e, 0x0e, 0x0e, 0x0e, 0xc3},
                        {{"f", kBase, 2}, {"g", kBase + 2, 3}});
   ASSERT_EQ(report.findings.size(), 2u);
   EXPECT_EQ(report.findings[0].symbol, "f+0x0");
-  EXPECT_EQ(report.findings[0].instruction, ".byte 0x06, 0x06");
+  EXPECT_EQ(report.findings[0].instruction, ".byte 0x0e, 0x0e");
   EXPECT_EQ(report.findings[1].symbol, "g+0x0");
-  EXPECT_EQ(report.findings[1].instruction, ".byte 0x06, 0x06");
+  EXPECT_EQ(report.findings[1].instruction, ".byte 0x0e, 0x0e");
 }
 
 TEST(Undecodable, LongRunsShowSixteenBytes) {
-  std::vector<std::uint8_t> raw(40, 0x06);
+  std::vector<std::uint8_t> raw(40, 0x0e);
   Report report = scan(raw);
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].instruction.size(),
-            std::string(".byte 0x06").size() +
-                15 * std::string(", 0x06").size());
+            std::string(".byte 0x0e").size() +
+                15 * std::string(", 0x0e").size());
 }
 
 TEST(Undecodable, DataInGapsBetweenFunctionsIsSkipped) {
   // Bytes between two sized functions that do not decode are data, not a
   // finding; a banned instruction in the same gap is still reported.
   std::vector<std::uint8_t> raw = {0xe8, 0x00, 0x00, 0x00, 0x00, // f: call
-                                   0x90, 0x06, 0x07,             // gap data
+                                   0x90, 0x0e, 0x07,             // gap data
                                    0xc3};                        // g: ret
   Report report = scan(raw, {{"f", kBase, 5}, {"g", kBase + 8, 1}});
   EXPECT_TRUE(report.findings.empty());
@@ -171,7 +171,7 @@ TEST(Padding, ClangFunctionSignatureBeforeAFunctionIsData) {
 
 TEST(Undecodable, InsideANestedSymbolIsReported) {
   // `inner` ends before the bad byte, but `outer` still covers it.
-  Report report = scan({0x90, 0x90, 0x06, 0xc3},
+  Report report = scan({0x90, 0x90, 0x0e, 0xc3},
                        {{"outer", kBase, 4}, {"inner", kBase + 1, 1}});
   ASSERT_EQ(report.findings.size(), 1u);
   EXPECT_EQ(report.findings[0].ruleId, "KML-B023");

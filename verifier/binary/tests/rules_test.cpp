@@ -137,7 +137,7 @@ const BannedCase kBanned[] = {
     {"rsm", {0x0f, 0xaa}, "KML-B022", "rsm"},
     {"setssbsy", {0xf3, 0x0f, 0x01, 0xe8}, "KML-B022", "setssbsy"},
     {"pconfig", {0x0f, 0x01, 0xc5}, "KML-B022", "pconfig"},
-    {"push_es_invalid", {0x06}, "KML-B023", ".byte 0x06"},
+    {"push_cs_invalid", {0x0e}, "KML-B023", ".byte 0x0e"},
     {"into_invalid_in_64bit", {0xce}, "KML-B023", ".byte 0xce"},
     {"undefined_0f04", {0x0f, 0x04}, "KML-B023", ".byte 0x0f"},
 };

@@ -79,5 +79,12 @@ TEST(SigreturnTrampoline, ASyscallThatStartsAFunctionIsASite) {
                 7);
 }
 
+TEST(SigreturnTrampoline, AMovThatEndsAFunctionDoesNotCount) {
+  // f is only the mov; the syscall lies in the gap after it.
+  expectRefused(scan({0x48, 0xc7, 0xc0, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05},
+                     {{"f", kBase, 7}}),
+                7);
+}
+
 } // namespace
 } // namespace kml::binval

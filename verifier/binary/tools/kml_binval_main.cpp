@@ -29,6 +29,8 @@ int main(int argc, char **argv) {
       if (report.sigreturnTrampolines != 0)
         std::printf(", %" PRIu64 " rt_sigreturn trampolines accepted",
                     report.sigreturnTrampolines);
+      if (report.haltTraps != 0)
+        std::printf(", %" PRIu64 " hlt traps accepted", report.haltTraps);
       std::printf("\n");
       if (!report.findings.empty() && status == 0)
         status = 1;

@@ -2,7 +2,7 @@
 // `kml rewrite`: turn the `syscall` instructions of a static x86-64
 // program into jumps to per-site stubs that enter the kernel directly when
 // the program runs at CPL 0 (AT_KML_ENTRY, linux/kml_abi.h) and execute
-// the original `syscall` everywhere else, and its `hlt`s into `int3`.
+// the original `syscall` everywhere else, and its `hlt`s into a trap.
 // docs/syscall-shim.md has the design; this header is the whole library
 // interface.
 
@@ -30,9 +30,9 @@ struct SiteOutcome {
 };
 
 // What happened to one `hlt`. At CPL 0 it does not fault, it waits for
-// the next interrupt, so libc's crash paths (glibc's abort, _start, _exit,
-// check_one_fd; musl's a_crash) would hang instead of dying; each becomes
-// `int3`, one byte like `hlt`, which is a SIGTRAP at CPL 3 and at CPL 0.
+// the next interrupt and goes on, so libc's crash paths (glibc's abort,
+// _start, _exit, check_one_fd; musl's a_crash) would not die; each becomes
+// 0x06, one byte like `hlt` and a #UD (SIGILL) at CPL 3 and at CPL 0.
 struct HaltOutcome {
   std::uint64_t address = 0;
   std::string symbol; // "abort+0x171", or "" if stripped

@@ -37,6 +37,9 @@ struct Report {
   // kernel's slow path, which unwinders need to see unchanged
   // (docs/binary-validator.md, "The rt_sigreturn trampoline").
   std::uint64_t sigreturnTrampolines = 0;
+  // Lone 0x06 bytes accepted: what `kml rewrite` makes of a hlt, a #UD at
+  // any privilege (docs/binary-validator.md, "Halts").
+  std::uint64_t haltTraps = 0;
 };
 
 // Thrown when the input is not a well-formed static x86-64 ELF file. The
