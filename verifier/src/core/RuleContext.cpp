@@ -49,6 +49,15 @@ bool RuleContext::isRuntime(const clang::SourceManager &sm,
   // scratch space, so walk the expansion chain by macro name instead.
   clang::LangOptions lang;
   for (int depth = 0; loc.isMacroID() && depth < 64; ++depth) {
+    // A macro's argument is the caller's code, not the macro's: follow it
+    // to where it was written (kml_check(*(int *)0x1000 = 1) is the
+    // application's cast, whatever kml_check is).
+    if (sm.isMacroArgExpansion(loc)) {
+      loc = sm.getImmediateSpellingLoc(loc);
+      if (!loc.isMacroID())
+        return inRuntimeDir(sm, sm.getFileID(loc));
+      continue;
+    }
     llvm::StringRef name = clang::Lexer::getImmediateMacroName(loc, sm, lang);
     if (runtimeMacros_.count(name))
       return true;

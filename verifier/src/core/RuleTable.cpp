@@ -145,15 +145,18 @@ constexpr std::array<RuleInfo, 16> kRules{{
      "Return by value, or let the caller own the storage; keep the result "
      "of a call that may return its temporary argument by value (`const "
      "int r = std::max(f(), 3);`).",
-     "Lifetimes are followed within one function and through calls only as "
-     "described: a pointer (not a reference) to a temporary's part, a "
-     "reference stored in a struct member or a lambda's by-reference "
-     "capture that outlives the frame, and views (std::string_view, "
-     "std::span, iterators) into temporaries are seen only where Clang's "
-     "-Wdangling family sees them. A call returning a reference to a "
-     "parameter of another type than its result (a member of it) is "
-     "assumed not to return the temporary. Addresses passed through "
-     "globals or containers are not followed."},
+     "The reference is followed through typedefs, decltype(auto), casts "
+     "that keep the object, commas, members and elements of the result, "
+     "default arguments, function pointers, structured bindings, "
+     "aggregates' reference members, `&` into a pointer and returns. Not "
+     "seen: a call returning a reference to a parameter of another type "
+     "than its result (`const int &firstOf(const Bag &)`: assumed not to "
+     "return the temporary); a constructor that stores a reference "
+     "parameter in a member; a lambda's by-reference capture that outlives "
+     "the frame; views (std::string_view, std::span, kml::span, "
+     "iterators) into temporaries, except where Clang's -Wdangling family "
+     "sees them. Addresses passed through globals or containers are not "
+     "followed."},
     {"KML-R012", "owning-allocation-only",
      "No raw new/delete/malloc/calloc/realloc/free in application code.",
      "Manual lifetimes give use-after-free and double free. The reviewed "
@@ -224,9 +227,17 @@ constexpr std::array<RuleInfo, 16> kRules{{
      "or function pointer, a reference, a member pointer or a vtable "
      "pointer. Each of them takes the object as `void *`, so the rule rejects "
      "that conversion whatever the callee; a `const void *` view (reading a "
-     "pointer's bytes out) is allowed. std::bit_cast and "
+     "pointer's bytes out) is allowed. The ways around it are closed too: a "
+     "call to a C function without a prototype (its arguments are not "
+     "converted), C's searches that return a writable pointer into the "
+     "const object they were given (memchr, strchr, strstr, bsearch...), "
+     "and the printf family, whose pointers are variadic: Clang's format "
+     "checks are findings (`%ln` with an `int **`) and the format must be "
+     "a literal. std::bit_cast (called or by address) and "
      "__builtin_bit_cast to a type holding a pointer are rejected for the "
-     "same reason. Pointer-free objects take bytes freely.",
+     "same reason. _Atomic pointers count as pointers, and a struct that is "
+     "incomplete in the TU counts as holding one. Pointer-free objects take "
+     "bytes freely.",
      "#include <string.h>\nint main(void) {\n  long a = 0x1000;\n  int *p;\n"
      "  memcpy(&p, &a, sizeof p);\n  *p = 1;\n  return 0;\n}",
      "#include <string.h>\nstruct rec {\n  int id;\n  char name[16];\n};\n"
@@ -235,12 +246,14 @@ constexpr std::array<RuleInfo, 16> kRules{{
      "Assign pointers from `&object` or from another pointer; clear a "
      "struct with `= {0}` or `{}` rather than memset; read input into a "
      "pointer-free buffer and build the object field by field.",
-     "The reviewed runtime headers and the system headers are trusted: a "
-     "byte write inside them is not reported (their functions take typed "
-     "arguments). A `void *` that was obtained from a pointer-free object "
-     "and then reused for another is impossible without a cast KML-R003 "
-     "rejects. Bytes that become an integer and then an index stay legal: "
-     "bounds are KML-R006's and the pinned -fsanitize=bounds's."},
+     "Lengths: a byte writer given a pointer-free part of an object and a "
+     "length larger than that part (memset(&s.count, 0x41, sizeof s), "
+     "read() into a char[] member with the struct's size) writes into the "
+     "pointers next to it, and nothing checks the length against the "
+     "object yet; the pinned -fsanitize=bounds does not see into libc. The "
+     "reviewed runtime headers and the system headers are trusted: a byte "
+     "write inside them is not reported. Bytes that become an integer and "
+     "then an index stay legal: bounds are KML-R006's."},
 }};
 
 } // namespace

@@ -133,6 +133,16 @@ public:
                    c->getSubExpr()->getType().getAsString() + "' to '" +
                    c->getType().getAsString() + "' changes the pointee type",
                "declare the pointer with the right type");
+      else if ((c->getCastKind() == clang::CK_BitCast ||
+                c->getCastKind() == clang::CK_NoOp) &&
+               dropsQualifiers(c->getSubExpr()->getType(), c->getType()))
+        // C only warns (-Wincompatible-pointer-types-discards-qualifiers).
+        report(sm, c->getSourceRange(),
+               "implicit conversion from '" +
+                   c->getSubExpr()->getType().getAsString() + "' to '" +
+                   c->getType().getAsString() + "' drops qualifiers",
+               "keep the pointer const, or make the data mutable at its "
+               "declaration");
     }
   }
 
@@ -190,23 +200,27 @@ bool containsPointer(clang::QualType t, int depth = 0) {
   if (depth > 16 || t.isNull())
     return false;
   t = t.getCanonicalType();
+  if (const auto *atomic = t->getAs<clang::AtomicType>())
+    return containsPointer(atomic->getValueType(), depth + 1);
   if (t->isPointerType() || t->isReferenceType() || t->isMemberPointerType() ||
       t->isBlockPointerType() || t->isNullPtrType())
     return true;
   if (const auto *a = llvm::dyn_cast<clang::ArrayType>(t.getTypePtr()))
     return containsPointer(a->getElementType(), depth + 1);
   if (const auto *rd = t->getAsRecordDecl()) {
-    if (const auto *def = rd->getDefinition()) {
-      for (const auto *field : def->fields())
-        if (containsPointer(field->getType(), depth + 1))
+    const auto *def = rd->getDefinition();
+    // Incomplete here, defined in another TU: it may hold anything.
+    if (def == nullptr)
+      return true;
+    for (const auto *field : def->fields())
+      if (containsPointer(field->getType(), depth + 1))
+        return true;
+    if (const auto *cxx = llvm::dyn_cast<clang::CXXRecordDecl>(def)) {
+      if (cxx->isDynamicClass())
+        return true;
+      for (const auto &base : cxx->bases())
+        if (containsPointer(base.getType(), depth + 1))
           return true;
-      if (const auto *cxx = llvm::dyn_cast<clang::CXXRecordDecl>(def)) {
-        if (cxx->isDynamicClass())
-          return true;
-        for (const auto &base : cxx->bases())
-          if (containsPointer(base.getType(), depth + 1))
-            return true;
-      }
     }
   }
   return false;

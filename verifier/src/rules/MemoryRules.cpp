@@ -205,10 +205,21 @@ public:
         varDecl(hasGlobalStorage(), hasInitializer(expr().bind("init")))
             .bind("static"),
         this);
-    // References, a range-for's hidden `auto &&__range` included.
-    f.addMatcher(varDecl(hasType(referenceType()), hasInitializer(expr()))
+    // References (through typedefs and decltype(auto) too), a range-for's
+    // hidden `auto &&__range` and a structured binding's object included;
+    // pointers, for `&std::max(f(), 3)`; returns of references; reference
+    // members initialised in aggregates.
+    f.addMatcher(varDecl(hasType(hasCanonicalType(
+                             anyOf(referenceType(), pointerType()))),
+                         hasInitializer(expr()))
                      .bind("reference"),
                  this);
+    f.addMatcher(returnStmt(hasReturnValue(expr()),
+                            forFunction(functionDecl(
+                                returns(hasCanonicalType(referenceType())))))
+                     .bind("return"),
+                 this);
+    f.addMatcher(initListExpr().bind("aggregate"), this);
   }
 
   // Addresses that travel through local pointer variables need source
@@ -290,6 +301,14 @@ public:
     }
     if (const auto *v = r.Nodes.getNodeAs<clang::VarDecl>("reference"))
       checkReference(*v, *r.Context, sm);
+    if (const auto *ret = r.Nodes.getNodeAs<clang::ReturnStmt>("return")) {
+      std::string callee;
+      if (temporaryThroughCall(ret->getRetValue(), *r.Context, callee, 0))
+        reportDangling(sm, ret->getSourceRange(), "the returned reference",
+                       callee);
+    }
+    if (const auto *list = r.Nodes.getNodeAs<clang::InitListExpr>("aggregate"))
+      checkAggregate(*list, *r.Context, sm);
   }
 
 private:
@@ -302,31 +321,86 @@ private:
                       const clang::SourceManager &sm) {
     if (v.getDeclContext()->isDependentContext() || v.isInvalidDecl())
       return;
+    const clang::Expr *init = v.getInit();
+    if (v.getType()->isPointerType()) {
+      // A pointer keeps the address of what the call returned.
+      const auto *addr =
+          llvm::dyn_cast_or_null<clang::UnaryOperator>(designator(init));
+      if (addr == nullptr || addr->getOpcode() != clang::UO_AddrOf)
+        return;
+      init = addr->getSubExpr();
+    }
     std::string callee;
-    if (!temporaryThroughCall(v.getInit(), ast, callee, 0))
+    if (!temporaryThroughCall(init, ast, callee, 0))
       return;
-    const std::string who = v.isImplicit()
-                                ? std::string("the range of this for loop")
-                                : "reference '" + v.getNameAsString() + "'";
-    report(sm, v.getSourceRange(),
+    std::string who = "'" + v.getNameAsString() + "'";
+    if (llvm::isa<clang::DecompositionDecl>(v))
+      who = "the structured binding";
+    else if (v.isImplicit())
+      who = "the range of this for loop";
+    reportDangling(sm, v.getSourceRange(), who, callee);
+  }
+
+  // `Holder h{std::max(f(), 3)};` with a reference member.
+  void checkAggregate(const clang::InitListExpr &list,
+                      const clang::ASTContext &ast,
+                      const clang::SourceManager &sm) {
+    const clang::RecordDecl *rd = list.getType()->getAsRecordDecl();
+    if (rd == nullptr || list.isTypeDependent() || rd->isUnion())
+      return;
+    unsigned i = 0;
+    for (const clang::FieldDecl *field : rd->fields()) {
+      if (i >= list.getNumInits())
+        break;
+      const clang::Expr *init = list.getInit(i++);
+      std::string callee;
+      if (field->getType()->isReferenceType() &&
+          temporaryThroughCall(init, ast, callee, 0))
+        reportDangling(sm, init->getSourceRange(),
+                       "member '" + field->getNameAsString() + "'", callee);
+    }
+  }
+
+  void reportDangling(const clang::SourceManager &sm, clang::SourceRange range,
+                      const std::string &who, const std::string &callee) {
+    report(sm, range,
            who + " may refer to a temporary that '" + callee +
                "' returns by reference; the temporary is destroyed at the "
                "end of the statement",
            "keep the result by value, or name the temporary first");
   }
 
-  /// Strips what does not change which object an expression designates.
+  /// Strips what does not change which object (or which object's part) an
+  /// expression designates: casts that keep the object, parentheses, the
+  /// right side of a comma, a member or element of it, a default argument.
   static const clang::Expr *designator(const clang::Expr *e) {
-    while (e != nullptr) {
+    for (int depth = 0; e != nullptr && depth < 64; ++depth) {
       e = e->IgnoreParens();
       if (const auto *w = llvm::dyn_cast<clang::ExprWithCleanups>(e))
         e = w->getSubExpr();
-      else if (const auto *c = llvm::dyn_cast<clang::ImplicitCastExpr>(e);
+      else if (const auto *c = llvm::dyn_cast<clang::CastExpr>(e);
                c != nullptr &&
                (c->getCastKind() == clang::CK_NoOp ||
                 c->getCastKind() == clang::CK_DerivedToBase ||
-                c->getCastKind() == clang::CK_UncheckedDerivedToBase))
+                c->getCastKind() == clang::CK_UncheckedDerivedToBase ||
+                c->getCastKind() == clang::CK_ArrayToPointerDecay))
         e = c->getSubExpr();
+      else if (const auto *b = llvm::dyn_cast<clang::BinaryOperator>(e);
+               b != nullptr && b->getOpcode() == clang::BO_Comma)
+        e = b->getRHS();
+      else if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e);
+               m != nullptr && !m->isArrow())
+        e = m->getBase();
+      else if (const auto *a = llvm::dyn_cast<clang::ArraySubscriptExpr>(e);
+               a != nullptr && a->getBase()->getType()->isPointerType() &&
+               llvm::isa<clang::ImplicitCastExpr>(a->getBase()->IgnoreParens()))
+        e = a->getBase(); // an element of an array, not through a pointer
+      else if (const auto *d = llvm::dyn_cast<clang::CXXDefaultArgExpr>(e))
+        e = d->getExpr();
+      else if (const auto *l = llvm::dyn_cast<clang::InitListExpr>(e);
+               l != nullptr && l->getNumInits() == 1 &&
+               !l->getType()->isRecordType())
+        e = l->getInit(0); // const int &r{...}
       else
         return e;
     }
@@ -345,11 +419,21 @@ private:
       return temporaryThroughCall(c->getTrueExpr(), ast, callee, depth + 1) ||
              temporaryThroughCall(c->getFalseExpr(), ast, callee, depth + 1);
     const auto *call = llvm::dyn_cast<clang::CallExpr>(e);
-    const clang::FunctionDecl *fn =
-        call != nullptr ? call->getDirectCallee() : nullptr;
-    if (fn == nullptr)
+    if (call == nullptr || call->getCallee() == nullptr)
       return false;
-    const clang::QualType returned = fn->getReturnType().getNonReferenceType();
+    // The called function's type: a direct callee's, or the type of the
+    // function pointer or reference it is called through.
+    const clang::FunctionDecl *fn = call->getDirectCallee();
+    clang::QualType calleeType = call->getCallee()->getType();
+    if (calleeType->isPointerType() || calleeType->isReferenceType())
+      calleeType = calleeType->getPointeeType();
+    const auto *proto = fn != nullptr
+                            ? fn->getType()->getAs<clang::FunctionProtoType>()
+                            : calleeType->getAs<clang::FunctionProtoType>();
+    if (proto == nullptr)
+      return false;
+    const clang::QualType returned =
+        proto->getReturnType().getNonReferenceType();
     auto mayBeTemporary = [&](const clang::Expr *arg) {
       const clang::Expr *d = designator(arg);
       return d != nullptr && (llvm::isa<clang::MaterializeTemporaryExpr>(d) ||
@@ -357,7 +441,8 @@ private:
     };
     const auto found = [&] {
       if (callee.empty())
-        callee = plainQualifiedName(*fn);
+        callee = fn != nullptr ? plainQualifiedName(*fn)
+                               : std::string("a function pointer");
       return true;
     };
     // The object of a member call: an accessor returns part of it.
@@ -367,18 +452,18 @@ private:
     // Arguments bound to reference parameters of the returned type. A
     // member operator's object is its first argument.
     const bool memberOperator = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+                                fn != nullptr &&
                                 llvm::isa<clang::CXXMethodDecl>(fn);
     for (unsigned i = 0; i < call->getNumArgs(); ++i) {
-      clang::QualType param;
       if (memberOperator && i == 0) {
         if (mayBeTemporary(call->getArg(0)))
           return found();
         continue;
       }
       const unsigned p = memberOperator ? i - 1 : i;
-      if (p >= fn->getNumParams())
+      if (p >= proto->getNumParams())
         break;
-      param = fn->getParamDecl(p)->getType();
+      const clang::QualType param = proto->getParamType(p);
       if (!param->isReferenceType() ||
           !ast.hasSameUnqualifiedType(param.getNonReferenceType(), returned))
         continue;
