@@ -2,7 +2,7 @@
 // "Halts"): a lone 0x06 is accepted and counted, as an instruction that
 // ends the flow; every other byte that does not decode stays KML-B023, and
 // hlt itself KML-B008.
-#include "kml/binary_validator.hpp"
+#include "code_scan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -11,16 +11,6 @@
 
 namespace kml::binval {
 namespace {
-
-constexpr std::uint64_t kBase = 0x401000;
-
-Report scan(const std::vector<std::uint8_t> &raw,
-            const std::vector<Symbol> &symbols = {}) {
-  std::vector<std::byte> code;
-  for (std::uint8_t b : raw)
-    code.push_back(std::byte{b});
-  return validateCode(code, kBase, symbols);
-}
 
 TEST(HaltTrap, TheRewritersByteIsAcceptedAndCounted) {
   // musl's __stack_chk_fail once rewritten: 06 c3.

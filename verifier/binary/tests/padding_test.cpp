@@ -1,6 +1,6 @@
 // Padding, gaps between functions, resynchronisation at symbols, and runs
 // of undecodable bytes.
-#include "kml/binary_validator.hpp"
+#include "code_scan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,16 +10,6 @@
 
 namespace kml::binval {
 namespace {
-
-constexpr std::uint64_t kBase = 0x401000;
-
-Report scan(const std::vector<std::uint8_t> &raw,
-            const std::vector<Symbol> &symbols = {}) {
-  std::vector<std::byte> code;
-  for (std::uint8_t b : raw)
-    code.push_back(std::byte{b});
-  return validateCode(code, kBase, symbols);
-}
 
 TEST(Padding, Int3AndZeroRunsAfterRetAreAccepted) {
   // ret; int3 x3; (next function) ret; zeros; ret

@@ -12,6 +12,8 @@
 #include <regex>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace kml::binval {
 namespace {
@@ -22,15 +24,17 @@ struct PipeCloser {
   void operator()(FILE *pipe) const { ::pclose(pipe); }
 };
 
-// Addresses objdump decodes as `mnemonic` in the executable sections.
-AddressSet objdumpSites(const std::string &file, const std::string &mnemonic) {
+// objdump's disassembly of the executable sections, one (address, Intel
+// text) per instruction, in order.
+std::vector<std::pair<std::uint64_t, std::string>>
+objdumpInstructions(const std::string &file) {
   std::string command = std::string(KML_BINVAL_OBJDUMP) +
                         " -d --no-show-raw-insn -M intel '" + file + "'";
   std::unique_ptr<FILE, PipeCloser> pipe(::popen(command.c_str(), "r"));
   if (!pipe)
     throw std::runtime_error("cannot run " + command);
-  const std::regex line("^\\s*([0-9a-f]+):\\s+" + mnemonic + "\\s*$");
-  AddressSet sites;
+  const std::regex line("^\\s*([0-9a-f]+):\\s+(.*\\S)\\s*$");
+  std::vector<std::pair<std::uint64_t, std::string>> insns;
   char buffer[512];
   while (std::fgets(buffer, sizeof buffer, pipe.get()) != nullptr) {
     std::string text(buffer);
@@ -38,8 +42,18 @@ AddressSet objdumpSites(const std::string &file, const std::string &mnemonic) {
       text.pop_back();
     std::smatch match;
     if (std::regex_match(text, match, line))
-      sites.insert(std::stoull(match[1].str(), nullptr, 16));
+      insns.emplace_back(std::stoull(match[1].str(), nullptr, 16),
+                         match[2].str());
   }
+  return insns;
+}
+
+// Addresses objdump decodes as `mnemonic` in the executable sections.
+AddressSet objdumpSites(const std::string &file, const std::string &mnemonic) {
+  AddressSet sites;
+  for (const auto &[address, text] : objdumpInstructions(file))
+    if (text == mnemonic)
+      sites.insert(address);
   return sites;
 }
 
@@ -47,30 +61,13 @@ AddressSet objdumpSites(const std::string &file, const std::string &mnemonic) {
 // rt_sigreturn trampolines. (objdump prints the same text for the movabs
 // encoding, which no libc uses for it; the unit tests cover encodings.)
 AddressSet objdumpTrampolines(const std::string &file) {
-  std::string command = std::string(KML_BINVAL_OBJDUMP) +
-                        " -d --no-show-raw-insn -M intel '" + file + "'";
-  std::unique_ptr<FILE, PipeCloser> pipe(::popen(command.c_str(), "r"));
-  if (!pipe)
-    throw std::runtime_error("cannot run " + command);
-  const std::regex line("^\\s*([0-9a-f]+):\\s+(.*\\S)\\s*$");
+  const auto insns = objdumpInstructions(file);
+  const std::regex mov("mov\\s+rax,0xf");
   AddressSet sites;
-  std::string previous;
-  char buffer[512];
-  while (std::fgets(buffer, sizeof buffer, pipe.get()) != nullptr) {
-    std::string text(buffer);
-    while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-      text.pop_back();
-    std::smatch match;
-    if (!std::regex_match(text, match, line)) {
-      previous.clear();
-      continue;
-    }
-    const std::string insn = match[2].str();
-    if (insn == "syscall" &&
-        std::regex_match(previous, std::regex("mov\\s+rax,0xf")))
-      sites.insert(std::stoull(match[1].str(), nullptr, 16));
-    previous = insn;
-  }
+  for (std::size_t i = 1; i < insns.size(); ++i)
+    if (insns[i].second == "syscall" &&
+        std::regex_match(insns[i - 1].second, mov))
+      sites.insert(insns[i].first);
   return sites;
 }
 

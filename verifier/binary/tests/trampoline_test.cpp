@@ -1,7 +1,7 @@
 // The rt_sigreturn trampoline (docs/binary-validator.md, "The rt_sigreturn
 // trampoline"): exactly `mov $15,%rax; syscall`, decoded in that order in
 // one function, is accepted and counted; anything near it is KML-B001.
-#include "kml/binary_validator.hpp"
+#include "code_scan.hpp"
 
 #include <gtest/gtest.h>
 
@@ -10,16 +10,6 @@
 
 namespace kml::binval {
 namespace {
-
-constexpr std::uint64_t kBase = 0x401000;
-
-Report scan(const std::vector<std::uint8_t> &raw,
-            const std::vector<Symbol> &symbols = {}) {
-  std::vector<std::byte> code;
-  for (std::uint8_t b : raw)
-    code.push_back(std::byte{b});
-  return validateCode(code, kBase, symbols);
-}
 
 // Expects one KML-B001 at kBase + syscallOffset and nothing accepted.
 void expectRefused(const Report &report, std::uint64_t syscallOffset) {
