@@ -90,8 +90,10 @@ void CodeMap::noteReferences(const ZydisDecodedInstruction &insn,
       continue;
     }
     if (imm.is_relative) {
-      targets_.insert(next + static_cast<std::uint64_t>(imm.value.s));
-      flowTargets_.insert(next + static_cast<std::uint64_t>(imm.value.s));
+      const std::uint64_t target =
+          next + static_cast<std::uint64_t>(imm.value.s);
+      targets_.insert(target);
+      flowTargets_.insert(target);
     } else if (imm.size >= 32 && elf_.inCode(imm.value.u)) {
       guessedTargets_.push_back(imm.value.u);
     }

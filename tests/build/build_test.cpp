@@ -174,14 +174,15 @@ TEST_F(BuildOk, Bypass) {
 
 // glibc's crash paths (`abort`, `_start`, `check_one_fd`, `_exit`) use
 // `hlt` and its rt_sigreturn trampoline stays on `syscall`: the rewriter
-// makes each hlt a trap byte and the validator accepts it and the exact trampoline,
-// so the binary validator passes the program with no findings.
+// makes each hlt a trap byte and the validator accepts it and the exact
+// trampoline, so the binary validator passes the program with no findings.
 TEST_F(BuildOk, LibcCrashPathsAndTrampolinePassTheValidator) {
   const RunResult result = build({source("hello.c", kHelloC).string()}, out_);
   ASSERT_EQ(result.exitCode, 0) << result.err;
   EXPECT_NE(result.out.find("  findings   0\n"), std::string::npos)
       << result.out;
-  const std::regex halts(R"(  hlt        ([0-9]+) found, ([0-9]+) made a trap \(0x06\))");
+  const std::regex halts(
+      R"(  hlt        ([0-9]+) found, ([0-9]+) made a trap \(0x06\))");
   std::smatch match;
   ASSERT_TRUE(std::regex_search(result.out, match, halts)) << result.out;
   EXPECT_GT(std::stoi(match[1].str()), 0);

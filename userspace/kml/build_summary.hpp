@@ -18,7 +18,7 @@ struct BuildSummary {
   std::size_t findings = 0;                     // source and binary
   std::size_t sitesRewritten = 0;               // syscall sites
   std::map<std::string, std::size_t> sitesLeft; // by reason
-  std::size_t haltsReplaced = 0;                // hlt made int3
+  std::size_t haltsReplaced = 0;                // hlt made a trap (0x06)
   std::size_t haltsLeft = 0;                    // (the validator refuses)
   std::size_t programBytes = 0;                 // the bytes the manifest covers
   std::size_t fileBytes = 0;                    // with the signature
