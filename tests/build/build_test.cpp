@@ -66,7 +66,7 @@ TEST_F(BuildOk, CProgram) {
   const std::string &summary = result.out;
   EXPECT_NE(summary.find("kml build: " + out_.string()), std::string::npos)
       << summary;
-  EXPECT_NE(summary.find("checked    1 translation unit against 16 rules"),
+  EXPECT_NE(summary.find("checked    1 translation unit against 19 rules"),
             std::string::npos)
       << summary;
   EXPECT_NE(summary.find("findings   0"), std::string::npos);
@@ -81,7 +81,7 @@ TEST_F(BuildOk, CProgram) {
   EXPECT_NE(inspect.out.find(R"("flag_names": ["enable"])"), std::string::npos)
       << inspect.out;
   EXPECT_NE(inspect.out.find(R"("assurance": "verified")"), std::string::npos);
-  EXPECT_NE(inspect.out.find(R"("ruleset_version": 3)"), std::string::npos);
+  EXPECT_NE(inspect.out.find(R"("ruleset_version": 4)"), std::string::npos);
   EXPECT_NE(inspect.out.find(R"("digest_matches": true)"), std::string::npos);
 }
 

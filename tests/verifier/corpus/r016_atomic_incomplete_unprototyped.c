@@ -1,4 +1,4 @@
-// EXPECT: KML-R016
+// EXPECT: KML-R016 KML-R017
 // Pointers the type does not show at first sight: an _Atomic pointer, a
 // struct defined in another translation unit, a function without a
 // prototype (its argument is not converted to void *).
@@ -8,7 +8,7 @@ struct elsewhere;
 void zap();
 
 void clear(struct elsewhere *e, unsigned long size) {
-  // EXPECT-NEXT-LINE: KML-R016
+  // EXPECT-NEXT-LINE: KML-R016 KML-R017
   memset(e, 0x41, size);
 }
 
@@ -22,4 +22,6 @@ int forge(void) {
   return a != 0 && p != 0;
 }
 
+// A void * has no size to check the length against.
+// EXPECT-NEXT-LINE: KML-R017
 void zap(void *v) { memset(v, 0x41, sizeof(int *)); }

@@ -1,4 +1,4 @@
-// EXPECT: KML-R016
+// EXPECT: KML-R016 KML-R017
 // The program's own byte writer: the conversion at its call is the finding,
 // whatever the callee does with the bytes.
 #include <string.h>
@@ -8,7 +8,9 @@ struct config {
   int level;
 };
 
+// Its memset cannot be bounded: a void * has no size (KML-R017).
 static void scrub(void *object, unsigned long size) {
+  // EXPECT-NEXT-LINE: KML-R017
   memset(object, 0xff, size);
 }
 

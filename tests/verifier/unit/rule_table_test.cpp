@@ -7,9 +7,9 @@
 
 using namespace kml::verify;
 
-TEST(RuleTable, HasSixteenRulesInIdOrder) {
+TEST(RuleTable, HasNineteenRulesInIdOrder) {
   auto rules = ruleTable();
-  ASSERT_EQ(rules.size(), 16u);
+  ASSERT_EQ(rules.size(), 19u);
   for (std::size_t i = 0; i < rules.size(); ++i) {
     char expected[32];
     std::snprintf(expected, sizeof expected, "KML-R%03zu", i + 1);
@@ -44,4 +44,4 @@ TEST(RuleTable, LookupByIdAndIndex) {
   EXPECT_EQ(ruleIndex("KML-B001"), -1);
 }
 
-TEST(RuleTable, RuleSetIsVersioned) { EXPECT_EQ(kRuleSetVersion, "3"); }
+TEST(RuleTable, RuleSetIsVersioned) { EXPECT_EQ(kRuleSetVersion, "4"); }

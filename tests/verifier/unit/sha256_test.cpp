@@ -56,7 +56,7 @@ TEST(Attestation, JsonCarriesVersionsAndHashes) {
   const auto *root = parsed->getAsObject();
   ASSERT_NE(root, nullptr);
   EXPECT_EQ(root->getString("verifier_version"), KML_VERIFY_VERSION);
-  EXPECT_EQ(root->getString("ruleset_version"), "3");
+  EXPECT_EQ(root->getString("ruleset_version"), "4");
   EXPECT_EQ(root->getString("result"), "pass");
   const auto *tus = root->getArray("translation_units");
   ASSERT_NE(tus, nullptr);

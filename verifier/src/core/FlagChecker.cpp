@@ -96,6 +96,11 @@ const std::vector<std::string> &requiredFlags() {
   return flags;
 }
 
+const std::vector<std::string> &requiredLibraryFlags() {
+  static const std::vector<std::string> flags{"-D_GLIBCXX_ASSERTIONS"};
+  return flags;
+}
+
 std::vector<std::string>
 missingRequiredFlags(const std::vector<std::string> &commandLine) {
   FlagState s;

@@ -5,7 +5,7 @@
 namespace kml::verify {
 namespace {
 
-constexpr std::array<RuleInfo, 16> kRules{{
+constexpr std::array<RuleInfo, 19> kRules{{
     {"KML-R001", "no-inline-asm",
      "No inline asm, module asm or naked functions; target builtins only from "
      "an allowlist.",
@@ -246,14 +246,130 @@ constexpr std::array<RuleInfo, 16> kRules{{
      "Assign pointers from `&object` or from another pointer; clear a "
      "struct with `= {0}` or `{}` rather than memset; read input into a "
      "pointer-free buffer and build the object field by field.",
-     "Lengths: a byte writer given a pointer-free part of an object and a "
-     "length larger than that part (memset(&s.count, 0x41, sizeof s), "
-     "read() into a char[] member with the struct's size) writes into the "
-     "pointers next to it, and nothing checks the length against the "
-     "object yet; the pinned -fsanitize=bounds does not see into libc. The "
+     "Lengths are KML-R017's: a byte writer given a pointer-free part of "
+     "an object and a length larger than that part (memset(&s.count, 0x41, "
+     "sizeof s), read() into a char[] member with the struct's size) would "
+     "write into the pointers next to it, and R017 refuses the length. The "
      "reviewed runtime headers and the system headers are trusted: a byte "
      "write inside them is not reported. Bytes that become an integer and "
      "then an index stay legal: bounds are KML-R006's."},
+    {"KML-R017", "bounded-byte-writes",
+     "Every byte-level write stays inside its destination: its length is "
+     "proved no larger than the object, or checked at run time.",
+     "memcpy, memmove, memset, bzero, read, pread, recv, fread, fgets, "
+     "snprintf and the other writers that take a pointer and a length trust "
+     "both; a length past the object writes over what follows it, which at "
+     "CPL 0 is return addresses and the pointers beside the object. The "
+     "pinned -fsanitize=bounds sees only the program's own indexing, never "
+     "inside libc, so each call is proved or checked. The destination's "
+     "size comes from its type: a whole array, the object `&x` names "
+     "(`&a[k]`: the rest of the array), one `T` behind a `T *` (KML-R006 "
+     "leaves no way to point into the middle of something), `std::array`'s "
+     "`data()`. A length whose upper bound is a constant no larger than "
+     "that is proved: sizeof, constants, `strnlen(s, N)`, `std::min`, `?:`, "
+     "unsigned `%` and `&`, and const locals initialised with them. Any "
+     "other length is accepted only where glibc checks it at run time: the "
+     "call goes through the library's `-D_FORTIFY_SOURCE` wrapper (which "
+     "needs -O1 or more), and the destination is a whole variable of the "
+     "translation unit, the shape whose size the compiler always knows "
+     "there; an overrun then ends in SIGABRT. A member or a pointer "
+     "parameter is refused, because the run-time check measures to the end "
+     "of the enclosing object, past the neighbours. Taking a writer's "
+     "address is refused: its calls could not be seen.",
+     "#include <string.h>\nstruct rec {\n  int count;\n  char *name;\n};\n"
+     "void reset(struct rec *r) { memset(&r->count, 0, sizeof *r); }",
+     "#include <unistd.h>\nint main(void) {\n  char line[128];\n"
+     "  return read(0, line, sizeof line) < 0;\n}",
+     "Write at most the destination's own size (`sizeof` of the object "
+     "written, not of what holds it); bound a run-time length by a "
+     "constant (`strnlen(s, N)`, `std::min(n, sizeof buf)`) or write into "
+     "a whole local or global array and build with `-O2 "
+     "-D_FORTIFY_SOURCE=2`.",
+     "Reads are not checked: a length past the source reads the program's "
+     "own memory, which cannot reach the kernel's (the non-canonical hole "
+     "lies between) but may leak the program's data. The upper bound does "
+     "not follow non-const variables, loops or comparisons (`if (n > "
+     "sizeof buf) return;` does not bound n). The run-time check is "
+     "glibc's: a musl build gets only the proved lengths. Writers are "
+     "known by name (the table in BoundedWritesRule.cpp, kept equal to "
+     "the writers KML-R002 admits by a unit test); the reviewed runtime "
+     "and system headers are trusted. Data races are not modelled: a "
+     "length compared and then used (`n < sizeof b ? n : sizeof b`) is "
+     "assumed to read the same `n` twice."},
+    {"KML-R018", "checked-library-use",
+     "The C++ standard library only through the interfaces that check "
+     "themselves: no iterator as a value, no pointer and length, no raw "
+     "pointer into or out of a smart pointer, no smart pointer to an "
+     "array.",
+     "The standard library is admitted in hardened mode (libstdc++ with "
+     "_GLIBCXX_ASSERTIONS, which KML-R014 checks): operator[], front, back, "
+     "pop_back, optional's operator*, span's subspan and string_view's "
+     "remove_prefix check their argument and abort (SIGABRT) when it is "
+     "wrong; at(), value() and std::get abort the same way. Nothing in it "
+     "checks an iterator: `*(v.begin() + 10)`, `*m.find(k)` when the key is "
+     "missing, or an iterator kept after its element is gone write or read "
+     "wherever they point, which at CPL 0 is anywhere in the program. So an "
+     "iterator may not be a value in the program's code: it lives only "
+     "inside a range-for, which owns its iterators, or as a whole-range "
+     "pair, `c.begin(), c.end()` or `std::begin(c), std::end(c)` of one "
+     "named object, handed to a call (std::sort, a constructor, assign). "
+     "Also refused: a standard function given a pointer followed by a "
+     "length (std::string(p, n), std::string_view(p, n), std::span(p, n), "
+     "append(p, n), copy(p, n)) or two pointers that are not a whole-range "
+     "pair, since it cannot check that they belong together; `get()` and "
+     "`release()`, which take a raw pointer out of a smart pointer and leave "
+     "it without an owner; a smart pointer constructed or reset from a raw "
+     "pointer (only make_unique and make_shared make owners); and "
+     "unique_ptr/shared_ptr of an array, whose operator[] checks no bounds.",
+     "#include <map>\nint lookup(const std::map<int, int> &m, int k) {\n"
+     "  return m.find(k)->second;\n}",
+     "#include <map>\nint lookup(const std::map<int, int> &m, int k) {\n"
+     "  return m.contains(k) ? m.at(k) : -1;\n}",
+     "Loop with range-for; index with [] or at(); ask with contains(), "
+     "count() or find() on a string (an index); use the ranges algorithms "
+     "on the whole container (std::ranges::sort(v), "
+     "std::ranges::count_if(v, pred), std::ranges::max(v)); build views "
+     "from whole objects (std::span(v), std::string_view(s)); own with "
+     "std::make_unique and std::make_shared; use std::vector for arrays.",
+     "A whole-range pair is recognised only on a named object (a variable, "
+     "a member of one, `*this`): `f().begin(), f().end()` is two different "
+     "objects and refused. The rule trusts the library's own code and its "
+     "assertions (GCC 12's headers, the ones Debian 12's Clang uses); it "
+     "does not see a container changed while a range-for or a reference "
+     "into it is live (KML-R019's)."},
+    {"KML-R019", "no-invalidated-references",
+     "Nothing refers into a standard container across a change that may "
+     "move or free its elements.",
+     "A std::vector or std::string that grows reallocates, an erase frees, "
+     "an unordered_map that rehashes moves its buckets. A reference, a "
+     "pointer, a string_view or span, or a range-for's hidden iterators "
+     "into the old storage then read and write freed heap memory, and at "
+     "CPL 0 a use after free is a write anywhere. The library's assertions "
+     "cannot see it. So, in the body of a range-for over a named container, "
+     "and in the rest of a block after a local reference, pointer or view "
+     "is bound into a named container (`auto &r = v[0]`, `int *p = "
+     "&v[0]`, `std::string_view s = str`, `std::span sp = v`, `v.data()`, "
+     "`m.at(k)`), the rule refuses every call that may change the "
+     "container's shape (push_back, emplace_back, insert, emplace, erase, "
+     "clear, resize, reserve, assign, swap, append, +=, operator=, a map's "
+     "operator[]...) and passing the container to a function as a "
+     "non-const reference or pointer (std::erase_if(v, ...), the "
+     "program's own functions).",
+     "#include <vector>\nint f(std::vector<int> &v) {\n"
+     "  const int &first = v[0];\n  v.push_back(1);\n  return first;\n}",
+     "#include <vector>\nint f(std::vector<int> &v) {\n"
+     "  const int first = v[0];\n  v.push_back(1);\n  return first;\n}",
+     "Copy the value out (`const int first = v[0];`), keep an index instead "
+     "of a reference, finish the loop before changing the container, or "
+     "collect the changes and apply them after it.",
+     "Only named containers (a variable, a member of one) and only the "
+     "function's own code: a function called in the loop that reaches the "
+     "same container another way (a global, a member through `this`) is "
+     "not followed, nor a reference returned by the program's own function "
+     "(`int &r = slot(v);`). A reference is watched until the end of its "
+     "block, used or not. Lambdas that capture by reference and outlive "
+     "their container are KML-R011's only where Clang's lifetime analysis "
+     "sees them."},
 }};
 
 } // namespace

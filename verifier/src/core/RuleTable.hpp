@@ -9,7 +9,7 @@ namespace kml::verify {
 
 /// Bumped whenever a rule is added, removed or made stricter, so an
 /// attestation says exactly which subset the program was checked against.
-inline constexpr std::string_view kRuleSetVersion = "3";
+inline constexpr std::string_view kRuleSetVersion = "4";
 
 struct RuleInfo {
   std::string_view id;          // "KML-R001"

@@ -156,6 +156,11 @@ private:
   bool lastClaimed_ = false;
 };
 
+/// Macros that configure libstdc++ (its checks, its ABI, its asserts).
+bool configuresLibrary(llvm::StringRef id) {
+  return id.starts_with("_GLIBCXX") || id.starts_with("__glibcxx");
+}
+
 /// Watches the preprocessor: pragmas that would switch a rule off from
 /// inside the program (turning off a claimed warning, declaring an
 /// application header a system header), and the macros the reviewed
@@ -186,6 +191,25 @@ public:
                     const clang::MacroDirective *md) override {
     if (md && ctx_.isRuntime(sm_, md->getLocation()))
       ctx_.addRuntimeMacro(name.getIdentifierInfo()->getName().str());
+    const llvm::StringRef id = name.getIdentifierInfo()->getName();
+    if (md && configuresLibrary(id) && id != "_GLIBCXX_ASSERTIONS" &&
+        id != "_GLIBCXX_DEBUG" && ctx_.isApplication(sm_, md->getLocation()))
+      ctx_.report("KML-R014", sm_, clang::SourceRange(md->getLocation()),
+                  "defining '" + id.str() +
+                      "' reconfigures the C++ standard library the rules "
+                      "rely on",
+                  "remove the definition");
+  }
+
+  void MacroUndefined(const clang::Token &name, const clang::MacroDefinition &,
+                      const clang::MacroDirective *undef) override {
+    const llvm::StringRef id = name.getIdentifierInfo()->getName();
+    if (undef && configuresLibrary(id) &&
+        ctx_.isApplication(sm_, undef->getLocation()))
+      ctx_.report("KML-R014", sm_, clang::SourceRange(undef->getLocation()),
+                  "'#undef " + id.str() +
+                      "' switches off the C++ standard library's own checks",
+                  "remove the #undef");
   }
 
   void PragmaDirective(clang::SourceLocation loc,

@@ -18,6 +18,9 @@ const std::vector<std::string_view> &externalAllowlist() {
         "printf", "fprintf", "snprintf", "vsnprintf", "vfprintf", "vprintf",
         "puts", "fputs", "putchar", "fputc", "putc", "fflush", "fwrite",
         "perror",
+        // stdio files: fgets and fread are bounded by KML-R017, fread's
+        // buffer is pointer-free by KML-R016
+        "fopen", "fclose", "fgets", "fread", "feof", "ferror",
         // unistd / time: plain syscall wrappers
         "write", "read", "pread", "pwrite", "close", "lseek", "getpid",
         "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid",
@@ -48,6 +51,158 @@ const std::vector<std::string_view> &externalAllowlist() {
     return v;
   }();
   return names;
+}
+
+// The C++ standard library, admitted in hardened mode: libstdc++ with
+// _GLIBCXX_ASSERTIONS (KML-R014 checks the headers were compiled so), whose
+// containers, views and vocabulary types check their own bounds and states
+// and abort (SIGABRT) when a check fails. A class admits every member,
+// constructor, conversion and operator it declares; what has no safe use
+// is refused by shape, not by name, by KML-R018 (iterators as values,
+// pointer-and-length, raw pointers out of or into smart pointers) and
+// KML-R019 (references and views kept across a change of their container).
+// Reviewed against GCC 12's headers, the ones Debian 12's Clang uses.
+const std::vector<LibraryEntry> &libraryAllowlist() {
+  static const std::vector<LibraryEntry> entries{
+      // containers
+      {"std::vector", "<vector>", LibraryEntry::Class},
+      {"std::array", "<array>", LibraryEntry::Class},
+      {"std::deque", "<deque>", LibraryEntry::Class},
+      {"std::basic_string", "<string>", LibraryEntry::Class},
+      {"std::map", "<map>", LibraryEntry::Class},
+      {"std::set", "<set>", LibraryEntry::Class},
+      {"std::unordered_map", "<unordered_map>", LibraryEntry::Class},
+      {"std::unordered_set", "<unordered_set>", LibraryEntry::Class},
+      // views
+      {"std::basic_string_view", "<string_view>", LibraryEntry::Class},
+      {"std::span", "<span>", LibraryEntry::Class},
+      // vocabulary types
+      {"std::optional", "<optional>", LibraryEntry::Class},
+      {"std::variant", "<variant>", LibraryEntry::Class},
+      {"std::pair", "<utility>", LibraryEntry::Class},
+      {"std::tuple", "<tuple>", LibraryEntry::Class},
+      {"std::unique_ptr", "<memory>", LibraryEntry::Class},
+      {"std::shared_ptr", "<memory>", LibraryEntry::Class},
+      {"std::__shared_ptr", "<memory>", LibraryEntry::Class},
+      {"std::__shared_ptr_access", "<memory>", LibraryEntry::Class},
+      {"std::chrono::duration", "<chrono>", LibraryEntry::Class},
+      {"std::chrono::time_point", "<chrono>", LibraryEntry::Class},
+      {"std::chrono::steady_clock", "<chrono>", LibraryEntry::Class},
+      {"std::chrono::system_clock", "<chrono>", LibraryEntry::Class},
+      {"std::back_insert_iterator", "<iterator>", LibraryEntry::Class},
+      {"std::__cmp_cat::__unspec", "<compare>", LibraryEntry::Class},
+      // vector<bool>'s proxies
+      {"std::_Bit_reference", "<vector>", LibraryEntry::Class},
+      // the iterators a range-for or a whole-range pair uses (KML-R018
+      // keeps them there)
+      {"__gnu_cxx::__normal_iterator", "<vector>", LibraryEntry::Class},
+      {"std::_Rb_tree_iterator", "<map>", LibraryEntry::Class},
+      {"std::_Rb_tree_const_iterator", "<map>", LibraryEntry::Class},
+      {"std::__detail::_Node_iterator", "<unordered_map>", LibraryEntry::Class},
+      {"std::__detail::_Node_const_iterator", "<unordered_map>",
+       LibraryEntry::Class},
+      {"std::_Deque_iterator", "<deque>", LibraryEntry::Class},
+      {"std::_Bit_iterator", "<vector>", LibraryEntry::Class},
+      {"std::_Bit_const_iterator", "<vector>", LibraryEntry::Class},
+      {"std::reverse_iterator", "<iterator>", LibraryEntry::Class},
+      // <algorithm>'s ranges versions take the container itself
+      {"std::ranges::__sort_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__stable_sort_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__reverse_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__fill_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__count_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__count_if_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__all_of_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__any_of_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__none_of_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__equal_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__min_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__max_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__for_each_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__copy_fn", "<algorithm>", LibraryEntry::Class},
+      {"std::ranges::__transform_fn", "<algorithm>", LibraryEntry::Class},
+      // functions
+      {"std::make_unique", "<memory>", LibraryEntry::Function},
+      {"std::make_shared", "<memory>", LibraryEntry::Function},
+      {"std::sort", "<algorithm>", LibraryEntry::Function},
+      {"std::stable_sort", "<algorithm>", LibraryEntry::Function},
+      {"std::reverse", "<algorithm>", LibraryEntry::Function},
+      {"std::fill", "<algorithm>", LibraryEntry::Function},
+      {"std::count", "<algorithm>", LibraryEntry::Function},
+      {"std::count_if", "<algorithm>", LibraryEntry::Function},
+      {"std::equal", "<algorithm>", LibraryEntry::Function},
+      {"std::all_of", "<algorithm>", LibraryEntry::Function},
+      {"std::any_of", "<algorithm>", LibraryEntry::Function},
+      {"std::none_of", "<algorithm>", LibraryEntry::Function},
+      {"std::for_each", "<algorithm>", LibraryEntry::Function},
+      {"std::accumulate", "<numeric>", LibraryEntry::Function},
+      {"std::iota", "<numeric>", LibraryEntry::Function},
+      {"std::gcd", "<numeric>", LibraryEntry::Function},
+      {"std::lcm", "<numeric>", LibraryEntry::Function},
+      {"std::get", "<variant>, <tuple>", LibraryEntry::Function},
+      {"std::visit", "<variant>", LibraryEntry::Function},
+      {"std::holds_alternative", "<variant>", LibraryEntry::Function},
+      {"std::make_pair", "<utility>", LibraryEntry::Function},
+      {"std::make_tuple", "<tuple>", LibraryEntry::Function},
+      {"std::tie", "<tuple>", LibraryEntry::Function},
+      {"std::to_string", "<string>", LibraryEntry::Function},
+      {"std::stoi", "<string>", LibraryEntry::Function},
+      {"std::stol", "<string>", LibraryEntry::Function},
+      {"std::stoll", "<string>", LibraryEntry::Function},
+      {"std::stoul", "<string>", LibraryEntry::Function},
+      {"std::stoull", "<string>", LibraryEntry::Function},
+      {"std::erase", "<vector>, <string>, <deque>", LibraryEntry::Function},
+      {"std::erase_if", "<vector>, <string>, <deque>, <map>, <set>",
+       LibraryEntry::Function},
+      {"std::from_chars", "<charconv>", LibraryEntry::Function},
+      {"std::back_inserter", "<iterator>", LibraryEntry::Function},
+      {"std::ssize", "<iterator>", LibraryEntry::Function},
+      {"std::empty", "<iterator>", LibraryEntry::Function},
+      {"std::chrono::duration_cast", "<chrono>", LibraryEntry::Function},
+  };
+  return entries;
+}
+
+bool isAdmittedLibraryFunction(const clang::FunctionDecl &fn) {
+  const auto &entries = libraryAllowlist();
+  auto listed = [&](std::string_view name, LibraryEntry::Kind kind) {
+    return std::any_of(entries.begin(), entries.end(),
+                       [&](const LibraryEntry &e) {
+                         return e.kind == kind && e.name == name;
+                       });
+  };
+  if (const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(&fn))
+    return listed(plainQualifiedName(*method->getParent()),
+                  LibraryEntry::Class);
+  if (fn.isOverloadedOperator()) {
+    // Comparisons and arithmetic between admitted types (string
+    // concatenation, durations); never << or >> (the iostreams).
+    switch (fn.getOverloadedOperator()) {
+    case clang::OO_EqualEqual:
+    case clang::OO_ExclaimEqual:
+    case clang::OO_Less:
+    case clang::OO_LessEqual:
+    case clang::OO_Greater:
+    case clang::OO_GreaterEqual:
+    case clang::OO_Spaceship:
+    case clang::OO_Plus:
+    case clang::OO_Minus:
+    case clang::OO_Star:
+    case clang::OO_Slash:
+    case clang::OO_Percent:
+      break;
+    default:
+      return false;
+    }
+    const std::string ns = plainQualifiedName(fn);
+    for (std::string_view prefix :
+         {"std::operator", "std::chrono::operator", "__gnu_cxx::operator",
+          "std::__detail::operator"})
+      if (ns.starts_with(prefix))
+        return true;
+    return false;
+  }
+  return listed(plainQualifiedName(fn), LibraryEntry::Function);
 }
 
 bool isAllowlistedExternal(std::string_view name) {
@@ -198,6 +353,9 @@ std::vector<std::unique_ptr<Rule>> makeRules(RuleContext &ctx) {
   rules.push_back(makeStackRule(ctx));
   rules.push_back(makeExecMemoryRule(ctx));
   rules.push_back(makeBytesIntoPointersRule(ctx));
+  rules.push_back(makeBoundedWritesRule(ctx));
+  rules.push_back(makeLibraryUseRule(ctx));
+  rules.push_back(makeInvalidationRule(ctx));
   return rules;
 }
 

@@ -8,6 +8,7 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/ASTMatchers/ASTMatchers.h>
 #include <clang/Basic/Builtins.h>
+#include <clang/Lex/Lexer.h>
 
 #include <set>
 
@@ -56,11 +57,23 @@ public:
         cxxConstructExpr(hasDeclaration(cxxConstructorDecl().bind("fn")))
             .bind("ref"),
         this);
+    // C's writers that take no bound: refused with the bounded spelling.
+    f.addMatcher(callExpr(callee(functionDecl(hasAnyName(
+                              "::sprintf", "::vsprintf", "::gets", "::strcpy",
+                              "::stpcpy", "::strcat", "::wcscpy", "::wcscat"))))
+                     .bind("unbounded"),
+                 this);
   }
 
   void run(const MatchResult &r) override {
+    if (const auto *call = r.Nodes.getNodeAs<clang::CallExpr>("unbounded")) {
+      reportUnbounded(*call, *r.Context);
+      return;
+    }
     const auto *fn = r.Nodes.getNodeAs<clang::FunctionDecl>("fn");
     const auto *ref = r.Nodes.getNodeAs<clang::Expr>("ref");
+    if (ref != nullptr && unboundedCallees_.count(ref) != 0)
+      return; // reported with its fix-it
     if (!fn || !ref)
       return;
     const clang::SourceManager &sm = *r.SourceManager;
@@ -99,7 +112,7 @@ public:
         reportCall(sm, ref, name);
       return;
     }
-    if (isAllowlistedExternal(name))
+    if (isAllowlistedExternal(name) || isAdmittedLibraryFunction(*fn))
       return;
     if (const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
         method && method->isVirtual() &&
@@ -139,6 +152,79 @@ public:
   }
 
 private:
+  // sprintf(buf, ...)  -> snprintf(buf, sizeof buf, ...)
+  // gets(buf)          -> fgets(buf, sizeof buf, stdin)
+  // strcpy(dst, src)   -> snprintf(dst, sizeof dst, "%s", src)
+  // The edit is offered when the destination is an array the program
+  // names, the one case where `sizeof` is its size.
+  void reportUnbounded(const clang::CallExpr &call,
+                       const clang::ASTContext &ast) {
+    const clang::SourceManager &sm = ast.getSourceManager();
+    const clang::FunctionDecl *fn = call.getDirectCallee();
+    const clang::Expr *callee = call.getCallee()->IgnoreParenImpCasts();
+    unboundedCallees_.insert(callee);
+    if (fn == nullptr || !isApplication(sm, call.getExprLoc()))
+      return;
+    const std::string name = fn->getNameAsString();
+    auto text = [&](const clang::Expr *e) {
+      return clang::Lexer::getSourceText(
+                 clang::CharSourceRange::getTokenRange(e->getSourceRange()), sm,
+                 ast.getLangOpts())
+          .str();
+    };
+    const clang::Expr *dest =
+        call.getNumArgs() > 0 ? call.getArg(0)->IgnoreParenImpCasts() : nullptr;
+    const bool namedArray =
+        dest != nullptr && llvm::isa<clang::DeclRefExpr>(dest) &&
+        ast.getAsConstantArrayType(dest->getType()) != nullptr &&
+        !call.getBeginLoc().isMacroID() && !call.getEndLoc().isMacroID();
+    std::string suggestion;
+    std::string replacement;
+    const std::string d = dest != nullptr ? text(dest) : "buf";
+    if (name == "sprintf" || name == "vsprintf") {
+      suggestion = std::string("use ") +
+                   (name == "sprintf" ? "snprintf" : "vsnprintf") + "(" + d +
+                   ", sizeof " + d +
+                   ", ...), which stops at the "
+                   "end of the buffer";
+      if (namedArray && call.getNumArgs() >= 2) {
+        replacement = (name == "sprintf" ? "snprintf(" : "vsnprintf(") + d +
+                      ", sizeof " + d;
+        for (unsigned i = 1; i < call.getNumArgs(); ++i)
+          replacement += ", " + text(call.getArg(i));
+        replacement += ")";
+      }
+    } else if (name == "gets") {
+      suggestion = "use fgets(" + d + ", sizeof " + d + ", stdin)";
+      if (namedArray)
+        replacement = "fgets(" + d + ", sizeof " + d + ", stdin)";
+    } else if ((name == "strcpy" || name == "stpcpy") &&
+               call.getNumArgs() == 2) {
+      suggestion = "use snprintf(" + d + ", sizeof " + d +
+                   ", \"%s\", src), which stops at the end of the buffer";
+      if (namedArray && name == "strcpy")
+        replacement = "snprintf(" + d + ", sizeof " + d + ", \"%s\", " +
+                      text(call.getArg(1)) + ")";
+    } else {
+      suggestion = "build the string with snprintf into a buffer of known "
+                   "size, or use std::string";
+    }
+    std::optional<FixIt> fix;
+    if (!replacement.empty()) {
+      const clang::SourceLocation begin = call.getBeginLoc();
+      const clang::SourceLocation end = clang::Lexer::getLocForEndOfToken(
+          call.getEndLoc(), 0, sm, ast.getLangOpts());
+      const clang::PresumedLoc p = sm.getPresumedLoc(begin);
+      if (p.isValid() && sm.isWrittenInSameFile(begin, end))
+        fix =
+            FixIt{p.getLine(), p.getColumn(),
+                  sm.getFileOffset(end) - sm.getFileOffset(begin), replacement};
+    }
+    ctx_.report(id(), sm, call.getSourceRange(),
+                "'" + name + "' writes with no bound on the destination",
+                suggestion, std::move(fix));
+  }
+
   Finding makeFinding(const clang::SourceManager &sm, const clang::Expr *ref,
                       const std::string &name) {
     if (name == "syscall")
@@ -164,6 +250,7 @@ private:
   std::vector<Pending> pending_;
   std::set<std::string> defined_;
   SymbolNames symbols_;
+  std::set<const clang::Expr *> unboundedCallees_;
 };
 
 bool isFunctionPointerType(clang::QualType t) {

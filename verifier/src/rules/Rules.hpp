@@ -25,6 +25,9 @@ void addCallRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
 std::unique_ptr<Rule> makeStackRule(RuleContext &ctx);
 std::unique_ptr<Rule> makeExecMemoryRule(RuleContext &ctx);
 std::unique_ptr<Rule> makeBytesIntoPointersRule(RuleContext &ctx);
+std::unique_ptr<Rule> makeBoundedWritesRule(RuleContext &ctx);
+std::unique_ptr<Rule> makeLibraryUseRule(RuleContext &ctx);
+std::unique_ptr<Rule> makeInvalidationRule(RuleContext &ctx);
 
 /// "ns::Class::method" without template arguments: the form allowlists use.
 std::string plainQualifiedName(const clang::NamedDecl &d);
@@ -54,6 +57,21 @@ bool isStackAllocationFunction(std::string_view name);    // KML-R007
 /// True when a value of \p t holds a pointer anywhere, a vtable pointer
 /// included (KML-R004, KML-R016).
 bool containsPointerType(clang::QualType t);
+
+/// True when KML-R017 checks the length of \p name's writes (libc's name).
+bool isCheckedByteWriter(std::string_view name);
+
+/// A part of the C++ standard library KML-R002 admits: a class (every
+/// member) or a function (every overload), and the header it comes from.
+struct LibraryEntry {
+  enum Kind { Class, Function };
+  std::string_view name;
+  std::string_view header;
+  Kind kind;
+};
+const std::vector<LibraryEntry> &libraryAllowlist();
+/// True when \p fn belongs to the admitted standard library.
+bool isAdmittedLibraryFunction(const clang::FunctionDecl &fn);
 
 /// KML-R002's allowlist of external functions (qualified names).
 bool isAllowlistedExternal(std::string_view qualifiedName);

@@ -1,0 +1,451 @@
+// KML-R018: the C++ standard library is used only through the interfaces
+// that check themselves. Hardened libstdc++ (_GLIBCXX_ASSERTIONS) checks
+// an index against a container's size, an optional's state, a span's
+// offsets; it never checks an iterator, a raw pointer with a length, or a
+// pointer handed to or taken from a smart pointer. So, in the program's
+// own code:
+//   - no iterator is a value: none is stored, passed, returned, compared,
+//     moved or dereferenced, except inside a range-for (the loop owns its
+//     iterators) and as a whole-range pair, `c.begin(), c.end()` or
+//     `std::begin(c), std::end(c)` of one named object, given to a call;
+//   - no standard function is given a pointer and then a length (a
+//     string, string_view or span made from them, append, copy...), and no
+//     two pointers as a range unless they are a whole-range pair;
+//   - no raw pointer leaves a smart pointer (get, release) or enters one
+//     (a constructor or reset given a pointer: only make_unique and
+//     make_shared make owners), and no smart pointer owns an array (its
+//     operator[] is not checked: use std::vector).
+#include "rules/Rules.hpp"
+
+#include <clang/AST/ASTContext.h>
+#include <clang/AST/DeclCXX.h>
+#include <clang/AST/Expr.h>
+#include <clang/AST/ExprCXX.h>
+#include <clang/AST/RecursiveASTVisitor.h>
+#include <clang/AST/StmtCXX.h>
+
+#include <set>
+#include <string>
+
+namespace kml::verify {
+namespace {
+
+/// The qualified name of \p t's class, or "" when it is not a class.
+std::string className(clang::QualType t) {
+  if (t.isNull() || t->isDependentType())
+    return {};
+  t = t.getNonReferenceType().getCanonicalType();
+  const auto *rec = t->getAsCXXRecordDecl();
+  return rec != nullptr ? plainQualifiedName(*rec) : std::string();
+}
+
+/// libstdc++'s iterator classes: none of them checks where it points.
+/// back_insert_iterator is not one of them: it only calls push_back.
+bool isIteratorClass(const std::string &name) {
+  static const std::set<std::string, std::less<>> kNames{
+      "__gnu_cxx::__normal_iterator",
+      "std::_Rb_tree_iterator",
+      "std::_Rb_tree_const_iterator",
+      "std::__detail::_Node_iterator",
+      "std::__detail::_Node_const_iterator",
+      "std::__detail::_Local_iterator",
+      "std::__detail::_Local_const_iterator",
+      "std::_Deque_iterator",
+      "std::reverse_iterator",
+      "std::move_iterator",
+      "std::_Bit_iterator",
+      "std::_Bit_const_iterator",
+      "std::insert_iterator",
+      "std::istream_iterator",
+      "std::istreambuf_iterator",
+      "std::counted_iterator",
+      "std::common_iterator"};
+  return kNames.count(name) != 0;
+}
+
+bool isSmartPointerClass(const std::string &name) {
+  return name == "std::unique_ptr" || name == "std::shared_ptr" ||
+         name == "std::__shared_ptr" || name == "std::weak_ptr" ||
+         name == "std::__weak_ptr";
+}
+
+/// The begin/end family, as members and as std:: functions.
+bool isRangeEndName(llvm::StringRef n) {
+  return n == "begin" || n == "end" || n == "cbegin" || n == "cend" ||
+         n == "rbegin" || n == "rend" || n == "crbegin" || n == "crend";
+}
+
+/// The name that closes the range \p begin opens ("" if it opens none).
+llvm::StringRef matchingEnd(llvm::StringRef begin) {
+  if (begin == "begin")
+    return "end";
+  if (begin == "cbegin")
+    return "cend";
+  if (begin == "rbegin")
+    return "rend";
+  if (begin == "crbegin")
+    return "crend";
+  return "";
+}
+
+const clang::Expr *stripCopies(const clang::Expr *e) {
+  for (;;) {
+    e = e->IgnoreImplicit()->IgnoreParens();
+    if (const auto *c = llvm::dyn_cast<clang::CXXConstructExpr>(e);
+        c != nullptr && c->getNumArgs() == 1 &&
+        c->getConstructor()->isCopyOrMoveConstructor()) {
+      e = c->getArg(0);
+      continue;
+    }
+    return e;
+  }
+}
+
+/// `x.begin()` or `std::begin(x)`: the name and the object.
+struct RangeEnd {
+  llvm::StringRef name;
+  const clang::Expr *object = nullptr;
+};
+
+std::optional<RangeEnd> rangeEnd(const clang::Expr *e) {
+  e = stripCopies(e);
+  if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(e)) {
+    const clang::CXXMethodDecl *md = m->getMethodDecl();
+    if (md != nullptr && md->getDeclName().isIdentifier() &&
+        isRangeEndName(md->getName()) && m->getNumArgs() == 0)
+      return RangeEnd{md->getName(), m->getImplicitObjectArgument()};
+    return std::nullopt;
+  }
+  if (const auto *c = llvm::dyn_cast<clang::CallExpr>(e)) {
+    const clang::FunctionDecl *fn = c->getDirectCallee();
+    if (fn != nullptr && fn->getDeclName().isIdentifier() &&
+        isRangeEndName(fn->getName()) &&
+        fn->getDeclContext()->getRedeclContext()->isStdNamespace() &&
+        c->getNumArgs() == 1)
+      return RangeEnd{fn->getName(), c->getArg(0)};
+  }
+  return std::nullopt;
+}
+
+/// The same named object, read twice: a variable, a member of one, `this`.
+/// Calls are not followed: two calls may return two different objects.
+bool sameObject(const clang::Expr *a, const clang::Expr *b) {
+  a = a->IgnoreParenImpCasts();
+  b = b->IgnoreParenImpCasts();
+  if (const auto *ra = llvm::dyn_cast<clang::DeclRefExpr>(a)) {
+    const auto *rb = llvm::dyn_cast<clang::DeclRefExpr>(b);
+    return rb != nullptr && llvm::isa<clang::VarDecl>(ra->getDecl()) &&
+           ra->getDecl()->getCanonicalDecl() ==
+               rb->getDecl()->getCanonicalDecl();
+  }
+  if (const auto *ma = llvm::dyn_cast<clang::MemberExpr>(a)) {
+    const auto *mb = llvm::dyn_cast<clang::MemberExpr>(b);
+    return mb != nullptr && llvm::isa<clang::FieldDecl>(ma->getMemberDecl()) &&
+           ma->getMemberDecl() == mb->getMemberDecl() &&
+           ma->isArrow() == mb->isArrow() &&
+           sameObject(ma->getBase(), mb->getBase());
+  }
+  if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(a);
+      u != nullptr && u->getOpcode() == clang::UO_Deref) {
+    const auto *v = llvm::dyn_cast<clang::UnaryOperator>(b);
+    return v != nullptr && v->getOpcode() == clang::UO_Deref &&
+           sameObject(u->getSubExpr(), v->getSubExpr());
+  }
+  return llvm::isa<clang::CXXThisExpr>(a) && llvm::isa<clang::CXXThisExpr>(b);
+}
+
+/// `c.begin(), c.end()` (or cbegin/cend, rbegin/rend...) of one object.
+bool isWholeRangePair(const clang::Expr *first, const clang::Expr *last) {
+  const auto b = rangeEnd(first);
+  const auto e = rangeEnd(last);
+  return b && e && !matchingEnd(b->name).empty() &&
+         e->name == matchingEnd(b->name) && sameObject(b->object, e->object);
+}
+
+bool isIteratorValued(const clang::Expr *e) {
+  if (e->isTypeDependent() || e->isValueDependent())
+    return false;
+  if (isIteratorClass(className(e->getType())))
+    return true;
+  // std::array, string_view and C arrays hand out raw pointers.
+  return rangeEnd(e).has_value() && stripCopies(e) == e->IgnoreParens();
+}
+
+bool isLengthType(clang::QualType t) {
+  t = t.getCanonicalType();
+  return t->isIntegerType() && !t->isBooleanType() && !t->isAnyCharacterType();
+}
+
+bool isDataPointer(clang::QualType t) {
+  t = t.getCanonicalType();
+  return t->isPointerType() && !t->isFunctionPointerType();
+}
+
+/// Declared by the standard library (a std:: function or a member of one
+/// of its classes), where the rule looks at parameters.
+bool isLibraryFunction(const clang::FunctionDecl &fn,
+                       const clang::SourceManager &sm) {
+  if (!sm.isInSystemHeader(fn.getCanonicalDecl()->getLocation()))
+    return false;
+  const std::string name = plainQualifiedName(fn);
+  return name.starts_with("std::") || name.starts_with("__gnu_cxx::");
+}
+
+class LibraryUseRule : public Rule {
+public:
+  using Rule::Rule;
+  std::string_view id() const override { return "KML-R018"; }
+
+  void checkTranslationUnit(clang::ASTContext &ast) override {
+    Visitor v(*this, ast);
+    v.TraverseDecl(ast.getTranslationUnitDecl());
+  }
+
+private:
+  class Visitor : public clang::RecursiveASTVisitor<Visitor> {
+  public:
+    Visitor(LibraryUseRule &rule, clang::ASTContext &ast)
+        : rule_(rule), ast_(ast), sm_(ast.getSourceManager()) {}
+
+    bool shouldVisitTemplateInstantiations() const { return true; }
+    bool shouldVisitImplicitCode() const { return true; }
+
+    // The loop's own begin/end/increment/dereference are its business.
+    bool TraverseCXXForRangeStmt(clang::CXXForRangeStmt *s) {
+      for (clang::Stmt *own : {static_cast<clang::Stmt *>(s->getBeginStmt()),
+                               static_cast<clang::Stmt *>(s->getEndStmt()),
+                               static_cast<clang::Stmt *>(s->getCond()),
+                               static_cast<clang::Stmt *>(s->getInc())})
+        exempt(own);
+      if (const clang::VarDecl *loopVar = s->getLoopVariable();
+          loopVar != nullptr && loopVar->getInit() != nullptr)
+        exempt(const_cast<clang::Expr *>(loopVar->getInit()));
+      return clang::RecursiveASTVisitor<Visitor>::TraverseCXXForRangeStmt(s);
+    }
+
+    // A discarded result is no value: std::ranges::sort(v) returns the end
+    // iterator, v.erase(...) the next position. Only the statement's own
+    // top expression is exempt, never what it computes with.
+    bool VisitCompoundStmt(clang::CompoundStmt *block) {
+      for (clang::Stmt *s : block->body())
+        if (auto *e = llvm::dyn_cast<clang::Expr>(s))
+          exemptTop(e);
+      return true;
+    }
+
+    bool VisitCStyleCastExpr(clang::CStyleCastExpr *c) {
+      if (c->getType()->isVoidType())
+        exemptTop(c->getSubExpr());
+      return true;
+    }
+
+    bool VisitCallExpr(clang::CallExpr *call) {
+      checkArguments(call->getDirectCallee(),
+                     llvm::ArrayRef(call->getArgs(), call->getNumArgs()), call);
+      checkSmartPointerCall(*call);
+      checkIterator(call);
+      return true;
+    }
+
+    bool VisitCXXConstructExpr(clang::CXXConstructExpr *c) {
+      checkArguments(c->getConstructor(),
+                     llvm::ArrayRef(c->getArgs(), c->getNumArgs()), c);
+      checkSmartPointerConstruction(*c);
+      checkIterator(c);
+      return true;
+    }
+
+    bool VisitExpr(clang::Expr *e) {
+      if (!llvm::isa<clang::CallExpr>(e) &&
+          !llvm::isa<clang::CXXConstructExpr>(e))
+        checkIterator(e);
+      return true;
+    }
+
+    bool VisitDeclaratorDecl(clang::DeclaratorDecl *d) {
+      if (d->isImplicit() || !rule_.isApplication(sm_, d->getLocation()))
+        return true;
+      const clang::QualType t = d->getType();
+      if (t->isDependentType())
+        return true;
+      const std::string cls = className(t);
+      if (isIteratorClass(cls) &&
+          !(llvm::isa<clang::VarDecl>(d) &&
+            llvm::cast<clang::VarDecl>(d)->getInit() != nullptr)) {
+        rule_.report(sm_, d->getSourceRange(),
+                     "'" + d->getNameAsString() +
+                         "' holds an iterator, which nothing checks",
+                     "loop with range-for, index with [] or at(), or pass "
+                     "the whole container");
+      }
+      checkArraySmartPointer(t, d->getSourceRange());
+      return true;
+    }
+
+  private:
+    void exemptTop(clang::Expr *e) {
+      for (;;) {
+        exempt_.insert(e);
+        clang::Expr *inner = e->IgnoreImplicit()->IgnoreParens();
+        if (inner == e)
+          return;
+        e = inner;
+      }
+    }
+
+    void exempt(clang::Stmt *s) {
+      if (s == nullptr)
+        return;
+      exempt_.insert(s);
+      for (clang::Stmt *child : s->children())
+        exempt(child);
+    }
+
+    void checkIterator(clang::Expr *e) {
+      if (exempt_.count(e) != 0 || !rule_.isApplication(sm_, e->getExprLoc()) ||
+          !isIteratorValued(e))
+        return;
+      exempt(e); // one finding for the outermost expression
+      rule_.report(sm_, e->getSourceRange(),
+                   "iterator used as a value: nothing checks where it "
+                   "points or that its container still holds it",
+                   "loop with range-for, use an index with [] or at(), a "
+                   "ranges algorithm on the whole container "
+                   "(std::ranges::sort(v)), or pass c.begin(), c.end() "
+                   "together");
+    }
+
+    // Whole-range pairs are exempt as iterators; a pointer and a length,
+    // or two pointers that are not a whole-range pair, are refused.
+    void checkArguments(const clang::FunctionDecl *fn,
+                        llvm::ArrayRef<const clang::Expr *> args,
+                        const clang::Expr *call) {
+      std::set<std::size_t> paired;
+      for (std::size_t i = 0; i + 1 < args.size(); ++i)
+        if (isWholeRangePair(args[i], args[i + 1])) {
+          exempt(const_cast<clang::Expr *>(args[i]));
+          exempt(const_cast<clang::Expr *>(args[i + 1]));
+          paired.insert(i);
+          paired.insert(i + 1);
+        }
+      if (fn == nullptr || fn->isDependentContext() ||
+          !rule_.isApplication(sm_, call->getExprLoc()) ||
+          !isLibraryFunction(*fn, sm_))
+        return;
+      const unsigned shift =
+          llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+                  llvm::isa<clang::CXXMethodDecl>(fn)
+              ? 1
+              : 0; // a member operator's first argument is the object
+      for (unsigned p = 0; p + 1 < fn->getNumParams(); ++p) {
+        const unsigned a = p + shift;
+        if (a + 1 >= args.size() ||
+            llvm::isa<clang::CXXDefaultArgExpr>(args[a + 1]))
+          break;
+        const clang::QualType first = fn->getParamDecl(p)->getType();
+        const clang::QualType second = fn->getParamDecl(p + 1)->getType();
+        if (!isDataPointer(first) || paired.count(a) != 0)
+          continue; // a whole range's end is no pointer-and-length
+        if (isLengthType(second)) {
+          rule_.report(sm_, call->getSourceRange(),
+                       "'" + plainQualifiedName(*fn) +
+                           "' is given a pointer and a length, which it "
+                           "cannot check against each other",
+                       "pass a container, a whole array or a view made "
+                       "from one (std::string_view(s), std::span(v))");
+          return;
+        }
+        if (isDataPointer(second) &&
+            first.getCanonicalType() == second.getCanonicalType() &&
+            !isWholeRangePair(args[a], args[a + 1])) {
+          rule_.report(sm_, call->getSourceRange(),
+                       "'" + plainQualifiedName(*fn) +
+                           "' is given two pointers as a range, and "
+                           "nothing shows they belong to one object",
+                       "pass std::begin(x), std::end(x) (or x.begin(), "
+                       "x.end()) of one array or container");
+          return;
+        }
+      }
+    }
+
+    void checkSmartPointerCall(const clang::CallExpr &call) {
+      if (!rule_.isApplication(sm_, call.getExprLoc()))
+        return;
+      const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call);
+      const clang::CXXMethodDecl *md =
+          member != nullptr ? member->getMethodDecl() : nullptr;
+      if (md != nullptr && md->getDeclName().isIdentifier() &&
+          isSmartPointerClass(plainQualifiedName(*md->getParent()))) {
+        const llvm::StringRef n = md->getName();
+        if (n == "get" || n == "release")
+          rule_.report(sm_, call.getSourceRange(),
+                       "'" + n.str() +
+                           "()' takes a raw pointer out of a smart pointer: "
+                           "nothing owns it or bounds its life",
+                       "use the smart pointer itself (*p, p->member), or "
+                       "pass a reference to the object");
+        else if (n == "reset" && call.getNumArgs() > 0 &&
+                 !llvm::isa<clang::CXXDefaultArgExpr>(call.getArg(0)) &&
+                 isDataPointer(call.getArg(0)->IgnoreImpCasts()->getType()))
+          rule_.report(sm_, call.getSourceRange(),
+                       "'reset' gives a smart pointer a raw pointer to own",
+                       "assign the result of std::make_unique / "
+                       "std::make_shared");
+      }
+      checkArraySmartPointer(call.getType(), call.getSourceRange());
+    }
+
+    void checkSmartPointerConstruction(const clang::CXXConstructExpr &c) {
+      if (!rule_.isApplication(sm_, c.getExprLoc()) ||
+          !isSmartPointerClass(className(c.getType())))
+        return;
+      for (const clang::Expr *arg : c.arguments())
+        if (isDataPointer(arg->IgnoreImpCasts()->getType())) {
+          rule_.report(sm_, c.getSourceRange(),
+                       "a smart pointer made from a raw pointer: nothing "
+                       "shows it points to a heap object nobody else owns",
+                       "make it with std::make_unique / std::make_shared");
+          return;
+        }
+    }
+
+    void checkArraySmartPointer(clang::QualType t, clang::SourceRange where) {
+      if (t.isNull() || t->isDependentType())
+        return;
+      t = t.getNonReferenceType().getCanonicalType();
+      const auto *spec =
+          llvm::dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(
+              t->getAsCXXRecordDecl());
+      if (spec == nullptr || spec->getTemplateArgs().size() == 0 ||
+          !isSmartPointerClass(plainQualifiedName(*spec)))
+        return;
+      const clang::TemplateArgument &arg = spec->getTemplateArgs()[0];
+      if (arg.getKind() != clang::TemplateArgument::Type ||
+          !arg.getAsType()->isArrayType() ||
+          !rule_.isApplication(sm_, where.getBegin()) ||
+          !reportedArrays_.insert(where.getBegin().getRawEncoding()).second)
+        return;
+      rule_.report(sm_, where,
+                   "a smart pointer to an array: its operator[] checks no "
+                   "bounds",
+                   "use std::vector or std::array");
+    }
+
+    LibraryUseRule &rule_;
+    clang::ASTContext &ast_;
+    const clang::SourceManager &sm_;
+    std::set<const clang::Stmt *> exempt_;
+    std::set<unsigned> reportedArrays_;
+  };
+
+  friend class Visitor;
+};
+
+} // namespace
+
+std::unique_ptr<Rule> makeLibraryUseRule(RuleContext &ctx) {
+  return std::make_unique<LibraryUseRule>(ctx);
+}
+
+} // namespace kml::verify
