@@ -210,7 +210,7 @@ REWRITTEN_FILES := $(foreach p,$(REWRITTEN),$(VMTESTDIR)/$(p).plain $(VMTESTDIR)
 # (make demo, attack_gate_test.c): built from source by `kml build`,
 # signed as verified by the VM's test CA.
 EXTRA_PAYLOADS := $(VMTESTDIR)/entry-probe.bypass $(VMTESTDIR)/kvstore-session.in \
-	$(VMTESTDIR)/wordcount.verified
+	$(VMTESTDIR)/wordcount.verified $(VMTESTDIR)/stdlib-check.verified
 
 $(VMTESTDIR)/entry-probe.plain: tests/vm/direct/entry_probe.c
 	@mkdir -p $(VMTESTDIR)
@@ -233,15 +233,25 @@ $(VMTESTDIR)/crash-path.plain: tests/vm/direct/crash_path.c
 	@musl-gcc -static -O2 -Wall -Wextra -o $@ $<
 
 # kml build finds kml-verify next to kml or in PATH.
-$(VMTESTDIR)/wordcount.verified: userspace/examples/wordcount/wordcount.c \
-		$(HOSTDIR)/userspace/kml/kml $(HOSTDIR)/verifier/kml-verify \
-		$(wildcard $(KML_KEYS)/kml-test-ca.pem)
+KML_BUILD_INPUTS := $(HOSTDIR)/userspace/kml/kml $(HOSTDIR)/verifier/kml-verify \
+	$(wildcard $(KML_KEYS)/kml-test-ca.pem)
+define kml_build_verified
 	@mkdir -p $(VMTESTDIR)
 	@echo "  KMLBUILD $(@F)"
 	@rm -f $@ && PATH="$(abspath $(HOSTDIR))/verifier:$$PATH" \
 		$(HOSTDIR)/userspace/kml/kml build $< -o $@ \
 		--key $(KML_KEYS)/kml-test-ca.key --cert $(KML_KEYS)/kml-test-ca.pem \
 		>$@.log 2>&1 || { cat $@.log; exit 1; }
+endef
+
+$(VMTESTDIR)/wordcount.verified: userspace/examples/wordcount/wordcount.c \
+		$(KML_BUILD_INPUTS)
+	$(kml_build_verified)
+
+# A C++ program on the hardened standard library (attack_gate_test.c).
+$(VMTESTDIR)/stdlib-check.verified: tests/vm/direct/stdlib_check.cpp \
+		$(KML_BUILD_INPUTS)
+	$(kml_build_verified)
 
 $(VMTESTDIR)/entry-probe.bypass: $(VMTESTDIR)/entry-probe.kml $(KML)
 	@$(KML) mark --bypass $< -o $@.tmp && mv $@.tmp $@

@@ -312,6 +312,46 @@ TEST_F(gate, a_program_built_by_kml_build_runs_at_cpl0_by_default)
 	EXPECT_TRUE(verify_agrees(_metadata, VERIFIED, "allowed"));
 }
 
+/*
+ * C++ on the hardened standard library (tests/vm/direct/stdlib_check.cpp,
+ * verified and signed by `kml build`): std::map, std::ranges::sort and
+ * std::string work at CPL 0, and an index past a std::vector's end is the
+ * library's own SIGABRT, not a read of whatever lies beyond.
+ */
+#define STDLIB_VERIFIED "stdlib-check.verified"
+
+TEST_F(gate, a_cxx_program_on_the_hardened_library_runs_at_cpl0)
+{
+	struct child c;
+	long long execs;
+
+	REQUIRE_PAYLOAD(STDLIB_VERIFIED);
+	ASSERT_EQ(0, load_with(""));
+	execs = kml_counter(GATE_SYSFS "ring0_execs");
+	ASSERT_EQ(0, payload_run(&c, STDLIB_VERIFIED, (const char *[]){ NULL }));
+	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
+	EXPECT_TRUE(child_said(&c, "stdlib kernel=1 zero=2 ring=3"))
+		TH_LOG("%s", c.output);
+	EXPECT_TRUE(child_said(&c, "element 7")) TH_LOG("%s", c.output);
+	EXPECT_EQ(execs + 1, kml_counter(GATE_SYSFS "ring0_execs"));
+}
+
+TEST_F(gate, an_index_past_a_vector_is_the_library_sigabrt_at_cpl0)
+{
+	struct child c;
+	long long execs;
+
+	REQUIRE_PAYLOAD(STDLIB_VERIFIED);
+	ASSERT_EQ(0, load_with(""));
+	execs = kml_counter(GATE_SYSFS "ring0_execs");
+	ASSERT_EQ(0, payload_run(&c, STDLIB_VERIFIED,
+				 (const char *[]){ "past-the-end", NULL }));
+	EXPECT_TRUE(died_of(&c, SIGABRT)) TH_LOG("%s", c.output);
+	EXPECT_NE(NULL, strstr(c.output, "Assertion '__n < this->size()' failed"))
+		TH_LOG("%s", c.output);
+	EXPECT_EQ(execs + 1, kml_counter(GATE_SYSFS "ring0_execs"));
+}
+
 TEST_F(gate, default_policy_refuses_trusted_as_assurance_too_low)
 {
 	ASSERT_EQ(0, load_with(""));
