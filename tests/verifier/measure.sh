@@ -81,3 +81,61 @@ EOC
   i=$((i + 1))
 done
 time_files generated.c "$gen"
+
+# C++ on the admitted standard library: the headers alone (their parse is a
+# fixed cost per TU), then COPIES families of a 30-line class over them.
+headers='#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>'
+base="$scratch/headers.cpp"
+printf '%s\nint main() { return 0; }\n' "$headers" >"$base"
+time_files std-headers-only.cpp "$base"
+genxx="$scratch/generated.cpp"
+printf '%s\n' "$headers" >"$genxx"
+i=0
+while [ $i -lt ${COPIES:-50} ]; do
+  cat >>"$genxx" <<EOC
+class Index_$i {
+public:
+  void add(std::string_view word, int line) {
+    auto &lines = lines_[std::string(word)];
+    if (lines.empty() || lines.back() != line)
+      lines.push_back(line);
+  }
+  std::optional<int> first(const std::string &word) const {
+    if (!lines_.contains(word))
+      return std::nullopt;
+    return lines_.at(word).front();
+  }
+  std::vector<std::string> sorted() const {
+    std::vector<std::string> out;
+    for (const auto &[word, lines] : lines_)
+      if (!lines.empty())
+        out.push_back(word);
+    std::ranges::sort(out);
+    return out;
+  }
+  int total() const {
+    int n = 0;
+    for (const auto &[word, lines] : lines_)
+      n += static_cast<int>(lines.size());
+    return n;
+  }
+
+private:
+  std::map<std::string, std::vector<int>> lines_;
+};
+int run_$i() {
+  auto index = std::make_unique<Index_$i>();
+  index->add("ring", 1);
+  return index->total() + index->first("ring").value_or(0);
+}
+EOC
+  i=$((i + 1))
+done
+time_files generated.cpp "$genxx"

@@ -152,8 +152,24 @@ std::optional<std::uint64_t> destinationExtent(const clang::Expr *dest,
         rec->getDeclContext()->getRedeclContext()->isStdNamespace())
       return sizeOf(call->getImplicitObjectArgument()->getType(), ast);
   }
-  if (const auto *p = e->getType()->getAs<clang::PointerType>())
-    return sizeOf(p->getPointeeType(), ast); // at least one object
+  // A named pointer points to at least one T (R006 leaves no arithmetic
+  // to move it, R018 no span::data() past an end); so does the data() of
+  // a vector or string (a valid allocation, or null). A pointer another
+  // call returns may point anywhere, past an end included.
+  const auto *p = e->getType()->getAs<clang::PointerType>();
+  if (p == nullptr)
+    return std::nullopt;
+  if (llvm::isa<clang::DeclRefExpr>(e) || llvm::isa<clang::MemberExpr>(e))
+    return sizeOf(p->getPointeeType(), ast);
+  if (const auto *call = llvm::dyn_cast<clang::CXXMemberCallExpr>(e)) {
+    const clang::CXXMethodDecl *m = call->getMethodDecl();
+    const clang::CXXRecordDecl *rec = call->getRecordDecl();
+    if (m != nullptr && rec != nullptr && m->getDeclName().isIdentifier() &&
+        m->getName() == "data" && rec->getDeclName().isIdentifier() &&
+        (rec->getName() == "vector" || rec->getName() == "basic_string") &&
+        rec->getDeclContext()->getRedeclContext()->isStdNamespace())
+      return sizeOf(p->getPointeeType(), ast);
+  }
   return std::nullopt;
 }
 
@@ -185,8 +201,13 @@ bool sameValue(const clang::Expr *a, const clang::Expr *b,
            sameValue(ma->getBase(), mb->getBase(), ast, depth + 1);
   }
   if (const auto *ca = llvm::dyn_cast<clang::CXXMemberCallExpr>(a)) {
+    // Only a const method of the library (v.size()) answers the same twice.
     const auto *cb = llvm::dyn_cast<clang::CXXMemberCallExpr>(b);
-    return cb != nullptr && ca->getNumArgs() == 0 && cb->getNumArgs() == 0 &&
+    const clang::CXXMethodDecl *m = ca->getMethodDecl();
+    return cb != nullptr && m != nullptr && m->isConst() &&
+           ast.getSourceManager().isInSystemHeader(
+               m->getCanonicalDecl()->getLocation()) &&
+           ca->getNumArgs() == 0 && cb->getNumArgs() == 0 &&
            ca->getMethodDecl() == cb->getMethodDecl() &&
            sameValue(ca->getImplicitObjectArgument(),
                      cb->getImplicitObjectArgument(), ast, depth + 1);
@@ -266,6 +287,8 @@ bool withinContainer(const clang::Expr *len, const clang::Expr *container,
     if (fn != nullptr && fn->getDeclName().isIdentifier() &&
         fn->getName() == "min" &&
         fn->getDeclContext()->getRedeclContext()->isStdNamespace() &&
+        ast.getSourceManager().isInSystemHeader(
+            fn->getCanonicalDecl()->getLocation()) &&
         call->getNumArgs() == 2 && call->getType()->isUnsignedIntegerType())
       return withinContainer(call->getArg(0), container, elementSize, ast, unit,
                              depth + 1) ||
@@ -372,6 +395,9 @@ private:
     const clang::FunctionDecl *fn = call.getDirectCallee();
     if (fn == nullptr || !fn->getDeclName().isIdentifier())
       return std::nullopt;
+    if (!ast_.getSourceManager().isInSystemHeader(
+            fn->getCanonicalDecl()->getLocation()))
+      return std::nullopt; // the program's own strnlen or min proves nothing
     const llvm::StringRef name = fn->getName();
     const clang::DeclContext *dc = fn->getDeclContext()->getRedeclContext();
     if (name == "strnlen" && call.getNumArgs() == 2 && dc->isTranslationUnit())
@@ -412,6 +438,40 @@ std::string quotedSource(const clang::Expr *e, const clang::ASTContext &ast) {
   if (text.empty() || text.size() > 60)
     return "the destination";
   return "'" + text.str() + "'";
+}
+
+/// True when \p s names \p object somewhere or calls a function of the
+/// program's own (which may reach the object another way).
+bool touches(const clang::Stmt *s, const clang::Expr *object,
+             const clang::ASTContext &ast) {
+  if (s == nullptr)
+    return false;
+  if (const auto *e = llvm::dyn_cast<clang::Expr>(s)) {
+    if (sameValue(e, object, ast))
+      return true;
+    if (const auto *call = llvm::dyn_cast<clang::CallExpr>(e)) {
+      const clang::FunctionDecl *fn = call->getDirectCallee();
+      if (fn == nullptr || !ast.getSourceManager().isInSystemHeader(
+                               fn->getCanonicalDecl()->getLocation()))
+        return true;
+    }
+  }
+  for (const clang::Stmt *child : s->children())
+    if (touches(child, object, ast))
+      return true;
+  return false;
+}
+
+/// `memcpy(v.data(), grow(v), v.size())`: data() and size() are read at
+/// different times, so no other argument may touch the container.
+bool othersLeaveAlone(const clang::CallExpr &call, const ByteWriter &w,
+                      const clang::Expr *container,
+                      const clang::ASTContext &ast) {
+  for (unsigned i = 0; i < call.getNumArgs(); ++i)
+    if (i != w.dest && i != w.length && int(i) != w.count &&
+        touches(call.getArg(i), container, ast))
+      return false;
+  return true;
 }
 
 class BoundedWritesRule : public Rule {
@@ -468,7 +528,7 @@ private:
 
     std::uint64_t elementSize = 0;
     if (const clang::Expr *container = containerData(dest, ast, elementSize);
-        container != nullptr) {
+        container != nullptr && othersLeaveAlone(call, w, container, ast)) {
       if (w.count < 0 && withinContainer(call.getArg(w.length), container,
                                          elementSize, ast, Unit::Bytes))
         return; // the container's own size
@@ -488,7 +548,12 @@ private:
     }
 
     UpperBound bound(ast);
-    std::optional<std::uint64_t> length = bound.of(call.getArg(w.length));
+    // A length that changes something as it is computed (n++, a call
+    // through ?: twice) is not the value its bound was read from.
+    std::optional<std::uint64_t> length =
+        call.getArg(w.length)->HasSideEffects(ast, false)
+            ? std::nullopt
+            : bound.of(call.getArg(w.length));
     if (w.count >= 0) {
       const auto count = bound.of(call.getArg(unsigned(w.count)));
       length = length && count ? std::optional(*length * *count) : std::nullopt;

@@ -110,6 +110,18 @@ public:
       if (c->getSubExpr()->isNullPointerConstant(
               *r.Context, clang::Expr::NPC_ValueDependentIsNotNull))
         return; // (T *)0 is a null pointer, not a forged address
+      if (c->getCastKind() == clang::CK_BaseToDerived ||
+          c->getCastKind() == clang::CK_BaseToDerivedMemberPointer) {
+        // Nothing checks that the object is a Derived: its size and its
+        // members past the base's are the cast's claim.
+        report(sm, c->getSourceRange(),
+               "down-cast from '" + c->getSubExpr()->getType().getAsString() +
+                   "' to '" + c->getType().getAsString() +
+                   "' is not checked: the object may be only the base",
+               "call a virtual function of the base, or keep the derived "
+               "object's own type");
+        return;
+      }
       if (auto why = unsafe(*c, *r.Context))
         report(sm, c->getSourceRange(), *why,
                "keep the pointer's type; copy bytes with memcpy or "

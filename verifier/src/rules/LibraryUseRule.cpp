@@ -107,13 +107,38 @@ struct RangeEnd {
   const clang::Expr *object = nullptr;
 };
 
+/// A standard container, view or C array: a type whose begin() and end()
+/// the library itself defines as the two ends of one object. A class of
+/// the program's own may return anything from them.
+bool hasStandardRange(clang::QualType t) {
+  if (t.isNull() || t->isDependentType())
+    return false;
+  t = t.getNonReferenceType().getCanonicalType();
+  if (t->isConstantArrayType())
+    return true;
+  static const std::set<std::string, std::less<>> kNames{
+      "std::vector",
+      "std::array",
+      "std::deque",
+      "std::basic_string",
+      "std::basic_string_view",
+      "std::span",
+      "std::map",
+      "std::set",
+      "std::unordered_map",
+      "std::unordered_set"};
+  return kNames.count(className(t)) != 0;
+}
+
 std::optional<RangeEnd> rangeEnd(const clang::Expr *e) {
   e = stripCopies(e);
   if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(e)) {
     const clang::CXXMethodDecl *md = m->getMethodDecl();
+    const clang::Expr *obj = m->getImplicitObjectArgument();
     if (md != nullptr && md->getDeclName().isIdentifier() &&
-        isRangeEndName(md->getName()) && m->getNumArgs() == 0)
-      return RangeEnd{md->getName(), m->getImplicitObjectArgument()};
+        isRangeEndName(md->getName()) && m->getNumArgs() == 0 &&
+        obj != nullptr && hasStandardRange(obj->getType()))
+      return RangeEnd{md->getName(), obj};
     return std::nullopt;
   }
   if (const auto *c = llvm::dyn_cast<clang::CallExpr>(e)) {
@@ -121,7 +146,7 @@ std::optional<RangeEnd> rangeEnd(const clang::Expr *e) {
     if (fn != nullptr && fn->getDeclName().isIdentifier() &&
         isRangeEndName(fn->getName()) &&
         fn->getDeclContext()->getRedeclContext()->isStdNamespace() &&
-        c->getNumArgs() == 1)
+        c->getNumArgs() == 1 && hasStandardRange(c->getArg(0)->getType()))
       return RangeEnd{fn->getName(), c->getArg(0)};
   }
   return std::nullopt;
@@ -208,6 +233,15 @@ private:
         : rule_(rule), ast_(ast), sm_(ast.getSourceManager()) {}
 
     bool shouldVisitTemplateInstantiations() const { return true; }
+
+    // The library's own code is not the program's: skipping the system
+    // headers' declarations keeps the walk to the program's size.
+    bool TraverseDecl(clang::Decl *d) {
+      if (d != nullptr && !llvm::isa<clang::TranslationUnitDecl>(d) &&
+          sm_.isInSystemHeader(d->getLocation()))
+        return true;
+      return clang::RecursiveASTVisitor<Visitor>::TraverseDecl(d);
+    }
     bool shouldVisitImplicitCode() const { return true; }
 
     // The loop's own begin/end/increment/dereference are its business.
@@ -320,18 +354,49 @@ private:
     void checkArguments(const clang::FunctionDecl *fn,
                         llvm::ArrayRef<const clang::Expr *> args,
                         const clang::Expr *call) {
+      // A member that works on positions of its own object (erase,
+      // replace) needs a pair of that object; one that reads a range into
+      // its object (assign, insert, append, a constructor) must not be
+      // given its own, which it would free while reading.
+      const clang::Expr *self = nullptr;
+      llvm::StringRef method;
+      if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(call)) {
+        self = m->getImplicitObjectArgument();
+        if (const clang::CXXMethodDecl *md = m->getMethodDecl();
+            md != nullptr && md->getDeclName().isIdentifier())
+          method = md->getName();
+      }
       std::set<std::size_t> paired;
       for (std::size_t i = 0; i + 1 < args.size(); ++i)
         if (isWholeRangePair(args[i], args[i + 1])) {
+          const clang::Expr *of = rangeEnd(args[i])->object;
+          const bool own = self != nullptr && sameObject(of, self);
+          const bool needsOwn = method == "erase" || method == "replace";
+          if (self != nullptr && own != needsOwn) {
+            rule_.report(sm_, call->getSourceRange(),
+                         needsOwn ? "'" + method.str() +
+                                        "' is given another object's range: "
+                                        "it works on positions of its own"
+                                  : "'" + method.str() +
+                                        "' is given its own object's range, "
+                                        "which it may free while reading it",
+                         needsOwn ? "erase by key or index, or with "
+                                    "std::erase_if"
+                                  : "copy the range first, or build a new "
+                                    "container");
+            continue;
+          }
           exempt(const_cast<clang::Expr *>(args[i]));
           exempt(const_cast<clang::Expr *>(args[i + 1]));
           paired.insert(i);
           paired.insert(i + 1);
         }
+      checkBackInserters(args, call);
       if (fn == nullptr || fn->isDependentContext() ||
           !rule_.isApplication(sm_, call->getExprLoc()) ||
           !isLibraryFunction(*fn, sm_))
         return;
+      checkProgramRanges(*fn, args, call);
       const unsigned shift =
           llvm::isa<clang::CXXOperatorCallExpr>(call) &&
                   llvm::isa<clang::CXXMethodDecl>(fn)
@@ -369,12 +434,95 @@ private:
       }
     }
 
+    // std::span(r), std::ranges::sort(r): a library template that takes a
+    // range calls its begin() and end() and trusts them to be the two ends
+    // of one object; a class of the program's own may return anything.
+    void checkProgramRanges(const clang::FunctionDecl &fn,
+                            llvm::ArrayRef<const clang::Expr *> args,
+                            const clang::Expr *call) {
+      // The range consumers: a constructor of a library class (span,
+      // string_view, vector from a range) and the std::ranges algorithms.
+      if (fn.getPrimaryTemplate() == nullptr)
+        return; // the parameter types were not deduced from the argument
+      const std::string name = plainQualifiedName(fn);
+      if (!llvm::isa<clang::CXXConstructorDecl>(fn) &&
+          !llvm::StringRef(name).starts_with("std::ranges::"))
+        return;
+      for (const clang::Expr *arg : args) {
+        const clang::QualType t = arg->getType();
+        const auto *rec = t.isNull() || t->isDependentType()
+                              ? nullptr
+                              : t.getNonReferenceType()->getAsCXXRecordDecl();
+        if (rec == nullptr || !rec->hasDefinition() || hasStandardRange(t) ||
+            sm_.isInSystemHeader(rec->getLocation()) ||
+            !rule_.isApplication(sm_, rec->getLocation()))
+          continue; // the library's and the reviewed runtime's own types
+        for (const char *end : {"begin", "end"}) {
+          clang::DeclContextLookupResult found =
+              rec->lookup(&ast_.Idents.get(end));
+          if (!found.empty()) {
+            rule_.report(sm_, call->getSourceRange(),
+                         "'" + plainQualifiedName(fn) +
+                             "' is given a range of the program's own type "
+                             "'" +
+                             rec->getNameAsString() +
+                             "': the library trusts its begin() and end()",
+                         "pass a standard container or a span of one");
+            return;
+          }
+        }
+      }
+    }
+
+    // std::ranges::copy(v, std::back_inserter(v)): the pushes reallocate
+    // the storage the copy is reading.
+    void checkBackInserters(llvm::ArrayRef<const clang::Expr *> args,
+                            const clang::Expr *call) {
+      for (const clang::Expr *arg : args) {
+        const auto *bi = llvm::dyn_cast<clang::CallExpr>(stripCopies(arg));
+        const clang::FunctionDecl *fn =
+            bi != nullptr ? bi->getDirectCallee() : nullptr;
+        if (fn == nullptr || !fn->getDeclName().isIdentifier() ||
+            fn->getName() != "back_inserter" || bi->getNumArgs() != 1)
+          continue;
+        for (const clang::Expr *other : args)
+          if (other != arg && mentions(other, bi->getArg(0))) {
+            rule_.report(sm_, call->getSourceRange(),
+                         "the call reads the object it appends to: each "
+                         "push may move what is being read",
+                         "copy from a copy, or append after the call");
+            return;
+          }
+      }
+    }
+
+    static bool mentions(const clang::Stmt *s, const clang::Expr *object) {
+      if (s == nullptr)
+        return false;
+      if (const auto *e = llvm::dyn_cast<clang::Expr>(s);
+          e != nullptr && sameObject(e, object))
+        return true;
+      for (const clang::Stmt *child : s->children())
+        if (mentions(child, object))
+          return true;
+      return false;
+    }
+
     void checkSmartPointerCall(const clang::CallExpr &call) {
       if (!rule_.isApplication(sm_, call.getExprLoc()))
         return;
       const auto *member = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call);
       const clang::CXXMethodDecl *md =
           member != nullptr ? member->getMethodDecl() : nullptr;
+      if (md != nullptr && md->getDeclName().isIdentifier() &&
+          md->getName() == "data" &&
+          plainQualifiedName(*md->getParent()) == "std::span")
+        rule_.report(sm_, call.getSourceRange(),
+                     "a span's data() points past its end when the span is "
+                     "empty (a subspan at the end): nothing bounds a write "
+                     "through it",
+                     "index the span (s[i], checked), or pass the span "
+                     "itself");
       if (md != nullptr && md->getDeclName().isIdentifier() &&
           isSmartPointerClass(plainQualifiedName(*md->getParent()))) {
         const llvm::StringRef n = md->getName();
