@@ -27,9 +27,7 @@ int main() {
   std::vector<Entry> entries;
   entries.push_back({"b", 2});
   entries.push_back({"a", 1});
-  std::ranges::sort(entries, [](const Entry &l, const Entry &r) {
-    return l.name < r.name;
-  });
+  std::ranges::sort(entries, {}, &Entry::name);
   std::map<std::string, int> counts;
   for (const Entry &e : entries)
     counts[e.name] += e.count;

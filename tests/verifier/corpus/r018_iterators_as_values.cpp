@@ -1,4 +1,4 @@
-// EXPECT: KML-R018
+// EXPECT: KML-R018 KML-R019
 // Iterators that are values: nothing checks where they point.
 #include <algorithm>
 #include <iterator>
@@ -19,6 +19,8 @@ int missing_key(const std::map<int, int> &m, int k) {
 int kept(std::vector<int> &v) {
   // EXPECT-NEXT-LINE: KML-R018
   auto it = v.begin();
+  // The iterator is also a reference into v (KML-R019).
+  // EXPECT-NEXT-LINE: KML-R019
   v.push_back(1);
   return 0;
 }

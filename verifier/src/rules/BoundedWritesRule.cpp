@@ -189,17 +189,6 @@ bool sameValue(const clang::Expr *a, const clang::Expr *b,
   if (!a->isValueDependent() && !b->isValueDependent() &&
       a->EvaluateAsInt(va, ast) && b->EvaluateAsInt(vb, ast))
     return llvm::APSInt::isSameValue(va.Val.getInt(), vb.Val.getInt());
-  if (const auto *ra = llvm::dyn_cast<clang::DeclRefExpr>(a)) {
-    const auto *rb = llvm::dyn_cast<clang::DeclRefExpr>(b);
-    return rb != nullptr && ra->getDecl()->getCanonicalDecl() ==
-                                rb->getDecl()->getCanonicalDecl();
-  }
-  if (const auto *ma = llvm::dyn_cast<clang::MemberExpr>(a)) {
-    const auto *mb = llvm::dyn_cast<clang::MemberExpr>(b);
-    return mb != nullptr && ma->getMemberDecl() == mb->getMemberDecl() &&
-           ma->isArrow() == mb->isArrow() &&
-           sameValue(ma->getBase(), mb->getBase(), ast, depth + 1);
-  }
   if (const auto *ca = llvm::dyn_cast<clang::CXXMemberCallExpr>(a)) {
     // Only a const method of the library (v.size()) answers the same twice.
     const auto *cb = llvm::dyn_cast<clang::CXXMemberCallExpr>(b);
@@ -212,9 +201,7 @@ bool sameValue(const clang::Expr *a, const clang::Expr *b,
            sameValue(ca->getImplicitObjectArgument(),
                      cb->getImplicitObjectArgument(), ast, depth + 1);
   }
-  if (llvm::isa<clang::CXXThisExpr>(a))
-    return llvm::isa<clang::CXXThisExpr>(b);
-  return false;
+  return sameNamedObject(a, b);
 }
 
 /// `c.data()` of a standard container whose elements are contiguous, and

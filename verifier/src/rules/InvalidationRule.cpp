@@ -1,18 +1,26 @@
 // KML-R019: nothing refers into a container across a change that may move
 // or free its elements. A std::vector that grows reallocates, an erase
-// frees, an unordered_map that rehashes moves its buckets: a reference, a
-// pointer, a string_view or span, or a range-for's hidden iterators into
-// the old storage then read and write freed heap memory, at CPL 0. The
+// frees, an unordered_map that rehashes moves its buckets, an optional
+// that is reset destroys its value: a reference, a pointer, a view, a
+// struct or lambda holding one, or a range-for's hidden iterators into the
+// old storage then read and write freed heap memory, at CPL 0. The
 // library's assertions do not see it (KML-R018 keeps iterators out of the
-// program's code, this rule keeps the rest):
-//   - in the body of a range-for over a named container, no call that may
-//     change the container's shape (push_back, insert, erase, clear,
-//     resize, reserve, assign, swap, operator=, a map's operator[]...) and
-//     no passing it to a function as a non-const reference or pointer;
-//   - after a local reference, pointer or view is bound into a named
-//     container (`auto &r = v[0]`, `int *p = &v[0]`, `std::string_view s =
-//     str`, `std::span sp = v`, `v.data()`), the same changes to that
-//     container are refused for the rest of the block.
+// program's code; this rule keeps the rest).
+//
+// A *watched region* is where something refers into a container C: the
+// body of a range-for over C (or over a view of C), the rest of the block
+// after a local is bound into C (or the rest of the if/for/while that
+// declares it), and the body of a lambda handed to a call together with C
+// (std::ranges::for_each(v, f), std::erase_if(v, f)). In a region the rule
+// refuses whatever may change C under any name: a library member that
+// changes the shape of C or of an object that may contain it or be inside
+// it (vv.push_back while a reference into vv[0] lives), a non-const member
+// of the program's own on an object that may contain C, handing such an
+// object to a function as a non-const reference or pointer, moving from
+// it, and calling the program's own code at all when C is not a local of
+// its own (a global or a member the function may reach). Everywhere, a
+// call may not be given a container and a reference into it together, and
+// a view or pointer into a container may not be stored in another object.
 #include "rules/Rules.hpp"
 
 #include <clang/AST/ASTContext.h>
@@ -31,15 +39,26 @@ namespace {
 
 enum class Storage { None, Contiguous, Nodes, Hashed, Owner };
 
-/// How a standard container keeps its elements (None: not one that owns
-/// elements that can move; std::array and the views never change shape).
-Storage storageOf(clang::QualType t) {
+/// Declared by the library (a system header), not by the program.
+bool sourceIsLibrary(const clang::Decl &d) {
+  return d.getASTContext().getSourceManager().isInSystemHeader(d.getLocation());
+}
+
+clang::QualType plain(clang::QualType t) {
+  return t.getNonReferenceType().getCanonicalType().getUnqualifiedType();
+}
+
+std::string classOf(clang::QualType t) {
   if (t.isNull() || t->isDependentType())
-    return Storage::None;
-  const auto *rec = t.getNonReferenceType()->getAsCXXRecordDecl();
-  if (rec == nullptr)
-    return Storage::None;
-  const std::string n = plainQualifiedName(*rec);
+    return {};
+  const auto *rec = plain(t)->getAsCXXRecordDecl();
+  return rec != nullptr ? plainQualifiedName(*rec) : std::string();
+}
+
+/// How a standard type keeps what it owns (None: it owns nothing that can
+/// move; std::array and the views never change shape).
+Storage storageOf(clang::QualType t) {
+  const std::string n = classOf(t);
   if (n == "std::vector" || n == "std::basic_string" || n == "std::deque")
     return Storage::Contiguous;
   if (n == "std::map" || n == "std::set" || n == "std::multimap" ||
@@ -48,14 +67,18 @@ Storage storageOf(clang::QualType t) {
   if (n == "std::unordered_map" || n == "std::unordered_set" ||
       n == "std::unordered_multimap" || n == "std::unordered_multiset")
     return Storage::Hashed;
-  // Owners of one object: reset, assignment or emplace frees it.
   if (n == "std::unique_ptr" || n == "std::shared_ptr" ||
       n == "std::__shared_ptr" || n == "std::optional" || n == "std::variant")
     return Storage::Owner;
   return Storage::None;
 }
 
-/// Members that may move, free or add elements.
+bool isView(clang::QualType t) {
+  const std::string n = classOf(t);
+  return n == "std::basic_string_view" || n == "std::span";
+}
+
+/// Library members that may move, free or add what the object owns.
 bool changesShape(const std::string &method, Storage storage) {
   static const std::set<std::string, std::less<>> kAlways{
       "push_back",     "emplace_back",
@@ -81,38 +104,96 @@ bool changesShape(const std::string &method, Storage storage) {
          (storage == Storage::Nodes || storage == Storage::Hashed);
 }
 
-/// The named object an expression reads: a variable, a member of one,
-/// `*this` (the same shape KML-R018 accepts for whole-range pairs).
-const clang::ValueDecl *rootOf(const clang::Expr *e) {
-  e = e->IgnoreParenImpCasts();
-  if (const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e))
-    return llvm::dyn_cast<clang::VarDecl>(r->getDecl());
-  if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e))
-    return llvm::dyn_cast<clang::FieldDecl>(m->getMemberDecl());
-  return nullptr;
+/// Does a value of \p outer hold a value of \p inner (itself, a member,
+/// an element, an owned object)?
+bool typeContains(clang::QualType outer, clang::QualType inner,
+                  unsigned depth = 0) {
+  outer = plain(outer);
+  inner = plain(inner);
+  if (outer == inner)
+    return true;
+  if (depth > 6 || outer->isDependentType())
+    return false;
+  if (const auto *arr = llvm::dyn_cast<clang::ArrayType>(outer.getTypePtr()))
+    return typeContains(arr->getElementType(), inner, depth + 1);
+  const auto *rec = outer->getAsCXXRecordDecl();
+  if (rec == nullptr || !rec->hasDefinition())
+    return false;
+  if (const auto *spec =
+          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec);
+      spec != nullptr && sourceIsLibrary(*spec)) {
+    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
+      if (a.getKind() == clang::TemplateArgument::Type &&
+          typeContains(a.getAsType(), inner, depth + 1))
+        return true;
+    return false;
+  }
+  for (const clang::FieldDecl *f : rec->fields())
+    if (typeContains(f->getType(), inner, depth + 1))
+      return true;
+  for (const clang::CXXBaseSpecifier &b : rec->bases())
+    if (typeContains(b.getType(), inner, depth + 1))
+      return true;
+  return false;
 }
 
-/// The same named object: same variable, or same field of the same base.
-bool sameObject(const clang::Expr *a, const clang::Expr *b) {
-  a = a->IgnoreParenImpCasts();
-  b = b->IgnoreParenImpCasts();
-  if (const auto *ra = llvm::dyn_cast<clang::DeclRefExpr>(a)) {
-    const auto *rb = llvm::dyn_cast<clang::DeclRefExpr>(b);
-    return rb != nullptr && ra->getDecl()->getCanonicalDecl() ==
-                                rb->getDecl()->getCanonicalDecl();
+/// Can a value of \p t refer into something else (a reference, a pointer,
+/// a view, a lambda's captures, a struct or tuple holding one)?
+bool mayHoldReference(clang::QualType t, unsigned depth = 0) {
+  if (t.isNull() || t->isDependentType())
+    return true;
+  if (t->isReferenceType() || t->isPointerType() || t->isMemberPointerType())
+    return true;
+  t = plain(t);
+  if (t->isArithmeticType() || t->isEnumeralType() || t->isNullPtrType())
+    return false;
+  if (depth > 6)
+    return true;
+  if (isView(t))
+    return true;
+  if (const auto *arr = llvm::dyn_cast<clang::ArrayType>(t.getTypePtr()))
+    return mayHoldReference(arr->getElementType(), depth + 1);
+  const auto *rec = t->getAsCXXRecordDecl();
+  if (rec == nullptr || !rec->hasDefinition())
+    return true;
+  if (rec->isLambda())
+    return true;
+  if (const auto *spec =
+          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec);
+      spec != nullptr && sourceIsLibrary(*spec)) {
+    const std::string n = classOf(t);
+    if (n == "std::basic_string")
+      return false;
+    // Owning containers and vocabulary types: what their elements are.
+    if (storageOf(t) == Storage::None && n != "std::pair" &&
+        n != "std::tuple" && n != "std::array")
+      return true; // proxies (vector<bool>'s reference), iterators...
+    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray()) {
+      if (a.getKind() == clang::TemplateArgument::Type &&
+          !classOf(a.getAsType()).starts_with("std::allocator") &&
+          !classOf(a.getAsType()).starts_with("std::less") &&
+          !classOf(a.getAsType()).starts_with("std::hash") &&
+          !classOf(a.getAsType()).starts_with("std::equal_to") &&
+          !classOf(a.getAsType()).starts_with("std::char_traits") &&
+          mayHoldReference(a.getAsType(), depth + 1))
+        return true;
+      if (a.getKind() == clang::TemplateArgument::Pack)
+        for (const clang::TemplateArgument &p : a.pack_elements())
+          if (p.getKind() == clang::TemplateArgument::Type &&
+              mayHoldReference(p.getAsType(), depth + 1))
+            return true;
+    }
+    return false;
   }
-  if (const auto *ma = llvm::dyn_cast<clang::MemberExpr>(a)) {
-    const auto *mb = llvm::dyn_cast<clang::MemberExpr>(b);
-    return mb != nullptr && ma->getMemberDecl() == mb->getMemberDecl() &&
-           sameObject(ma->getBase(), mb->getBase());
-  }
-  if (const auto *ua = llvm::dyn_cast<clang::UnaryOperator>(a);
-      ua != nullptr && ua->getOpcode() == clang::UO_Deref) {
-    const auto *ub = llvm::dyn_cast<clang::UnaryOperator>(b);
-    return ub != nullptr && ub->getOpcode() == clang::UO_Deref &&
-           sameObject(ua->getSubExpr(), ub->getSubExpr());
-  }
-  return llvm::isa<clang::CXXThisExpr>(a) && llvm::isa<clang::CXXThisExpr>(b);
+  if (sourceIsLibrary(*rec))
+    return true; // a library class we have not reviewed for this
+  for (const clang::FieldDecl *f : rec->fields())
+    if (mayHoldReference(f->getType(), depth + 1))
+      return true;
+  for (const clang::CXXBaseSpecifier &b : rec->bases())
+    if (mayHoldReference(b.getType(), depth + 1))
+      return true;
+  return false;
 }
 
 /// Strips what names the same object: parentheses, implicit conversions,
@@ -138,105 +219,125 @@ const clang::Expr *stripToObject(const clang::Expr *e) {
   }
 }
 
-/// A local variable of its own (not a reference): no other name can
-/// reach it except through a reference or pointer made from it.
-const clang::VarDecl *ownLocal(const clang::Expr *e) {
+/// The variable an object expression is part of (`s` for `s.v[0]`'s
+/// `s.v`), or nullptr when it is reached through a pointer, a call...
+const clang::VarDecl *rootVariable(const clang::Expr *e) {
+  e = stripToObject(e);
+  while (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
+    if (m->isArrow())
+      return nullptr;
+    e = m->getBase()->IgnoreParenImpCasts();
+  }
   const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e);
-  const auto *v =
-      r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
-  if (v == nullptr || !v->hasLocalStorage() || v->getType()->isReferenceType())
-    return nullptr;
-  return v;
+  return r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
 }
 
-/// May \p a and \p b be the same object? The same name is; two distinct
-/// local variables of their own are not; anything reached through a
-/// reference, a pointer or a member may be, when the types agree.
-bool mayAlias(const clang::Expr *a, const clang::Expr *b) {
-  a = stripToObject(a);
-  b = stripToObject(b);
-  if (sameObject(a, b))
+/// A local variable of its own (not a reference, not a parameter).
+bool isOwnLocal(const clang::VarDecl *v) {
+  return v != nullptr && v->hasLocalStorage() &&
+         !llvm::isa<clang::ParmVarDecl>(v) && !v->getType()->isReferenceType();
+}
+
+/// May the object \p changed be the watched container \p watched, or
+/// hold it (a struct, an optional, a vector of vectors)? A change to an
+/// element inside the container (row.push_back() for a row of a grid) does
+/// not move the container's own storage.
+bool mayOverlap(const clang::Expr *changed, const clang::Expr *watched) {
+  changed = stripToObject(changed);
+  watched = stripToObject(watched);
+  if (sameNamedObject(changed, watched))
     return true;
-  const clang::QualType ta = a->getType()
-                                 .getNonReferenceType()
-                                 .getCanonicalType()
-                                 .getUnqualifiedType();
-  const clang::QualType tb = b->getType()
-                                 .getNonReferenceType()
-                                 .getCanonicalType()
-                                 .getUnqualifiedType();
-  if (ta != tb)
+  clang::QualType tc = changed->getType();
+  const clang::QualType tw = watched->getType();
+  // `p->push_back()`, `o->push_back()`: the object is whatever p points to.
+  if (tc->isPointerType())
+    return typeContains(tc->getPointeeType(), tw);
+  if (!typeContains(tc, tw))
     return false;
-  const clang::VarDecl *la = ownLocal(a);
-  const clang::VarDecl *lb = ownLocal(b);
-  if (la != nullptr && lb != nullptr)
-    return false; // two locals of their own
-  // A local of its own is none of what existed before it: a member of
-  // some object, a parameter's referent, a global.
-  auto older = [](const clang::Expr *e) {
-    if (llvm::isa<clang::MemberExpr>(e))
-      return true;
-    const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e);
-    const auto *v =
-        r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
-    return v != nullptr &&
-           (llvm::isa<clang::ParmVarDecl>(v) || v->hasGlobalStorage());
-  };
-  if ((la != nullptr && older(b)) || (lb != nullptr && older(a)))
+  // Two different variables of their own are two objects.
+  const clang::VarDecl *rc = rootVariable(changed);
+  const clang::VarDecl *rw = rootVariable(watched);
+  if (rc != nullptr && rw != nullptr && rc != rw &&
+      (isOwnLocal(rc) || isOwnLocal(rw)) &&
+      !(rc->getType()->isReferenceType() || rw->getType()->isReferenceType()))
     return false;
+  // A local of its own is none of what existed before it: a parameter's
+  // referent, a global, a member through `this`.
+  if (rc != nullptr && rw != nullptr && rc != rw) {
+    auto older = [](const clang::VarDecl *v) {
+      return llvm::isa<clang::ParmVarDecl>(v) || v->hasGlobalStorage();
+    };
+    if ((isOwnLocal(rc) && older(rw)) || (isOwnLocal(rw) && older(rc)))
+      return false;
+  }
   return true;
 }
 
-/// A container the program refers into, and where it started to.
-struct Watched {
-  const clang::Expr *container;
-  std::string why; // "the range-for at line 12", "'r' (line 9)"
-};
+/// A container (or owner) expression the program refers into.
+bool isWatchable(const clang::Expr *e) {
+  return e != nullptr && storageOf(e->getType()) != Storage::None;
+}
 
-/// Finds the named containers an initialiser refers into: the object of
-/// a member call returning a reference, pointer or view (v[0], v.at(i),
-/// v.front(), v.data(), s.c_str()), a container a view is built from or
-/// converted to (std::string_view sv = s; std::span sp = v), `&v[i]`.
+/// Finds the containers an expression refers into: the object of a member
+/// call returning a reference, pointer or view (v[0], v.at(i), v.data(),
+/// s.c_str(), *p, o.value()), a container a view is made from, std::get's
+/// argument, and a container handed to a function of the program's own
+/// that returns a reference, pointer or view (it may be into it).
 class IntoContainer : public clang::RecursiveASTVisitor<IntoContainer> {
 public:
+  explicit IntoContainer(const clang::SourceManager &sm) : sm_(sm) {}
   std::vector<const clang::Expr *> found;
+
+  // A lambda refers into what its captures were initialised with, not
+  // into what its body reads when it runs.
+  bool TraverseLambdaExpr(clang::LambdaExpr *lambda) {
+    for (clang::Expr *init : lambda->capture_inits())
+      if (init != nullptr)
+        TraverseStmt(init);
+    return true;
+  }
 
   bool VisitCXXMemberCallExpr(clang::CXXMemberCallExpr *call) {
     const clang::Expr *obj = call->getImplicitObjectArgument();
     const clang::QualType ret = call->getType();
-    if (obj != nullptr && storageOf(obj->getType()) != Storage::None &&
-        rootOf(obj) != nullptr &&
-        (call->isGLValue() || ret->isPointerType() || isView(ret)))
+    if (isWatchable(obj) && (call->isGLValue() || ret->isPointerType() ||
+                             isView(ret) || mayHoldReference(ret)))
       found.push_back(obj);
     return true;
   }
 
   bool VisitCallExpr(clang::CallExpr *call) {
-    // std::get<T>(variant) and friends hand out a reference into it.
     const clang::FunctionDecl *fn = call->getDirectCallee();
-    if (fn != nullptr && fn->getDeclName().isIdentifier() &&
-        fn->getName() == "get" && call->getNumArgs() == 1 &&
-        fn->getDeclContext()->getRedeclContext()->isStdNamespace() &&
-        storageOf(call->getArg(0)->getType()) != Storage::None &&
-        rootOf(call->getArg(0)) != nullptr)
-      found.push_back(call->getArg(0));
+    if (fn == nullptr || llvm::isa<clang::CXXMemberCallExpr>(call) ||
+        llvm::isa<clang::CXXOperatorCallExpr>(call))
+      return true;
+    const bool library =
+        sm_.isInSystemHeader(fn->getCanonicalDecl()->getLocation());
+    const bool get = fn->getDeclName().isIdentifier() && fn->getName() == "get";
+    // std::get<T>(variant); the program's own accessor `int &first(v)`.
+    if ((library && !get) ||
+        !(call->isGLValue() || mayHoldReference(call->getType())))
+      return true;
+    for (const clang::Expr *arg : call->arguments())
+      if (isWatchable(arg) || typeContainsWatchable(arg))
+        found.push_back(arg);
     return true;
   }
 
   bool VisitCXXOperatorCallExpr(clang::CXXOperatorCallExpr *call) {
-    if ((call->getOperator() == clang::OO_Star ||
-         call->getOperator() == clang::OO_Arrow) &&
-        call->getNumArgs() >= 1 &&
-        storageOf(call->getArg(0)->getType()) == Storage::Owner &&
-        rootOf(call->getArg(0)) != nullptr) {
-      found.push_back(call->getArg(0));
-      return true;
-    }
-    if (call->getOperator() != clang::OO_Subscript || call->getNumArgs() < 1)
+    if (call->getNumArgs() < 1)
       return true;
     const clang::Expr *obj = call->getArg(0);
-    if (storageOf(obj->getType()) != Storage::None && rootOf(obj) != nullptr)
-      found.push_back(obj);
+    switch (call->getOperator()) {
+    case clang::OO_Star:
+    case clang::OO_Arrow:
+    case clang::OO_Subscript:
+      if (isWatchable(obj))
+        found.push_back(obj);
+      break;
+    default:
+      break;
+    }
     return true;
   }
 
@@ -244,24 +345,31 @@ public:
     if (!isView(c->getType()))
       return true;
     for (const clang::Expr *arg : c->arguments())
-      if (storageOf(arg->getType()) != Storage::None && rootOf(arg) != nullptr)
+      if (isWatchable(arg))
         found.push_back(arg);
     return true;
   }
 
-  static bool isView(clang::QualType t) {
-    const auto *rec = t.getNonReferenceType()->getAsCXXRecordDecl();
-    if (rec == nullptr)
+private:
+  static bool typeContainsWatchable(const clang::Expr *arg) {
+    const auto *rec = plain(arg->getType())->getAsCXXRecordDecl();
+    if (rec == nullptr || !rec->hasDefinition())
       return false;
-    const std::string n = plainQualifiedName(*rec);
-    return n == "std::basic_string_view" || n == "std::span";
+    for (const clang::FieldDecl *f : rec->fields())
+      if (storageOf(f->getType()) != Storage::None)
+        return true;
+    return false;
   }
+
+  const clang::SourceManager &sm_;
 };
 
-bool refersInto(const clang::VarDecl &var) {
-  const clang::QualType t = var.getType();
-  return t->isReferenceType() || t->isPointerType() || IntoContainer::isView(t);
-}
+/// Something refers into a container, and where it started to.
+struct Watched {
+  const clang::Expr *container;
+  std::string why; // "the range-for at line 12 iterates over it"
+  bool ownLocal;   // no function of the program's own can reach it
+};
 
 class InvalidationRule : public Rule {
 public:
@@ -281,37 +389,53 @@ private:
 
     bool shouldVisitTemplateInstantiations() const { return true; }
 
-    // The library's own code is not the program's: skipping the system
-    // headers' declarations keeps the walk to the program's size.
     bool TraverseDecl(clang::Decl *d) {
       if (d != nullptr && !llvm::isa<clang::TranslationUnitDecl>(d) &&
           sm_.isInSystemHeader(d->getLocation()))
         return true;
-      return clang::RecursiveASTVisitor<Visitor>::TraverseDecl(d);
+      const clang::FunctionDecl *saved = function_;
+      if (auto *fn = llvm::dyn_cast_or_null<clang::FunctionDecl>(d);
+          fn != nullptr && fn->doesThisDeclarationHaveABody())
+        function_ = fn;
+      const bool ok = clang::RecursiveASTVisitor<Visitor>::TraverseDecl(d);
+      function_ = saved;
+      return ok;
     }
 
     bool VisitCXXForRangeStmt(clang::CXXForRangeStmt *s) {
       const clang::Expr *range = s->getRangeInit();
       if (range == nullptr || !rule_.isApplication(sm_, s->getForLoc()))
         return true;
-      // The container itself, or those a view over it is made from
-      // (`for (int &x : std::span(v))`).
       std::vector<const clang::Expr *> watched;
-      if (storageOf(range->getType()) != Storage::None &&
-          rootOf(range) != nullptr)
+      if (isWatchable(range))
         watched.push_back(range);
-      IntoContainer into;
+      IntoContainer into(sm_);
       into.TraverseStmt(const_cast<clang::Expr *>(range));
       watched.insert(watched.end(), into.found.begin(), into.found.end());
       for (const clang::Expr *c : watched)
-        scan(s->getBody(), Watched{c, "the range-for at line " +
-                                          std::to_string(line(s->getForLoc())) +
-                                          " iterates over it"});
+        scan(s->getBody(), watch(c, "the range-for at line " +
+                                        std::to_string(line(s->getForLoc())) +
+                                        " iterates over it"));
       return true;
     }
 
-    // if (auto &r = v[0]; ...), for (int *p = &v[0]; ...), while (auto
-    // &r = ...): the variable lives for the whole statement.
+    bool VisitCompoundStmt(clang::CompoundStmt *block) {
+      if (!rule_.isApplication(sm_, block->getLBracLoc()))
+        return true;
+      auto body = block->body();
+      for (auto it = body.begin(); it != body.end(); ++it) {
+        const auto *decl = llvm::dyn_cast<clang::DeclStmt>(*it);
+        if (decl == nullptr)
+          continue;
+        for (const clang::Decl *d : decl->decls())
+          if (const auto *var = llvm::dyn_cast<clang::VarDecl>(d))
+            for (const Watched &w : watchesOf(*var))
+              for (auto rest = std::next(it); rest != body.end(); ++rest)
+                scan(*rest, w);
+      }
+      return true;
+    }
+
     bool VisitIfStmt(clang::IfStmt *s) {
       watchStatement(s, s->getInit(), s->getConditionVariable());
       return true;
@@ -329,41 +453,62 @@ private:
       return true;
     }
 
-    // A pointer or view is bound into a container only where it is
-    // declared: `p = &v[0];` later could be anywhere in the function.
     bool VisitBinaryOperator(clang::BinaryOperator *op) {
       if (op->getOpcode() == clang::BO_Assign)
         checkRebinding(op->getLHS(), op->getRHS(), op->getSourceRange());
       return true;
     }
-    bool VisitCXXOperatorCallExpr(clang::CXXOperatorCallExpr *op) {
-      if (op->getOperator() == clang::OO_Equal && op->getNumArgs() == 2 &&
-          IntoContainer::isView(op->getArg(0)->getType()))
-        checkRebinding(op->getArg(0), op->getArg(1), op->getSourceRange());
-      return true;
-    }
 
-    bool VisitCompoundStmt(clang::CompoundStmt *block) {
-      if (!rule_.isApplication(sm_, block->getLBracLoc()))
+    bool VisitCallExpr(clang::CallExpr *call) {
+      if (!rule_.isApplication(sm_, call->getExprLoc()))
         return true;
-      auto body = block->body();
-      for (auto it = body.begin(); it != body.end(); ++it) {
-        const auto *decl = llvm::dyn_cast<clang::DeclStmt>(*it);
-        if (decl == nullptr)
-          continue;
-        for (const clang::Decl *d : decl->decls()) {
-          const auto *var = llvm::dyn_cast<clang::VarDecl>(d);
-          if (var == nullptr)
-            continue;
-          for (const Watched &w : watchesOf(*var))
-            for (auto rest = std::next(it); rest != body.end(); ++rest)
-              scan(*rest, w);
-        }
-      }
+      if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(call);
+          op != nullptr && op->getOperator() == clang::OO_Equal &&
+          op->getNumArgs() == 2 && mayHoldReference(op->getArg(0)->getType()))
+        checkRebinding(op->getArg(0), op->getArg(1), op->getSourceRange());
+      checkContainerAndReferenceTogether(*call);
+      checkStoredViews(*call);
+      checkCallbacks(*call);
       return true;
     }
 
   private:
+    Watched watch(const clang::Expr *c, std::string why) {
+      const clang::VarDecl *root = rootVariable(c);
+      return Watched{c, std::move(why), isOwnLocal(root) && !escapes(*root)};
+    }
+
+    // Is the local's address taken, or a reference or lambda capture
+    // bound to it, anywhere in the function?
+    bool escapes(const clang::VarDecl &var) {
+      const clang::Stmt *body =
+          function_ != nullptr ? function_->getBody() : nullptr;
+      return body == nullptr || escapesIn(body, var);
+    }
+    static bool escapesIn(const clang::Stmt *s, const clang::VarDecl &var) {
+      if (s == nullptr)
+        return false;
+      if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(s);
+          u != nullptr && u->getOpcode() == clang::UO_AddrOf &&
+          rootVariable(u->getSubExpr()) == &var)
+        return true;
+      if (const auto *ds = llvm::dyn_cast<clang::DeclStmt>(s))
+        for (const clang::Decl *d : ds->decls())
+          if (const auto *v = llvm::dyn_cast<clang::VarDecl>(d);
+              v != nullptr && v->getType()->isReferenceType() &&
+              v->getInit() != nullptr && rootVariable(v->getInit()) == &var)
+            return true;
+      if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(s))
+        for (const clang::LambdaCapture &c : lambda->captures())
+          if (c.capturesVariable() && c.getCaptureKind() == clang::LCK_ByRef &&
+              c.getCapturedVar() == &var)
+            return true;
+      for (const clang::Stmt *child : s->children())
+        if (escapesIn(child, var))
+          return true;
+      return false;
+    }
+
     void watchStatement(const clang::Stmt *s, const clang::Stmt *init,
                         const clang::VarDecl *condition) {
       if (!rule_.isApplication(sm_, s->getBeginLoc()))
@@ -384,42 +529,155 @@ private:
 
     std::vector<Watched> watchesOf(const clang::VarDecl &var) {
       std::vector<Watched> out;
-      if (var.getInit() == nullptr || !refersInto(var))
+      if (var.getInit() == nullptr || !mayHoldReference(var.getType()))
         return out;
-      IntoContainer into;
+      IntoContainer into(sm_);
       into.TraverseStmt(const_cast<clang::Expr *>(var.getInit()));
       for (const clang::Expr *c : into.found)
-        out.push_back({c, "'" + var.getNameAsString() + "' (line " +
-                              std::to_string(line(var.getLocation())) +
-                              ") refers into it"});
+        out.push_back(watch(c, "'" + var.getNameAsString() + "' (line " +
+                                   std::to_string(line(var.getLocation())) +
+                                   ") refers into it"));
       return out;
     }
 
     void checkRebinding(const clang::Expr *lhs, const clang::Expr *rhs,
                         clang::SourceRange where) {
-      if (!rule_.isApplication(sm_, where.getBegin()))
+      if (!rule_.isApplication(sm_, where.getBegin()) ||
+          !mayHoldReference(lhs->getType()))
         return;
-      const clang::QualType t = lhs->getType();
-      if (!t->isPointerType() && !IntoContainer::isView(t))
-        return;
-      IntoContainer into;
+      IntoContainer into(sm_);
       into.TraverseStmt(const_cast<clang::Expr *>(rhs));
       if (into.found.empty())
         return;
       rule_.report(sm_, where,
-                   "a pointer or view into a container assigned after its "
-                   "declaration: the changes that may follow cannot be "
+                   "something that refers into a container assigned after "
+                   "its declaration: the changes that may follow cannot be "
                    "tied to it",
                    "declare a new variable where it is bound ("
                    "`int *p = &v[0];`, `std::string_view s = str;`)");
+    }
+
+    // f(v, v[0]): inside f the two parameters are one object.
+    void checkContainerAndReferenceTogether(const clang::CallExpr &call) {
+      const clang::FunctionDecl *fn = call.getDirectCallee();
+      if (fn == nullptr)
+        return;
+      const unsigned shift = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+                                     llvm::isa<clang::CXXMethodDecl>(fn)
+                                 ? 1
+                                 : 0;
+      for (unsigned i = shift; i < call.getNumArgs(); ++i) {
+        if (i - shift >= fn->getNumParams())
+          break;
+        const clang::QualType param = fn->getParamDecl(i - shift)->getType();
+        const bool writable =
+            (param->isReferenceType() &&
+             !param.getNonReferenceType().isConstQualified()) ||
+            (param->isPointerType() &&
+             !param->getPointeeType().isConstQualified());
+        if (!writable)
+          continue;
+        const clang::Expr *arg = call.getArg(i)->IgnoreParenImpCasts();
+        if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(arg);
+            u != nullptr && u->getOpcode() == clang::UO_AddrOf)
+          arg = u->getSubExpr();
+        else if (arg->getType()->isPointerType())
+          continue; // a pointer to elements (memcpy's) changes no shape
+        if (!stripToObject(arg)->isGLValue())
+          continue;
+        for (unsigned j = 0; j < call.getNumArgs(); ++j) {
+          if (j == i)
+            continue;
+          IntoContainer into(sm_);
+          into.TraverseStmt(const_cast<clang::Expr *>(call.getArg(j)));
+          for (const clang::Expr *c : into.found)
+            if (mayOverlap(arg, c)) {
+              rule_.report(sm_, call.getSourceRange(),
+                           "a container and something that refers into it "
+                           "are given to one call, which may change the "
+                           "first and then use the second",
+                           "pass an index, or a copy of the element");
+              return;
+            }
+        }
+      }
+    }
+
+    // views.push_back(s): the vector now holds a view into s, which
+    // nothing watches.
+    void checkStoredViews(const clang::CallExpr &call) {
+      const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call);
+      const clang::CXXMethodDecl *md =
+          m != nullptr ? m->getMethodDecl() : nullptr;
+      static const std::set<std::string, std::less<>> kAdds{
+          "push_back", "emplace_back", "push_front",  "emplace_front",
+          "insert",    "emplace",      "try_emplace", "insert_or_assign"};
+      if (md == nullptr || md->isConst() ||
+          kAdds.count(md->getNameAsString()) == 0 ||
+          !mayHoldReference(m->getImplicitObjectArgument()->getType()))
+        return; // only a container of references, views or pointers keeps one
+      for (const clang::Expr *arg : call.arguments()) {
+        if (!mayHoldReference(arg->getType()) &&
+            !isView(arg->IgnoreImpCasts()->getType()))
+          continue;
+        IntoContainer into(sm_);
+        into.TraverseStmt(const_cast<clang::Expr *>(arg));
+        for (const clang::Expr *c : into.found)
+          if (!sameNamedObject(c, m->getImplicitObjectArgument())) {
+            rule_.report(sm_, call.getSourceRange(),
+                         "a view, pointer or reference into a container is "
+                         "stored in another object, which nothing watches",
+                         "store a copy (std::string(s)) or an index");
+            return;
+          }
+      }
+    }
+
+    // std::ranges::for_each(v, f), std::erase_if(v, pred): the library is
+    // working on the container while the callback runs.
+    void checkCallbacks(const clang::CallExpr &call) {
+      const clang::FunctionDecl *fn = call.getDirectCallee();
+      if (fn == nullptr ||
+          !sm_.isInSystemHeader(fn->getCanonicalDecl()->getLocation()))
+        return;
+      std::vector<const clang::Expr *> containers;
+      std::vector<const clang::Stmt *> bodies;
+      for (const clang::Expr *arg : call.arguments()) {
+        const clang::Expr *e = stripToObject(arg);
+        if (isWatchable(e)) {
+          containers.push_back(e);
+          continue;
+        }
+        if (const clang::Stmt *body = lambdaBody(e))
+          bodies.push_back(body);
+      }
+      for (const clang::Expr *c : containers)
+        for (const clang::Stmt *body : bodies)
+          scan(body, watch(c, "the library is working on it"));
+    }
+
+    static const clang::Stmt *lambdaBody(const clang::Expr *e) {
+      e = e->IgnoreImplicit()->IgnoreParenImpCasts();
+      if (const auto *c = llvm::dyn_cast<clang::CXXConstructExpr>(e);
+          c != nullptr && c->getNumArgs() == 1)
+        e = c->getArg(0)->IgnoreImplicit()->IgnoreParenImpCasts();
+      if (const auto *l = llvm::dyn_cast<clang::LambdaExpr>(e))
+        return l->getBody();
+      if (const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e))
+        if (const auto *v = llvm::dyn_cast<clang::VarDecl>(r->getDecl());
+            v != nullptr && v->getInit() != nullptr)
+          if (const auto *l = llvm::dyn_cast<clang::LambdaExpr>(
+                  v->getInit()->IgnoreImplicit()))
+            return l->getBody();
+      return nullptr;
     }
 
     unsigned line(clang::SourceLocation loc) const {
       return sm_.getPresumedLoc(sm_.getExpansionLoc(loc)).getLine();
     }
 
-    // Every call in \p s that may change \p w's container, following
-    // the lambdas it calls.
+    // Every call in \p s that may change \p w's container, following the
+    // lambdas it calls.
     void scan(const clang::Stmt *s, const Watched &w, unsigned depth = 0) {
       if (s == nullptr || depth > 8)
         return;
@@ -436,40 +694,53 @@ private:
         scan(child, w, depth);
     }
 
-    // Moving out of the container empties it: `T other(std::move(v))`.
     void checkConstruction(const clang::CXXConstructExpr &c, const Watched &w) {
       const clang::CXXConstructorDecl *ctor = c.getConstructor();
       if (ctor == nullptr || !ctor->isMoveConstructor() ||
-          c.getNumArgs() == 0 || !mayAlias(c.getArg(0), w.container))
+          c.getNumArgs() == 0 || !mayOverlap(c.getArg(0), w.container))
         return;
-      rule_.report(sm_, c.getSourceRange(),
-                   "moving from the container frees what it held while " +
-                       w.why,
-                   "finish with the reference, view or loop first");
+      report(c.getSourceRange(), "moving from it", w);
     }
 
     void checkCall(const clang::CallExpr &call, const Watched &w) {
-      const Storage storage = storageOf(w.container->getType());
-      const clang::Expr *object = nullptr;
       const clang::FunctionDecl *fn = call.getDirectCallee();
+      if (fn == nullptr) {
+        report(call.getSourceRange(), "an indirect call", w);
+        return;
+      }
+      const bool library =
+          sm_.isInSystemHeader(fn->getCanonicalDecl()->getLocation()) ||
+          !rule_.isApplication(sm_, fn->getCanonicalDecl()->getLocation());
+      const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
+      const bool lambda = method != nullptr && method->getParent()->isLambda();
+      // The object of a member call, or of a member operator.
+      const clang::Expr *object = nullptr;
       unsigned firstArg = 0;
       if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call))
         object = m->getImplicitObjectArgument();
-      else if (const auto *op =
-                   llvm::dyn_cast<clang::CXXOperatorCallExpr>(&call);
-               op != nullptr && fn != nullptr &&
-               llvm::isa<clang::CXXMethodDecl>(fn) && op->getNumArgs() > 0) {
-        object = op->getArg(0);
+      else if (llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+               method != nullptr && call.getNumArgs() > 0) {
+        object = call.getArg(0);
         firstArg = 1;
       }
-      if (object != nullptr && fn != nullptr && mayAlias(object, w.container) &&
-          changesShape(fn->getNameAsString(), storage)) {
-        report(call, "'" + fn->getNameAsString() + "'", w);
+      if (object != nullptr && !lambda && mayOverlap(object, w.container)) {
+        const std::string name = fn->getNameAsString();
+        if (library ? changesShape(name, storageOf(object->getType()))
+                    : (method != nullptr && !method->isConst())) {
+          report(call.getSourceRange(), "'" + name + "'", w);
+          return;
+        }
+      }
+      // The program's own code may reach a container that is not a local
+      // of its own (a global, a member, a parameter's referent).
+      if (!library && !lambda && !w.ownLocal) {
+        report(call.getSourceRange(),
+               "calling '" + fn->getNameAsString() +
+                   "', which may reach the container another way,",
+               w);
         return;
       }
       // Handed over to be changed: a non-const reference or pointer.
-      if (fn == nullptr)
-        return;
       for (unsigned i = firstArg; i < call.getNumArgs(); ++i) {
         const unsigned p = i - firstArg;
         if (p >= fn->getNumParams())
@@ -479,24 +750,26 @@ private:
         bool writable = false;
         if (param->isReferenceType() &&
             !param.getNonReferenceType().isConstQualified())
-          writable = mayAlias(arg, w.container);
+          writable =
+              stripToObject(arg)->isGLValue() && mayOverlap(arg, w.container);
         else if (param->isPointerType() &&
                  !param->getPointeeType().isConstQualified())
           if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(arg);
               u != nullptr && u->getOpcode() == clang::UO_AddrOf)
-            writable = mayAlias(u->getSubExpr(), w.container);
+            writable = mayOverlap(u->getSubExpr(), w.container);
         if (writable) {
-          report(call, "passing it to '" + fn->getNameAsString() + "'", w);
+          report(call.getSourceRange(),
+                 "passing it to '" + fn->getNameAsString() + "'", w);
           return;
         }
       }
     }
 
-    void report(const clang::CallExpr &call, const std::string &what,
+    void report(clang::SourceRange where, const std::string &what,
                 const Watched &w) {
-      rule_.report(sm_, call.getSourceRange(),
+      rule_.report(sm_, where,
                    what +
-                       " may move or free the elements of its container "
+                       " may move or free what the container holds "
                        "while " +
                        w.why,
                    "finish with the reference, view or loop first, keep an "
@@ -506,6 +779,7 @@ private:
 
     InvalidationRule &rule_;
     const clang::SourceManager &sm_;
+    const clang::FunctionDecl *function_ = nullptr;
   };
 
   friend class Visitor;

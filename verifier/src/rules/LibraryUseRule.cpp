@@ -152,31 +152,8 @@ std::optional<RangeEnd> rangeEnd(const clang::Expr *e) {
   return std::nullopt;
 }
 
-/// The same named object, read twice: a variable, a member of one, `this`.
-/// Calls are not followed: two calls may return two different objects.
 bool sameObject(const clang::Expr *a, const clang::Expr *b) {
-  a = a->IgnoreParenImpCasts();
-  b = b->IgnoreParenImpCasts();
-  if (const auto *ra = llvm::dyn_cast<clang::DeclRefExpr>(a)) {
-    const auto *rb = llvm::dyn_cast<clang::DeclRefExpr>(b);
-    return rb != nullptr && llvm::isa<clang::VarDecl>(ra->getDecl()) &&
-           ra->getDecl()->getCanonicalDecl() ==
-               rb->getDecl()->getCanonicalDecl();
-  }
-  if (const auto *ma = llvm::dyn_cast<clang::MemberExpr>(a)) {
-    const auto *mb = llvm::dyn_cast<clang::MemberExpr>(b);
-    return mb != nullptr && llvm::isa<clang::FieldDecl>(ma->getMemberDecl()) &&
-           ma->getMemberDecl() == mb->getMemberDecl() &&
-           ma->isArrow() == mb->isArrow() &&
-           sameObject(ma->getBase(), mb->getBase());
-  }
-  if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(a);
-      u != nullptr && u->getOpcode() == clang::UO_Deref) {
-    const auto *v = llvm::dyn_cast<clang::UnaryOperator>(b);
-    return v != nullptr && v->getOpcode() == clang::UO_Deref &&
-           sameObject(u->getSubExpr(), v->getSubExpr());
-  }
-  return llvm::isa<clang::CXXThisExpr>(a) && llvm::isa<clang::CXXThisExpr>(b);
+  return sameNamedObject(a, b);
 }
 
 /// `c.begin(), c.end()` (or cbegin/cend, rbegin/rend...) of one object.
@@ -397,6 +374,7 @@ private:
           !isLibraryFunction(*fn, sm_))
         return;
       checkProgramRanges(*fn, args, call);
+      checkSortOrder(*fn, args, call);
       const unsigned shift =
           llvm::isa<clang::CXXOperatorCallExpr>(call) &&
                   llvm::isa<clang::CXXMethodDecl>(fn)
@@ -472,6 +450,108 @@ private:
           }
         }
       }
+    }
+
+    // libstdc++'s sort runs unguarded loops that trust the order to be a
+    // strict weak ordering: `return true;` or `a <= b` walks them past
+    // the range, reading and writing outside the buffer. So a sort orders
+    // only by the library's own comparisons: no comparator or projection
+    // of the program's own (std::less / std::greater and a projection by
+    // data member are fine), over elements the library knows how to
+    // compare (numbers, strings, pairs and tuples of them...).
+    void checkSortOrder(const clang::FunctionDecl &fn,
+                        llvm::ArrayRef<const clang::Expr *> args,
+                        const clang::Expr *call) {
+      const std::string name = plainQualifiedName(fn);
+      if (name != "std::sort" && name != "std::stable_sort" &&
+          name != "std::ranges::__sort_fn::operator()" &&
+          name != "std::ranges::__stable_sort_fn::operator()")
+        return;
+      std::optional<clang::QualType> element;
+      bool projected = false;
+      for (const clang::Expr *arg : args) {
+        const clang::Expr *e = stripCopies(arg);
+        const clang::QualType t = e->getType();
+        if (t.isNull() || t->isDependentType())
+          continue;
+        if (const auto r = rangeEnd(e)) { // an end of a whole-range pair
+          element = elementOf(r->object->getType());
+          continue;
+        }
+        if (hasStandardRange(t)) { // ranges::sort(v)
+          element = elementOf(t);
+          continue;
+        }
+        const std::string cls = className(t);
+        if (llvm::StringRef(cls).starts_with("std::") && !isIteratorClass(cls))
+          continue; // the niebloid itself, std::less, ranges::less, {}
+        if (const auto *mp = t->getAs<clang::MemberPointerType>();
+            mp != nullptr && !mp->isMemberFunctionPointer()) {
+          element = mp->getPointeeType();
+          projected = true;
+          continue;
+        }
+        rule_.report(sm_, arg->getSourceRange(),
+                     "sort with an order of the program's own: libstdc++'s "
+                     "sort trusts it to be a strict weak ordering and reads "
+                     "and writes outside the range when it is not",
+                     "sort by the elements' own order, std::greater{}, or "
+                     "a data member (std::ranges::sort(v, {}, &T::key))");
+        return;
+      }
+      if (element && !libraryOrdered(*element))
+        rule_.report(sm_, call->getSourceRange(),
+                     std::string("sort compares '") + element->getAsString() +
+                         "'" + (projected ? " (the projected member)" : "") +
+                         " with an operator< of the program's own, which "
+                         "the sort trusts to be a strict weak ordering",
+                     "sort by a member the library compares "
+                     "(std::ranges::sort(v, {}, &T::key))");
+    }
+
+    static std::optional<clang::QualType> elementOf(clang::QualType t) {
+      t = t.getNonReferenceType().getCanonicalType();
+      if (const auto *arr = llvm::dyn_cast<clang::ArrayType>(t.getTypePtr()))
+        return arr->getElementType();
+      const auto *spec =
+          llvm::dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(
+              t->getAsCXXRecordDecl());
+      if (spec == nullptr || spec->getTemplateArgs().size() == 0 ||
+          spec->getTemplateArgs()[0].getKind() != clang::TemplateArgument::Type)
+        return std::nullopt;
+      return spec->getTemplateArgs()[0].getAsType();
+    }
+
+    /// Compared by the language or by the library's own operator<.
+    static bool libraryOrdered(clang::QualType t, unsigned depth = 0) {
+      t = t.getNonReferenceType().getCanonicalType();
+      if (depth > 8)
+        return false;
+      if (t->isArithmeticType() || t->isEnumeralType() || t->isPointerType())
+        return true;
+      const std::string cls = className(t);
+      if (cls == "std::basic_string" || cls == "std::basic_string_view")
+        return true;
+      const auto *spec =
+          llvm::dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(
+              t->getAsCXXRecordDecl());
+      if (spec == nullptr ||
+          (cls != "std::pair" && cls != "std::tuple" && cls != "std::array" &&
+           cls != "std::vector" && cls != "std::optional"))
+        return false;
+      for (const clang::TemplateArgument &a :
+           spec->getTemplateArgs().asArray()) {
+        if (a.getKind() == clang::TemplateArgument::Type &&
+            !libraryOrdered(a.getAsType(), depth + 1) &&
+            !className(a.getAsType()).starts_with("std::allocator"))
+          return false;
+        if (a.getKind() == clang::TemplateArgument::Pack)
+          for (const clang::TemplateArgument &p : a.pack_elements())
+            if (p.getKind() == clang::TemplateArgument::Type &&
+                !libraryOrdered(p.getAsType(), depth + 1))
+              return false;
+      }
+      return true;
     }
 
     // std::ranges::copy(v, std::back_inserter(v)): the pushes reallocate

@@ -10,6 +10,7 @@
 
 namespace clang {
 class ASTNameGenerator;
+class Expr;
 class FunctionDecl;
 class NamedDecl;
 } // namespace clang
@@ -72,6 +73,10 @@ struct LibraryEntry {
 const std::vector<LibraryEntry> &libraryAllowlist();
 /// True when \p fn belongs to the admitted standard library.
 bool isAdmittedLibraryFunction(const clang::FunctionDecl &fn);
+
+/// The same named object, read twice: a variable, a member of one, `*p`,
+/// `this`. Calls are not followed: two calls may return two objects.
+bool sameNamedObject(const clang::Expr *a, const clang::Expr *b);
 
 /// KML-R002's allowlist of external functions (qualified names).
 bool isAllowlistedExternal(std::string_view qualifiedName);
