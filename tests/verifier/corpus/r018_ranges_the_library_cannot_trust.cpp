@@ -1,4 +1,4 @@
-// EXPECT: KML-R018
+// EXPECT: KML-R018 KML-R019
 // Found by review: whole-range pairs and ranges the library trusts but
 // nothing proves. Each of these was accepted and wrote out of bounds or
 // freed twice under ASan.
@@ -46,7 +46,8 @@ void assign_self(std::vector<int> &v) {
 
 // Appending to what is being read.
 void copy_self(std::vector<int> &v) {
-  // EXPECT-NEXT-LINE: KML-R018
+  // The inserter refers into v too (KML-R019).
+  // EXPECT-NEXT-LINE: KML-R018 KML-R019
   std::ranges::copy(v, std::back_inserter(v));
 }
 

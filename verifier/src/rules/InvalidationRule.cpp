@@ -30,6 +30,7 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/AST/StmtCXX.h>
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -68,7 +69,8 @@ Storage storageOf(clang::QualType t) {
       n == "std::unordered_multimap" || n == "std::unordered_multiset")
     return Storage::Hashed;
   if (n == "std::unique_ptr" || n == "std::shared_ptr" ||
-      n == "std::__shared_ptr" || n == "std::optional" || n == "std::variant")
+      n == "std::__shared_ptr" || n == "std::__shared_ptr_access" ||
+      n == "std::optional" || n == "std::variant")
     return Storage::Owner;
   return Storage::None;
 }
@@ -283,10 +285,41 @@ bool isWatchable(const clang::Expr *e) {
 /// s.c_str(), *p, o.value()), a container a view is made from, std::get's
 /// argument, and a container handed to a function of the program's own
 /// that returns a reference, pointer or view (it may be into it).
+/// Range-for loop variables and the range each one refers into.
+using LoopVariables = std::map<const clang::VarDecl *, const clang::Expr *>;
+
 class IntoContainer : public clang::RecursiveASTVisitor<IntoContainer> {
 public:
-  explicit IntoContainer(const clang::SourceManager &sm) : sm_(sm) {}
+  explicit IntoContainer(const clang::SourceManager &sm,
+                         const LoopVariables *loops = nullptr,
+                         unsigned depth = 0)
+      : sm_(sm), loops_(loops), depth_(depth) {}
   std::vector<const clang::Expr *> found;
+
+  // `p = q;`, `p = &r;`: a local that refers into a container passes
+  // that on; so does a range-for's loop variable.
+  bool VisitDeclRefExpr(clang::DeclRefExpr *ref) {
+    const auto *var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
+    if (var == nullptr || !var->hasLocalStorage() || depth_ > 4 ||
+        !mayHoldReference(var->getType()))
+      return true;
+    if (loops_ != nullptr)
+      if (auto it = loops_->find(var); it != loops_->end()) {
+        if (isWatchable(it->second))
+          found.push_back(it->second);
+        return true;
+      }
+    if (var->getInit() != nullptr && !llvm::isa<clang::ParmVarDecl>(var)) {
+      IntoContainer inner(sm_, loops_, depth_ + 1);
+      inner.TraverseStmt(const_cast<clang::Expr *>(var->getInit()));
+      found.insert(found.end(), inner.found.begin(), inner.found.end());
+    }
+    return true;
+  }
+
+  bool TraverseCXXDefaultArgExpr(clang::CXXDefaultArgExpr *d) {
+    return TraverseStmt(d->getExpr());
+  }
 
   // A lambda refers into what its captures were initialised with, not
   // into what its body reads when it runs.
@@ -311,12 +344,10 @@ public:
     if (fn == nullptr || llvm::isa<clang::CXXMemberCallExpr>(call) ||
         llvm::isa<clang::CXXOperatorCallExpr>(call))
       return true;
-    const bool library =
-        sm_.isInSystemHeader(fn->getCanonicalDecl()->getLocation());
-    const bool get = fn->getDeclName().isIdentifier() && fn->getName() == "get";
-    // std::get<T>(variant); the program's own accessor `int &first(v)`.
-    if ((library && !get) ||
-        !(call->isGLValue() || mayHoldReference(call->getType())))
+    // std::get<T>(variant), std::data(v), the program's own accessor
+    // `int &first(v)`: a call that returns something that may refer
+    // into a container it was given.
+    if (!(call->isGLValue() || mayHoldReference(call->getType())))
       return true;
     for (const clang::Expr *arg : call->arguments())
       if (isWatchable(arg) || typeContainsWatchable(arg))
@@ -335,10 +366,32 @@ public:
       if (isWatchable(obj))
         found.push_back(obj);
       break;
+    case clang::OO_Call:
+      // A lambda that returns a reference may return one into what it
+      // captured by reference.
+      if (call->isGLValue() || mayHoldReference(call->getType()))
+        if (const auto *lambda = lambdaOf(obj))
+          for (const clang::Expr *init : lambda->capture_inits())
+            if (init != nullptr && isWatchable(init))
+              found.push_back(init);
+      break;
     default:
       break;
     }
     return true;
+  }
+
+  static const clang::LambdaExpr *lambdaOf(const clang::Expr *e) {
+    e = e->IgnoreImplicit()->IgnoreParenImpCasts();
+    if (const auto *l = llvm::dyn_cast<clang::LambdaExpr>(e))
+      return l;
+    const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e);
+    const auto *v =
+        r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
+    if (v == nullptr || v->getInit() == nullptr)
+      return nullptr;
+    return llvm::dyn_cast<clang::LambdaExpr>(
+        v->getInit()->IgnoreImplicit()->IgnoreParenImpCasts());
   }
 
   bool VisitCXXConstructExpr(clang::CXXConstructExpr *c) {
@@ -362,6 +415,8 @@ private:
   }
 
   const clang::SourceManager &sm_;
+  const LoopVariables *loops_;
+  unsigned depth_;
 };
 
 /// Something refers into a container, and where it started to.
@@ -404,12 +459,14 @@ private:
 
     bool VisitCXXForRangeStmt(clang::CXXForRangeStmt *s) {
       const clang::Expr *range = s->getRangeInit();
+      if (range != nullptr && s->getLoopVariable() != nullptr)
+        loops_[s->getLoopVariable()] = range;
       if (range == nullptr || !rule_.isApplication(sm_, s->getForLoc()))
         return true;
       std::vector<const clang::Expr *> watched;
       if (isWatchable(range))
         watched.push_back(range);
-      IntoContainer into(sm_);
+      IntoContainer into(sm_, &loops_);
       into.TraverseStmt(const_cast<clang::Expr *>(range));
       watched.insert(watched.end(), into.found.begin(), into.found.end());
       for (const clang::Expr *c : watched)
@@ -467,6 +524,7 @@ private:
           op->getNumArgs() == 2 && mayHoldReference(op->getArg(0)->getType()))
         checkRebinding(op->getArg(0), op->getArg(1), op->getSourceRange());
       checkContainerAndReferenceTogether(*call);
+      checkElementToOwnCode(*call);
       checkStoredViews(*call);
       checkCallbacks(*call);
       return true;
@@ -531,7 +589,7 @@ private:
       std::vector<Watched> out;
       if (var.getInit() == nullptr || !mayHoldReference(var.getType()))
         return out;
-      IntoContainer into(sm_);
+      IntoContainer into(sm_, &loops_);
       into.TraverseStmt(const_cast<clang::Expr *>(var.getInit()));
       for (const clang::Expr *c : into.found)
         out.push_back(watch(c, "'" + var.getNameAsString() + "' (line " +
@@ -545,7 +603,7 @@ private:
       if (!rule_.isApplication(sm_, where.getBegin()) ||
           !mayHoldReference(lhs->getType()))
         return;
-      IntoContainer into(sm_);
+      IntoContainer into(sm_, &loops_);
       into.TraverseStmt(const_cast<clang::Expr *>(rhs));
       if (into.found.empty())
         return;
@@ -588,7 +646,7 @@ private:
         for (unsigned j = 0; j < call.getNumArgs(); ++j) {
           if (j == i)
             continue;
-          IntoContainer into(sm_);
+          IntoContainer into(sm_, &loops_);
           into.TraverseStmt(const_cast<clang::Expr *>(call.getArg(j)));
           for (const clang::Expr *c : into.found)
             if (mayOverlap(arg, c)) {
@@ -599,6 +657,45 @@ private:
                            "pass an index, or a copy of the element");
               return;
             }
+        }
+      }
+    }
+
+    // set(g[0]) where set() resizes g: a function of the program's own
+    // given a reference into a container it can reach another way (a
+    // global, a member, a parameter's referent) may change it and then
+    // use the reference.
+    void checkElementToOwnCode(const clang::CallExpr &call) {
+      const clang::FunctionDecl *fn = call.getDirectCallee();
+      if (fn == nullptr ||
+          !rule_.isApplication(sm_, fn->getCanonicalDecl()->getLocation()))
+        return; // the library's, or an indirect call (R009 keeps those few)
+      if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
+          m != nullptr && m->getParent()->isLambda())
+        return; // lambdas in regions are followed
+      const unsigned shift = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+                                     llvm::isa<clang::CXXMethodDecl>(fn)
+                                 ? 1
+                                 : 0;
+      for (unsigned i = shift; i < call.getNumArgs(); ++i) {
+        if (i - shift >= fn->getNumParams())
+          break;
+        if (!mayHoldReference(fn->getParamDecl(i - shift)->getType()))
+          continue;
+        IntoContainer into(sm_, &loops_);
+        into.TraverseStmt(const_cast<clang::Expr *>(call.getArg(i)));
+        for (const clang::Expr *c : into.found) {
+          const clang::VarDecl *root = rootVariable(c);
+          if (isOwnLocal(root) && !escapes(*root))
+            continue; // nothing else can reach a local of its own
+          rule_.report(sm_, call.getSourceRange(),
+                       "'" + fn->getNameAsString() +
+                           "' is given a reference into a container it may "
+                           "reach another way (a global, a member, a "
+                           "parameter's referent), change, and then use the "
+                           "reference",
+                       "pass a copy of the element or an index");
+          return;
         }
       }
     }
@@ -620,7 +717,7 @@ private:
         if (!mayHoldReference(arg->getType()) &&
             !isView(arg->IgnoreImpCasts()->getType()))
           continue;
-        IntoContainer into(sm_);
+        IntoContainer into(sm_, &loops_);
         into.TraverseStmt(const_cast<clang::Expr *>(arg));
         for (const clang::Expr *c : into.found)
           if (!sameNamedObject(c, m->getImplicitObjectArgument())) {
@@ -780,6 +877,7 @@ private:
     InvalidationRule &rule_;
     const clang::SourceManager &sm_;
     const clang::FunctionDecl *function_ = nullptr;
+    LoopVariables loops_;
   };
 
   friend class Visitor;

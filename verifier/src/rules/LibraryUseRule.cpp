@@ -374,6 +374,7 @@ private:
           !isLibraryFunction(*fn, sm_))
         return;
       checkProgramRanges(*fn, args, call);
+      checkLonePointers(*fn, args, paired, call);
       checkSortOrder(*fn, args, call);
       const unsigned shift =
           llvm::isa<clang::CXXOperatorCallExpr>(call) &&
@@ -449,6 +450,57 @@ private:
             return;
           }
         }
+      }
+    }
+
+    // std::ranges::copy(a, b) with an array, b.data() or &x: a library
+    // template takes a raw pointer as a position (an output iterator) and
+    // writes as far as the input goes. Only whole-range pairs and
+    // std::back_inserter are positions the library bounds.
+    void checkLonePointers(const clang::FunctionDecl &fn,
+                           llvm::ArrayRef<const clang::Expr *> args,
+                           const std::set<std::size_t> &paired,
+                           const clang::Expr *call) {
+      const clang::FunctionTemplateDecl *primary = fn.getPrimaryTemplate();
+      if (primary == nullptr)
+        return;
+      // The algorithms, whose deduced parameters are positions (not
+      // std::operator== or std::bit_cast, whose pointers are values).
+      static const std::set<std::string, std::less<>> kAlgorithms{
+          "std::sort",   "std::stable_sort", "std::reverse",  "std::fill",
+          "std::count",  "std::count_if",    "std::equal",    "std::all_of",
+          "std::any_of", "std::none_of",     "std::for_each", "std::accumulate",
+          "std::iota"};
+      const std::string name = plainQualifiedName(fn);
+      if (kAlgorithms.count(name) == 0 &&
+          !llvm::StringRef(name).starts_with("std::ranges::"))
+        return;
+      const clang::FunctionDecl *pattern = primary->getTemplatedDecl();
+      const std::size_t shift = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+                                        llvm::isa<clang::CXXMethodDecl>(fn)
+                                    ? 1
+                                    : 0;
+      for (std::size_t i = shift; i < args.size(); ++i) {
+        if (paired.count(i) != 0)
+          continue;
+        // Only a position whose type was deduced from the argument (an
+        // iterator parameter); `const char *` of string's constructor is
+        // a string, not a position.
+        if (i - shift >= pattern->getNumParams() ||
+            !pattern->getParamDecl(i - shift)->getType()->isDependentType())
+          continue;
+        const clang::QualType t = args[i]->getType();
+        if (t.isNull() || t->isDependentType() || !isDataPointer(t) ||
+            args[i]->isNullPointerConstant(
+                ast_, clang::Expr::NPC_ValueDependentIsNotNull))
+          continue;
+        rule_.report(sm_, args[i]->getSourceRange(),
+                     "a raw pointer given to '" + plainQualifiedName(fn) +
+                         "' as a position: nothing bounds how far it "
+                         "writes or reads from there",
+                     "give the whole destination container, or "
+                     "std::back_inserter(c)");
+        return;
       }
     }
 
