@@ -589,9 +589,7 @@ private:
       std::vector<Watched> out;
       if (var.getInit() == nullptr || !mayHoldReference(var.getType()))
         return out;
-      IntoContainer into(sm_, &loops_);
-      into.TraverseStmt(const_cast<clang::Expr *>(var.getInit()));
-      for (const clang::Expr *c : into.found)
+      for (const clang::Expr *c : containersIn(var.getInit()))
         out.push_back(watch(c, "'" + var.getNameAsString() + "' (line " +
                                    std::to_string(line(var.getLocation())) +
                                    ") refers into it"));
@@ -646,9 +644,7 @@ private:
         for (unsigned j = 0; j < call.getNumArgs(); ++j) {
           if (j == i)
             continue;
-          IntoContainer into(sm_, &loops_);
-          into.TraverseStmt(const_cast<clang::Expr *>(call.getArg(j)));
-          for (const clang::Expr *c : into.found)
+          for (const clang::Expr *c : containersIn(call.getArg(j)))
             if (mayOverlap(arg, c)) {
               rule_.report(sm_, call.getSourceRange(),
                            "a container and something that refers into it "
@@ -682,9 +678,7 @@ private:
           break;
         if (!mayHoldReference(fn->getParamDecl(i - shift)->getType()))
           continue;
-        IntoContainer into(sm_, &loops_);
-        into.TraverseStmt(const_cast<clang::Expr *>(call.getArg(i)));
-        for (const clang::Expr *c : into.found) {
+        for (const clang::Expr *c : containersIn(call.getArg(i))) {
           const clang::VarDecl *root = rootVariable(c);
           if (isOwnLocal(root) && !escapes(*root))
             continue; // nothing else can reach a local of its own
@@ -717,9 +711,7 @@ private:
         if (!mayHoldReference(arg->getType()) &&
             !isView(arg->IgnoreImpCasts()->getType()))
           continue;
-        IntoContainer into(sm_, &loops_);
-        into.TraverseStmt(const_cast<clang::Expr *>(arg));
-        for (const clang::Expr *c : into.found)
+        for (const clang::Expr *c : containersIn(arg))
           if (!sameNamedObject(c, m->getImplicitObjectArgument())) {
             rule_.report(sm_, call.getSourceRange(),
                          "a view, pointer or reference into a container is "
@@ -767,6 +759,13 @@ private:
                   v->getInit()->IgnoreImplicit()))
             return l->getBody();
       return nullptr;
+    }
+
+    /// The containers \p e refers into (IntoContainer's answer).
+    std::vector<const clang::Expr *> containersIn(const clang::Expr *e) {
+      IntoContainer into(sm_, &loops_);
+      into.TraverseStmt(const_cast<clang::Expr *>(e));
+      return into.found;
     }
 
     unsigned line(clang::SourceLocation loc) const {
