@@ -3,7 +3,9 @@
 #include <variant>
 struct Area {
   int operator()(int side) const { return side * side; }
-  int operator()(double radius) const { return static_cast<int>(3 * radius * radius); }
+  int operator()(double radius) const {
+    return static_cast<int>(3 * radius * radius);
+  }
 };
 int main() {
   std::variant<int, double> shape = 3;

@@ -618,10 +618,7 @@ private:
       const clang::FunctionDecl *fn = call.getDirectCallee();
       if (fn == nullptr)
         return;
-      const unsigned shift = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
-                                     llvm::isa<clang::CXXMethodDecl>(fn)
-                                 ? 1
-                                 : 0;
+      const unsigned shift = firstParameterArgument(call, *fn);
       for (unsigned i = shift; i < call.getNumArgs(); ++i) {
         if (i - shift >= fn->getNumParams())
           break;
@@ -669,10 +666,7 @@ private:
       if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
           m != nullptr && m->getParent()->isLambda())
         return; // lambdas in regions are followed
-      const unsigned shift = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
-                                     llvm::isa<clang::CXXMethodDecl>(fn)
-                                 ? 1
-                                 : 0;
+      const unsigned shift = firstParameterArgument(call, *fn);
       for (unsigned i = shift; i < call.getNumArgs(); ++i) {
         if (i - shift >= fn->getNumParams())
           break;

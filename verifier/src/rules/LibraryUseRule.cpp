@@ -152,16 +152,13 @@ std::optional<RangeEnd> rangeEnd(const clang::Expr *e) {
   return std::nullopt;
 }
 
-bool sameObject(const clang::Expr *a, const clang::Expr *b) {
-  return sameNamedObject(a, b);
-}
-
 /// `c.begin(), c.end()` (or cbegin/cend, rbegin/rend...) of one object.
 bool isWholeRangePair(const clang::Expr *first, const clang::Expr *last) {
   const auto b = rangeEnd(first);
   const auto e = rangeEnd(last);
   return b && e && !matchingEnd(b->name).empty() &&
-         e->name == matchingEnd(b->name) && sameObject(b->object, e->object);
+         e->name == matchingEnd(b->name) &&
+         sameNamedObject(b->object, e->object);
 }
 
 bool isIteratorValued(const clang::Expr *e) {
@@ -347,7 +344,7 @@ private:
       for (std::size_t i = 0; i + 1 < args.size(); ++i)
         if (isWholeRangePair(args[i], args[i + 1])) {
           const clang::Expr *of = rangeEnd(args[i])->object;
-          const bool own = self != nullptr && sameObject(of, self);
+          const bool own = self != nullptr && sameNamedObject(of, self);
           const bool needsOwn = method == "erase" || method == "replace";
           if (self != nullptr && own != needsOwn) {
             rule_.report(sm_, call->getSourceRange(),
@@ -376,11 +373,9 @@ private:
       checkProgramRanges(*fn, args, call);
       checkLonePointers(*fn, args, paired, call);
       checkSortOrder(*fn, args, call);
+      const auto *asCall = llvm::dyn_cast<clang::CallExpr>(call);
       const unsigned shift =
-          llvm::isa<clang::CXXOperatorCallExpr>(call) &&
-                  llvm::isa<clang::CXXMethodDecl>(fn)
-              ? 1
-              : 0; // a member operator's first argument is the object
+          asCall != nullptr ? firstParameterArgument(*asCall, *fn) : 0;
       for (unsigned p = 0; p + 1 < fn->getNumParams(); ++p) {
         const unsigned a = p + shift;
         if (a + 1 >= args.size() ||
@@ -476,10 +471,9 @@ private:
           !llvm::StringRef(name).starts_with("std::ranges::"))
         return;
       const clang::FunctionDecl *pattern = primary->getTemplatedDecl();
-      const std::size_t shift = llvm::isa<clang::CXXOperatorCallExpr>(call) &&
-                                        llvm::isa<clang::CXXMethodDecl>(fn)
-                                    ? 1
-                                    : 0;
+      const auto *asCall = llvm::dyn_cast<clang::CallExpr>(call);
+      const std::size_t shift =
+          asCall != nullptr ? firstParameterArgument(*asCall, fn) : 0;
       for (std::size_t i = shift; i < args.size(); ++i) {
         if (paired.count(i) != 0)
           continue;
@@ -632,7 +626,7 @@ private:
       if (s == nullptr)
         return false;
       if (const auto *e = llvm::dyn_cast<clang::Expr>(s);
-          e != nullptr && sameObject(e, object))
+          e != nullptr && sameNamedObject(e, object))
         return true;
       for (const clang::Stmt *child : s->children())
         if (mentions(child, object))

@@ -2,6 +2,7 @@
 #include "rules/Rules.hpp"
 
 #include <clang/AST/Decl.h>
+#include <clang/AST/DeclCXX.h>
 #include <clang/AST/Expr.h>
 #include <clang/AST/ExprCXX.h>
 
@@ -30,6 +31,14 @@ bool sameNamedObject(const clang::Expr *a, const clang::Expr *b) {
            sameNamedObject(ua->getSubExpr(), ub->getSubExpr());
   }
   return llvm::isa<clang::CXXThisExpr>(a) && llvm::isa<clang::CXXThisExpr>(b);
+}
+
+unsigned firstParameterArgument(const clang::CallExpr &call,
+                                const clang::FunctionDecl &fn) {
+  return llvm::isa<clang::CXXOperatorCallExpr>(call) &&
+                 llvm::isa<clang::CXXMethodDecl>(fn)
+             ? 1
+             : 0;
 }
 
 } // namespace kml::verify

@@ -10,6 +10,7 @@
 
 namespace clang {
 class ASTNameGenerator;
+class CallExpr;
 class Expr;
 class FunctionDecl;
 class NamedDecl;
@@ -77,6 +78,11 @@ bool isAdmittedLibraryFunction(const clang::FunctionDecl &fn);
 /// The same named object, read twice: a variable, a member of one, `*p`,
 /// `this`. Calls are not followed: two calls may return two objects.
 bool sameNamedObject(const clang::Expr *a, const clang::Expr *b);
+
+/// The index of the call's argument that binds \p fn's first parameter: 1
+/// for a member operator (its first argument is the object), else 0.
+unsigned firstParameterArgument(const clang::CallExpr &call,
+                                const clang::FunctionDecl &fn);
 
 /// KML-R002's allowlist of external functions (qualified names).
 bool isAllowlistedExternal(std::string_view qualifiedName);
