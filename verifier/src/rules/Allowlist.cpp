@@ -347,9 +347,19 @@ std::vector<std::string> SymbolNames::allNames(const clang::FunctionDecl &fn) {
 
 std::vector<std::unique_ptr<Rule>> makeRules(RuleContext &ctx) {
   std::vector<std::unique_ptr<Rule>> rules;
-  addLanguageRules(ctx, rules);
-  addMemoryRules(ctx, rules);
-  addCallRules(ctx, rules);
+  rules.push_back(makeInlineAsmRule(ctx));
+  rules.push_back(makeCastRule(ctx));
+  rules.push_back(makePointerUnionRule(ctx));
+  rules.push_back(makeVarargsRule(ctx));
+  rules.push_back(makeStackAllocationRule(ctx));
+  rules.push_back(makeNonLocalControlRule(ctx));
+  rules.push_back(makeCompileFlagsRule(ctx));
+  rules.push_back(makePointerArithmeticRule(ctx));
+  rules.push_back(makeUninitializedReadRule(ctx));
+  rules.push_back(makeEscapingLocalRule(ctx));
+  rules.push_back(makeRawAllocationRule(ctx));
+  rules.push_back(makeExternalFunctionRule(ctx));
+  rules.push_back(makeIndirectCallRule(ctx));
   rules.push_back(makeStackRule(ctx));
   rules.push_back(makeExecMemoryRule(ctx));
   rules.push_back(makeBytesIntoPointersRule(ctx));

@@ -20,16 +20,26 @@ namespace kml::verify {
 
 std::vector<std::unique_ptr<Rule>> makeRules(RuleContext &ctx);
 
-// Factories, one per source file of rules.
-void addLanguageRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
-void addMemoryRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
-void addCallRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &);
-std::unique_ptr<Rule> makeStackRule(RuleContext &ctx);
-std::unique_ptr<Rule> makeExecMemoryRule(RuleContext &ctx);
-std::unique_ptr<Rule> makeBytesIntoPointersRule(RuleContext &ctx);
-std::unique_ptr<Rule> makeBoundedWritesRule(RuleContext &ctx);
-std::unique_ptr<Rule> makeLibraryUseRule(RuleContext &ctx);
-std::unique_ptr<Rule> makeInvalidationRule(RuleContext &ctx);
+// Factories, one per rule, each in the source file named after its class.
+std::unique_ptr<Rule> makeInlineAsmRule(RuleContext &ctx);         // KML-R001
+std::unique_ptr<Rule> makeCastRule(RuleContext &ctx);              // KML-R003
+std::unique_ptr<Rule> makePointerUnionRule(RuleContext &ctx);      // KML-R004
+std::unique_ptr<Rule> makeVarargsRule(RuleContext &ctx);           // KML-R005
+std::unique_ptr<Rule> makeStackAllocationRule(RuleContext &ctx);   // KML-R007
+std::unique_ptr<Rule> makeNonLocalControlRule(RuleContext &ctx);   // KML-R013
+std::unique_ptr<Rule> makeCompileFlagsRule(RuleContext &ctx);      // KML-R014
+std::unique_ptr<Rule> makePointerArithmeticRule(RuleContext &ctx); // KML-R006
+std::unique_ptr<Rule> makeUninitializedReadRule(RuleContext &ctx); // KML-R010
+std::unique_ptr<Rule> makeEscapingLocalRule(RuleContext &ctx);     // KML-R011
+std::unique_ptr<Rule> makeRawAllocationRule(RuleContext &ctx);     // KML-R012
+std::unique_ptr<Rule> makeExternalFunctionRule(RuleContext &ctx);  // KML-R002
+std::unique_ptr<Rule> makeIndirectCallRule(RuleContext &ctx);      // KML-R009
+std::unique_ptr<Rule> makeStackRule(RuleContext &ctx);             // KML-R008
+std::unique_ptr<Rule> makeExecMemoryRule(RuleContext &ctx);        // KML-R015
+std::unique_ptr<Rule> makeBytesIntoPointersRule(RuleContext &ctx); // KML-R016
+std::unique_ptr<Rule> makeBoundedWritesRule(RuleContext &ctx);     // KML-R017
+std::unique_ptr<Rule> makeLibraryUseRule(RuleContext &ctx);        // KML-R018
+std::unique_ptr<Rule> makeInvalidationRule(RuleContext &ctx);      // KML-R019
 
 /// "ns::Class::method" without template arguments: the form allowlists use.
 std::string plainQualifiedName(const clang::NamedDecl &d);

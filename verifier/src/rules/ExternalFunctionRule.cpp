@@ -1,5 +1,9 @@
-// Rules about what a program may call: KML-R002 (allowlisted externals)
-// and KML-R009 (indirect calls only to explicitly address-taken functions).
+// KML-R002: only allowlisted external functions may be called or have
+// their address taken: external code is not verified, and the allowlist
+// names what has been reviewed at CPL 0. No raw syscall(), no builtin that
+// exposes the machine state; C's unbounded writers (sprintf, gets,
+// strcpy...) are refused with their bounded spelling. A function the
+// program declares must be defined in one of its TUs (finishProgram()).
 #include "rules/Rules.hpp"
 
 #include <clang/AST/ASTContext.h>
@@ -10,7 +14,10 @@
 #include <clang/Basic/Builtins.h>
 #include <clang/Lex/Lexer.h>
 
+#include <optional>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace kml::verify {
 namespace {
@@ -253,85 +260,10 @@ private:
   std::set<const clang::Expr *> unboundedCallees_;
 };
 
-bool isFunctionPointerType(clang::QualType t) {
-  t = t.getCanonicalType();
-  if (t->isFunctionPointerType() || t->isFunctionReferenceType() ||
-      t->isMemberFunctionPointerType())
-    return true;
-  return false;
-}
-
-/// True when \p e names a function: `f`, `&f`, `&C::m`.
-bool isExplicitFunctionAddress(const clang::Expr *e) {
-  e = e->IgnoreParenImpCasts();
-  if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(e);
-      u && u->getOpcode() == clang::UO_AddrOf)
-    e = u->getSubExpr()->IgnoreParenImpCasts();
-  if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(e))
-    return llvm::isa<clang::FunctionDecl>(ref->getDecl());
-  return false;
-}
-
-class IndirectCallRule : public Rule {
-public:
-  using Rule::Rule;
-  std::string_view id() const override { return "KML-R009"; }
-
-  void registerMatchers(MatchFinder &f) override {
-    // Bytes copied over a function pointer are KML-R016's, with every
-    // other pointer.
-    f.addMatcher(castExpr().bind("cast"), this);
-  }
-
-  void run(const MatchResult &r) override {
-    if (const auto *c = r.Nodes.getNodeAs<clang::CastExpr>("cast"))
-      checkCast(*c, *r.Context, *r.SourceManager);
-  }
-
-private:
-  void checkCast(const clang::CastExpr &c, clang::ASTContext &ast,
-                 const clang::SourceManager &sm) {
-    if (!isFunctionPointerType(c.getType()))
-      return;
-    switch (c.getCastKind()) {
-    case clang::CK_FunctionToPointerDecay:
-    case clang::CK_BuiltinFnToFnPtr: // a direct call of a builtin
-    case clang::CK_NoOp:
-    case clang::CK_LValueToRValue:
-    case clang::CK_NullToPointer:
-    case clang::CK_NullToMemberPointer:
-    case clang::CK_DerivedToBaseMemberPointer:
-    case clang::CK_BaseToDerivedMemberPointer:
-    case clang::CK_UserDefinedConversion:
-    case clang::CK_ConstructorConversion:
-      return;
-    default:
-      break;
-    }
-    const clang::Expr *sub = c.getSubExpr();
-    if (sub->isNullPointerConstant(ast,
-                                   clang::Expr::NPC_ValueDependentIsNotNull))
-      return;
-    if (c.getCastKind() == clang::CK_BitCast && isExplicitFunctionAddress(sub))
-      report(sm, c.getSourceRange(),
-             "cast changes the type of function '" +
-                 sub->IgnoreParenImpCasts()->getType().getAsString() +
-                 "': the call would not match its definition",
-             "call the function through a pointer of its own type");
-    else
-      report(sm, c.getSourceRange(),
-             "function pointer made from '" + sub->getType().getAsString() +
-                 "' rather than from a named function",
-             "take the address of a function (&f) and store it in a "
-             "pointer of that type");
-  }
-};
-
 } // namespace
 
-void addCallRules(RuleContext &ctx, std::vector<std::unique_ptr<Rule>> &rules) {
-  rules.push_back(std::make_unique<ExternalFunctionRule>(ctx));
-  rules.push_back(std::make_unique<IndirectCallRule>(ctx));
+std::unique_ptr<Rule> makeExternalFunctionRule(RuleContext &ctx) {
+  return std::make_unique<ExternalFunctionRule>(ctx);
 }
 
 } // namespace kml::verify

@@ -1,6 +1,9 @@
-// Rules about memory safety: KML-R006 (pointer arithmetic, raw indexing),
-// R010 (uninitialised reads), R011 (escaping locals), R012 (raw
-// allocation).
+// KML-R011: no address of a local returned or stored where it outlives the
+// local, and no reference left to a temporary that a call may hand back. A
+// dangling stack address reads and writes whatever later occupies that
+// slot. Clang's lifetime warnings are claimed; the rule adds what they do
+// not follow: addresses through local pointer variables, and references
+// bound to calls that may return a temporary argument (std::max(f(), 3)).
 #include "rules/Rules.hpp"
 
 #include <clang/AST/ASTContext.h>
@@ -10,181 +13,14 @@
 #include <clang/ASTMatchers/ASTMatchers.h>
 
 #include <map>
+#include <string>
+#include <vector>
 
 namespace kml::verify {
 namespace {
 
 using namespace clang::ast_matchers;
 using MatchResult = MatchFinder::MatchResult;
-
-constexpr const char *kSpanAdvice =
-    "use kml::span<T> or kml::array<T, N> (bounds-checked), or a "
-    "fixed-size array";
-
-/// Advice naming the concrete view type for the language at hand.
-std::string viewAdvice(const clang::ASTContext &ast, clang::QualType element,
-                       const std::string &name) {
-  std::string who = name.empty() ? "it" : "'" + name + "'";
-  if (ast.getLangOpts().CPlusPlus)
-    return "pass " + who + " as kml::span<" + element.getAsString() +
-           "> (bounds-checked), or index a fixed-size array";
-  return "pass " + who +
-         " as a kml/rt.h view (KML_SPAN_DEFINE, e.g. kml_ints for int) "
-         "and use its _get/_set accessors";
-}
-
-class PointerArithmeticRule : public Rule {
-public:
-  using Rule::Rule;
-  std::string_view id() const override { return "KML-R006"; }
-
-  void registerMatchers(MatchFinder &f) override {
-    auto ptr = hasType(hasCanonicalType(pointerType()));
-    f.addMatcher(binaryOperator(hasAnyOperatorName("+", "-", "+=", "-="),
-                                hasEitherOperand(ptr))
-                     .bind("arith"),
-                 this);
-    f.addMatcher(
-        unaryOperator(hasAnyOperatorName("++", "--"), hasUnaryOperand(ptr))
-            .bind("step"),
-        this);
-    f.addMatcher(arraySubscriptExpr().bind("index"), this);
-    // The runtime's escape hatches build a view from a raw pointer and a
-    // length nobody checked; only reviewed runtime code may use them.
-    f.addMatcher(callExpr(callee(functionDecl(anyOf(hasName("unchecked"),
-                                                    matchesName("_make$")))
-                                     .bind("hatch")))
-                     .bind("hatchCall"),
-                 this);
-  }
-
-  void run(const MatchResult &r) override {
-    const clang::SourceManager &sm = *r.SourceManager;
-    if (const auto *b = r.Nodes.getNodeAs<clang::BinaryOperator>("arith")) {
-      if (isCompilerIterator(b->getLHS()) || isCompilerIterator(b->getRHS()))
-        return;
-      report(sm, b->getOperatorLoc(),
-             "pointer arithmetic ('" + b->getOpcodeStr().str() +
-                 "' on a pointer)",
-             kSpanAdvice);
-      return;
-    }
-    if (const auto *u = r.Nodes.getNodeAs<clang::UnaryOperator>("step")) {
-      if (isCompilerIterator(u->getSubExpr()))
-        return;
-      report(sm, u->getSourceRange(),
-             "pointer arithmetic ('" +
-                 clang::UnaryOperator::getOpcodeStr(u->getOpcode()).str() +
-                 "' on a pointer)",
-             kSpanAdvice);
-      return;
-    }
-    if (const auto *fn = r.Nodes.getNodeAs<clang::FunctionDecl>("hatch")) {
-      if (ctx_.isRuntime(sm, fn->getLocation()))
-        report(
-            sm,
-            r.Nodes.getNodeAs<clang::CallExpr>("hatchCall")->getSourceRange(),
-            "'" + fn->getNameAsString() +
-                "' builds a view over a raw pointer with an unchecked "
-                "length",
-            "build views from arrays (kml::span(array), KML_SPAN_OF, "
-            "KML_STR) or owning buffers");
-      return;
-    }
-    if (const auto *e = r.Nodes.getNodeAs<clang::ArraySubscriptExpr>("index"))
-      checkSubscript(*e, *r.Context, sm);
-  }
-
-private:
-  /// The hidden __begin/__range variables of a range-based for: the
-  /// compiler's own iteration over a range whose size it knows.
-  static bool isCompilerIterator(const clang::Expr *e) {
-    const auto *ref =
-        llvm::dyn_cast<clang::DeclRefExpr>(e->IgnoreParenImpCasts());
-    return ref && ref->getDecl()->isImplicit() &&
-           llvm::isa<clang::VarDecl>(ref->getDecl());
-  }
-
-  /// `s.tail[i]` where tail is the last member and has 0 or 1 elements: the
-  /// classic pre-C99 flexible array, which -fsanitize=bounds does not check.
-  static bool isTrailingArray(const clang::Expr &base,
-                              const clang::ConstantArrayType &type) {
-    const auto *member = llvm::dyn_cast<clang::MemberExpr>(&base);
-    if (!member || type.getSize().getZExtValue() > 1)
-      return false;
-    const auto *field =
-        llvm::dyn_cast<clang::FieldDecl>(member->getMemberDecl());
-    if (!field)
-      return false;
-    const clang::RecordDecl *rd = field->getParent();
-    const clang::FieldDecl *last = nullptr;
-    for (const clang::FieldDecl *fd : rd->fields())
-      last = fd;
-    return last == field;
-  }
-
-  void checkSubscript(const clang::ArraySubscriptExpr &e,
-                      clang::ASTContext &ast, const clang::SourceManager &sm) {
-    const clang::Expr *base = e.getBase()->IgnoreParens();
-    // A C array reaches [] through an array-to-pointer decay.
-    if (const auto *decay = llvm::dyn_cast<clang::ImplicitCastExpr>(base);
-        decay && decay->getCastKind() == clang::CK_ArrayToPointerDecay) {
-      const clang::Expr *array = decay->getSubExpr()->IgnoreParens();
-      const clang::Type *t = array->getType()->getUnqualifiedDesugaredType();
-      if (const auto *cat = llvm::dyn_cast<clang::ConstantArrayType>(t)) {
-        if (isTrailingArray(*array, *cat)) {
-          report(sm, e.getSourceRange(),
-                 "indexing a trailing (flexible) array, which has no bound",
-                 kSpanAdvice);
-          return;
-        }
-        if (e.getIdx()->isValueDependent())
-          return;
-        clang::Expr::EvalResult value;
-        if (e.getIdx()->EvaluateAsInt(value, ast)) {
-          llvm::APSInt i = value.Val.getInt();
-          uint64_t size = cat->getSize().getZExtValue();
-          if (i.isNegative() || i.getExtValue() >= static_cast<int64_t>(size))
-            report(sm, e.getSourceRange(),
-                   "constant index " + llvm::toString(i, 10) +
-                       " is out of bounds for an array of " +
-                       std::to_string(size) + " elements");
-        }
-        // A non-constant index on a C array of known size is accepted:
-        // -fsanitize=bounds -fsanitize-trap=bounds (KML-R014) traps it.
-        return;
-      }
-      if (llvm::isa<clang::VariableArrayType>(t))
-        return; // KML-R007 rejects the array itself
-      report(sm, e.getSourceRange(), "indexing an array of unknown size",
-             kSpanAdvice);
-      return;
-    }
-    if (base->getType()->isPointerType()) {
-      std::string what = "a raw pointer";
-      std::string name;
-      if (const auto *ref =
-              llvm::dyn_cast<clang::DeclRefExpr>(base->IgnoreParenImpCasts())) {
-        name = ref->getDecl()->getNameAsString();
-        what = "raw pointer '" + name + "'";
-      }
-      report(sm, e.getSourceRange(), "[] on " + what + " has no bounds check",
-             viewAdvice(ast, base->getType()->getPointeeType(), name));
-    }
-  }
-};
-
-class UninitializedReadRule : public Rule {
-public:
-  using Rule::Rule;
-  std::string_view id() const override { return "KML-R010"; }
-  // Clang's uninitialised-values analysis (CFG based) reports through these.
-  std::vector<std::string> claimedWarnings() const override {
-    return {"uninitialized", "sometimes-uninitialized",
-            "conditional-uninitialized", "static-self-init",
-            "uninitialized-const-reference"};
-  }
-};
 
 class EscapingLocalRule : public Rule {
 public:
@@ -556,52 +392,10 @@ private:
   std::map<const clang::VarDecl *, const clang::VarDecl *> aliases_;
 };
 
-class RawAllocationRule : public Rule {
-public:
-  using Rule::Rule;
-  std::string_view id() const override { return "KML-R012"; }
-
-  void registerMatchers(MatchFinder &f) override {
-    f.addMatcher(cxxNewExpr().bind("new"), this);
-    f.addMatcher(cxxDeleteExpr().bind("delete"), this);
-    f.addMatcher(declRefExpr(to(functionDecl().bind("fn"))).bind("ref"), this);
-  }
-
-  void run(const MatchResult &r) override {
-    const clang::SourceManager &sm = *r.SourceManager;
-    const char *advice =
-        r.Context->getLangOpts().CPlusPlus
-            ? "use kml::buffer<T> (an owning, bounds-checked allocation)"
-            : "use a kml/rt.h view's _alloc/_free pair (KML_SPAN_DEFINE_SET)";
-    if (const auto *e = r.Nodes.getNodeAs<clang::CXXNewExpr>("new"))
-      report(sm, e->getSourceRange(),
-             e->getNumPlacementArgs() ? "placement new constructs into raw "
-                                        "storage"
-                                      : "raw new: allocation must go through "
-                                        "an owning type",
-             advice);
-    if (const auto *e = r.Nodes.getNodeAs<clang::CXXDeleteExpr>("delete"))
-      report(sm, e->getSourceRange(),
-             "raw delete: allocation must go through an owning type", advice);
-    if (const auto *fn = r.Nodes.getNodeAs<clang::FunctionDecl>("fn"))
-      if (isAllocationFunction(*fn))
-        report(sm,
-               r.Nodes.getNodeAs<clang::DeclRefExpr>("ref")->getSourceRange(),
-               "'" + fn->getNameAsString() +
-                   "' manages memory by hand: allocation must go through an "
-                   "owning type",
-               advice);
-  }
-};
-
 } // namespace
 
-void addMemoryRules(RuleContext &ctx,
-                    std::vector<std::unique_ptr<Rule>> &rules) {
-  rules.push_back(std::make_unique<PointerArithmeticRule>(ctx));
-  rules.push_back(std::make_unique<UninitializedReadRule>(ctx));
-  rules.push_back(std::make_unique<EscapingLocalRule>(ctx));
-  rules.push_back(std::make_unique<RawAllocationRule>(ctx));
+std::unique_ptr<Rule> makeEscapingLocalRule(RuleContext &ctx) {
+  return std::make_unique<EscapingLocalRule>(ctx);
 }
 
 } // namespace kml::verify
