@@ -221,14 +221,45 @@ const clang::Expr *stripToObject(const clang::Expr *e) {
   }
 }
 
+/// The container or optional whose element \p e is (`v` for `v[0]`,
+/// `v.at(1)`, `m[k]`, `*o`, `o.value()`), or nullptr. A standard
+/// container's elements and an optional's value are parts of it: only its
+/// name reaches them, and a const one's are const. A smart pointer's
+/// pointee is not (another owner or a copy may share it).
+const clang::Expr *ownerOfPart(const clang::Expr *e) {
+  const clang::Expr *object = nullptr;
+  if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(e);
+      op != nullptr && op->getNumArgs() >= 1 &&
+      (op->getOperator() == clang::OO_Subscript ||
+       op->getOperator() == clang::OO_Star))
+    object = op->getArg(0);
+  else if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(e);
+           m != nullptr && m->isGLValue())
+    object = m->getImplicitObjectArgument();
+  if (object == nullptr)
+    return nullptr;
+  const Storage storage = storageOf(object->getType());
+  const bool partOfIt = storage == Storage::Contiguous ||
+                        storage == Storage::Nodes ||
+                        storage == Storage::Hashed ||
+                        classOf(object->getType()) == "std::optional";
+  return partOfIt ? object : nullptr;
+}
+
 /// The variable an object expression is part of (`s` for `s.v[0]`'s
 /// `s.v`), or nullptr when it is reached through a pointer, a call...
 const clang::VarDecl *rootVariable(const clang::Expr *e) {
   e = stripToObject(e);
-  while (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
-    if (m->isArrow())
-      return nullptr;
-    e = m->getBase()->IgnoreParenImpCasts();
+  for (;;) {
+    if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
+      if (m->isArrow())
+        return nullptr;
+      e = stripToObject(m->getBase());
+    } else if (const clang::Expr *owner = ownerOfPart(e)) {
+      e = stripToObject(owner);
+    } else {
+      break;
+    }
   }
   const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e);
   return r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
@@ -238,6 +269,38 @@ const clang::VarDecl *rootVariable(const clang::Expr *e) {
 bool isOwnLocal(const clang::VarDecl *v) {
   return v != nullptr && v->hasLocalStorage() &&
          !llvm::isa<clang::ParmVarDecl>(v) && !v->getType()->isReferenceType();
+}
+
+/// An object nobody may change: a variable declared const (not a
+/// reference to const) or a part of one reached through no reference and
+/// no mutable member. Changing it would take a const_cast (KML-R003), so
+/// its shape is fixed for as long as it lives.
+bool isImmutable(const clang::Expr *e) {
+  e = stripToObject(e);
+  for (;;) {
+    if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
+      const auto *f = llvm::dyn_cast<clang::FieldDecl>(m->getMemberDecl());
+      if (m->isArrow() || f == nullptr || f->isMutable() ||
+          f->getType()->isReferenceType())
+        return false;
+      e = stripToObject(m->getBase());
+    } else if (const clang::Expr *owner = ownerOfPart(e)) {
+      e = stripToObject(owner);
+    } else {
+      break;
+    }
+  }
+  const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e);
+  const auto *v =
+      r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
+  return v != nullptr && !v->getType()->isReferenceType() &&
+         v->getType().isConstQualified();
+}
+
+/// A temporary of the full-expression (a call's result, `"a" + s`): it has
+/// no name, so only the expression that made it can reach it.
+bool isTemporary(const clang::Expr *e) {
+  return stripToObject(e)->IgnoreImplicit()->isPRValue();
 }
 
 /// May the object \p changed be the watched container \p watched, or
@@ -296,6 +359,13 @@ public:
       : sm_(sm), loops_(loops), depth_(depth) {}
   std::vector<const clang::Expr *> found;
 
+  /// Records a container the expression refers into; one that cannot
+  /// change needs no watching.
+  void add(const clang::Expr *container) {
+    if (!isImmutable(container))
+      found.push_back(container);
+  }
+
   // `p = q;`, `p = &r;`: a local that refers into a container passes
   // that on; so does a range-for's loop variable.
   bool VisitDeclRefExpr(clang::DeclRefExpr *ref) {
@@ -306,7 +376,7 @@ public:
     if (loops_ != nullptr)
       if (auto it = loops_->find(var); it != loops_->end()) {
         if (isWatchable(it->second))
-          found.push_back(it->second);
+          add(it->second);
         return true;
       }
     if (var->getInit() != nullptr && !llvm::isa<clang::ParmVarDecl>(var)) {
@@ -335,7 +405,7 @@ public:
     const clang::QualType ret = call->getType();
     if (isWatchable(obj) && (call->isGLValue() || ret->isPointerType() ||
                              isView(ret) || mayHoldReference(ret)))
-      found.push_back(obj);
+      add(obj);
     return true;
   }
 
@@ -351,7 +421,7 @@ public:
       return true;
     for (const clang::Expr *arg : call->arguments())
       if (isWatchable(arg) || typeContainsWatchable(arg))
-        found.push_back(arg);
+        add(arg);
     return true;
   }
 
@@ -364,7 +434,7 @@ public:
     case clang::OO_Arrow:
     case clang::OO_Subscript:
       if (isWatchable(obj))
-        found.push_back(obj);
+        add(obj);
       break;
     case clang::OO_Call:
       // A lambda that returns a reference may return one into what it
@@ -373,7 +443,7 @@ public:
         if (const auto *lambda = lambdaOf(obj))
           for (const clang::Expr *init : lambda->capture_inits())
             if (init != nullptr && isWatchable(init))
-              found.push_back(init);
+              add(init);
       break;
     default:
       break;
@@ -399,11 +469,71 @@ public:
       return true;
     for (const clang::Expr *arg : c->arguments())
       if (isWatchable(arg))
-        found.push_back(arg);
+        add(arg);
     return true;
   }
 
+  // `std::string_view name = args[i]` over a vector of views, `int *p =
+  // ptrs[0]`: a copy of an element that is itself a view or a pointer
+  // refers to what the element refers to, not into the container that
+  // holds the element. Only the access is passed over: its object and its
+  // index are still looked into (`views_of(s)[0]`).
+  bool TraverseCXXConstructExpr(clang::CXXConstructExpr *c) {
+    const clang::CXXConstructorDecl *ctor = c->getConstructor();
+    if (ctor != nullptr &&
+        (ctor->isCopyConstructor() || ctor->isMoveConstructor()) &&
+        c->getNumArgs() == 1 && isView(c->getType()))
+      if (clang::Stmt *access = elementAccess(c->getArg(0)))
+        return traverseChildren(access);
+    return clang::RecursiveASTVisitor<IntoContainer>::TraverseCXXConstructExpr(
+        c);
+  }
+  bool TraverseImplicitCastExpr(clang::ImplicitCastExpr *cast) {
+    if (cast->getCastKind() == clang::CK_LValueToRValue &&
+        cast->getType()->isPointerType())
+      if (clang::Stmt *access = elementAccess(cast->getSubExpr()))
+        return traverseChildren(access);
+    return clang::RecursiveASTVisitor<IntoContainer>::TraverseImplicitCastExpr(
+        cast);
+  }
+
+  // fopen(path.c_str(), "r"): what a C library function returns as a
+  // pointer to a struct (a FILE, a struct tm) is the library's own object,
+  // never a place inside the characters it was given.
+  bool TraverseCallExpr(clang::CallExpr *call) {
+    const clang::FunctionDecl *fn = call->getDirectCallee();
+    const clang::QualType ret = call->getType();
+    if (fn != nullptr && fn->isExternC() && sourceIsLibrary(*fn) &&
+        ret->isPointerType() && ret->getPointeeType()->isRecordType())
+      return true;
+    return clang::RecursiveASTVisitor<IntoContainer>::TraverseCallExpr(call);
+  }
+
 private:
+  /// The element access `v[i]`, `v.at(i)`, `v.front()`, `*o` that \p e is
+  /// (as an lvalue of the element), or nullptr.
+  static clang::Stmt *elementAccess(clang::Expr *e) {
+    e = e->IgnoreParenImpCasts();
+    if (auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(e);
+        op != nullptr && op->getNumArgs() >= 1 &&
+        (op->getOperator() == clang::OO_Subscript ||
+         op->getOperator() == clang::OO_Star) &&
+        isWatchable(op->getArg(0)))
+      return op;
+    if (auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(e);
+        m != nullptr && m->isGLValue() &&
+        isWatchable(m->getImplicitObjectArgument()))
+      return m;
+    return nullptr;
+  }
+
+  bool traverseChildren(clang::Stmt *s) {
+    for (clang::Stmt *child : s->children())
+      if (!TraverseStmt(child))
+        return false;
+    return true;
+  }
+
   static bool typeContainsWatchable(const clang::Expr *arg) {
     const auto *rec = plain(arg->getType())->getAsCXXRecordDecl();
     if (rec == nullptr || !rec->hasDefinition())
@@ -464,7 +594,7 @@ private:
       if (range == nullptr || !rule_.isApplication(sm_, s->getForLoc()))
         return true;
       std::vector<const clang::Expr *> watched;
-      if (isWatchable(range))
+      if (isWatchable(range) && !isImmutable(range))
         watched.push_back(range);
       IntoContainer into(sm_, &loops_);
       into.TraverseStmt(const_cast<clang::Expr *>(range));
@@ -533,7 +663,8 @@ private:
   private:
     Watched watch(const clang::Expr *c, std::string why) {
       const clang::VarDecl *root = rootVariable(c);
-      return Watched{c, std::move(why), isOwnLocal(root) && !escapes(*root)};
+      return Watched{c, std::move(why),
+                     isTemporary(c) || (isOwnLocal(root) && !escapes(*root))};
     }
 
     // Is the local's address taken, or a reference or lambda capture
@@ -666,6 +797,8 @@ private:
       if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
           m != nullptr && m->getParent()->isLambda())
         return; // lambdas in regions are followed
+      if (reachesOnlyWhatItIsGiven(fn))
+        return; // and what it is given, the call's other checks look at
       const unsigned shift = firstParameterArgument(call, *fn);
       for (unsigned i = shift; i < call.getNumArgs(); ++i) {
         if (i - shift >= fn->getNumParams())
@@ -674,7 +807,7 @@ private:
           continue;
         for (const clang::Expr *c : containersIn(call.getArg(i))) {
           const clang::VarDecl *root = rootVariable(c);
-          if (isOwnLocal(root) && !escapes(*root))
+          if (isTemporary(c) || (isOwnLocal(root) && !escapes(*root)))
             continue; // nothing else can reach a local of its own
           rule_.report(sm_, call.getSourceRange(),
                        "'" + fn->getNameAsString() +
@@ -728,7 +861,8 @@ private:
       for (const clang::Expr *arg : call.arguments()) {
         const clang::Expr *e = stripToObject(arg);
         if (isWatchable(e)) {
-          containers.push_back(e);
+          if (!isImmutable(e))
+            containers.push_back(e);
           continue;
         }
         if (const clang::Stmt *body = lambdaBody(e))
@@ -823,7 +957,7 @@ private:
       }
       // The program's own code may reach a container that is not a local
       // of its own (a global, a member, a parameter's referent).
-      if (!library && !lambda && !w.ownLocal) {
+      if (!library && !lambda && !w.ownLocal && !reachesOnlyWhatItIsGiven(fn)) {
         report(call.getSourceRange(),
                "calling '" + fn->getNameAsString() +
                    "', which may reach the container another way,",
@@ -867,10 +1001,202 @@ private:
                    "after the loop");
     }
 
+    // Can \p fn reach no container but through what it is given? A free
+    // function (or a static member) whose parameters are values, views,
+    // or references and pointers to types that hold no reference to
+    // anything else; whose body names no variable outside itself but
+    // constants (a static local is outside: it outlives the call), calls
+    // only the library (on types of the library's alone, so no operator or
+    // hash of the program's runs inside it) and functions like itself, and
+    // makes and destroys no object whose constructor or destructor is the
+    // program's own. Such a function cannot change a container behind a
+    // view it is given; what it changes through its non-const parameters
+    // the call's other checks look at.
+    bool reachesOnlyWhatItIsGiven(const clang::FunctionDecl *fn,
+                                  unsigned depth = 0) {
+      const clang::FunctionDecl *def = nullptr;
+      if (fn == nullptr || !fn->hasBody(def) || def == nullptr || depth > 6)
+        return false;
+      if (auto known = reachesOnlyGiven_.find(def);
+          known != reachesOnlyGiven_.end())
+        return known->second;
+      reachesOnlyGiven_[def] = false; // recursion: the worst until known
+      const bool result = reachesOnlyGivenIn(*def, depth);
+      reachesOnlyGiven_[def] = result;
+      return result;
+    }
+
+    bool reachesOnlyGivenIn(const clang::FunctionDecl &fn, unsigned depth) {
+      if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(&fn);
+          m != nullptr && !m->isStatic())
+        return false;
+      for (const clang::ParmVarDecl *p : fn.parameters()) {
+        clang::QualType t = p->getType().getNonReferenceType();
+        if (t->isPointerType())
+          t = t->getPointeeType();
+        if (mayHoldReference(t) && !isView(t))
+          return false;
+      }
+      BodyScan scan(*this, depth);
+      scan.TraverseStmt(fn.getBody());
+      return scan.ok;
+    }
+
+    // Does a type involve a class of the program's own (its operators,
+    // hash or destructor may run inside a library call)? Lambdas are
+    // looked at where they are written.
+    bool involvesProgramType(clang::QualType t, unsigned depth = 0) const {
+      if (t.isNull() || t->isDependentType() || depth > 6)
+        return true;
+      t = t.getNonReferenceType().getCanonicalType();
+      while (t->isPointerType() || t->isArrayType())
+        t = t->isPointerType()
+                ? t->getPointeeType()
+                : clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+      const auto *rec = t->getAsCXXRecordDecl();
+      if (rec == nullptr || rec->isLambda())
+        return false;
+      if (rule_.isApplication(sm_, rec->getLocation()))
+        return true;
+      if (const auto *spec =
+              llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
+        for (const clang::TemplateArgument &a :
+             spec->getTemplateArgs().asArray())
+          if (a.getKind() == clang::TemplateArgument::Type &&
+              involvesProgramType(a.getAsType(), depth + 1))
+            return true;
+      return false;
+    }
+
+    // The body of a function reachesOnlyWhatItIsGiven() looks at.
+    class BodyScan : public clang::RecursiveASTVisitor<BodyScan> {
+    public:
+      BodyScan(Visitor &outer, unsigned depth) : outer_(outer), depth_(depth) {}
+      bool ok = true;
+
+      bool TraverseCXXDefaultArgExpr(clang::CXXDefaultArgExpr *d) {
+        return TraverseStmt(d->getExpr());
+      }
+      bool TraverseCXXDefaultInitExpr(clang::CXXDefaultInitExpr *d) {
+        return TraverseStmt(d->getExpr());
+      }
+
+      bool VisitDeclRefExpr(clang::DeclRefExpr *ref) {
+        const clang::ValueDecl *d = ref->getDecl();
+        if (const auto *v = llvm::dyn_cast<clang::VarDecl>(d)) {
+          const clang::QualType t = v->getType();
+          if (v->hasGlobalStorage() && !v->isConstexpr() &&
+              !(t.isConstQualified() && !mayHoldReference(t)))
+            ok = false;
+        } else if (const auto *fn = llvm::dyn_cast<clang::FunctionDecl>(d)) {
+          checkFunction(*fn);
+        }
+        return ok;
+      }
+      bool VisitMemberExpr(clang::MemberExpr *m) {
+        if (const auto *fn =
+                llvm::dyn_cast<clang::FunctionDecl>(m->getMemberDecl()))
+          checkFunction(*fn);
+        return ok;
+      }
+      bool VisitCXXThisExpr(clang::CXXThisExpr *) {
+        ok = false;
+        return ok;
+      }
+      bool VisitCallExpr(clang::CallExpr *call) {
+        const clang::FunctionDecl *fn = call->getDirectCallee();
+        if (fn == nullptr) {
+          ok = false; // an indirect call
+          return ok;
+        }
+        if (!isProgram(*fn)) {
+          if (outer_.involvesProgramType(call->getType()))
+            ok = false;
+          for (const clang::Expr *arg : call->arguments())
+            if (outer_.involvesProgramType(arg->getType()))
+              ok = false;
+          if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(call);
+              m != nullptr && outer_.involvesProgramType(
+                                  m->getImplicitObjectArgument()->getType()))
+            ok = false;
+        }
+        return ok;
+      }
+      bool VisitCXXConstructExpr(clang::CXXConstructExpr *c) {
+        const clang::CXXConstructorDecl *ctor = c->getConstructor();
+        if (ctor == nullptr)
+          ok = false;
+        else if (isProgram(*ctor) && ctor->isUserProvided())
+          ok = false;
+        else if (!isProgram(*ctor) && outer_.involvesProgramType(c->getType()))
+          ok = false;
+        else if (isProgram(*ctor))
+          for (const clang::FieldDecl *f : ctor->getParent()->fields())
+            if (f->hasInClassInitializer())
+              TraverseStmt(f->getInClassInitializer());
+        return ok;
+      }
+      bool VisitVarDecl(clang::VarDecl *v) {
+        if (hasProgramDestructor(v->getType()))
+          ok = false;
+        return ok;
+      }
+      bool VisitMaterializeTemporaryExpr(clang::MaterializeTemporaryExpr *t) {
+        if (hasProgramDestructor(t->getType()))
+          ok = false;
+        return ok;
+      }
+
+    private:
+      bool isProgram(const clang::Decl &d) const {
+        return outer_.rule_.isApplication(outer_.sm_,
+                                          d.getCanonicalDecl()->getLocation());
+      }
+      // A lambda's call operator is its body, which this scan walks where
+      // the lambda is written; other functions of the program's own must
+      // be like the one scanned.
+      void checkFunction(const clang::FunctionDecl &fn) {
+        if (!isProgram(fn))
+          return;
+        if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(&fn);
+            m != nullptr && m->getParent()->isLambda())
+          return;
+        if (!outer_.reachesOnlyWhatItIsGiven(&fn, depth_ + 1))
+          ok = false;
+      }
+      bool hasProgramDestructor(clang::QualType t, unsigned depth = 0) const {
+        if (depth > 6)
+          return true;
+        t = t.getNonReferenceType().getCanonicalType();
+        while (t->isArrayType())
+          t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+        const auto *rec = t->getAsCXXRecordDecl();
+        if (rec == nullptr || !rec->hasDefinition() || rec->isLambda())
+          return false;
+        if (!isProgram(*rec))
+          return outer_.involvesProgramType(t) &&
+                 !t->isPointerType(); // a library holder of program objects
+        if (const clang::CXXDestructorDecl *dtor = rec->getDestructor();
+            dtor != nullptr && dtor->isUserProvided())
+          return true;
+        for (const clang::FieldDecl *f : rec->fields())
+          if (hasProgramDestructor(f->getType(), depth + 1))
+            return true;
+        for (const clang::CXXBaseSpecifier &b : rec->bases())
+          if (hasProgramDestructor(b.getType(), depth + 1))
+            return true;
+        return false;
+      }
+
+      Visitor &outer_;
+      unsigned depth_;
+    };
+
     InvalidationRule &rule_;
     const clang::SourceManager &sm_;
     const clang::FunctionDecl *function_ = nullptr;
     LoopVariables loops_;
+    std::map<const clang::FunctionDecl *, bool> reachesOnlyGiven_;
   };
 
   friend class Visitor;

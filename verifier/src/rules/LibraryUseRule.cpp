@@ -247,7 +247,25 @@ private:
       return true;
     }
 
+    // `ptr == text.end()`, `it != v.end()`: comparing two positions reads
+    // no memory and yields a bool, so the operands are no iterator values
+    // of their own (what they are computed from still is looked at).
+    bool VisitBinaryOperator(clang::BinaryOperator *op) {
+      if (op->isEqualityOp()) {
+        exemptTop(op->getLHS());
+        exemptTop(op->getRHS());
+      }
+      return true;
+    }
+
     bool VisitCallExpr(clang::CallExpr *call) {
+      if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(call);
+          op != nullptr && op->getNumArgs() == 2 &&
+          (op->getOperator() == clang::OO_EqualEqual ||
+           op->getOperator() == clang::OO_ExclaimEqual)) {
+        exemptTop(call->getArg(0));
+        exemptTop(call->getArg(1));
+      }
       checkArguments(call->getDirectCallee(),
                      llvm::ArrayRef(call->getArgs(), call->getNumArgs()), call);
       checkSmartPointerCall(*call);
