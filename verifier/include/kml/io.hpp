@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -205,6 +206,17 @@ inline result<uint16_t> local_port(const fd &sock) noexcept {
   if (len != sizeof sa || sa.sin_family != AF_INET)
     return failure{EAFNOSUPPORT};
   return static_cast<uint16_t>(ntohs(sa.sin_port));
+}
+
+// A server's writes to a peer that has gone fail with EPIPE instead of
+// killing the process with SIGPIPE, whose default action is to terminate:
+// one client closing early must not stop a server answering the others.
+// SIG_IGN is a cast of the integer 1 to a handler pointer, which
+// application code may not write (rule R003).
+inline status ignore_broken_pipe() noexcept {
+  struct sigaction action {};
+  action.sa_handler = SIG_IGN;
+  return detail::from_rc(::sigaction(SIGPIPE, &action, nullptr));
 }
 
 // Ends our sending side: the peer reads end of file.
