@@ -1,4 +1,5 @@
-// echo-server: a line echo server over TCP on 127.0.0.1, and its client.
+// echo-server: a line echo server over TCP on 127.0.0.1, and its client, in
+// C++20 on the standard library.
 //
 //   echo-server serve  --connections N [--port P] [--timeout S]
 //       Listens on 127.0.0.1:P (P = 0: the kernel picks a free port), prints
@@ -13,233 +14,244 @@
 // Protocol, one line each way: any line is echoed back, except
 //   STATS -> "STATS lines=L bytes=B" for this connection
 //   BYE   -> "BYE", then the server closes the connection.
-// Lines longer than the server's buffer get "ERR line too long".
+// Lines longer than 1024 bytes get "ERR line too long".
+//
+// Sockets come from the kml runtime (kml/io.hpp), which holds the casts to
+// struct sockaddr that application code may not write; everything else is
+// the standard library.
+#include <charconv>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
-#include "kml/args.hpp"
+#include "../common/line_io.hpp"
+#include "kml/arguments.hpp"
 #include "kml/io.hpp"
-#include "kml/string.hpp"
 
 namespace {
 
-using kml::string_view;
 namespace io = kml::io;
 
-constexpr size_t max_line = 1024;
-using line_text = kml::fixed_string<max_line + 2>; // a line, '\n', NUL
-// A reader's buffer must also hold the '\n' that ends a maximal line.
-using line_reader = kml::io::line_reader<max_line + 1>;
+constexpr std::size_t max_line = 1024;
 
-// Short messages (status, errors): cut at 127 characters, which is fine for
-// a log line and keeps stack frames small (kml-verify bounds the stack).
-using message = kml::fixed_string<128>;
-
-void say(int to, string_view text) noexcept {
-  message line(text);
-  line.push_back('\n');
-  (void)io::write_all(to, line.view());
-}
+void say(int to, std::string_view text) { (void)line_io::write_line(to, text); }
 
 // Per-connection and per-server totals.
 struct counters {
-  uint64_t lines = 0;
-  uint64_t bytes = 0;
+  std::uint64_t lines = 0;
+  std::uint64_t bytes = 0;
 };
+
+// The reply to one line of a connection that has echoed `mine` so far, or
+// nothing after BYE (which is answered before the connection closes).
+std::optional<std::string> reply_to(const line_io::line &in, counters &mine) {
+  if (in.status == line_io::line_status::too_long)
+    return "ERR line too long";
+  if (in.text == "BYE")
+    return std::nullopt;
+  if (in.text == "STATS")
+    return "STATS lines=" + std::to_string(mine.lines) +
+           " bytes=" + std::to_string(mine.bytes);
+  ++mine.lines;
+  mine.bytes += in.text.size();
+  return in.text;
+}
 
 // Serves one connection until BYE, end of input, a timeout or an error.
 // Adds what it echoed to `total`.
-void serve_connection(const io::fd &conn, counters &total) noexcept {
+void serve_connection(const io::fd &conn, counters &total) {
   counters mine;
-  line_reader lines(conn.get());
+  line_io::line_reader lines(conn.get(), max_line);
   for (;;) {
-    io::line l = lines.next();
-    line_text out;
-    if (l.status == io::line_status::end || l.status == io::line_status::error)
+    const line_io::line in = lines.next();
+    if (in.status == line_io::line_status::end ||
+        in.status == line_io::line_status::error)
       break;
-    if (l.status == io::line_status::too_long) {
-      out.append("ERR line too long");
-    } else if (l.text == "BYE") {
+    const std::optional<std::string> out = reply_to(in, mine);
+    if (!out) {
       say(conn.get(), "BYE");
       break;
-    } else if (l.text == "STATS") {
-      out.append("STATS lines=");
-      out.append_u64(mine.lines);
-      out.append(" bytes=");
-      out.append_u64(mine.bytes);
-    } else {
-      out.append(l.text);
-      ++mine.lines;
-      mine.bytes += l.text.size();
     }
-    out.push_back('\n');
-    if (!io::write_all(conn.get(), out.view()).ok())
+    if (!line_io::write_line(conn.get(), *out))
       break;
   }
   total.lines += mine.lines;
   total.bytes += mine.bytes;
 }
 
-int serve(uint16_t port, uint64_t connections, int timeout) noexcept {
+// A listening socket on 127.0.0.1:port, or nothing (after a message).
+std::optional<io::fd> listen_on(std::uint16_t port) {
   kml::result<io::fd> made = io::tcp_socket();
   if (!made) {
-    say(io::stderr_fd, "echo-server: socket failed");
-    return 1;
+    say(line_io::stderr_fd, "echo-server: socket failed");
+    return std::nullopt;
   }
   io::fd server = made.take();
   if (!io::set_reuse_address(server).ok() ||
       !io::bind(server, io::ipv4_loopback, port).ok() ||
       !io::listen(server, 16).ok()) {
-    say(io::stderr_fd, "echo-server: cannot listen on 127.0.0.1");
-    return 1;
+    say(line_io::stderr_fd, "echo-server: cannot listen on 127.0.0.1");
+    return std::nullopt;
   }
-  kml::result<uint16_t> bound = io::local_port(server);
+  return server;
+}
+
+int serve(std::uint16_t port, std::uint64_t connections, int timeout) {
+  std::optional<io::fd> server = listen_on(port);
+  if (!server)
+    return 1;
+  const kml::result<std::uint16_t> bound = io::local_port(*server);
   if (!bound)
     return 1;
-  message hello("listening ");
-  hello.append_u64(bound.value());
-  say(io::stdout_fd, hello);
+  say(line_io::stdout_fd, "listening " + std::to_string(bound.value()));
 
   counters total;
-  for (uint64_t served = 0; served < connections; ++served) {
-    kml::result<io::fd> conn = io::accept(server);
+  for (std::uint64_t served = 0; served < connections; ++served) {
+    kml::result<io::fd> conn = io::accept(*server);
     if (!conn) {
-      say(io::stderr_fd, "echo-server: accept failed");
+      say(line_io::stderr_fd, "echo-server: accept failed");
       return 1;
     }
-    io::fd c = conn.take();
-    (void)io::set_receive_timeout(c, timeout);
-    serve_connection(c, total);
+    const io::fd client = conn.take();
+    (void)io::set_receive_timeout(client, timeout);
+    serve_connection(client, total);
   }
-  message bye("served ");
-  bye.append_u64(connections);
-  bye.append(" connections ");
-  bye.append_u64(total.lines);
-  bye.append(" lines ");
-  bye.append_u64(total.bytes);
-  bye.append(" bytes");
-  say(io::stdout_fd, bye);
+  say(line_io::stdout_fd, "served " + std::to_string(connections) +
+                              " connections " + std::to_string(total.lines) +
+                              " lines " + std::to_string(total.bytes) +
+                              " bytes");
   return 0;
 }
 
-// Sends `request` (one line, '\n' included) and reads one line back; false
-// (after a message) unless the reply is `expected`.
-bool round_trip(const io::fd &conn, line_reader &lines, string_view request,
-                string_view expected) noexcept {
-  if (!io::write_all(conn.get(), request).ok()) {
-    say(io::stderr_fd, "client: write failed");
+// Sends `request` (one line, without its '\n') and reads one line back;
+// false (after a message) unless the reply is `expected`.
+bool round_trip(const io::fd &conn, line_io::line_reader &lines,
+                std::string_view request, std::string_view expected) {
+  if (!line_io::write_line(conn.get(), request)) {
+    say(line_io::stderr_fd, "client: write failed");
     return false;
   }
-  io::line back = lines.next();
-  if (back.status != io::line_status::line || !(back.text == expected)) {
-    message why("client: wrong reply (");
-    why.append_u64(back.text.size());
-    why.append(" bytes) to ");
-    why.append(request.substr(0, 40).trim());
-    say(io::stderr_fd, why);
+  const line_io::line back = lines.next();
+  if (back.status != line_io::line_status::line || back.text != expected) {
+    say(line_io::stderr_fd,
+        "client: wrong reply (" + std::to_string(back.text.size()) +
+            " bytes) to " + std::string(request.substr(0, 40)));
     return false;
   }
   return true;
 }
 
-int client(uint16_t port, uint64_t messages, uint64_t size) noexcept {
+// "msg-<i>-" padded to `size` bytes with a letter that depends on i.
+std::string message(std::uint64_t i, std::size_t size) {
+  std::string text = "msg-" + std::to_string(i) + "-";
+  text.resize(size, static_cast<char>('a' + i % 26));
+  return text;
+}
+
+int client(std::uint16_t port, std::uint64_t messages, std::uint64_t size) {
   if (size == 0 || size > max_line) {
-    say(io::stderr_fd, "client: --size must be 1..1024");
+    say(line_io::stderr_fd, "client: --size must be 1..1024");
     return 2;
   }
   kml::result<io::fd> made = io::tcp_socket();
   if (!made)
     return 1;
-  io::fd conn = made.take();
+  const io::fd conn = made.take();
   if (!io::connect(conn, io::ipv4_loopback, port).ok()) {
-    say(io::stderr_fd, "client: cannot connect to 127.0.0.1");
+    say(line_io::stderr_fd, "client: cannot connect to 127.0.0.1");
     return 1;
   }
   (void)io::set_receive_timeout(conn, 10);
-  line_reader lines(conn.get());
-  uint64_t bytes = 0;
-  for (uint64_t i = 0; i < messages; ++i) {
-    // "msg-<i>-" padded with a letter that depends on i, to `size` bytes,
-    // then the newline.
-    line_text request("msg-");
-    request.append_u64(i);
-    request.push_back('-');
-    while (request.size() < size)
-      request.push_back(static_cast<char>('a' + i % 26));
-    request.keep_first(size);
-    request.push_back('\n');
-    string_view line = request.view();
-    string_view text = line.substr(0, size);
-    if (!round_trip(conn, lines, line, text))
+  line_io::line_reader lines(conn.get(), max_line);
+  std::uint64_t bytes = 0;
+  for (std::uint64_t i = 0; i < messages; ++i) {
+    const std::string text = message(i, static_cast<std::size_t>(size));
+    if (!round_trip(conn, lines, text, text))
       return 1;
     bytes += text.size();
   }
-  message stats("STATS lines=");
-  stats.append_u64(messages);
-  stats.append(" bytes=");
-  stats.append_u64(bytes);
-  if (!round_trip(conn, lines, "STATS\n", stats) ||
-      !round_trip(conn, lines, "BYE\n", "BYE"))
+  const std::string stats = "STATS lines=" + std::to_string(messages) +
+                            " bytes=" + std::to_string(bytes);
+  if (!round_trip(conn, lines, "STATS", stats) ||
+      !round_trip(conn, lines, "BYE", "BYE"))
     return 1;
-  message done("client: ");
-  done.append_u64(messages);
-  done.append(" messages ok");
-  say(io::stdout_fd, done);
+  say(line_io::stdout_fd,
+      "client: " + std::to_string(messages) + " messages ok");
   return 0;
 }
 
 struct options {
-  uint64_t port = 0;
-  uint64_t connections = 1;
-  uint64_t timeout = 10;
-  uint64_t messages = 100;
-  uint64_t size = 64;
+  std::uint64_t port = 0;
+  std::uint64_t connections = 1;
+  std::uint64_t timeout = 10;
+  std::uint64_t messages = 100;
+  std::uint64_t size = 64;
 };
 
-bool parse_options(const kml::args &args, options &opt) noexcept {
-  for (size_t i = 2; i < args.size(); i += 2) {
-    string_view name = args[i];
-    kml::result<uint64_t> value =
-        i + 1 < args.size() ? kml::parse_u64(args[i + 1])
-                            : kml::result<uint64_t>(kml::failure{EINVAL});
-    if (!value)
-      return false;
-    if (name == "--port")
-      opt.port = value.value();
-    else if (name == "--connections")
-      opt.connections = value.value();
-    else if (name == "--timeout")
-      opt.timeout = value.value();
-    else if (name == "--messages")
-      opt.messages = value.value();
-    else if (name == "--size")
-      opt.size = value.value();
-    else
-      return false;
-  }
-  return opt.port <= 65535 && opt.timeout >= 1 && opt.timeout <= 3600;
+// A whole decimal number, or nothing.
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.begin(), text.end(), value);
+  if (text.empty() || error != std::errc() || end != text.end())
+    return std::nullopt;
+  return value;
 }
 
-void usage() noexcept {
-  say(io::stderr_fd, "usage: echo-server serve --connections N [--port P] "
-                     "[--timeout S]");
-  say(io::stderr_fd, "       echo-server client --port P [--messages M] "
-                     "[--size S]");
+// Parses `--name value` pairs after the subcommand.
+std::optional<options>
+parse_options(const std::vector<std::string_view> &args) {
+  options opt;
+  for (std::size_t i = 2; i < args.size(); i += 2) {
+    const std::string_view name = args[i];
+    const std::optional<std::uint64_t> value =
+        i + 1 < args.size() ? parse_number(args[i + 1]) : std::nullopt;
+    if (!value)
+      return std::nullopt;
+    if (name == "--port")
+      opt.port = *value;
+    else if (name == "--connections")
+      opt.connections = *value;
+    else if (name == "--timeout")
+      opt.timeout = *value;
+    else if (name == "--messages")
+      opt.messages = *value;
+    else if (name == "--size")
+      opt.size = *value;
+    else
+      return std::nullopt;
+  }
+  if (opt.port > 65535 || opt.timeout < 1 || opt.timeout > 3600)
+    return std::nullopt;
+  return opt;
+}
+
+int usage() {
+  say(line_io::stderr_fd, "usage: echo-server serve --connections N "
+                          "[--port P] [--timeout S]");
+  say(line_io::stderr_fd, "       echo-server client --port P [--messages M] "
+                          "[--size S]");
+  return 2;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  kml::args args(argc, argv);
-  options opt;
-  if (args.size() < 2 || !parse_options(args, opt)) {
-    usage();
-    return 2;
-  }
-  auto port = static_cast<uint16_t>(opt.port);
+  const std::vector<std::string_view> args = kml::arguments(argc, argv);
+  if (args.size() < 2)
+    return usage();
+  const std::optional<options> opt = parse_options(args);
+  if (!opt)
+    return usage();
+  const auto port = static_cast<std::uint16_t>(opt->port);
+  // A client gone mid-reply makes the write fail with EPIPE, not the
+  // server die of SIGPIPE.
+  if (!io::ignore_broken_pipe().ok())
+    return 1;
   if (args[1] == "serve")
-    return serve(port, opt.connections, static_cast<int>(opt.timeout));
+    return serve(port, opt->connections, static_cast<int>(opt->timeout));
   if (args[1] == "client" && port != 0)
-    return client(port, opt.messages, opt.size);
-  usage();
-  return 2;
+    return client(port, opt->messages, opt->size);
+  return usage();
 }

@@ -18,10 +18,9 @@
 // seconds (default 10), or slower than that to send a request head, is
 // dropped.
 //
-// SIGPIPE: the subset has neither signal() nor send(MSG_NOSIGNAL), so a peer
-// that closes before a large response is written can end the server. Start
-// it with SIGPIPE ignored (`trap '' PIPE`; inherited across exec): the write
-// then fails with EPIPE and the server goes on.
+// SIGPIPE is ignored (kml::io::ignore_broken_pipe()): a peer that closes
+// before a large response is written makes the write fail with EPIPE, and
+// the server goes on with the next connection instead of dying.
 #include <algorithm>
 #include <array>
 #include <cerrno>
@@ -34,8 +33,9 @@
 #include <string_view>
 #include <unistd.h>
 #include <utility>
+#include <vector>
 
-#include "kml/args.hpp"
+#include "kml/arguments.hpp"
 #include "kml/io.hpp"
 
 namespace {
@@ -524,20 +524,14 @@ struct options {
   std::uint64_t timeout = 10;
 };
 
-std::string to_std(kml::string_view text) {
-  std::string out;
-  for (char c : text)
-    out.push_back(c);
-  return out;
-}
-
-std::optional<options> parse_options(const kml::args &args) {
+std::optional<options>
+parse_options(const std::vector<std::string_view> &args) {
   options opt;
-  if (args.size() < 2 || to_std(args[1]) != "serve" || args.size() % 2 != 0)
+  if (args.size() < 2 || args[1] != "serve" || args.size() % 2 != 0)
     return std::nullopt;
   for (std::size_t i = 2; i + 1 < args.size(); i += 2) {
-    const std::string name = to_std(args[i]);
-    const std::string value = to_std(args[i + 1]);
+    const std::string_view name = args[i];
+    const std::string_view value = args[i + 1];
     const std::optional<std::uint64_t> number = parse_number(value);
     if (name == "--root")
       opt.root = value;
@@ -581,8 +575,8 @@ int serve(const options &opt) {
 } // namespace
 
 int main(int argc, char **argv) {
-  const std::optional<options> opt = parse_options(kml::args(argc, argv));
-  if (!opt) {
+  const std::optional<options> opt = parse_options(kml::arguments(argc, argv));
+  if (!opt || !io::ignore_broken_pipe().ok()) {
     (void)send_all(io::stderr_fd, "usage: httpd serve --root DIR [--port P] "
                                   "[--requests N] [--timeout S]\n");
     return 2;

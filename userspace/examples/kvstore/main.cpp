@@ -1,4 +1,5 @@
-// kvstore: a key-value store for ring-0 applications.
+// kvstore: a key-value store for ring-0 applications, in C++20 on the
+// standard library.
 //
 //   kvstore --capacity N             serve the line protocol on stdin/stdout
 //   kvstore --capacity N --batch OPS run a generated workload, print totals
@@ -14,145 +15,130 @@
 //
 // Each response is written with its own write(2): in protocol mode the
 // program is deliberately system-call heavy, which is what kml speeds up.
+#include <charconv>
 #include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
-#include "kml/args.hpp"
-#include "kml/io.hpp"
-#include "kml/string.hpp"
-#include "table.hpp"
+#include "../common/line_io.hpp"
+#include "kml/arguments.hpp"
+#include "store.hpp"
 
 namespace {
 
-using kml::string_view;
+// Lines of up to 255 characters; longer ones get "ERR line too long".
+constexpr std::size_t max_line = 255;
 
-constexpr size_t max_line = 256;
-using response = kml::fixed_string<max_line>;
-
-// Writes one response line to stdout; false when stdout is gone.
-bool reply(const response &r) noexcept {
-  response line = r;
-  line.push_back('\n');
-  return kml::io::write_all(kml::io::stdout_fd, line.view()).ok();
+void report(std::string_view message) {
+  (void)line_io::write_line(line_io::stderr_fd, message);
 }
 
-void report(string_view message) noexcept {
-  response line(message);
-  line.push_back('\n');
-  (void)kml::io::write_all(kml::io::stderr_fd, line.view());
+// A command's first word and the rest, both without surrounding blanks.
+struct command {
+  std::string_view verb;
+  std::string_view args;
+};
+
+command split_command(std::string_view line) {
+  const std::string_view text = line_io::trim(line);
+  const std::size_t space = text.find(' ');
+  if (space == std::string_view::npos)
+    return {text, {}};
+  return {text.substr(0, space), line_io::trim(text.substr(space + 1))};
 }
 
-// Runs one protocol command against the table.
+// A single key with no blanks inside, or nothing.
+std::optional<std::string_view> single_key(std::string_view text) {
+  if (text.empty() || text.find(' ') != std::string_view::npos)
+    return std::nullopt;
+  return text;
+}
+
+// Runs protocol commands against a store.
 class session {
 public:
-  explicit session(kvstore::table &t) noexcept : table_(t) {}
+  explicit session(kvstore::store &s) : store_(s) {}
 
-  // Fills `out` with the response to `line`; returns false after QUIT.
-  bool handle(string_view line, response &out) noexcept {
-    kml::split_result cmd = kml::split_once(line.trim(), ' ');
-    string_view verb = cmd.head;
-    string_view rest = cmd.tail.trim();
-    if (verb == "SET")
-      return do_set(rest, out);
-    if (verb == "GET")
-      return do_get(rest, out);
-    if (verb == "DEL")
-      return do_del(rest, out);
-    if (verb == "COUNT" && rest.empty()) {
-      out.append("COUNT ");
-      out.append_u64(table_.size());
-      return true;
-    }
-    if (verb == "QUIT" && rest.empty()) {
-      out.append("BYE");
-      return false;
-    }
-    out.append(verb.empty() ? string_view("ERR empty command")
-                            : string_view("ERR unknown command"));
-    return true;
+  // The response to one line, and whether the session goes on.
+  struct reply {
+    std::string text;
+    bool more = true;
+  };
+
+  reply handle(std::string_view line) {
+    const command cmd = split_command(line);
+    if (cmd.verb == "SET")
+      return {set(cmd.args)};
+    if (cmd.verb == "GET")
+      return {get(cmd.args)};
+    if (cmd.verb == "DEL")
+      return {del(cmd.args)};
+    if (cmd.verb == "COUNT" && cmd.args.empty())
+      return {"COUNT " + std::to_string(store_.size())};
+    if (cmd.verb == "QUIT" && cmd.args.empty())
+      return {"BYE", false};
+    return {cmd.verb.empty() ? "ERR empty command" : "ERR unknown command"};
   }
 
 private:
-  // A single key with no blanks inside, or an empty view.
-  static string_view single_key(string_view text) noexcept {
-    if (text.empty() || text.find(' ') != string_view::npos)
-      return string_view();
-    return text;
-  }
-
-  bool do_set(string_view args, response &out) noexcept {
-    kml::split_result kv = kml::split_once(args, ' ');
-    if (!kv.found || kv.head.empty()) {
-      out.append("ERR usage: SET key value");
-      return true;
-    }
-    switch (table_.set(kv.head, kv.tail)) {
+  std::string set(std::string_view args) {
+    const std::size_t space = args.find(' ');
+    if (space == std::string_view::npos || space == 0)
+      return "ERR usage: SET key value";
+    switch (store_.set(args.substr(0, space), args.substr(space + 1))) {
     case kvstore::set_outcome::inserted:
     case kvstore::set_outcome::replaced:
-      out.append("OK");
-      break;
+      return "OK";
     case kvstore::set_outcome::full:
-      out.append("ERR full");
-      break;
+      return "ERR full";
     case kvstore::set_outcome::too_long:
-      out.append("ERR too long");
-      break;
+      return "ERR too long";
     }
-    return true;
+    return "ERR internal";
   }
 
-  bool do_get(string_view args, response &out) noexcept {
-    string_view key = single_key(args);
-    if (key.empty()) {
-      out.append("ERR usage: GET key");
-      return true;
-    }
-    kvstore::table::lookup found = table_.get(key);
-    if (!found.found) {
-      out.append("NOT_FOUND");
-      return true;
-    }
-    out.append("VALUE ");
-    out.append(found.value);
-    return true;
+  std::string get(std::string_view args) {
+    const std::optional<std::string_view> key = single_key(args);
+    if (!key)
+      return "ERR usage: GET key";
+    const std::optional<std::string> value = store_.get(*key);
+    return value ? "VALUE " + *value : std::string("NOT_FOUND");
   }
 
-  bool do_del(string_view args, response &out) noexcept {
-    string_view key = single_key(args);
-    if (key.empty()) {
-      out.append("ERR usage: DEL key");
-      return true;
-    }
-    out.append(table_.erase(key) ? string_view("DELETED")
-                                 : string_view("NOT_FOUND"));
-    return true;
+  std::string del(std::string_view args) {
+    const std::optional<std::string_view> key = single_key(args);
+    if (!key)
+      return "ERR usage: DEL key";
+    return store_.erase(*key) ? "DELETED" : "NOT_FOUND";
   }
 
-  kvstore::table &table_;
+  kvstore::store &store_;
 };
 
-int serve(kvstore::table &t) noexcept {
-  session s(t);
-  kml::io::line_reader<max_line> lines(kml::io::stdin_fd);
+int serve(kvstore::store &s) {
+  session commands(s);
+  line_io::line_reader lines(line_io::stdin_fd, max_line);
   for (;;) {
-    kml::io::line l = lines.next();
-    response out;
-    bool more = true;
-    switch (l.status) {
-    case kml::io::line_status::end:
+    const line_io::line in = lines.next();
+    session::reply out;
+    switch (in.status) {
+    case line_io::line_status::end:
       return 0;
-    case kml::io::line_status::error:
+    case line_io::line_status::error:
       report("kvstore: read error on stdin");
       return 1;
-    case kml::io::line_status::too_long:
-      out.append("ERR line too long");
+    case line_io::line_status::too_long:
+      out.text = "ERR line too long";
       break;
-    case kml::io::line_status::line:
-      more = s.handle(l.text, out);
+    case line_io::line_status::line:
+      out = commands.handle(in.text);
       break;
     }
-    if (!reply(out))
+    if (!line_io::write_line(line_io::stdout_fd, out.text))
       return 1;
-    if (!more)
+    if (!out.more)
       return 0;
   }
 }
@@ -160,8 +146,8 @@ int serve(kvstore::table &t) noexcept {
 // xorshift64: a fixed, seedable sequence so batch runs are repeatable.
 class xorshift {
 public:
-  explicit xorshift(uint64_t seed) noexcept : state_(seed == 0 ? 1 : seed) {}
-  uint64_t next() noexcept {
+  explicit xorshift(std::uint64_t seed) : state_(seed == 0 ? 1 : seed) {}
+  std::uint64_t next() {
     state_ ^= state_ << 13;
     state_ ^= state_ >> 7;
     state_ ^= state_ << 17;
@@ -169,111 +155,114 @@ public:
   }
 
 private:
-  uint64_t state_;
+  std::uint64_t state_;
+};
+
+struct batch_totals {
+  std::uint64_t hits = 0;
+  std::uint64_t misses = 0;
+  std::uint64_t sets = 0;
+  std::uint64_t full = 0;
+  std::uint64_t dels = 0;
+  std::uint64_t checksum = 0;
 };
 
 // A generated workload over a key space twice the capacity: 50% GET,
 // 40% SET, 10% DEL. Prints the totals and a checksum of the values read,
 // so two runs (say at ring 3 and at ring 0) can be compared exactly.
-int batch(kvstore::table &t, uint64_t ops, uint64_t seed) noexcept {
+int batch(kvstore::store &s, std::uint64_t ops, std::uint64_t seed) {
   xorshift rng(seed);
-  uint64_t keys = t.capacity() * 2;
-  uint64_t hits = 0, misses = 0, sets = 0, full = 0, dels = 0, checksum = 0;
-  for (uint64_t i = 0; i < ops; ++i) {
-    uint64_t r = rng.next();
-    kvstore::key_text key("k");
-    key.append_u64(r % keys);
-    uint64_t kind = (r >> 32) % 10;
+  const std::uint64_t keys = s.capacity() * 2;
+  batch_totals t;
+  for (std::uint64_t i = 0; i < ops; ++i) {
+    const std::uint64_t r = rng.next();
+    const std::string key = "k" + std::to_string(r % keys);
+    const std::uint64_t kind = (r >> 32) % 10;
     if (kind < 5) {
-      kvstore::table::lookup found = t.get(key);
-      if (found.found) {
-        ++hits;
-        checksum = checksum * 31 + kvstore::hash_key(found.value);
+      const std::optional<std::string> value = s.get(key);
+      if (value) {
+        ++t.hits;
+        t.checksum = t.checksum * 31 + kvstore::fnv1a(*value);
       } else {
-        ++misses;
+        ++t.misses;
       }
     } else if (kind < 9) {
-      kvstore::value_text value("v");
-      value.append_u64(i);
-      if (t.set(key, value) == kvstore::set_outcome::full)
-        ++full;
+      if (s.set(key, "v" + std::to_string(i)) == kvstore::set_outcome::full)
+        ++t.full;
       else
-        ++sets;
-    } else if (t.erase(key)) {
-      ++dels;
+        ++t.sets;
+    } else if (s.erase(key)) {
+      ++t.dels;
     }
   }
-  response out("ops=");
-  out.append_u64(ops);
-  out.append(" gets=");
-  out.append_u64(hits + misses);
-  out.append(" hits=");
-  out.append_u64(hits);
-  out.append(" sets=");
-  out.append_u64(sets);
-  out.append(" full=");
-  out.append_u64(full);
-  out.append(" dels=");
-  out.append_u64(dels);
-  out.append(" count=");
-  out.append_u64(t.size());
-  out.append(" checksum=");
-  out.append_u64(checksum);
-  return reply(out) ? 0 : 1;
+  const std::string out =
+      "ops=" + std::to_string(ops) +
+      " gets=" + std::to_string(t.hits + t.misses) +
+      " hits=" + std::to_string(t.hits) + " sets=" + std::to_string(t.sets) +
+      " full=" + std::to_string(t.full) + " dels=" + std::to_string(t.dels) +
+      " count=" + std::to_string(s.size()) +
+      " checksum=" + std::to_string(t.checksum);
+  return line_io::write_line(line_io::stdout_fd, out) ? 0 : 1;
 }
 
 struct options {
-  uint64_t capacity = 1024;
+  std::uint64_t capacity = 1024;
   bool batch = false;
-  uint64_t batch_ops = 0;
-  uint64_t seed = 42;
+  std::uint64_t batch_ops = 0;
+  std::uint64_t seed = 42;
 };
 
-// Parses `--name value` pairs; false (after a message) on anything wrong.
-bool parse_options(const kml::args &args, options &opt) noexcept {
-  for (size_t i = 1; i < args.size(); i += 2) {
-    string_view name = args[i];
+// A whole decimal number, or nothing.
+std::optional<std::uint64_t> parse_number(std::string_view text) {
+  std::uint64_t value = 0;
+  const auto [end, error] = std::from_chars(text.begin(), text.end(), value);
+  if (text.empty() || error != std::errc() || end != text.end())
+    return std::nullopt;
+  return value;
+}
+
+// Parses `--name value` pairs; nothing (after a message) on anything wrong.
+std::optional<options>
+parse_options(const std::vector<std::string_view> &args) {
+  options opt;
+  for (std::size_t i = 1; i < args.size(); i += 2) {
+    const std::string_view name = args[i];
     if (i + 1 >= args.size()) {
       report("kvstore: option without a value");
-      return false;
+      return std::nullopt;
     }
-    kml::result<uint64_t> value = kml::parse_u64(args[i + 1]);
+    const std::optional<std::uint64_t> value = parse_number(args[i + 1]);
     if (!value) {
       report("kvstore: option values are non-negative integers");
-      return false;
+      return std::nullopt;
     }
     if (name == "--capacity") {
-      opt.capacity = value.value();
+      opt.capacity = *value;
     } else if (name == "--batch") {
       opt.batch = true;
-      opt.batch_ops = value.value();
+      opt.batch_ops = *value;
     } else if (name == "--seed") {
-      opt.seed = value.value();
+      opt.seed = *value;
     } else {
       report("usage: kvstore [--capacity N] [--batch OPS] [--seed S]");
-      return false;
+      return std::nullopt;
     }
   }
-  // Slots are twice the capacity rounded up to a power of two, about 190
-  // bytes each and all touched at start (value-initialised): 2^20 entries
-  // take about 400 MB, the most a small VM should be asked for.
-  if (opt.capacity == 0 || opt.capacity > (uint64_t{1} << 20)) {
+  // Each entry costs a hash node and two short strings (about 150 bytes):
+  // 2^20 entries is about 150 MB, the most a small VM should be asked for.
+  if (opt.capacity == 0 || opt.capacity > (std::uint64_t{1} << 20)) {
     report("kvstore: --capacity must be 1..1048576");
-    return false;
+    return std::nullopt;
   }
-  return true;
+  return opt;
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
-  options opt;
-  if (!parse_options(kml::args(argc, argv), opt))
+  const std::optional<options> opt = parse_options(kml::arguments(argc, argv));
+  if (!opt)
     return 2;
-  kvstore::table t(static_cast<size_t>(opt.capacity));
-  if (!t.valid()) {
-    report("kvstore: cannot allocate the table");
-    return 1;
-  }
-  return opt.batch ? batch(t, opt.batch_ops, opt.seed) : serve(t);
+  kvstore::store s(static_cast<std::size_t>(opt->capacity));
+  return opt->batch ? batch(s, opt->batch_ops, opt->seed) : serve(s);
 }
