@@ -404,7 +404,21 @@ constexpr std::array<RuleInfo, 19> kRules{{
      "it can reach another way (`set(g[0])` with g global), a view, "
      "pointer or reference into a container may not be added to a "
      "container of views, and a holder may not be rebound into a container "
-     "by assignment.",
+     "by assignment. In a region over a container that is not a local of "
+     "its own, making or destroying an object whose constructor or "
+     "destructor is the program's own, and a library call given a "
+     "function, function pointer, lambda or functor of the program's own, "
+     "count as calling the program's own code. Not watched, because "
+     "nothing can change them: a const variable of library types (and its "
+     "elements), a temporary of the full-expression that holds no "
+     "reference, and a copy of an element that is itself a view or "
+     "pointer (it refers to what the element refers to). A function that "
+     "can reach only what it is given (a free function whose parameters "
+     "hold no container to change, without default arguments, naming no "
+     "global but constant data, calling only the library on its own types "
+     "and functions like itself, making no object with a constructor or "
+     "destructor of the program's) may be called in a region and given a "
+     "view of a container reachable another way.",
      "#include <vector>\nint f(std::vector<int> &v) {\n"
      "  const int &first = v[0];\n  v.push_back(1);\n  return first;\n}",
      "#include <vector>\nint f(std::vector<int> &v) {\n"
@@ -420,7 +434,10 @@ constexpr std::array<RuleInfo, 19> kRules{{
      "member initialised in a constructor (`H(std::vector<int> &v) : "
      "r(v[0]) {}`) outlives every region and is not followed. A `mutable` "
      "container changed by a const "
-     "method is not seen. Data races are not modelled."},
+     "method is not seen. Data races are not modelled. A function is "
+     "judged to reach only what it is given from its own body and its "
+     "callees' (six deep); a function the analysis cannot finish is "
+     "judged to reach anything."},
 }};
 
 } // namespace

@@ -139,6 +139,90 @@ bool typeContains(clang::QualType outer, clang::QualType inner,
   return false;
 }
 
+/// Does a value of \p t hold, anywhere inside it or behind a pointer or
+/// a view it is, a standard container or owner (something whose shape can
+/// change)? `span<vector<int>>` and `S *` for a struct holding a string do.
+bool holdsContainer(clang::QualType t, unsigned depth = 0) {
+  if (t.isNull() || t->isDependentType() || depth > 6)
+    return true;
+  t = t.getNonReferenceType().getCanonicalType();
+  if (t->isPointerType())
+    return holdsContainer(t->getPointeeType(), depth + 1);
+  if (t->isArrayType())
+    return holdsContainer(
+        clang::QualType(t->getArrayElementTypeNoTypeQual(), 0), depth + 1);
+  if (storageOf(t) != Storage::None)
+    return true;
+  const auto *rec = t->getAsCXXRecordDecl();
+  if (rec == nullptr)
+    return false;
+  if (!rec->hasDefinition())
+    return true;
+  if (const auto *spec =
+          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
+    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
+      if (a.getKind() == clang::TemplateArgument::Type &&
+          holdsContainer(a.getAsType(), depth + 1))
+        return true;
+  if (sourceIsLibrary(*rec))
+    return false;
+  for (const clang::FieldDecl *f : rec->fields())
+    if (holdsContainer(f->getType(), depth + 1))
+      return true;
+  for (const clang::CXXBaseSpecifier &b : rec->bases())
+    if (holdsContainer(b.getType(), depth + 1))
+      return true;
+  return false;
+}
+
+/// Is everything a value of \p t holds or points to constant? Numbers,
+/// pointers and views to const data (a string_view of a literal), arrays,
+/// pairs and tuples of such, and structs of such with no mutable member.
+/// A const or constexpr global of such a type can change nothing.
+bool constantData(clang::QualType t, unsigned depth = 0) {
+  if (t.isNull() || t->isDependentType() || depth > 6)
+    return false;
+  t = t.getCanonicalType();
+  if (t->isReferenceType() || t->isPointerType()) {
+    const clang::QualType to = t->getPointeeType();
+    return to.isConstQualified() && !to->isFunctionType() &&
+           constantData(to, depth + 1);
+  }
+  if (t->isArithmeticType() || t->isEnumeralType() || t->isNullPtrType())
+    return true;
+  if (t->isArrayType())
+    return constantData(clang::QualType(t->getArrayElementTypeNoTypeQual(), 0),
+                        depth + 1);
+  const auto *rec = t->getAsCXXRecordDecl();
+  if (rec == nullptr || !rec->hasDefinition() || rec->isLambda())
+    return false;
+  const std::string n = classOf(t);
+  if (n == "std::basic_string_view")
+    return true; // views const characters
+  if (const auto *spec =
+          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec);
+      spec != nullptr && sourceIsLibrary(*spec)) {
+    if (n != "std::array" && n != "std::pair" && n != "std::tuple" &&
+        n != "std::span")
+      return false;
+    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
+      if (a.getKind() == clang::TemplateArgument::Type &&
+          !((n != "std::span" || a.getAsType().isConstQualified()) &&
+            constantData(a.getAsType(), depth + 1)))
+        return false;
+    return true;
+  }
+  if (sourceIsLibrary(*rec))
+    return false;
+  for (const clang::FieldDecl *f : rec->fields())
+    if (f->isMutable() || !constantData(f->getType(), depth + 1))
+      return false;
+  for (const clang::CXXBaseSpecifier &b : rec->bases())
+    if (!constantData(b.getType(), depth + 1))
+      return false;
+  return true;
+}
+
 /// Can a value of \p t refer into something else (a reference, a pointer,
 /// a view, a lambda's captures, a struct or tuple holding one)?
 bool mayHoldReference(clang::QualType t, unsigned depth = 0) {
@@ -221,11 +305,35 @@ const clang::Expr *stripToObject(const clang::Expr *e) {
   }
 }
 
+/// Is \p t made of numbers and the library's classes alone (no class of
+/// the program's own, no lambda, anywhere in it)?
+bool onlyLibraryTypes(clang::QualType t, unsigned depth = 0) {
+  if (t.isNull() || t->isDependentType() || depth > 6)
+    return false;
+  t = t.getNonReferenceType().getCanonicalType();
+  while (t->isPointerType() || t->isArrayType())
+    t = t->isPointerType()
+            ? t->getPointeeType()
+            : clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+  const auto *rec = t->getAsCXXRecordDecl();
+  if (rec == nullptr)
+    return !t->isFunctionType();
+  if (!sourceIsLibrary(*rec) || rec->isLambda())
+    return false;
+  if (const auto *spec =
+          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
+    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
+      if (a.getKind() == clang::TemplateArgument::Type &&
+          !onlyLibraryTypes(a.getAsType(), depth + 1))
+        return false;
+  return true;
+}
+
 /// The container or optional whose element \p e is (`v` for `v[0]`,
 /// `v.at(1)`, `m[k]`, `*o`, `o.value()`), or nullptr. A standard
-/// container's elements and an optional's value are parts of it: only its
-/// name reaches them, and a const one's are const. A smart pointer's
-/// pointee is not (another owner or a copy may share it).
+/// container's elements and an optional's value are parts of it: a const
+/// one's are const. A smart pointer's pointee is not (another owner or a
+/// copy may share it).
 const clang::Expr *ownerOfPart(const clang::Expr *e) {
   const clang::Expr *object = nullptr;
   if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(e);
@@ -250,16 +358,10 @@ const clang::Expr *ownerOfPart(const clang::Expr *e) {
 /// `s.v`), or nullptr when it is reached through a pointer, a call...
 const clang::VarDecl *rootVariable(const clang::Expr *e) {
   e = stripToObject(e);
-  for (;;) {
-    if (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
-      if (m->isArrow())
-        return nullptr;
-      e = stripToObject(m->getBase());
-    } else if (const clang::Expr *owner = ownerOfPart(e)) {
-      e = stripToObject(owner);
-    } else {
-      break;
-    }
+  while (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
+    if (m->isArrow())
+      return nullptr;
+    e = stripToObject(m->getBase());
   }
   const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e);
   return r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
@@ -272,9 +374,13 @@ bool isOwnLocal(const clang::VarDecl *v) {
 }
 
 /// An object nobody may change: a variable declared const (not a
-/// reference to const) or a part of one reached through no reference and
-/// no mutable member. Changing it would take a const_cast (KML-R003), so
-/// its shape is fixed for as long as it lives.
+/// reference to const) of a type made of the library's classes alone, or a
+/// part of one reached through no reference and no mutable member.
+/// Changing it would take a const_cast (KML-R003), so its shape is fixed
+/// while it lives. A class of the program's own is left out: its
+/// constructor may keep a non-const `this` (or hand one out) before the
+/// object becomes const. Its lifetime still ends: what refers into it is
+/// still followed for that (stored views, rebinding).
 bool isImmutable(const clang::Expr *e) {
   e = stripToObject(e);
   for (;;) {
@@ -294,13 +400,16 @@ bool isImmutable(const clang::Expr *e) {
   const auto *v =
       r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
   return v != nullptr && !v->getType()->isReferenceType() &&
-         v->getType().isConstQualified();
+         v->getType().isConstQualified() && onlyLibraryTypes(v->getType());
 }
 
-/// A temporary of the full-expression (a call's result, `"a" + s`): it has
-/// no name, so only the expression that made it can reach it.
+/// A temporary of the full-expression (a call's result, `"a" + s`) that
+/// owns all it holds: it has no name, so only the expression that made it
+/// can reach it. One holding views or pointers (a vector of spans) may
+/// hold them into anything.
 bool isTemporary(const clang::Expr *e) {
-  return stripToObject(e)->IgnoreImplicit()->isPRValue();
+  const clang::Expr *t = stripToObject(e)->IgnoreImplicit();
+  return t->isPRValue() && !mayHoldReference(t->getType());
 }
 
 /// May the object \p changed be the watched container \p watched, or
@@ -359,12 +468,8 @@ public:
       : sm_(sm), loops_(loops), depth_(depth) {}
   std::vector<const clang::Expr *> found;
 
-  /// Records a container the expression refers into; one that cannot
-  /// change needs no watching.
-  void add(const clang::Expr *container) {
-    if (!isImmutable(container))
-      found.push_back(container);
-  }
+  /// Records a container the expression refers into.
+  void add(const clang::Expr *container) { found.push_back(container); }
 
   // `p = q;`, `p = &r;`: a local that refers into a container passes
   // that on; so does a range-for's loop variable.
@@ -497,14 +602,13 @@ public:
         cast);
   }
 
-  // fopen(path.c_str(), "r"): what a C library function returns as a
-  // pointer to a struct (a FILE, a struct tm) is the library's own object,
-  // never a place inside the characters it was given.
+  // fopen(path.c_str(), "r"): the FILE is the C library's own object,
+  // never a place inside the characters it was given. A list, not a
+  // shape: localtime_r() and freopen() return their own pointer argument.
   bool TraverseCallExpr(clang::CallExpr *call) {
     const clang::FunctionDecl *fn = call->getDirectCallee();
-    const clang::QualType ret = call->getType();
     if (fn != nullptr && fn->isExternC() && sourceIsLibrary(*fn) &&
-        ret->isPointerType() && ret->getPointeeType()->isRecordType())
+        fn->getDeclName().isIdentifier() && fn->getName() == "fopen")
       return true;
     return clang::RecursiveASTVisitor<IntoContainer>::TraverseCallExpr(call);
   }
@@ -554,6 +658,7 @@ struct Watched {
   const clang::Expr *container;
   std::string why; // "the range-for at line 12 iterates over it"
   bool ownLocal;   // no function of the program's own can reach it
+  bool immutable;  // a const object: nothing can change its shape
 };
 
 class InvalidationRule : public Rule {
@@ -664,7 +769,8 @@ private:
     Watched watch(const clang::Expr *c, std::string why) {
       const clang::VarDecl *root = rootVariable(c);
       return Watched{c, std::move(why),
-                     isTemporary(c) || (isOwnLocal(root) && !escapes(*root))};
+                     isTemporary(c) || (isOwnLocal(root) && !escapes(*root)),
+                     isImmutable(c)};
     }
 
     // Is the local's address taken, or a reference or lambda capture
@@ -807,8 +913,9 @@ private:
           continue;
         for (const clang::Expr *c : containersIn(call.getArg(i))) {
           const clang::VarDecl *root = rootVariable(c);
-          if (isTemporary(c) || (isOwnLocal(root) && !escapes(*root)))
-            continue; // nothing else can reach a local of its own
+          if (isTemporary(c) || isImmutable(c) ||
+              (isOwnLocal(root) && !escapes(*root)))
+            continue; // nothing else can reach (or change) it
           rule_.report(sm_, call.getSourceRange(),
                        "'" + fn->getNameAsString() +
                            "' is given a reference into a container it may "
@@ -914,19 +1021,43 @@ private:
       }
       if (const auto *c = llvm::dyn_cast<clang::CXXConstructExpr>(s))
         checkConstruction(*c, w);
+      if (const auto *ds = llvm::dyn_cast<clang::DeclStmt>(s))
+        for (const clang::Decl *d : ds->decls())
+          if (const auto *v = llvm::dyn_cast<clang::VarDecl>(d))
+            checkHiddenCode(v->getType(), v->getSourceRange(), w);
+      if (const auto *t = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(s))
+        checkHiddenCode(t->getType(), t->getSourceRange(), w);
       for (const clang::Stmt *child : s->children())
         scan(child, w, depth);
     }
 
+    // A constructor or destructor of the program's own runs where nothing
+    // calls it by name: making a local or a temporary, and at the end of
+    // its scope. Like a call, it may reach a container that is not a local
+    // of its own.
+    void checkHiddenCode(clang::QualType t, clang::SourceRange where,
+                         const Watched &w) {
+      if (w.ownLocal || w.immutable || !runsProgramCode(t))
+        return;
+      report(where,
+             "making or destroying a '" + t.getAsString() +
+                 "' runs the program's own constructor or destructor, which "
+                 "may reach the container another way, and",
+             w);
+    }
+
     void checkConstruction(const clang::CXXConstructExpr &c, const Watched &w) {
+      checkHiddenCode(c.getType(), c.getSourceRange(), w);
       const clang::CXXConstructorDecl *ctor = c.getConstructor();
-      if (ctor == nullptr || !ctor->isMoveConstructor() ||
+      if (w.immutable || ctor == nullptr || !ctor->isMoveConstructor() ||
           c.getNumArgs() == 0 || !mayOverlap(c.getArg(0), w.container))
         return;
       report(c.getSourceRange(), "moving from it", w);
     }
 
     void checkCall(const clang::CallExpr &call, const Watched &w) {
+      if (w.immutable)
+        return;
       const clang::FunctionDecl *fn = call.getDirectCallee();
       if (fn == nullptr) {
         report(call.getSourceRange(), "an indirect call", w);
@@ -937,6 +1068,23 @@ private:
           !rule_.isApplication(sm_, fn->getCanonicalDecl()->getLocation());
       const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
       const bool lambda = method != nullptr && method->getParent()->isLambda();
+      // The library calling back into the program: a function, a function
+      // pointer or an object of the program's own with an operator().
+      if (library && !w.ownLocal)
+        for (const clang::Expr *arg : call.arguments())
+          if (llvm::isa<clang::LambdaExpr>(
+                  stripToObject(arg)->IgnoreImplicit())) {
+            continue; // written here: the region's own scan walks it
+          } else if (const clang::Stmt *body = lambdaBody(arg)) {
+            scan(body, w, 1);
+          } else if (isProgramCallable(arg->getType())) {
+            report(call.getSourceRange(),
+                   "'" + fn->getNameAsString() +
+                       "' calls back the program's own code, which may "
+                       "reach the container another way, and",
+                   w);
+            return;
+          }
       // The object of a member call, or of a member operator.
       const clang::Expr *object = nullptr;
       unsigned firstArg = 0;
@@ -1002,16 +1150,14 @@ private:
     }
 
     // Can \p fn reach no container but through what it is given? A free
-    // function (or a static member) whose parameters are values, views,
-    // or references and pointers to types that hold no reference to
-    // anything else; whose body names no variable outside itself but
-    // constants (a static local is outside: it outlives the call), calls
-    // only the library (on types of the library's alone, so no operator or
-    // hash of the program's runs inside it) and functions like itself, and
-    // makes and destroys no object whose constructor or destructor is the
-    // program's own. Such a function cannot change a container behind a
-    // view it is given; what it changes through its non-const parameters
-    // the call's other checks look at.
+    // function (or a static member) whose parameters cannot reach a
+    // container to change (numbers and plain structs by value or by
+    // reference, views and const references of what holds no reference);
+    // whose body names no global or static local but constant data, calls
+    // only the library (on the library's own types, with no callback of
+    // the program's) and functions like itself, and makes and destroys no
+    // object whose constructor or destructor is the program's own. Such a
+    // function cannot change a container behind a view it is given.
     bool reachesOnlyWhatItIsGiven(const clang::FunctionDecl *fn,
                                   unsigned depth = 0) {
       const clang::FunctionDecl *def = nullptr;
@@ -1030,21 +1176,39 @@ private:
       if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(&fn);
           m != nullptr && !m->isStatic())
         return false;
-      for (const clang::ParmVarDecl *p : fn.parameters()) {
-        clang::QualType t = p->getType().getNonReferenceType();
-        if (t->isPointerType())
-          t = t->getPointeeType();
-        if (mayHoldReference(t) && !isView(t))
+      for (const clang::ParmVarDecl *p : fn.parameters())
+        if (!harmlessParameter(p->getType()) || p->hasDefaultArg())
           return false;
-      }
       BodyScan scan(*this, depth);
+      scan.collectLambdas(fn.getBody());
       scan.TraverseStmt(fn.getBody());
       return scan.ok;
     }
 
+    // A parameter through which no container can be changed: what holds
+    // no reference and no container (by value or by reference), a const
+    // reference to what holds no reference, or a view of what holds no
+    // container (a string_view, a span<int>).
+    bool harmlessParameter(clang::QualType t) const {
+      const clang::QualType to = t.getNonReferenceType();
+      if (to->isPointerType())
+        return !holdsContainer(to->getPointeeType()) &&
+               !mayHoldReference(to->getPointeeType());
+      if (runsProgramCode(to))
+        return false; // a copy's constructor and destructor
+      if (isView(to))
+        return !holdsContainer(to);
+      if (t->isReferenceType() && to.isConstQualified())
+        return !mayHoldReference(to);
+      return !mayHoldReference(to) && !holdsContainer(to);
+    }
+
+    bool isProgram(const clang::Decl &d) const {
+      return rule_.isApplication(sm_, d.getCanonicalDecl()->getLocation());
+    }
+
     // Does a type involve a class of the program's own (its operators,
-    // hash or destructor may run inside a library call)? Lambdas are
-    // looked at where they are written.
+    // hash or destructor may run inside a library call)?
     bool involvesProgramType(clang::QualType t, unsigned depth = 0) const {
       if (t.isNull() || t->isDependentType() || depth > 6)
         return true;
@@ -1053,10 +1217,12 @@ private:
         t = t->isPointerType()
                 ? t->getPointeeType()
                 : clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+      if (t->isFunctionType())
+        return true; // a function pointer may be the program's
       const auto *rec = t->getAsCXXRecordDecl();
-      if (rec == nullptr || rec->isLambda())
+      if (rec == nullptr)
         return false;
-      if (rule_.isApplication(sm_, rec->getLocation()))
+      if (rec->isLambda() || isProgram(*rec))
         return true;
       if (const auto *spec =
               llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
@@ -1068,11 +1234,88 @@ private:
       return false;
     }
 
+    // Does making, copying or destroying a value of \p t run code of the
+    // program's own: a constructor or destructor it wrote, an in-class
+    // initialiser that is not a constant, in the type or in any member,
+    // base, element or capture of it?
+    bool runsProgramCode(clang::QualType t, unsigned depth = 0) const {
+      if (t.isNull() || t->isDependentType() || depth > 6)
+        return true;
+      t = t.getNonReferenceType().getCanonicalType();
+      while (t->isArrayType())
+        t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+      const auto *rec = t->getAsCXXRecordDecl();
+      if (rec == nullptr)
+        return false;
+      if (!rec->hasDefinition())
+        return true;
+      if (!rec->isLambda() && !isProgram(*rec)) {
+        if (const auto *spec =
+                llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
+          for (const clang::TemplateArgument &a :
+               spec->getTemplateArgs().asArray())
+            if (a.getKind() == clang::TemplateArgument::Type &&
+                runsProgramCode(a.getAsType(), depth + 1))
+              return true;
+        return false;
+      }
+      for (const clang::CXXConstructorDecl *c : rec->ctors())
+        if (c->isUserProvided())
+          return true;
+      if (const clang::CXXDestructorDecl *d = rec->getDestructor();
+          d != nullptr && d->isUserProvided())
+        return true;
+      for (const clang::FieldDecl *f : rec->fields()) {
+        if (f->hasInClassInitializer() &&
+            (f->getInClassInitializer() == nullptr ||
+             !f->getInClassInitializer()->isEvaluatable(rec->getASTContext())))
+          return true;
+        if (runsProgramCode(f->getType(), depth + 1))
+          return true;
+      }
+      for (const clang::CXXBaseSpecifier &b : rec->bases())
+        if (runsProgramCode(b.getType(), depth + 1))
+          return true;
+      return false;
+    }
+
+    // Something the library may call: a function (pointer or reference),
+    // a lambda, or an object of the program's own with an operator().
+    bool isProgramCallable(clang::QualType t) const {
+      t = t.getNonReferenceType().getCanonicalType();
+      if (t->isPointerType())
+        t = t->getPointeeType();
+      if (t->isFunctionType())
+        return true;
+      const auto *rec = t->getAsCXXRecordDecl();
+      if (rec == nullptr)
+        return false;
+      if (rec->isLambda())
+        return true;
+      if (!isProgram(*rec) || !rec->hasDefinition())
+        return false;
+      for (const clang::CXXMethodDecl *m : rec->methods())
+        if (m->getOverloadedOperator() == clang::OO_Call)
+          return true;
+      return false;
+    }
+
     // The body of a function reachesOnlyWhatItIsGiven() looks at.
     class BodyScan : public clang::RecursiveASTVisitor<BodyScan> {
     public:
       BodyScan(Visitor &outer, unsigned depth) : outer_(outer), depth_(depth) {}
       bool ok = true;
+
+      // The lambdas written in the body: calling one runs code this scan
+      // walks; calling any other (a global's) does not.
+      void collectLambdas(const clang::Stmt *s) {
+        if (s == nullptr)
+          return;
+        if (const auto *l = llvm::dyn_cast<clang::LambdaExpr>(s))
+          lambdas_.insert(l->getLambdaClass());
+        for (const clang::Stmt *child : s->children())
+          collectLambdas(child);
+      }
 
       bool TraverseCXXDefaultArgExpr(clang::CXXDefaultArgExpr *d) {
         return TraverseStmt(d->getExpr());
@@ -1085,8 +1328,8 @@ private:
         const clang::ValueDecl *d = ref->getDecl();
         if (const auto *v = llvm::dyn_cast<clang::VarDecl>(d)) {
           const clang::QualType t = v->getType();
-          if (v->hasGlobalStorage() && !v->isConstexpr() &&
-              !(t.isConstQualified() && !mayHoldReference(t)))
+          if (v->hasGlobalStorage() &&
+              !((v->isConstexpr() || t.isConstQualified()) && constantData(t)))
             ok = false;
         } else if (const auto *fn = llvm::dyn_cast<clang::FunctionDecl>(d)) {
           checkFunction(*fn);
@@ -1109,7 +1352,7 @@ private:
           ok = false; // an indirect call
           return ok;
         }
-        if (!isProgram(*fn)) {
+        if (!outer_.isProgram(*fn)) {
           if (outer_.involvesProgramType(call->getType()))
             ok = false;
           for (const clang::Expr *arg : call->arguments())
@@ -1123,73 +1366,39 @@ private:
         return ok;
       }
       bool VisitCXXConstructExpr(clang::CXXConstructExpr *c) {
-        const clang::CXXConstructorDecl *ctor = c->getConstructor();
-        if (ctor == nullptr)
+        if (c->getConstructor() == nullptr ||
+            outer_.runsProgramCode(c->getType()))
           ok = false;
-        else if (isProgram(*ctor) && ctor->isUserProvided())
-          ok = false;
-        else if (!isProgram(*ctor) && outer_.involvesProgramType(c->getType()))
-          ok = false;
-        else if (isProgram(*ctor))
-          for (const clang::FieldDecl *f : ctor->getParent()->fields())
-            if (f->hasInClassInitializer())
-              TraverseStmt(f->getInClassInitializer());
         return ok;
       }
       bool VisitVarDecl(clang::VarDecl *v) {
-        if (hasProgramDestructor(v->getType()))
-          ok = false;
+        if (outer_.runsProgramCode(v->getType()))
+          ok = false; // its destructor
         return ok;
       }
       bool VisitMaterializeTemporaryExpr(clang::MaterializeTemporaryExpr *t) {
-        if (hasProgramDestructor(t->getType()))
+        if (outer_.runsProgramCode(t->getType()))
           ok = false;
         return ok;
       }
 
     private:
-      bool isProgram(const clang::Decl &d) const {
-        return outer_.rule_.isApplication(outer_.sm_,
-                                          d.getCanonicalDecl()->getLocation());
-      }
-      // A lambda's call operator is its body, which this scan walks where
-      // the lambda is written; other functions of the program's own must
-      // be like the one scanned.
+      // A function of the program's own must be like the one scanned; a
+      // lambda written in the body is walked where it is written.
       void checkFunction(const clang::FunctionDecl &fn) {
-        if (!isProgram(fn))
+        if (!outer_.isProgram(fn))
           return;
         if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(&fn);
-            m != nullptr && m->getParent()->isLambda())
+            m != nullptr && m->getParent()->isLambda() &&
+            lambdas_.count(m->getParent()) != 0)
           return;
         if (!outer_.reachesOnlyWhatItIsGiven(&fn, depth_ + 1))
           ok = false;
       }
-      bool hasProgramDestructor(clang::QualType t, unsigned depth = 0) const {
-        if (depth > 6)
-          return true;
-        t = t.getNonReferenceType().getCanonicalType();
-        while (t->isArrayType())
-          t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
-        const auto *rec = t->getAsCXXRecordDecl();
-        if (rec == nullptr || !rec->hasDefinition() || rec->isLambda())
-          return false;
-        if (!isProgram(*rec))
-          return outer_.involvesProgramType(t) &&
-                 !t->isPointerType(); // a library holder of program objects
-        if (const clang::CXXDestructorDecl *dtor = rec->getDestructor();
-            dtor != nullptr && dtor->isUserProvided())
-          return true;
-        for (const clang::FieldDecl *f : rec->fields())
-          if (hasProgramDestructor(f->getType(), depth + 1))
-            return true;
-        for (const clang::CXXBaseSpecifier &b : rec->bases())
-          if (hasProgramDestructor(b.getType(), depth + 1))
-            return true;
-        return false;
-      }
 
       Visitor &outer_;
       unsigned depth_;
+      std::set<const clang::CXXRecordDecl *> lambdas_;
     };
 
     InvalidationRule &rule_;

@@ -259,10 +259,15 @@ private:
     }
 
     bool VisitCallExpr(clang::CallExpr *call) {
+      // The library's own ==, != only: the program's would be handed the
+      // position as a value.
       if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(call);
           op != nullptr && op->getNumArgs() == 2 &&
           (op->getOperator() == clang::OO_EqualEqual ||
-           op->getOperator() == clang::OO_ExclaimEqual)) {
+           op->getOperator() == clang::OO_ExclaimEqual) &&
+          op->getDirectCallee() != nullptr &&
+          sm_.isInSystemHeader(
+              op->getDirectCallee()->getCanonicalDecl()->getLocation())) {
         exemptTop(call->getArg(0));
         exemptTop(call->getArg(1));
       }
