@@ -209,8 +209,10 @@ REWRITTEN_FILES := $(foreach p,$(REWRITTEN),$(VMTESTDIR)/$(p).plain $(VMTESTDIR)
 # session is its input in the VM. wordcount.verified is the gate's example
 # (make demo, attack_gate_test.c): built from source by `kml build`,
 # signed as verified by the VM's test CA.
+EXAMPLES_VERIFIED := $(foreach p,kvstore echo-server httpd,$(VMTESTDIR)/$(p).verified)
 EXTRA_PAYLOADS := $(VMTESTDIR)/entry-probe.bypass $(VMTESTDIR)/kvstore-session.in \
-	$(VMTESTDIR)/wordcount.verified $(VMTESTDIR)/stdlib-check.verified
+	$(VMTESTDIR)/wordcount.verified $(VMTESTDIR)/stdlib-check.verified \
+	$(EXAMPLES_VERIFIED) $(VMTESTDIR)/kvstore-session.expected
 
 $(VMTESTDIR)/entry-probe.plain: tests/vm/direct/entry_probe.c
 	@mkdir -p $(VMTESTDIR)
@@ -225,6 +227,10 @@ $(VMTESTDIR)/kvstore.plain: $(HOSTDIR)/userspace/examples/kvstore/ring0/kvstore
 	@cp $< $@
 
 $(VMTESTDIR)/kvstore-session.in: userspace/examples/kvstore/tests/session.in
+	@mkdir -p $(VMTESTDIR)
+	@cp $< $@
+
+$(VMTESTDIR)/kvstore-session.expected: userspace/examples/kvstore/tests/session.expected
 	@mkdir -p $(VMTESTDIR)
 	@cp $< $@
 
@@ -245,6 +251,12 @@ define kml_build_verified
 endef
 
 $(VMTESTDIR)/wordcount.verified: userspace/examples/wordcount/wordcount.c \
+		$(KML_BUILD_INPUTS)
+	$(kml_build_verified)
+
+# The C++ example programs as a user builds them (kml_examples_test.c).
+EXAMPLE_HEADERS := $(wildcard userspace/examples/*/*.hpp verifier/include/kml/*)
+$(VMTESTDIR)/%.verified: userspace/examples/%/main.cpp $(EXAMPLE_HEADERS) \
 		$(KML_BUILD_INPUTS)
 	$(kml_build_verified)
 
