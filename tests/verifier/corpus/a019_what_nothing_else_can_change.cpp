@@ -108,6 +108,70 @@ std::optional<unsigned> whole_number(std::string_view text) {
   return value;
 }
 
+// A member function that keeps nothing outside its object: the local it
+// fills does not escape through it.
+class line_source {
+public:
+  bool next(std::string &out) {
+    if (pending_.empty())
+      return false;
+    out = pending_;
+    pending_.clear();
+    return true;
+  }
+
+private:
+  std::string pending_ = "GET / HTTP/1.1";
+};
+
+std::size_t filled_by_a_member_function() {
+  line_source source;
+  std::string line;
+  if (!source.next(line))
+    return 0;
+  const std::string_view head = line;
+  touch_names();
+  return count_slashes(head);
+}
+
+// An accessor's reference, used before anything changes the object.
+class named {
+public:
+  const std::string &name() const { return name_; }
+  void rename(std::string_view to) { name_ = to; }
+
+private:
+  std::string name_ = "first";
+};
+
+std::size_t accessor_then_rename() {
+  named n;
+  const std::size_t before = n.name().size();
+  n.rename("second");
+  return before + n.name().size();
+}
+
+// A function returning a view into what it is given, or a constant.
+std::optional<std::string_view> first_word(std::string_view text) {
+  const std::size_t space = text.find(' ');
+  if (space == 0)
+    return std::nullopt;
+  return text.substr(0, space);
+}
+
+std::size_t view_from_what_it_is_given(const std::vector<std::string> &v) {
+  if (v.empty())
+    return 0;
+  const std::optional<std::string_view> word = first_word(v[0]);
+  return word ? count_slashes(*word) : 0;
+}
+
+// A map's new key from a temporary: the temporary is no part of the map.
+std::size_t temporary_key(std::vector<std::string> &keys) {
+  keys.push_back("k" + std::to_string(keys.size()));
+  return keys.size();
+}
+
 int main() {
   std::vector<int *> ptrs;
   int value = 7;
@@ -119,5 +183,7 @@ int main() {
       copy_of_a_view_element(args) + copy_of_a_pointer_element(ptrs, value) +
       parameter_member_to_pure_function(names) +
       global_element_to_pure_function() + file_named_by_a_parameter("/x") +
-      whole_number("12").value_or(0));
+      whole_number("12").value_or(0) + filled_by_a_member_function() +
+      accessor_then_rename() + view_from_what_it_is_given(names) +
+      temporary_key(names));
 }

@@ -30,6 +30,8 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/AST/StmtCXX.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -175,6 +177,41 @@ bool holdsContainer(clang::QualType t, unsigned depth = 0) {
   return false;
 }
 
+/// Does a value of \p t share what it owns (a shared_ptr, whose copies
+/// elsewhere reach the same object) or hold a mutable member (changed
+/// through a const path), anywhere inside it?
+bool sharesOrMutable(clang::QualType t, unsigned depth = 0) {
+  if (t.isNull() || t->isDependentType() || depth > 6)
+    return true;
+  t = t.getNonReferenceType().getCanonicalType();
+  while (t->isArrayType())
+    t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+  const auto *rec = t->getAsCXXRecordDecl();
+  if (rec == nullptr)
+    return false;
+  if (!rec->hasDefinition())
+    return true;
+  const std::string n = classOf(t);
+  if (n == "std::shared_ptr" || n == "std::__shared_ptr" ||
+      n == "std::weak_ptr" || n == "std::__weak_ptr")
+    return true;
+  if (const auto *spec =
+          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
+    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
+      if (a.getKind() == clang::TemplateArgument::Type &&
+          sharesOrMutable(a.getAsType(), depth + 1))
+        return true;
+  if (sourceIsLibrary(*rec))
+    return false;
+  for (const clang::FieldDecl *f : rec->fields())
+    if (f->isMutable() || sharesOrMutable(f->getType(), depth + 1))
+      return true;
+  for (const clang::CXXBaseSpecifier &b : rec->bases())
+    if (sharesOrMutable(b.getType(), depth + 1))
+      return true;
+  return false;
+}
+
 /// Is everything a value of \p t holds or points to constant? Numbers,
 /// pointers and views to const data (a string_view of a literal), arrays,
 /// pairs and tuples of such, and structs of such with no mutable member.
@@ -199,6 +236,8 @@ bool constantData(clang::QualType t, unsigned depth = 0) {
   const std::string n = classOf(t);
   if (n == "std::basic_string_view")
     return true; // views const characters
+  if (sourceIsLibrary(*rec) && rec->isEmpty())
+    return true; // a tag: std::nullopt, std::in_place
   if (const auto *spec =
           llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec);
       spec != nullptr && sourceIsLibrary(*spec)) {
@@ -248,8 +287,9 @@ bool mayHoldReference(clang::QualType t, unsigned depth = 0) {
           llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec);
       spec != nullptr && sourceIsLibrary(*spec)) {
     const std::string n = classOf(t);
-    if (n == "std::basic_string")
-      return false;
+    if (n == "std::basic_string" || n == "std::chrono::duration" ||
+        n == "std::chrono::time_point")
+      return false; // characters; a count of ticks
     // Owning containers and vocabulary types: what their elements are.
     if (storageOf(t) == Storage::None && n != "std::pair" &&
         n != "std::tuple" && n != "std::array")
@@ -303,30 +343,6 @@ const clang::Expr *stripToObject(const clang::Expr *e) {
     }
     return e;
   }
-}
-
-/// Is \p t made of numbers and the library's classes alone (no class of
-/// the program's own, no lambda, anywhere in it)?
-bool onlyLibraryTypes(clang::QualType t, unsigned depth = 0) {
-  if (t.isNull() || t->isDependentType() || depth > 6)
-    return false;
-  t = t.getNonReferenceType().getCanonicalType();
-  while (t->isPointerType() || t->isArrayType())
-    t = t->isPointerType()
-            ? t->getPointeeType()
-            : clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
-  const auto *rec = t->getAsCXXRecordDecl();
-  if (rec == nullptr)
-    return !t->isFunctionType();
-  if (!sourceIsLibrary(*rec) || rec->isLambda())
-    return false;
-  if (const auto *spec =
-          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
-    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
-      if (a.getKind() == clang::TemplateArgument::Type &&
-          !onlyLibraryTypes(a.getAsType(), depth + 1))
-        return false;
-  return true;
 }
 
 /// The container or optional whose element \p e is (`v` for `v[0]`,
@@ -399,17 +415,21 @@ bool isImmutable(const clang::Expr *e) {
   const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(e);
   const auto *v =
       r != nullptr ? llvm::dyn_cast<clang::VarDecl>(r->getDecl()) : nullptr;
+  // What it holds must be its own: a const vector of spans views
+  // containers that are not const.
   return v != nullptr && !v->getType()->isReferenceType() &&
-         v->getType().isConstQualified() && onlyLibraryTypes(v->getType());
+         v->getType().isConstQualified() && onlyLibraryTypes(v->getType()) &&
+         !mayHoldReference(v->getType()) && !sharesOrMutable(v->getType());
 }
 
 /// A temporary of the full-expression (a call's result, `"a" + s`) that
-/// owns all it holds: it has no name, so only the expression that made it
-/// can reach it. One holding views or pointers (a vector of spans) may
-/// hold them into anything.
+/// owns all it holds, alone: it has no name, so only the expression that
+/// made it can reach it. One holding views or pointers (a vector of spans)
+/// may hold them into anything, and a shared_ptr's copy shares its object.
 bool isTemporary(const clang::Expr *e) {
   const clang::Expr *t = stripToObject(e)->IgnoreImplicit();
-  return t->isPRValue() && !mayHoldReference(t->getType());
+  return t->isPRValue() && !mayHoldReference(t->getType()) &&
+         !sharesOrMutable(t->getType());
 }
 
 /// May the object \p changed be the watched container \p watched, or
@@ -426,6 +446,10 @@ bool mayOverlap(const clang::Expr *changed, const clang::Expr *watched) {
   // `p->push_back()`, `o->push_back()`: the object is whatever p points to.
   if (tc->isPointerType())
     return typeContains(tc->getPointeeType(), tw);
+  // A temporary of class type is a new object, part of no other.
+  if ((changed->IgnoreImplicit()->isPRValue() && tc->isRecordType()) ||
+      (watched->IgnoreImplicit()->isPRValue() && tw->isRecordType()))
+    return false;
   if (!typeContains(tc, tw))
     return false;
   // Two different variables of their own are two objects.
@@ -462,10 +486,14 @@ using LoopVariables = std::map<const clang::VarDecl *, const clang::Expr *>;
 
 class IntoContainer : public clang::RecursiveASTVisitor<IntoContainer> {
 public:
+  /// Whether a call's result may refer into something no argument
+  /// explains (the program's own function returning into a global).
+  using UnknownResult = std::function<bool(const clang::CallExpr &)>;
+
   explicit IntoContainer(const clang::SourceManager &sm,
                          const LoopVariables *loops = nullptr,
-                         unsigned depth = 0)
-      : sm_(sm), loops_(loops), depth_(depth) {}
+                         unsigned depth = 0, UnknownResult unknown = {})
+      : sm_(sm), loops_(loops), depth_(depth), unknown_(std::move(unknown)) {}
   std::vector<const clang::Expr *> found;
 
   /// Records a container the expression refers into.
@@ -485,7 +513,7 @@ public:
         return true;
       }
     if (var->getInit() != nullptr && !llvm::isa<clang::ParmVarDecl>(var)) {
-      IntoContainer inner(sm_, loops_, depth_ + 1);
+      IntoContainer inner(sm_, loops_, depth_ + 1, unknown_);
       inner.TraverseStmt(const_cast<clang::Expr *>(var->getInit()));
       found.insert(found.end(), inner.found.begin(), inner.found.end());
     }
@@ -508,9 +536,17 @@ public:
   bool VisitCXXMemberCallExpr(clang::CXXMemberCallExpr *call) {
     const clang::Expr *obj = call->getImplicitObjectArgument();
     const clang::QualType ret = call->getType();
-    if (isWatchable(obj) && (call->isGLValue() || ret->isPointerType() ||
-                             isView(ret) || mayHoldReference(ret)))
+    const bool refers = call->isGLValue() || ret->isPointerType() ||
+                        isView(ret) || mayHoldReference(ret);
+    // h.name() of the program's own class: an accessor hands out a part of
+    // its object, which the object's non-const members may change.
+    const clang::CXXMethodDecl *md = call->getMethodDecl();
+    const bool programMethod =
+        md != nullptr && !sourceIsLibrary(*md) && !md->getParent()->isLambda();
+    if (refers && (isWatchable(obj) || programMethod))
       add(obj);
+    if (refers && unknown_ && unknown_(*call))
+      add(call);
     return true;
   }
 
@@ -524,6 +560,8 @@ public:
     // into a container it was given.
     if (!(call->isGLValue() || mayHoldReference(call->getType())))
       return true;
+    if (unknown_ && unknown_(*call))
+      add(call);
     for (const clang::Expr *arg : call->arguments())
       if (isWatchable(arg) || typeContainsWatchable(arg))
         add(arg);
@@ -540,6 +578,11 @@ public:
     case clang::OO_Subscript:
       if (isWatchable(obj))
         add(obj);
+      else if (const auto *md = llvm::dyn_cast_or_null<clang::CXXMethodDecl>(
+                   call->getDirectCallee());
+               md != nullptr && !sourceIsLibrary(*md) &&
+               !md->getParent()->isLambda())
+        add(obj); // the program's own operator[] hands out a part of it
       break;
     case clang::OO_Call:
       // A lambda that returns a reference may return one into what it
@@ -622,13 +665,20 @@ private:
         op != nullptr && op->getNumArgs() >= 1 &&
         (op->getOperator() == clang::OO_Subscript ||
          op->getOperator() == clang::OO_Star) &&
-        isWatchable(op->getArg(0)))
+        namedContainer(op->getArg(0)))
       return op;
     if (auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(e);
         m != nullptr && m->isGLValue() &&
-        isWatchable(m->getImplicitObjectArgument()))
+        namedContainer(m->getImplicitObjectArgument()))
       return m;
     return nullptr;
+  }
+
+  // A container of a variable's (`args`, `s.parts`): what its elements
+  // view was followed where it was filled. One a call returns (`parts()`)
+  // holds views nothing followed.
+  static bool namedContainer(const clang::Expr *e) {
+    return isWatchable(e) && rootVariable(e) != nullptr;
   }
 
   bool traverseChildren(clang::Stmt *s) {
@@ -651,6 +701,7 @@ private:
   const clang::SourceManager &sm_;
   const LoopVariables *loops_;
   unsigned depth_;
+  UnknownResult unknown_;
 };
 
 /// Something refers into a container, and where it started to.
@@ -659,6 +710,7 @@ struct Watched {
   std::string why; // "the range-for at line 12 iterates over it"
   bool ownLocal;   // no function of the program's own can reach it
   bool immutable;  // a const object: nothing can change its shape
+  bool unknown;    // what a call returned: it may be in any container
 };
 
 class InvalidationRule : public Rule {
@@ -668,6 +720,7 @@ public:
 
   void checkTranslationUnit(clang::ASTContext &ast) override {
     Visitor v(*this, ast.getSourceManager());
+    v.collectProgramOperators(ast.getTranslationUnitDecl());
     v.TraverseDecl(ast.getTranslationUnitDecl());
   }
 
@@ -701,7 +754,7 @@ private:
       std::vector<const clang::Expr *> watched;
       if (isWatchable(range) && !isImmutable(range))
         watched.push_back(range);
-      IntoContainer into(sm_, &loops_);
+      IntoContainer into(sm_, &loops_, 0, unknownResult());
       into.TraverseStmt(const_cast<clang::Expr *>(range));
       watched.insert(watched.end(), into.found.begin(), into.found.end());
       for (const clang::Expr *c : watched)
@@ -745,6 +798,78 @@ private:
       return true;
     }
 
+    // A global, static or thread_local view, pointer or reference into a
+    // container outlives every region: nothing watches it.
+    // `std::span<const int> s = std::span<const int>(make()).subspan(1);`:
+    // a view or pointer kept in a variable, into a temporary that dies at
+    // the end of the statement (Clang's -Wdangling, KML-R011, sees only
+    // the direct conversion of the temporary).
+    bool VisitVarDecl(clang::VarDecl *v) {
+      if (!rule_.isApplication(sm_, v->getLocation()) ||
+          v->getInit() == nullptr || llvm::isa<clang::ParmVarDecl>(v) ||
+          v->isImplicit() || !mayHoldReference(v->getType()) ||
+          v->getDeclContext()->isDependentContext())
+        return true;
+      const std::vector<const clang::Expr *> into = containersIn(v->getInit());
+      if (v->hasGlobalStorage() && !into.empty()) {
+        rule_.report(sm_, v->getSourceRange(),
+                     "'" + v->getNameAsString() +
+                         "' refers into a container and lives as long as "
+                         "the program: no change to the container is "
+                         "watched against it",
+                     "keep an index, or make it a local where it is used");
+        return true;
+      }
+      if (!isView(v->getType()) && !v->getType()->isPointerType())
+        return true; // R011 follows references bound through calls
+      if (v->isCXXForRangeDecl())
+        return true; // the range lives as long as the loop
+      for (const clang::Expr *c : into) {
+        const clang::Expr *t = stripToObject(c)->IgnoreImplicit();
+        if (!t->isPRValue() || !t->getType()->isRecordType() ||
+            directConversion(v->getInit(), t))
+          continue;
+        rule_.report(sm_, v->getSourceRange(),
+                     "'" + v->getNameAsString() +
+                         "' refers into a temporary that is destroyed at "
+                         "the end of the statement",
+                     "name the temporary first, in a variable that "
+                     "outlives the view");
+        return true;
+      }
+      return true;
+    }
+
+    // `std::string_view v = std::string("x")`: the view made from the
+    // temporary itself, which Clang's -Wdangling reports (KML-R011).
+    static bool directConversion(const clang::Expr *init,
+                                 const clang::Expr *temporary) {
+      const clang::Expr *e = init->IgnoreImplicit();
+      if (const auto *c = llvm::dyn_cast<clang::CXXConstructExpr>(e);
+          c != nullptr && c->getNumArgs() >= 1)
+        e = c->getArg(0)->IgnoreImplicit();
+      if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(e))
+        e = m->getImplicitObjectArgument()->IgnoreImplicit();
+      return stripToObject(e)->IgnoreImplicit() == temporary;
+    }
+
+    // The library finds what is declared in namespace std (an operator<
+    // for std::pair<int, int> that std::sort then calls): the program's
+    // code would run inside library calls that nothing sees as its own.
+    // Specialising a library template for a program type is done in the
+    // program's types, which the rule follows.
+    bool VisitFunctionDecl(clang::FunctionDecl *fn) {
+      if (!rule_.isApplication(sm_, fn->getLocation()) ||
+          !fn->getDeclContext()->getRedeclContext()->isStdNamespace())
+        return true;
+      rule_.report(sm_, fn->getSourceRange(),
+                   "'" + fn->getNameAsString() +
+                       "' is declared in namespace std, where the library "
+                       "may call it unseen",
+                   "declare it in the program's own namespace");
+      return true;
+    }
+
     bool VisitBinaryOperator(clang::BinaryOperator *op) {
       if (op->getOpcode() == clang::BO_Assign)
         checkRebinding(op->getLHS(), op->getRHS(), op->getSourceRange());
@@ -761,6 +886,7 @@ private:
       checkContainerAndReferenceTogether(*call);
       checkElementToOwnCode(*call);
       checkStoredViews(*call);
+      checkOutParameters(*call);
       checkCallbacks(*call);
       return true;
     }
@@ -768,9 +894,13 @@ private:
   private:
     Watched watch(const clang::Expr *c, std::string why) {
       const clang::VarDecl *root = rootVariable(c);
-      return Watched{c, std::move(why),
-                     isTemporary(c) || (isOwnLocal(root) && !escapes(*root)),
-                     isImmutable(c)};
+      const auto *call =
+          llvm::dyn_cast<clang::CallExpr>(stripToObject(c)->IgnoreImplicit());
+      const bool unknown = call != nullptr && unknownResult()(*call);
+      return Watched{
+          c, std::move(why),
+          !unknown && (isTemporary(c) || (isOwnLocal(root) && !escapes(*root))),
+          isImmutable(c), unknown};
     }
 
     // Is the local's address taken, or a reference or lambda capture
@@ -780,9 +910,20 @@ private:
           function_ != nullptr ? function_->getBody() : nullptr;
       return body == nullptr || escapesIn(body, var);
     }
-    static bool escapesIn(const clang::Stmt *s, const clang::VarDecl &var) {
+    bool escapesIn(const clang::Stmt *s, const clang::VarDecl &var) {
       if (s == nullptr)
         return false;
+      if (const auto *call = llvm::dyn_cast<clang::CallExpr>(s);
+          call != nullptr && handsOver(*call, var))
+        return true;
+      if (const auto *c = llvm::dyn_cast<clang::CXXConstructExpr>(s);
+          c != nullptr && c->getConstructor() != nullptr &&
+          isProgram(*c->getConstructor()))
+        for (unsigned i = 0; i < c->getNumArgs(); ++i)
+          if (i < c->getConstructor()->getNumParams() &&
+              byAddress(c->getConstructor()->getParamDecl(i)->getType()) &&
+              rootVariable(c->getArg(i)) == &var)
+            return true;
       if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(s);
           u != nullptr && u->getOpcode() == clang::UO_AddrOf &&
           rootVariable(u->getSubExpr()) == &var)
@@ -790,8 +931,9 @@ private:
       if (const auto *ds = llvm::dyn_cast<clang::DeclStmt>(s))
         for (const clang::Decl *d : ds->decls())
           if (const auto *v = llvm::dyn_cast<clang::VarDecl>(d);
-              v != nullptr && v->getType()->isReferenceType() &&
-              v->getInit() != nullptr && rootVariable(v->getInit()) == &var)
+              v != nullptr && !v->isImplicit() && // a range-for's own range
+              v->getType()->isReferenceType() && v->getInit() != nullptr &&
+              rootVariable(v->getInit()) == &var)
             return true;
       if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(s))
         for (const clang::LambdaCapture &c : lambda->captures())
@@ -802,6 +944,71 @@ private:
         if (escapesIn(child, var))
           return true;
       return false;
+    }
+
+    // The result of a call of the program's own that may refer into
+    // something its arguments do not explain: a function that is not
+    // known to reach only what it is given (it may return into a global).
+    IntoContainer::UnknownResult unknownResult() {
+      return [this](const clang::CallExpr &call) {
+        const clang::FunctionDecl *fn = call.getDirectCallee();
+        if (fn == nullptr)
+          return true; // through a pointer: anything
+        return isProgram(*fn) && !reachesOnlyWhatItIsGiven(fn) &&
+               !cLibraryObject(call.getType());
+      };
+    }
+
+    // A pointer to a C library object (a FILE, a struct tm): no container
+    // of the program's holds one.
+    static bool cLibraryObject(clang::QualType t) {
+      t = t.getNonReferenceType();
+      if (!t->isPointerType())
+        return false;
+      const auto *rec = t->getPointeeType()->getAsRecordDecl();
+      return rec != nullptr && sourceIsLibrary(*rec) &&
+             !rec->getDeclContext()->getRedeclContext()->isStdNamespace() &&
+             rec->getDeclContext()->getRedeclContext()->isTranslationUnit();
+    }
+
+    bool ownLocalObject(const clang::Expr *object) {
+      const clang::VarDecl *root = rootVariable(object);
+      return isOwnLocal(root) && !escapes(*root);
+    }
+
+    // Does a call hand the local \p var to code of the program's own that
+    // may keep its address (a reference or pointer parameter, or `this` of
+    // a member function)? A function that reaches only what it is given
+    // keeps nothing.
+    bool handsOver(const clang::CallExpr &call, const clang::VarDecl &var) {
+      const clang::FunctionDecl *fn = call.getDirectCallee();
+      if (fn == nullptr || !isProgram(*fn) || reachesOnlyWhatItIsGiven(fn))
+        return false;
+      // Its own member function may keep `this` in the object itself (no
+      // one else reaches it there), but nowhere outside.
+      if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call);
+          m != nullptr && rootVariable(m->getImplicitObjectArgument()) == &var)
+        return !reachesOnlyWhatItIsGiven(fn, 0, /*selfMayKeep=*/true);
+      const unsigned shift = firstParameterArgument(call, *fn);
+      if (shift == 1 && call.getNumArgs() > 0 &&
+          rootVariable(call.getArg(0)) == &var)
+        return true; // a member operator's object
+      for (unsigned i = shift; i < call.getNumArgs(); ++i) {
+        if (i - shift >= fn->getNumParams())
+          break;
+        if (!byAddress(fn->getParamDecl(i - shift)->getType()))
+          continue;
+        const clang::Expr *arg = call.getArg(i)->IgnoreParenImpCasts();
+        if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(arg);
+            u != nullptr && u->getOpcode() == clang::UO_AddrOf)
+          arg = u->getSubExpr();
+        if (rootVariable(arg) == &var)
+          return true;
+      }
+      return false;
+    }
+    static bool byAddress(clang::QualType param) {
+      return param->isReferenceType() || param->isPointerType();
     }
 
     void watchStatement(const clang::Stmt *s, const clang::Stmt *init,
@@ -838,10 +1045,12 @@ private:
       if (!rule_.isApplication(sm_, where.getBegin()) ||
           !mayHoldReference(lhs->getType()))
         return;
-      IntoContainer into(sm_, &loops_);
+      IntoContainer into(sm_, &loops_, 0, unknownResult());
       into.TraverseStmt(const_cast<clang::Expr *>(rhs));
-      if (into.found.empty())
+      if (into.found.empty()) {
+        checkParameterKept(lhs, rhs, where);
         return;
+      }
       rule_.report(sm_, where,
                    "something that refers into a container assigned after "
                    "its declaration: the changes that may follow cannot be "
@@ -850,11 +1059,64 @@ private:
                    "`int *p = &v[0];`, `std::string_view s = str;`)");
     }
 
+    // `gp = &x;`, `view_ = in;` with x, in parameters: what the caller
+    // gave (an element, a view of its string) is kept past the call in
+    // something that is not a local, and nothing at the caller watches it.
+    void checkParameterKept(const clang::Expr *lhs, const clang::Expr *rhs,
+                            clang::SourceRange where) {
+      const clang::VarDecl *root = rootVariable(lhs);
+      if (root != nullptr && isOwnLocal(root))
+        return; // a local dies with the call
+      if (!refersToParameter(rhs))
+        return;
+      rule_.report(sm_, where,
+                   "what a parameter refers to is kept past the call in "
+                   "something that is not a local: the caller's container "
+                   "may change or die under it",
+                   "keep a copy (std::string(in)) or an index");
+    }
+    static bool refersToParameter(const clang::Stmt *s) {
+      if (s == nullptr)
+        return false;
+      if (const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(s))
+        if (const auto *p = llvm::dyn_cast<clang::ParmVarDecl>(r->getDecl());
+            p != nullptr && mayHoldReference(p->getType()))
+          return true;
+      // A value read out of it (`*p`, `x + 1`, `in.size()`) is a copy.
+      if (const auto *c = llvm::dyn_cast<clang::ImplicitCastExpr>(s);
+          c != nullptr && c->getCastKind() == clang::CK_LValueToRValue &&
+          !c->getType()->isPointerType())
+        return false;
+      if (llvm::isa<clang::CallExpr>(s) &&
+          !mayHoldReference(llvm::cast<clang::CallExpr>(s)->getType()) &&
+          !llvm::cast<clang::CallExpr>(s)->isGLValue())
+        return false;
+      for (const clang::Stmt *child : s->children())
+        if (refersToParameter(child))
+          return true;
+      return false;
+    }
+
     // f(v, v[0]): inside f the two parameters are one object.
     void checkContainerAndReferenceTogether(const clang::CallExpr &call) {
       const clang::FunctionDecl *fn = call.getDirectCallee();
       if (fn == nullptr)
         return;
+      // s.grow(s.v[0]): a non-const member of the program's own is given
+      // its object to change, and a reference into it.
+      if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call);
+          m != nullptr && m->getMethodDecl() != nullptr &&
+          !m->getMethodDecl()->isConst() && isProgram(*m->getMethodDecl()))
+        for (const clang::Expr *arg : call.arguments())
+          for (const clang::Expr *c : containersIn(arg))
+            if (mayOverlap(m->getImplicitObjectArgument(), c)) {
+              rule_.report(sm_, call.getSourceRange(),
+                           "a container and something that refers into it "
+                           "are given to one call, which may change the "
+                           "first and then use the second",
+                           "pass an index, or a copy of the element");
+              return;
+            }
       const unsigned shift = firstParameterArgument(call, *fn);
       for (unsigned i = shift; i < call.getNumArgs(); ++i) {
         if (i - shift >= fn->getNumParams())
@@ -956,6 +1218,66 @@ private:
       }
     }
 
+    // keep(out, s) with `void keep(std::string_view &out, std::string_view
+    // in) { out = in; }`, holder.set(s), std::swap(view, other): a view,
+    // pointer or reference handed over to be changed may come back bound
+    // into a container another argument refers into, which nothing
+    // watches: the same as a rebinding by assignment.
+    void checkOutParameters(const clang::CallExpr &call) {
+      const clang::FunctionDecl *fn = call.getDirectCallee();
+      if (fn == nullptr)
+        return;
+      std::vector<unsigned> outs;
+      const unsigned shift = firstParameterArgument(call, *fn);
+      const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
+      const clang::Expr *object = nullptr;
+      if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call))
+        object = m->getImplicitObjectArgument();
+      else if (shift == 1 && call.getNumArgs() > 0)
+        object = call.getArg(0);
+      // A library container of views being added to: checkStoredViews().
+      // The C library keeps no C++ view.
+      if (sourceIsLibrary(*fn) &&
+          (llvm::isa<clang::CXXMemberCallExpr>(call) || fn->isExternC()))
+        return;
+      const bool objectOut =
+          object != nullptr && method != nullptr && !method->isConst() &&
+          !method->getParent()->isLambda() &&
+          canKeepReference(object->getType()) && !isView(object->getType());
+      for (unsigned i = shift; i < call.getNumArgs(); ++i) {
+        if (i - shift >= fn->getNumParams())
+          break;
+        const clang::QualType param = fn->getParamDecl(i - shift)->getType();
+        const clang::QualType to =
+            param->isReferenceType() ? param.getNonReferenceType()
+            : param->isPointerType() ? param->getPointeeType()
+                                     : clang::QualType();
+        if (!to.isNull() && !to.isConstQualified() && !to->isVoidType() &&
+            canKeepReference(to))
+          outs.push_back(i);
+      }
+      const std::size_t allOuts = outs.size() + (objectOut ? 1 : 0);
+      if (allOuts == 0)
+        return;
+      for (unsigned j = 0; j < call.getNumArgs(); ++j) {
+        const bool isOut =
+            std::find(outs.begin(), outs.end(), j) != outs.end() ||
+            (objectOut && j == 0 && shift == 1 &&
+             !llvm::isa<clang::CXXMemberCallExpr>(call));
+        if (allOuts - (isOut ? 1 : 0) == 0 ||
+            containersIn(call.getArg(j)).empty())
+          continue;
+        rule_.report(sm_, call.getSourceRange(),
+                     "'" + fn->getNameAsString() +
+                         "' is given something that refers into a container "
+                         "and a view, pointer or reference it may change, "
+                         "which may come back bound into the container "
+                         "with nothing watching it",
+                     "return the result by value, or pass an index");
+        return;
+      }
+    }
+
     // std::ranges::for_each(v, f), std::erase_if(v, pred): the library is
     // working on the container while the callback runs.
     void checkCallbacks(const clang::CallExpr &call) {
@@ -998,7 +1320,7 @@ private:
 
     /// The containers \p e refers into (IntoContainer's answer).
     std::vector<const clang::Expr *> containersIn(const clang::Expr *e) {
-      IntoContainer into(sm_, &loops_);
+      IntoContainer into(sm_, &loops_, 0, unknownResult());
       into.TraverseStmt(const_cast<clang::Expr *>(e));
       return into.found;
     }
@@ -1068,23 +1390,6 @@ private:
           !rule_.isApplication(sm_, fn->getCanonicalDecl()->getLocation());
       const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
       const bool lambda = method != nullptr && method->getParent()->isLambda();
-      // The library calling back into the program: a function, a function
-      // pointer or an object of the program's own with an operator().
-      if (library && !w.ownLocal)
-        for (const clang::Expr *arg : call.arguments())
-          if (llvm::isa<clang::LambdaExpr>(
-                  stripToObject(arg)->IgnoreImplicit())) {
-            continue; // written here: the region's own scan walks it
-          } else if (const clang::Stmt *body = lambdaBody(arg)) {
-            scan(body, w, 1);
-          } else if (isProgramCallable(arg->getType())) {
-            report(call.getSourceRange(),
-                   "'" + fn->getNameAsString() +
-                       "' calls back the program's own code, which may "
-                       "reach the container another way, and",
-                   w);
-            return;
-          }
       // The object of a member call, or of a member operator.
       const clang::Expr *object = nullptr;
       unsigned firstArg = 0;
@@ -1095,7 +1400,34 @@ private:
         object = call.getArg(0);
         firstArg = 1;
       }
-      if (object != nullptr && !lambda && mayOverlap(object, w.container)) {
+      // The library calling back into the program: a function, a function
+      // pointer or an object of the program's own with an operator().
+      if (library && !w.ownLocal) {
+        bool callsBack =
+            libraryMayCallBack(call.getType()) ||
+            (object != nullptr && libraryMayCallBack(object->getType()));
+        for (const clang::Expr *arg : call.arguments())
+          if (llvm::isa<clang::LambdaExpr>(
+                  stripToObject(arg)->IgnoreImplicit()))
+            continue; // written here: the region's own scan walks it
+          else if (const clang::Stmt *body = lambdaBody(arg))
+            scan(body, w, 1);
+          else if (libraryMayCallBack(arg->getType()))
+            callsBack = true;
+        if (callsBack && !plainAccessor(*fn, object)) {
+          report(call.getSourceRange(),
+                 "'" + fn->getNameAsString() +
+                     "' may call back the program's own code (a callable, "
+                     "an operator, a constructor or destructor of its "
+                     "types), which may reach the container another way, "
+                     "and",
+                 w);
+          return;
+        }
+      }
+      if (object != nullptr && !lambda &&
+          (mayOverlap(object, w.container) ||
+           (w.unknown && !ownLocalObject(object)))) {
         const std::string name = fn->getNameAsString();
         if (library ? changesShape(name, storageOf(object->getType()))
                     : (method != nullptr && !method->isConst())) {
@@ -1159,27 +1491,42 @@ private:
     // object whose constructor or destructor is the program's own. Such a
     // function cannot change a container behind a view it is given.
     bool reachesOnlyWhatItIsGiven(const clang::FunctionDecl *fn,
-                                  unsigned depth = 0) {
+                                  unsigned depth = 0,
+                                  bool selfMayKeep = false) {
       const clang::FunctionDecl *def = nullptr;
       if (fn == nullptr || !fn->hasBody(def) || def == nullptr || depth > 6)
         return false;
-      if (auto known = reachesOnlyGiven_.find(def);
-          known != reachesOnlyGiven_.end())
+      auto &memo = selfMayKeep ? keepsInSelf_ : reachesOnlyGiven_;
+      if (auto known = memo.find(def); known != memo.end())
         return known->second;
-      reachesOnlyGiven_[def] = false; // recursion: the worst until known
-      const bool result = reachesOnlyGivenIn(*def, depth);
-      reachesOnlyGiven_[def] = result;
+      memo[def] = false; // recursion: the worst until known
+      const bool result = reachesOnlyGivenIn(*def, depth, selfMayKeep);
+      memo[def] = result;
       return result;
     }
 
-    bool reachesOnlyGivenIn(const clang::FunctionDecl &fn, unsigned depth) {
+    // \p selfMayKeep: the object may keep references (the question is
+    // only whether `this` can end up outside it).
+    bool reachesOnlyGivenIn(const clang::FunctionDecl &fn, unsigned depth,
+                            bool selfMayKeep) {
+      // A member function is given its object too: one that can keep no
+      // reference, so that nothing given can be stored in it.
+      bool member = false;
       if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(&fn);
-          m != nullptr && !m->isStatic())
-        return false;
+          m != nullptr && !m->isStatic()) {
+        const clang::QualType self =
+            m->getParent()->getASTContext().getRecordType(m->getParent());
+        if (m->getParent()->isLambda() ||
+            (!selfMayKeep && canKeepReference(self)) || sharesOrMutable(self) ||
+            llvm::isa<clang::CXXConstructorDecl>(m) ||
+            llvm::isa<clang::CXXDestructorDecl>(m))
+          return false;
+        member = true;
+      }
       for (const clang::ParmVarDecl *p : fn.parameters())
         if (!harmlessParameter(p->getType()) || p->hasDefaultArg())
           return false;
-      BodyScan scan(*this, depth);
+      BodyScan scan(*this, depth, member);
       scan.collectLambdas(fn.getBody());
       scan.TraverseStmt(fn.getBody());
       return scan.ok;
@@ -1189,18 +1536,48 @@ private:
     // no reference and no container (by value or by reference), a const
     // reference to what holds no reference, or a view of what holds no
     // container (a string_view, a span<int>).
+    // A container given by reference is checked at the call (the call's
+    // other checks see the argument); one given by a pointer variable is
+    // not, so a pointer may reach no container.
     bool harmlessParameter(clang::QualType t) const {
       const clang::QualType to = t.getNonReferenceType();
+      if (sharesOrMutable(to))
+        return false; // changed through a const path, or shared
       if (to->isPointerType())
         return !holdsContainer(to->getPointeeType()) &&
                !mayHoldReference(to->getPointeeType());
-      if (runsProgramCode(to))
-        return false; // a copy's constructor and destructor
       if (isView(to))
-        return !holdsContainer(to);
-      if (t->isReferenceType() && to.isConstQualified())
-        return !mayHoldReference(to);
-      return !mayHoldReference(to) && !holdsContainer(to);
+        return !holdsContainer(to) &&
+               !(t->isReferenceType() && !to.isConstQualified());
+      if (!t->isReferenceType() && runsProgramCode(to))
+        return false;               // a copy's constructor and destructor
+      return !mayHoldReference(to); // nothing to keep or rebind
+    }
+
+    // Can an object of type \p t keep a reference, pointer or view to
+    // something else (in itself, or in what its reference members refer
+    // to)? A reference member cannot be rebound, but what it refers to may
+    // keep one.
+    bool canKeepReference(clang::QualType t, unsigned depth = 0) const {
+      if (t.isNull() || t->isDependentType() || depth > 6)
+        return true;
+      t = t.getNonReferenceType().getCanonicalType();
+      if (t->isPointerType() || isView(t))
+        return true;
+      while (t->isArrayType())
+        t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+      const auto *rec = t->getAsCXXRecordDecl();
+      if (rec == nullptr || !isProgram(*rec))
+        return mayHoldReference(t);
+      if (!rec->hasDefinition() || rec->isLambda())
+        return true;
+      for (const clang::FieldDecl *f : rec->fields())
+        if (canKeepReference(f->getType(), depth + 1))
+          return true;
+      for (const clang::CXXBaseSpecifier &b : rec->bases())
+        if (canKeepReference(b.getType(), depth + 1))
+          return true;
+      return false;
     }
 
     bool isProgram(const clang::Decl &d) const {
@@ -1279,31 +1656,95 @@ private:
       return false;
     }
 
-    // Something the library may call: a function (pointer or reference),
-    // a lambda, or an object of the program's own with an operator().
-    bool isProgramCallable(clang::QualType t) const {
+    // Members that only hand out what a sequence container, a string, an
+    // optional or a smart pointer holds: they construct, destroy and
+    // compare nothing. (A map's at() or find() calls its comparator.)
+    static bool plainAccessor(const clang::FunctionDecl &fn,
+                              const clang::Expr *object) {
+      static const std::set<std::string, std::less<>> kAccessors{
+          "operator->", "operator*", "operator[]", "at",
+          "size",       "empty",     "data",       "front",
+          "back",       "value",     "has_value",  "length",
+          "capacity",   "c_str",     "get",        "operator bool"};
+      if (object == nullptr || kAccessors.count(fn.getNameAsString()) == 0)
+        return false;
+      const Storage storage = storageOf(object->getType());
+      return storage != Storage::Nodes && storage != Storage::Hashed;
+    }
+
+    // Can the library run code of the program's own when it is given a
+    // value of \p t: a function, a lambda, a type of the program's whose
+    // constructor, destructor or operators are the program's (a free
+    // operator< for it included), or a library class built on one (a
+    // map's comparator, a hash)?
+    bool libraryMayCallBack(clang::QualType t, unsigned depth = 0) const {
+      if (t.isNull() || t->isDependentType() || depth > 6)
+        return true;
       t = t.getNonReferenceType().getCanonicalType();
-      if (t->isPointerType())
-        t = t->getPointeeType();
+      while (t->isPointerType() || t->isArrayType())
+        t = t->isPointerType()
+                ? t->getPointeeType()
+                : clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
       if (t->isFunctionType())
         return true;
       const auto *rec = t->getAsCXXRecordDecl();
       if (rec == nullptr)
         return false;
-      if (rec->isLambda())
+      if (!rec->hasDefinition() || rec->isLambda())
         return true;
-      if (!isProgram(*rec) || !rec->hasDefinition())
-        return false;
-      for (const clang::CXXMethodDecl *m : rec->methods())
-        if (m->getOverloadedOperator() == clang::OO_Call)
+      if (isProgram(*rec)) {
+        if (runsProgramCode(t) ||
+            programOperatorTypes_.count(rec->getCanonicalDecl()) != 0)
           return true;
+        for (const clang::CXXMethodDecl *m : rec->methods())
+          if (m->isOverloadedOperator())
+            return true;
+        for (const clang::FieldDecl *f : rec->fields())
+          if (libraryMayCallBack(f->getType(), depth + 1))
+            return true;
+        for (const clang::CXXBaseSpecifier &b : rec->bases())
+          if (libraryMayCallBack(b.getType(), depth + 1))
+            return true;
+        return false;
+      }
+      if (const auto *spec =
+              llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
+        for (const clang::TemplateArgument &a :
+             spec->getTemplateArgs().asArray())
+          if (a.getKind() == clang::TemplateArgument::Type &&
+              libraryMayCallBack(a.getAsType(), depth + 1))
+            return true;
       return false;
     }
 
+  public:
+    // The program's classes that a free operator of its own takes (the
+    // library's algorithms call `a < b` on them): collected before the walk,
+    // as an operator declared after its use is still found.
+    void collectProgramOperators(clang::TranslationUnitDecl *tu) {
+      struct Collector : clang::RecursiveASTVisitor<Collector> {
+        Visitor &outer;
+        explicit Collector(Visitor &o) : outer(o) {}
+        bool shouldVisitTemplateInstantiations() const { return true; }
+        bool VisitFunctionDecl(clang::FunctionDecl *fn) {
+          if (!fn->isOverloadedOperator() || !outer.isProgram(*fn))
+            return true;
+          for (const clang::ParmVarDecl *p : fn->parameters())
+            if (const auto *rec =
+                    p->getType().getNonReferenceType()->getAsCXXRecordDecl())
+              outer.programOperatorTypes_.insert(rec->getCanonicalDecl());
+          return true;
+        }
+      } collector(*this);
+      collector.TraverseDecl(tu);
+    }
+
+  private:
     // The body of a function reachesOnlyWhatItIsGiven() looks at.
     class BodyScan : public clang::RecursiveASTVisitor<BodyScan> {
     public:
-      BodyScan(Visitor &outer, unsigned depth) : outer_(outer), depth_(depth) {}
+      BodyScan(Visitor &outer, unsigned depth, bool member)
+          : outer_(outer), depth_(depth), member_(member) {}
       bool ok = true;
 
       // The lambdas written in the body: calling one runs code this scan
@@ -1343,7 +1784,8 @@ private:
         return ok;
       }
       bool VisitCXXThisExpr(clang::CXXThisExpr *) {
-        ok = false;
+        if (!member_)
+          ok = false;
         return ok;
       }
       bool VisitCallExpr(clang::CallExpr *call) {
@@ -1398,6 +1840,7 @@ private:
 
       Visitor &outer_;
       unsigned depth_;
+      bool member_; // scanning a member function: `this` is given
       std::set<const clang::CXXRecordDecl *> lambdas_;
     };
 
@@ -1406,6 +1849,8 @@ private:
     const clang::FunctionDecl *function_ = nullptr;
     LoopVariables loops_;
     std::map<const clang::FunctionDecl *, bool> reachesOnlyGiven_;
+    std::map<const clang::FunctionDecl *, bool> keepsInSelf_;
+    std::set<const clang::CXXRecordDecl *> programOperatorTypes_;
   };
 
   friend class Visitor;

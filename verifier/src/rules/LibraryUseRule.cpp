@@ -259,15 +259,18 @@ private:
     }
 
     bool VisitCallExpr(clang::CallExpr *call) {
-      // The library's own ==, != only: the program's would be handed the
-      // position as a value.
+      // The library's own ==, != only, on the library's own types: the
+      // program's operator would be handed the position as a value, and
+      // the library's (optional's) may hand it on to the program's.
       if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(call);
           op != nullptr && op->getNumArgs() == 2 &&
           (op->getOperator() == clang::OO_EqualEqual ||
            op->getOperator() == clang::OO_ExclaimEqual) &&
           op->getDirectCallee() != nullptr &&
           sm_.isInSystemHeader(
-              op->getDirectCallee()->getCanonicalDecl()->getLocation())) {
+              op->getDirectCallee()->getCanonicalDecl()->getLocation()) &&
+          onlyLibraryTypes(op->getArg(0)->getType()) &&
+          onlyLibraryTypes(op->getArg(1)->getType())) {
         exemptTop(call->getArg(0));
         exemptTop(call->getArg(1));
       }

@@ -1,6 +1,8 @@
-// What several rules ask of two expressions: do they name the same object?
+// What several rules ask of expressions and types: do two expressions name
+// the same object, is a type made of the library's classes alone?
 #include "rules/Rules.hpp"
 
+#include <clang/AST/ASTContext.h>
 #include <clang/AST/Decl.h>
 #include <clang/AST/DeclCXX.h>
 #include <clang/AST/Expr.h>
@@ -39,6 +41,32 @@ unsigned firstParameterArgument(const clang::CallExpr &call,
                  llvm::isa<clang::CXXMethodDecl>(fn)
              ? 1
              : 0;
+}
+
+/// Is \p t made of numbers and the library's classes alone (no class of
+/// the program's own, no lambda, anywhere in it)?
+bool onlyLibraryTypes(clang::QualType t, unsigned depth) {
+  if (t.isNull() || t->isDependentType() || depth > 6)
+    return false;
+  t = t.getNonReferenceType().getCanonicalType();
+  while (t->isPointerType() || t->isArrayType())
+    t = t->isPointerType()
+            ? t->getPointeeType()
+            : clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+  const auto *rec = t->getAsCXXRecordDecl();
+  if (rec == nullptr)
+    return !t->isFunctionType();
+  if (!rec->getASTContext().getSourceManager().isInSystemHeader(
+          rec->getLocation()) ||
+      rec->isLambda())
+    return false;
+  if (const auto *spec =
+          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
+    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
+      if (a.getKind() == clang::TemplateArgument::Type &&
+          !onlyLibraryTypes(a.getAsType(), depth + 1))
+        return false;
+  return true;
 }
 
 } // namespace kml::verify

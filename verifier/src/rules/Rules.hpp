@@ -89,6 +89,10 @@ bool isAdmittedLibraryFunction(const clang::FunctionDecl &fn);
 /// `this`. Calls are not followed: two calls may return two objects.
 bool sameNamedObject(const clang::Expr *a, const clang::Expr *b);
 
+/// Is \p t made of numbers and the library's classes alone (no class of
+/// the program's own, no lambda, no function, anywhere in it)?
+bool onlyLibraryTypes(clang::QualType t, unsigned depth = 0);
+
 /// The index of the call's argument that binds \p fn's first parameter: 1
 /// for a member operator (its first argument is the object), else 0.
 unsigned firstParameterArgument(const clang::CallExpr &call,
