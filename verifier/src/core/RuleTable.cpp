@@ -141,8 +141,11 @@ constexpr std::array<RuleInfo, 19> kRules{{
      "[[clang::lifetimebound]]) are findings, and where they stop, a "
      "reference (or range-for) bound to the result of a call that returns a "
      "reference while a temporary is bound to one of its reference "
-     "parameters or is its object: `const int &r = std::max(f(), 3);` may "
-     "refer to f()'s temporary, gone at the end of the statement.",
+     "parameters of the result's type, or of a type the result may be a "
+     "part of (an element, a member), or is its object: `const int &r = "
+     "std::max(f(), 3);` may refer to f()'s temporary, and `const int &r = "
+     "firstOf(make());` to an element of make()'s, gone at the end of the "
+     "statement.",
      "int *g;\nvoid f(void) {\n  int x = 1;\n  g = &x;\n}",
      "int g;\nvoid f(void) {\n  int x = 1;\n  g = x;\n}",
      "Return by value, or let the caller own the storage; keep the result "
@@ -152,9 +155,10 @@ constexpr std::array<RuleInfo, 19> kRules{{
      "that keep the object, commas, members and elements of the result, "
      "default arguments, function pointers, structured bindings, "
      "aggregates' reference members, `&` into a pointer and returns. Not "
-     "seen: a call returning a reference to a parameter of another type "
-     "than its result (`const int &firstOf(const Bag &)`: assumed not to "
-     "return the temporary); a constructor that stores a reference "
+     "seen: a call returning a reference into something other than its "
+     "arguments and their parts (assumed not to be the temporary; R019 "
+     "watches such a result as possibly in any container); a constructor "
+     "that stores a reference "
      "parameter in a member; a lambda's by-reference capture that outlives "
      "the frame; views (std::string_view, std::span, kml::span, "
      "iterators) into temporaries, except where Clang's -Wdangling family "

@@ -301,11 +301,42 @@ private:
         break;
       const clang::QualType param = proto->getParamType(p);
       if (!param->isReferenceType() ||
-          !ast.hasSameUnqualifiedType(param.getNonReferenceType(), returned))
+          !partOf(returned, param.getNonReferenceType(), ast))
         continue;
       if (mayBeTemporary(call->getArg(i)))
         return found();
     }
+    return false;
+  }
+
+  /// May a \p part be the object of type \p whole itself, or a part of it
+  /// (a member, an element, an owned value)? `firstOf(make())` returning
+  /// `v[0]` of its `const std::vector<int> &` hands back a part of the
+  /// temporary as surely as std::max hands back the temporary.
+  static bool partOf(clang::QualType part, clang::QualType whole,
+                     const clang::ASTContext &ast, int depth = 0) {
+    if (ast.hasSameUnqualifiedType(part, whole))
+      return true;
+    whole = whole.getCanonicalType();
+    if (depth > 6 || whole->isDependentType())
+      return false;
+    if (const auto *arr = llvm::dyn_cast<clang::ArrayType>(whole.getTypePtr()))
+      return partOf(part, arr->getElementType(), ast, depth + 1);
+    const auto *rec = whole->getAsCXXRecordDecl();
+    if (rec == nullptr || !rec->hasDefinition())
+      return false;
+    if (const auto *spec =
+            llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
+      for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
+        if (a.getKind() == clang::TemplateArgument::Type &&
+            partOf(part, a.getAsType(), ast, depth + 1))
+          return true;
+    for (const clang::FieldDecl *f : rec->fields())
+      if (partOf(part, f->getType().getNonReferenceType(), ast, depth + 1))
+        return true;
+    for (const clang::CXXBaseSpecifier &b : rec->bases())
+      if (partOf(part, b.getType(), ast, depth + 1))
+        return true;
     return false;
   }
 
