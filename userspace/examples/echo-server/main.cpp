@@ -19,7 +19,6 @@
 // Sockets come from the kml runtime (kml/io.hpp), which holds the casts to
 // struct sockaddr that application code may not write; everything else is
 // the standard library.
-#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +26,7 @@
 #include <vector>
 
 #include "../common/line_io.hpp"
+#include "../common/numbers.hpp"
 #include "kml/arguments.hpp"
 #include "kml/io.hpp"
 
@@ -190,15 +190,6 @@ struct options {
   std::uint64_t size = 64;
 };
 
-// A whole decimal number, or nothing.
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.begin(), text.end(), value);
-  if (text.empty() || error != std::errc() || end != text.end())
-    return std::nullopt;
-  return value;
-}
-
 // Parses `--name value` pairs after the subcommand.
 std::optional<options>
 parse_options(const std::vector<std::string_view> &args) {
@@ -206,7 +197,8 @@ parse_options(const std::vector<std::string_view> &args) {
   for (std::size_t i = 2; i < args.size(); i += 2) {
     const std::string_view name = args[i];
     const std::optional<std::uint64_t> value =
-        i + 1 < args.size() ? parse_number(args[i + 1]) : std::nullopt;
+        i + 1 < args.size() ? numbers::parse_decimal(args[i + 1])
+                            : std::nullopt;
     if (!value)
       return std::nullopt;
     if (name == "--port")

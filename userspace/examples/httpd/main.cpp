@@ -24,7 +24,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -35,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "../common/numbers.hpp"
 #include "kml/arguments.hpp"
 #include "kml/io.hpp"
 
@@ -51,7 +51,6 @@ constexpr std::size_t read_size = 4096; // bytes per read(2)
 
 // ---- text -------------------------------------------------------------------
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 char lower_char(char c) {
   return is_upper(c) ? static_cast<char>(c - 'A' + 'a') : c;
@@ -82,15 +81,6 @@ bool lists_token(std::string_view list, std::string_view token) {
   }
 }
 
-// A decimal number that is all of `text` (from_chars alone takes "1x" as 1).
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  std::uint64_t value = 0;
-  if (text.empty() || !std::ranges::all_of(text, is_digit) ||
-      std::from_chars(text.begin(), text.end(), value).ec != std::errc{})
-    return std::nullopt; // not a number, or too large
-  return value;
-}
-
 // ---- request parser ---------------------------------------------------------
 
 struct request {
@@ -114,7 +104,7 @@ bool parse_header(std::string_view line, request &req) {
     req.keep_alive = false;
   else if (name == "connection" && lists_token(value, "keep-alive"))
     req.keep_alive = true;
-  else if (name == "content-length" && !parse_number(value))
+  else if (name == "content-length" && !numbers::parse_decimal(value))
     return false;
   else if (name == "content-length" || name == "transfer-encoding")
     req.has_body = req.has_body || value != "0";
@@ -532,7 +522,7 @@ parse_options(const std::vector<std::string_view> &args) {
   for (std::size_t i = 2; i + 1 < args.size(); i += 2) {
     const std::string_view name = args[i];
     const std::string_view value = args[i + 1];
-    const std::optional<std::uint64_t> number = parse_number(value);
+    const std::optional<std::uint64_t> number = numbers::parse_decimal(value);
     if (name == "--root")
       opt.root = value;
     else if (name == "--port" && number)

@@ -15,7 +15,6 @@
 //
 // Each response is written with its own write(2): in protocol mode the
 // program is deliberately system-call heavy, which is what kml speeds up.
-#include <charconv>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include "../common/line_io.hpp"
+#include "../common/numbers.hpp"
 #include "kml/arguments.hpp"
 #include "store.hpp"
 
@@ -212,15 +212,6 @@ struct options {
   std::uint64_t seed = 42;
 };
 
-// A whole decimal number, or nothing.
-std::optional<std::uint64_t> parse_number(std::string_view text) {
-  std::uint64_t value = 0;
-  const auto [end, error] = std::from_chars(text.begin(), text.end(), value);
-  if (text.empty() || error != std::errc() || end != text.end())
-    return std::nullopt;
-  return value;
-}
-
 // Parses `--name value` pairs; nothing (after a message) on anything wrong.
 std::optional<options>
 parse_options(const std::vector<std::string_view> &args) {
@@ -231,7 +222,8 @@ parse_options(const std::vector<std::string_view> &args) {
       report("kvstore: option without a value");
       return std::nullopt;
     }
-    const std::optional<std::uint64_t> value = parse_number(args[i + 1]);
+    const std::optional<std::uint64_t> value =
+        numbers::parse_decimal(args[i + 1]);
     if (!value) {
       report("kvstore: option values are non-negative integers");
       return std::nullopt;

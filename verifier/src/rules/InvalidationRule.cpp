@@ -108,6 +108,27 @@ bool changesShape(const std::string &method, Storage storage) {
          (storage == Storage::Nodes || storage == Storage::Hashed);
 }
 
+/// Whether \p part holds for a type a value of class \p rec is made of:
+/// a template's type arguments and, when \p ownParts (a class of the
+/// program's, whose members the rules may read), its fields and bases.
+template <class Pred>
+bool anyPart(const clang::CXXRecordDecl &rec, bool ownParts, Pred part) {
+  if (const auto *spec =
+          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(&rec))
+    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
+      if (a.getKind() == clang::TemplateArgument::Type && part(a.getAsType()))
+        return true;
+  if (!ownParts)
+    return false;
+  for (const clang::FieldDecl *f : rec.fields())
+    if (part(f->getType()))
+      return true;
+  for (const clang::CXXBaseSpecifier &b : rec.bases())
+    if (part(b.getType()))
+      return true;
+  return false;
+}
+
 /// Does a value of \p outer hold a value of \p inner (itself, a member,
 /// an element, an owned object)?
 bool typeContains(clang::QualType outer, clang::QualType inner,
@@ -123,22 +144,22 @@ bool typeContains(clang::QualType outer, clang::QualType inner,
   const auto *rec = outer->getAsCXXRecordDecl();
   if (rec == nullptr || !rec->hasDefinition())
     return false;
-  if (const auto *spec =
-          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec);
-      spec != nullptr && sourceIsLibrary(*spec)) {
-    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
-      if (a.getKind() == clang::TemplateArgument::Type &&
-          typeContains(a.getAsType(), inner, depth + 1))
+  const bool library = sourceIsLibrary(*rec);
+  if (library && !llvm::isa<clang::ClassTemplateSpecializationDecl>(rec))
+    return false;
+  // A class template of the program's: its members, not its arguments.
+  if (!library) {
+    for (const clang::FieldDecl *f : rec->fields())
+      if (typeContains(f->getType(), inner, depth + 1))
+        return true;
+    for (const clang::CXXBaseSpecifier &b : rec->bases())
+      if (typeContains(b.getType(), inner, depth + 1))
         return true;
     return false;
   }
-  for (const clang::FieldDecl *f : rec->fields())
-    if (typeContains(f->getType(), inner, depth + 1))
-      return true;
-  for (const clang::CXXBaseSpecifier &b : rec->bases())
-    if (typeContains(b.getType(), inner, depth + 1))
-      return true;
-  return false;
+  return anyPart(*rec, false, [&](clang::QualType part) {
+    return typeContains(part, inner, depth + 1);
+  });
 }
 
 /// Does a value of \p t hold, anywhere inside it or behind a pointer or
@@ -160,21 +181,9 @@ bool holdsContainer(clang::QualType t, unsigned depth = 0) {
     return false;
   if (!rec->hasDefinition())
     return true;
-  if (const auto *spec =
-          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
-    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
-      if (a.getKind() == clang::TemplateArgument::Type &&
-          holdsContainer(a.getAsType(), depth + 1))
-        return true;
-  if (sourceIsLibrary(*rec))
-    return false;
-  for (const clang::FieldDecl *f : rec->fields())
-    if (holdsContainer(f->getType(), depth + 1))
-      return true;
-  for (const clang::CXXBaseSpecifier &b : rec->bases())
-    if (holdsContainer(b.getType(), depth + 1))
-      return true;
-  return false;
+  return anyPart(*rec, !sourceIsLibrary(*rec), [&](clang::QualType part) {
+    return holdsContainer(part, depth + 1);
+  });
 }
 
 /// Does a value of \p t share what it owns (a shared_ptr, whose copies
@@ -195,21 +204,14 @@ bool sharesOrMutable(clang::QualType t, unsigned depth = 0) {
   if (n == "std::shared_ptr" || n == "std::__shared_ptr" ||
       n == "std::weak_ptr" || n == "std::__weak_ptr")
     return true;
-  if (const auto *spec =
-          llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
-    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
-      if (a.getKind() == clang::TemplateArgument::Type &&
-          sharesOrMutable(a.getAsType(), depth + 1))
+  const bool own = !sourceIsLibrary(*rec);
+  if (own)
+    for (const clang::FieldDecl *f : rec->fields())
+      if (f->isMutable())
         return true;
-  if (sourceIsLibrary(*rec))
-    return false;
-  for (const clang::FieldDecl *f : rec->fields())
-    if (f->isMutable() || sharesOrMutable(f->getType(), depth + 1))
-      return true;
-  for (const clang::CXXBaseSpecifier &b : rec->bases())
-    if (sharesOrMutable(b.getType(), depth + 1))
-      return true;
-  return false;
+  return anyPart(*rec, own, [&](clang::QualType part) {
+    return sharesOrMutable(part, depth + 1);
+  });
 }
 
 /// Is everything a value of \p t holds or points to constant? Numbers,
@@ -1571,13 +1573,9 @@ private:
         return mayHoldReference(t);
       if (!rec->hasDefinition() || rec->isLambda())
         return true;
-      for (const clang::FieldDecl *f : rec->fields())
-        if (canKeepReference(f->getType(), depth + 1))
-          return true;
-      for (const clang::CXXBaseSpecifier &b : rec->bases())
-        if (canKeepReference(b.getType(), depth + 1))
-          return true;
-      return false;
+      return anyPart(*rec, true, [&](clang::QualType part) {
+        return canKeepReference(part, depth + 1);
+      });
     }
 
     bool isProgram(const clang::Decl &d) const {
@@ -1601,14 +1599,9 @@ private:
         return false;
       if (rec->isLambda() || isProgram(*rec))
         return true;
-      if (const auto *spec =
-              llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
-        for (const clang::TemplateArgument &a :
-             spec->getTemplateArgs().asArray())
-          if (a.getKind() == clang::TemplateArgument::Type &&
-              involvesProgramType(a.getAsType(), depth + 1))
-            return true;
-      return false;
+      return anyPart(*rec, false, [&](clang::QualType part) {
+        return involvesProgramType(part, depth + 1);
+      });
     }
 
     // Does making, copying or destroying a value of \p t run code of the
@@ -1699,22 +1692,10 @@ private:
         for (const clang::CXXMethodDecl *m : rec->methods())
           if (m->isOverloadedOperator())
             return true;
-        for (const clang::FieldDecl *f : rec->fields())
-          if (libraryMayCallBack(f->getType(), depth + 1))
-            return true;
-        for (const clang::CXXBaseSpecifier &b : rec->bases())
-          if (libraryMayCallBack(b.getType(), depth + 1))
-            return true;
-        return false;
       }
-      if (const auto *spec =
-              llvm::dyn_cast<clang::ClassTemplateSpecializationDecl>(rec))
-        for (const clang::TemplateArgument &a :
-             spec->getTemplateArgs().asArray())
-          if (a.getKind() == clang::TemplateArgument::Type &&
-              libraryMayCallBack(a.getAsType(), depth + 1))
-            return true;
-      return false;
+      return anyPart(*rec, isProgram(*rec), [&](clang::QualType part) {
+        return libraryMayCallBack(part, depth + 1);
+      });
     }
 
   public:
