@@ -75,10 +75,11 @@ std::size_t copy_of_a_view_element(const std::vector<std::string_view> &args) {
   return n;
 }
 
-int copy_of_a_pointer_element(std::vector<int *> &ptrs, int &value) {
-  ptrs.push_back(&value);
+int copy_of_a_pointer_element(int first, int second) {
+  std::vector<int *> ptrs;
+  ptrs.push_back(&first);
   int *p = ptrs[0];
-  ptrs.push_back(&value);
+  ptrs.push_back(&second);
   return *p;
 }
 
@@ -173,14 +174,13 @@ std::size_t temporary_key(std::vector<std::string> &keys) {
 }
 
 int main() {
-  std::vector<int *> ptrs;
   int value = 7;
   const std::vector<std::string_view> args{"a", "bb"};
   return static_cast<int>(
       const_local_survives_calls() + const_optional_value() +
       const_vector_element() + local_optional_value() +
       temporary_given_as_view() + range_for_over_temporary() +
-      copy_of_a_view_element(args) + copy_of_a_pointer_element(ptrs, value) +
+      copy_of_a_view_element(args) + copy_of_a_pointer_element(value, 2) +
       parameter_member_to_pure_function(names) +
       global_element_to_pure_function() + file_named_by_a_parameter("/x") +
       whole_number("12").value_or(0) + filled_by_a_member_function() +

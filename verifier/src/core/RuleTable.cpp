@@ -453,7 +453,19 @@ constexpr std::array<RuleInfo, 19> kRules{{
      "method is not seen. Data races are not modelled. A function is "
      "judged to reach only what it is given from its own body and its "
      "callees' (six deep); a function the analysis cannot finish is "
-     "judged to reach anything."},
+     "judged to reach anything. Known gaps, each a program a review wrote "
+     "that still passes: a local bound to a reference member by aggregate "
+     "initialisation (`Ref r{v}`), by std::tie, or by a "
+     "back_insert_iterator variable does not count as escaping; a view "
+     "emplaced into a container of views from a std::string argument; a "
+     "std::optional<std::string_view> (or another holder that is not a "
+     "view or pointer) of a temporary; pointers and views into containers "
+     "or temporaries stored by member initialisers and constructors; a "
+     "structured binding's view followed into a global; a by-value span of "
+     "views filled as an out-parameter; a function returning into a "
+     "container nested two levels in its argument; std::ranges::copy of "
+     "views into a global container through back_inserter; and "
+     "`std::string_view sv{make()}` with braces."},
 }};
 
 } // namespace

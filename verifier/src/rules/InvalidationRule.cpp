@@ -303,6 +303,7 @@ bool mayHoldReference(clang::QualType t, unsigned depth = 0) {
           !classOf(a.getAsType()).starts_with("std::hash") &&
           !classOf(a.getAsType()).starts_with("std::equal_to") &&
           !classOf(a.getAsType()).starts_with("std::char_traits") &&
+          !classOf(a.getAsType()).starts_with("std::default_delete") &&
           mayHoldReference(a.getAsType(), depth + 1))
         return true;
       if (a.getKind() == clang::TemplateArgument::Pack)
@@ -331,6 +332,17 @@ const clang::Expr *stripToObject(const clang::Expr *e) {
     e = e->IgnoreParenImpCasts();
     if (const auto *c = llvm::dyn_cast<clang::CXXStaticCastExpr>(e)) {
       e = c->getSubExpr();
+      continue;
+    }
+    // `(s = t)` is s: an assignment returns its left operand.
+    if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(e);
+        op != nullptr && op->isAssignmentOp() && op->getNumArgs() == 2) {
+      e = op->getArg(0);
+      continue;
+    }
+    if (const auto *b = llvm::dyn_cast<clang::BinaryOperator>(e);
+        b != nullptr && b->isAssignmentOp()) {
+      e = b->getLHS();
       continue;
     }
     if (const auto *call = llvm::dyn_cast<clang::CallExpr>(e)) {
@@ -377,7 +389,8 @@ const clang::Expr *ownerOfPart(const clang::Expr *e) {
 const clang::VarDecl *rootVariable(const clang::Expr *e) {
   e = stripToObject(e);
   while (const auto *m = llvm::dyn_cast<clang::MemberExpr>(e)) {
-    if (m->isArrow())
+    // Through a pointer or a reference member the object is elsewhere.
+    if (m->isArrow() || m->getMemberDecl()->getType()->isReferenceType())
       return nullptr;
     e = stripToObject(m->getBase());
   }
@@ -454,11 +467,14 @@ bool mayOverlap(const clang::Expr *changed, const clang::Expr *watched) {
     return false;
   if (!typeContains(tc, tw))
     return false;
-  // Two different variables of their own are two objects.
+  // Two different variables of their own are two objects, unless one
+  // refers to the other (a struct with a reference member, an iterator).
   const clang::VarDecl *rc = rootVariable(changed);
   const clang::VarDecl *rw = rootVariable(watched);
-  if (rc != nullptr && rw != nullptr && rc != rw &&
-      (isOwnLocal(rc) || isOwnLocal(rw)) &&
+  auto alone = [](const clang::VarDecl *v) {
+    return isOwnLocal(v) && !mayHoldReference(v->getType());
+  };
+  if (rc != nullptr && rw != nullptr && rc != rw && (alone(rc) || alone(rw)) &&
       !(rc->getType()->isReferenceType() || rw->getType()->isReferenceType()))
     return false;
   // A local of its own is none of what existed before it: a parameter's
@@ -467,7 +483,7 @@ bool mayOverlap(const clang::Expr *changed, const clang::Expr *watched) {
     auto older = [](const clang::VarDecl *v) {
       return llvm::isa<clang::ParmVarDecl>(v) || v->hasGlobalStorage();
     };
-    if ((isOwnLocal(rc) && older(rw)) || (isOwnLocal(rw) && older(rc)))
+    if ((alone(rc) && older(rw)) || (alone(rw) && older(rc)))
       return false;
   }
   return true;
@@ -574,6 +590,19 @@ public:
     if (call->getNumArgs() < 1)
       return true;
     const clang::Expr *obj = call->getArg(0);
+    // An operator of the program's own that returns a reference, pointer
+    // or view: into what it is given, or anywhere (like any function).
+    if (const clang::FunctionDecl *fn = call->getDirectCallee();
+        fn != nullptr && !sourceIsLibrary(*fn) &&
+        !(llvm::isa<clang::CXXMethodDecl>(fn) &&
+          llvm::cast<clang::CXXMethodDecl>(fn)->getParent()->isLambda()) &&
+        (call->isGLValue() || mayHoldReference(call->getType()))) {
+      for (const clang::Expr *arg : call->arguments())
+        if (isWatchable(arg) || typeContainsWatchable(arg))
+          add(arg);
+      if (unknown_ && unknown_(*call))
+        add(call);
+    }
     switch (call->getOperator()) {
     case clang::OO_Star:
     case clang::OO_Arrow:
@@ -690,14 +719,10 @@ private:
     return true;
   }
 
+  // A struct or array holding a container at any depth (the function may
+  // return into s.inner.items or rows[1]).
   static bool typeContainsWatchable(const clang::Expr *arg) {
-    const auto *rec = plain(arg->getType())->getAsCXXRecordDecl();
-    if (rec == nullptr || !rec->hasDefinition())
-      return false;
-    for (const clang::FieldDecl *f : rec->fields())
-      if (storageOf(f->getType()) != Storage::None)
-        return true;
-    return false;
+    return holdsContainer(arg->getType());
   }
 
   const clang::SourceManager &sm_;
@@ -753,6 +778,24 @@ private:
         loops_[s->getLoopVariable()] = range;
       if (range == nullptr || !rule_.isApplication(sm_, s->getForLoc()))
         return true;
+      // Only the range expression itself lives as long as the loop; a
+      // view of a temporary (`trim(make())`, `string_view(make()).substr(1)`)
+      // is left with the temporary gone. (A reference into one, through an
+      // accessor, is KML-R011's.)
+      const clang::Expr *whole = stripToObject(range)->IgnoreImplicit();
+      for (const clang::Expr *c : whole->isPRValue()
+                                      ? containersIn(range)
+                                      : std::vector<const clang::Expr *>()) {
+        const clang::Expr *t = stripToObject(c)->IgnoreImplicit();
+        if (t != whole && t->isPRValue() && t->getType()->isRecordType()) {
+          rule_.report(sm_, range->getSourceRange(),
+                       "the range refers into a temporary that is destroyed "
+                       "before the loop's body runs",
+                       "name the temporary first, in a variable that "
+                       "outlives the loop");
+          break;
+        }
+      }
       std::vector<const clang::Expr *> watched;
       if (isWatchable(range) && !isImmutable(range))
         watched.push_back(range);
@@ -807,6 +850,14 @@ private:
     // the end of the statement (Clang's -Wdangling, KML-R011, sees only
     // the direct conversion of the temporary).
     bool VisitVarDecl(clang::VarDecl *v) {
+      if (rule_.isApplication(sm_, v->getLocation()) &&
+          v->hasAttr<clang::CleanupAttr>()) {
+        rule_.report(sm_, v->getSourceRange(),
+                     "__attribute__((cleanup)) calls a function at the end "
+                     "of the scope, where no call is written",
+                     "use a class with a destructor");
+        return true;
+      }
       if (!rule_.isApplication(sm_, v->getLocation()) ||
           v->getInit() == nullptr || llvm::isa<clang::ParmVarDecl>(v) ||
           v->isImplicit() || !mayHoldReference(v->getType()) ||
@@ -847,9 +898,13 @@ private:
     static bool directConversion(const clang::Expr *init,
                                  const clang::Expr *temporary) {
       const clang::Expr *e = init->IgnoreImplicit();
-      if (const auto *c = llvm::dyn_cast<clang::CXXConstructExpr>(e);
-          c != nullptr && c->getNumArgs() >= 1)
+      if (llvm::isa<clang::InitListExpr>(e))
+        return false; // `string_view sv{make()}`: -Wdangling misses braces
+      if (const auto *c = llvm::dyn_cast<clang::CXXConstructExpr>(e)) {
+        if (c->isListInitialization() || c->getNumArgs() < 1)
+          return false;
         e = c->getArg(0)->IgnoreImplicit();
+      }
       if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(e))
         e = m->getImplicitObjectArgument()->IgnoreImplicit();
       return stripToObject(e)->IgnoreImplicit() == temporary;
@@ -916,7 +971,7 @@ private:
       if (s == nullptr)
         return false;
       if (const auto *call = llvm::dyn_cast<clang::CallExpr>(s);
-          call != nullptr && handsOver(*call, var))
+          call != nullptr && (handsOver(*call, var) || handsBack(*call, var)))
         return true;
       if (const auto *c = llvm::dyn_cast<clang::CXXConstructExpr>(s);
           c != nullptr && c->getConstructor() != nullptr &&
@@ -938,10 +993,20 @@ private:
               rootVariable(v->getInit()) == &var)
             return true;
       if (const auto *lambda = llvm::dyn_cast<clang::LambdaExpr>(s))
-        for (const clang::LambdaCapture &c : lambda->captures())
-          if (c.capturesVariable() && c.getCaptureKind() == clang::LCK_ByRef &&
-              c.getCapturedVar() == &var)
+        for (const clang::LambdaCapture &c : lambda->captures()) {
+          if (!c.capturesVariable())
+            continue;
+          const auto *captured =
+              llvm::dyn_cast<clang::VarDecl>(c.getCapturedVar());
+          if (c.getCaptureKind() == clang::LCK_ByRef && captured == &var)
             return true;
+          // [&w = v]: the init-capture is a reference bound to v.
+          if (captured != nullptr && captured->isInitCapture() &&
+              captured->getType()->isReferenceType() &&
+              captured->getInit() != nullptr &&
+              rootVariable(captured->getInit()) == &var)
+            return true;
+        }
       for (const clang::Stmt *child : s->children())
         if (escapesIn(child, var))
           return true;
@@ -969,8 +1034,9 @@ private:
         return false;
       const auto *rec = t->getPointeeType()->getAsRecordDecl();
       return rec != nullptr && sourceIsLibrary(*rec) &&
-             !rec->getDeclContext()->getRedeclContext()->isStdNamespace() &&
-             rec->getDeclContext()->getRedeclContext()->isTranslationUnit();
+             rec->getDeclContext()->getRedeclContext()->isTranslationUnit() &&
+             rec->getDeclName().isIdentifier() &&
+             rec->getName() == "_IO_FILE"; // only fopen makes one
     }
 
     bool ownLocalObject(const clang::Expr *object) {
@@ -1009,6 +1075,37 @@ private:
       }
       return false;
     }
+    // `S *p = s.self()`, `addr(v)`, `std::tie(v)`, `std::back_inserter(v)`:
+    // a call given the local by reference whose result may hold the local
+    // itself (a pointer or reference to its type, or an object holding
+    // one) hands its address back out.
+    bool handsBack(const clang::CallExpr &call, const clang::VarDecl &var) {
+      // An assignment's result is its left operand, which stripToObject()
+      // sees through wherever the result is bound.
+      if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(&call);
+          op != nullptr && op->isAssignmentOp())
+        return false;
+      clang::QualType result = call.getType();
+      if (result->isPointerType())
+        result = result->getPointeeType();
+      if (!(call.isGLValue() || call.getType()->isPointerType() ||
+            mayHoldReference(call.getType())) ||
+          !typeContains(result, var.getType()))
+        return false;
+      if (const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call);
+          m != nullptr && rootVariable(m->getImplicitObjectArgument()) == &var)
+        return true;
+      for (const clang::Expr *arg : call.arguments()) {
+        const clang::Expr *a = arg->IgnoreParenImpCasts();
+        if (const auto *u = llvm::dyn_cast<clang::UnaryOperator>(a);
+            u != nullptr && u->getOpcode() == clang::UO_AddrOf)
+          a = u->getSubExpr();
+        if (a->isGLValue() && rootVariable(a) == &var)
+          return true;
+      }
+      return false;
+    }
+
     static bool byAddress(clang::QualType param) {
       return param->isReferenceType() || param->isPointerType();
     }
@@ -1077,13 +1174,21 @@ private:
                    "may change or die under it",
                    "keep a copy (std::string(in)) or an index");
     }
-    static bool refersToParameter(const clang::Stmt *s) {
-      if (s == nullptr)
+    static bool refersToParameter(const clang::Stmt *s, unsigned depth = 0) {
+      if (s == nullptr || depth > 8)
         return false;
-      if (const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(s))
+      if (const auto *r = llvm::dyn_cast<clang::DeclRefExpr>(s)) {
         if (const auto *p = llvm::dyn_cast<clang::ParmVarDecl>(r->getDecl());
             p != nullptr && mayHoldReference(p->getType()))
           return true;
+        // `int *l = &x; gp = l;`: a local holding what the parameter
+        // refers to passes it on.
+        if (const auto *v = llvm::dyn_cast<clang::VarDecl>(r->getDecl());
+            v != nullptr && v->hasLocalStorage() &&
+            !llvm::isa<clang::ParmVarDecl>(v) &&
+            mayHoldReference(v->getType()) && v->getInit() != nullptr)
+          return refersToParameter(v->getInit(), depth + 1);
+      }
       // A value read out of it (`*p`, `x + 1`, `in.size()`) is a copy.
       if (const auto *c = llvm::dyn_cast<clang::ImplicitCastExpr>(s);
           c != nullptr && c->getCastKind() == clang::CK_LValueToRValue &&
@@ -1094,7 +1199,7 @@ private:
           !llvm::cast<clang::CallExpr>(s)->isGLValue())
         return false;
       for (const clang::Stmt *child : s->children())
-        if (refersToParameter(child))
+        if (refersToParameter(child, depth + 1))
           return true;
       return false;
     }
@@ -1198,17 +1303,35 @@ private:
       const auto *m = llvm::dyn_cast<clang::CXXMemberCallExpr>(&call);
       const clang::CXXMethodDecl *md =
           m != nullptr ? m->getMethodDecl() : nullptr;
-      static const std::set<std::string, std::less<>> kAdds{
-          "push_back", "emplace_back", "push_front",  "emplace_front",
-          "insert",    "emplace",      "try_emplace", "insert_or_assign"};
+      // Every member that puts a value in: resize and assign copy one in
+      // too, an emplace builds one from any argument.
+      static const std::set<std::string, std::less<>> kPutsIn{
+          "push_back",        "emplace_back", "push_front",   "emplace_front",
+          "insert",           "emplace",      "emplace_hint", "try_emplace",
+          "insert_or_assign", "resize",       "assign",       "assign_range",
+          "append_range",     "insert_range", "operator=",    "operator[]"};
       if (md == nullptr || md->isConst() ||
-          kAdds.count(md->getNameAsString()) == 0 ||
+          kPutsIn.count(md->getNameAsString()) == 0 ||
           !mayHoldReference(m->getImplicitObjectArgument()->getType()))
         return; // only a container of references, views or pointers keeps one
+      const bool emplace = md->getNameAsString().find("emplace") == 0 ||
+                           md->getNameAsString() == "try_emplace";
+      const clang::VarDecl *holder =
+          rootVariable(m->getImplicitObjectArgument());
       for (const clang::Expr *arg : call.arguments()) {
-        if (!mayHoldReference(arg->getType()) &&
+        if (!emplace && !mayHoldReference(arg->getType()) &&
             !isView(arg->IgnoreImpCasts()->getType()))
           continue;
+        // gptrs.push_back(&x) with x a parameter: the caller's object,
+        // kept past the call.
+        if ((holder == nullptr || !isOwnLocal(holder)) &&
+            refersToParameter(arg)) {
+          rule_.report(sm_, call.getSourceRange(),
+                       "what a parameter refers to is kept past the call in "
+                       "a container that is not a local",
+                       "keep a copy (std::string(in)) or an index");
+          return;
+        }
         for (const clang::Expr *c : containersIn(arg))
           if (!sameNamedObject(c, m->getImplicitObjectArgument())) {
             rule_.report(sm_, call.getSourceRange(),
@@ -1242,10 +1365,15 @@ private:
       if (sourceIsLibrary(*fn) &&
           (llvm::isa<clang::CXXMemberCallExpr>(call) || fn->isExternC()))
         return;
+      clang::QualType objectType =
+          object != nullptr ? object->getType() : clang::QualType();
+      if (!objectType.isNull() && objectType->isPointerType())
+        objectType = objectType->getPointeeType(); // this->, p->
       const bool objectOut =
-          object != nullptr && method != nullptr && !method->isConst() &&
-          !method->getParent()->isLambda() &&
-          canKeepReference(object->getType()) && !isView(object->getType());
+          object != nullptr && method != nullptr && !sourceIsLibrary(*method) &&
+          (!method->isConst() || reachesOutside(objectType)) &&
+          !method->getParent()->isLambda() && canKeepReference(objectType) &&
+          !isView(objectType);
       for (unsigned i = shift; i < call.getNumArgs(); ++i) {
         if (i - shift >= fn->getNumParams())
           break;
@@ -1351,6 +1479,18 @@ private:
             checkHiddenCode(v->getType(), v->getSourceRange(), w);
       if (const auto *t = llvm::dyn_cast<clang::MaterializeTemporaryExpr>(s))
         checkHiddenCode(t->getType(), t->getSourceRange(), w);
+      if (const auto *t = llvm::dyn_cast<clang::CXXBindTemporaryExpr>(s))
+        checkHiddenCode(t->getType(), t->getSourceRange(), w);
+      // A structured binding's get() calls are not the statement's
+      // children.
+      if (const auto *ds = llvm::dyn_cast<clang::DeclStmt>(s))
+        for (const clang::Decl *d : ds->decls())
+          if (const auto *dd = llvm::dyn_cast<clang::DecompositionDecl>(d))
+            for (const clang::BindingDecl *b : dd->bindings()) {
+              scan(b->getBinding(), w, depth);
+              if (const clang::VarDecl *held = b->getHoldingVar())
+                scan(held->getInit(), w, depth);
+            }
       for (const clang::Stmt *child : s->children())
         scan(child, w, depth);
     }
@@ -1498,6 +1638,11 @@ private:
       const clang::FunctionDecl *def = nullptr;
       if (fn == nullptr || !fn->hasBody(def) || def == nullptr || depth > 6)
         return false;
+      // A virtual call runs whichever override the object has.
+      if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(fn);
+          m != nullptr && m->isVirtual() && !m->hasAttr<clang::FinalAttr>() &&
+          !m->getParent()->hasAttr<clang::FinalAttr>())
+        return false;
       auto &memo = selfMayKeep ? keepsInSelf_ : reachesOnlyGiven_;
       if (auto known = memo.find(def); known != memo.end())
         return known->second;
@@ -1518,7 +1663,8 @@ private:
           m != nullptr && !m->isStatic()) {
         const clang::QualType self =
             m->getParent()->getASTContext().getRecordType(m->getParent());
-        if (m->getParent()->isLambda() ||
+        // A reference or pointer member reaches outside the object.
+        if (m->getParent()->isLambda() || reachesOutside(self) ||
             (!selfMayKeep && canKeepReference(self)) || sharesOrMutable(self) ||
             llvm::isa<clang::CXXConstructorDecl>(m) ||
             llvm::isa<clang::CXXDestructorDecl>(m))
@@ -1554,6 +1700,30 @@ private:
       if (!t->isReferenceType() && runsProgramCode(to))
         return false;               // a copy's constructor and destructor
       return !mayHoldReference(to); // nothing to keep or rebind
+    }
+
+    // Does an object of type \p t reach outside itself: a reference,
+    // pointer, view or smart pointer member (at any depth) through which a
+    // member function could change another object? A FILE * reaches only
+    // the C library's stream.
+    bool reachesOutside(clang::QualType t, unsigned depth = 0) const {
+      if (t.isNull() || t->isDependentType() || depth > 6)
+        return true;
+      if (cLibraryObject(t))
+        return false;
+      t = t.getCanonicalType();
+      if (t->isReferenceType() || t->isPointerType() || isView(t))
+        return true;
+      while (t->isArrayType())
+        t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+      const auto *rec = t->getAsCXXRecordDecl();
+      if (rec == nullptr || !isProgram(*rec))
+        return mayHoldReference(t);
+      if (!rec->hasDefinition() || rec->isLambda())
+        return true;
+      return anyPart(*rec, true, [&](clang::QualType part) {
+        return reachesOutside(part, depth + 1);
+      });
     }
 
     // Can an object of type \p t keep a reference, pointer or view to
@@ -1594,6 +1764,8 @@ private:
                 : clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
       if (t->isFunctionType())
         return true; // a function pointer may be the program's
+      if (const auto *e = t->getAs<clang::EnumType>())
+        return isProgram(*e->getDecl()); // its operators, found by ADL
       const auto *rec = t->getAsCXXRecordDecl();
       if (rec == nullptr)
         return false;
@@ -1662,7 +1834,20 @@ private:
       if (object == nullptr || kAccessors.count(fn.getNameAsString()) == 0)
         return false;
       const Storage storage = storageOf(object->getType());
-      return storage != Storage::Nodes && storage != Storage::Hashed;
+      if (storage == Storage::Nodes || storage == Storage::Hashed)
+        return false;
+      // A deleter of the program's may make get() and operator bool copy
+      // a pointer class of its own.
+      if (const auto *spec =
+              llvm::dyn_cast_or_null<clang::ClassTemplateSpecializationDecl>(
+                  plain(object->getType())->getAsCXXRecordDecl());
+          spec != nullptr && classOf(object->getType()) == "std::unique_ptr") {
+        const auto &args = spec->getTemplateArgs();
+        return args.size() == 2 &&
+               args[1].getKind() == clang::TemplateArgument::Type &&
+               classOf(args[1].getAsType()) == "std::default_delete";
+      }
+      return true;
     }
 
     // Can the library run code of the program's own when it is given a
@@ -1680,6 +1865,9 @@ private:
                 : clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
       if (t->isFunctionType())
         return true;
+      if (const auto *e = t->getAs<clang::EnumType>())
+        return programOperatorTypes_.count(e->getDecl()->getCanonicalDecl()) !=
+               0;
       const auto *rec = t->getAsCXXRecordDecl();
       if (rec == nullptr)
         return false;
@@ -1711,9 +1899,9 @@ private:
           if (!fn->isOverloadedOperator() || !outer.isProgram(*fn))
             return true;
           for (const clang::ParmVarDecl *p : fn->parameters())
-            if (const auto *rec =
-                    p->getType().getNonReferenceType()->getAsCXXRecordDecl())
-              outer.programOperatorTypes_.insert(rec->getCanonicalDecl());
+            if (const auto *tag =
+                    p->getType().getNonReferenceType()->getAsTagDecl())
+              outer.programOperatorTypes_.insert(tag->getCanonicalDecl());
           return true;
         }
       } collector(*this);
@@ -1727,6 +1915,8 @@ private:
       BodyScan(Visitor &outer, unsigned depth, bool member)
           : outer_(outer), depth_(depth), member_(member) {}
       bool ok = true;
+      // A range-for's begin() and end(), a structured binding's get().
+      bool shouldVisitImplicitCode() const { return true; }
 
       // The lambdas written in the body: calling one runs code this scan
       // walks; calling any other (a global's) does not.
@@ -1749,10 +1939,7 @@ private:
       bool VisitDeclRefExpr(clang::DeclRefExpr *ref) {
         const clang::ValueDecl *d = ref->getDecl();
         if (const auto *v = llvm::dyn_cast<clang::VarDecl>(d)) {
-          const clang::QualType t = v->getType();
-          if (v->hasGlobalStorage() &&
-              !((v->isConstexpr() || t.isConstQualified()) && constantData(t)))
-            ok = false;
+          checkVariable(*v);
         } else if (const auto *fn = llvm::dyn_cast<clang::FunctionDecl>(d)) {
           checkFunction(*fn);
         }
@@ -1762,6 +1949,8 @@ private:
         if (const auto *fn =
                 llvm::dyn_cast<clang::FunctionDecl>(m->getMemberDecl()))
           checkFunction(*fn);
+        if (const auto *v = llvm::dyn_cast<clang::VarDecl>(m->getMemberDecl()))
+          checkVariable(*v); // a static data member is a global
         return ok;
       }
       bool VisitCXXThisExpr(clang::CXXThisExpr *) {
@@ -1804,8 +1993,28 @@ private:
           ok = false;
         return ok;
       }
+      // A tuple-like structured binding calls get<I>() in the initialiser
+      // of a variable the binding holds, which no statement contains.
+      bool VisitBindingDecl(clang::BindingDecl *b) {
+        if (const clang::VarDecl *held = b->getHoldingVar();
+            held != nullptr && held->getInit() != nullptr)
+          TraverseStmt(const_cast<clang::Expr *>(held->getInit()));
+        return ok;
+      }
+      bool VisitCXXBindTemporaryExpr(clang::CXXBindTemporaryExpr *t) {
+        if (outer_.runsProgramCode(t->getType()))
+          ok = false; // its destructor at the end of the statement
+        return ok;
+      }
 
     private:
+      void checkVariable(const clang::VarDecl &v) {
+        const clang::QualType t = v.getType();
+        if (v.hasGlobalStorage() &&
+            !((v.isConstexpr() || t.isConstQualified()) && constantData(t)))
+          ok = false;
+      }
+
       // A function of the program's own must be like the one scanned; a
       // lambda written in the body is walked where it is written.
       void checkFunction(const clang::FunctionDecl &fn) {
@@ -1831,7 +2040,7 @@ private:
     LoopVariables loops_;
     std::map<const clang::FunctionDecl *, bool> reachesOnlyGiven_;
     std::map<const clang::FunctionDecl *, bool> keepsInSelf_;
-    std::set<const clang::CXXRecordDecl *> programOperatorTypes_;
+    std::set<const clang::TagDecl *> programOperatorTypes_;
   };
 
   friend class Visitor;
