@@ -52,9 +52,11 @@ TEST(KvStore, ChurnKeepsExactlyTheLiveEntries) {
       ASSERT_EQ(
           s.set("key" + std::to_string(round * 64 + i), std::to_string(i)),
           set_outcome::inserted);
-    for (int i = 0; i < 64; ++i)
-      if (i % 4 != 0)
+    for (int i = 0; i < 64; ++i) {
+      if (i % 4 != 0) {
         ASSERT_TRUE(s.erase("key" + std::to_string(round * 64 + i)));
+      }
+    }
     for (int i = 0; i < 64; i += 4)
       EXPECT_EQ(s.get("key" + std::to_string(round * 64 + i)),
                 std::optional<std::string>(std::to_string(i)));
