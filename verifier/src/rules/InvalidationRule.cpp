@@ -108,6 +108,15 @@ bool changesShape(const std::string &method, Storage storage) {
          (storage == Storage::Nodes || storage == Storage::Hashed);
 }
 
+/// \p t without reference, qualifiers' sugar and array extents: the type
+/// of the objects a value of it is made of.
+clang::QualType elementType(clang::QualType t) {
+  t = t.getNonReferenceType().getCanonicalType();
+  while (t->isArrayType())
+    t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+  return t;
+}
+
 /// Whether \p part holds for a type a value of class \p rec is made of:
 /// a template's type arguments and, when \p ownParts (a class of the
 /// program's, whose members the rules may read), its fields and bases.
@@ -192,9 +201,7 @@ bool holdsContainer(clang::QualType t, unsigned depth = 0) {
 bool sharesOrMutable(clang::QualType t, unsigned depth = 0) {
   if (t.isNull() || t->isDependentType() || depth > 6)
     return true;
-  t = t.getNonReferenceType().getCanonicalType();
-  while (t->isArrayType())
-    t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+  t = elementType(t);
   const auto *rec = t->getAsCXXRecordDecl();
   if (rec == nullptr)
     return false;
@@ -581,7 +588,7 @@ public:
     if (unknown_ && unknown_(*call))
       add(call);
     for (const clang::Expr *arg : call->arguments())
-      if (isWatchable(arg) || typeContainsWatchable(arg))
+      if (holdsContainer(arg->getType()))
         add(arg);
     return true;
   }
@@ -598,7 +605,7 @@ public:
           llvm::cast<clang::CXXMethodDecl>(fn)->getParent()->isLambda()) &&
         (call->isGLValue() || mayHoldReference(call->getType()))) {
       for (const clang::Expr *arg : call->arguments())
-        if (isWatchable(arg) || typeContainsWatchable(arg))
+        if (holdsContainer(arg->getType()))
           add(arg);
       if (unknown_ && unknown_(*call))
         add(call);
@@ -717,12 +724,6 @@ private:
       if (!TraverseStmt(child))
         return false;
     return true;
-  }
-
-  // A struct or array holding a container at any depth (the function may
-  // return into s.inner.items or rows[1]).
-  static bool typeContainsWatchable(const clang::Expr *arg) {
-    return holdsContainer(arg->getType());
   }
 
   const clang::SourceManager &sm_;
@@ -1168,11 +1169,7 @@ private:
         return; // a local dies with the call
       if (!refersToParameter(rhs))
         return;
-      rule_.report(sm_, where,
-                   "what a parameter refers to is kept past the call in "
-                   "something that is not a local: the caller's container "
-                   "may change or die under it",
-                   "keep a copy (std::string(in)) or an index");
+      reportParameterKept(where);
     }
     static bool refersToParameter(const clang::Stmt *s, unsigned depth = 0) {
       if (s == nullptr || depth > 8)
@@ -1204,6 +1201,22 @@ private:
       return false;
     }
 
+    void reportTogether(const clang::CallExpr &call) {
+      rule_.report(sm_, call.getSourceRange(),
+                   "a container and something that refers into it are given "
+                   "to one call, which may change the first and then use the "
+                   "second",
+                   "pass an index, or a copy of the element");
+    }
+
+    void reportParameterKept(clang::SourceRange where) {
+      rule_.report(sm_, where,
+                   "what a parameter refers to is kept past the call in "
+                   "something that is not a local: the caller's container "
+                   "may change or die under it",
+                   "keep a copy (std::string(in)) or an index");
+    }
+
     // f(v, v[0]): inside f the two parameters are one object.
     void checkContainerAndReferenceTogether(const clang::CallExpr &call) {
       const clang::FunctionDecl *fn = call.getDirectCallee();
@@ -1217,11 +1230,7 @@ private:
         for (const clang::Expr *arg : call.arguments())
           for (const clang::Expr *c : containersIn(arg))
             if (mayOverlap(m->getImplicitObjectArgument(), c)) {
-              rule_.report(sm_, call.getSourceRange(),
-                           "a container and something that refers into it "
-                           "are given to one call, which may change the "
-                           "first and then use the second",
-                           "pass an index, or a copy of the element");
+              reportTogether(call);
               return;
             }
       const unsigned shift = firstParameterArgument(call, *fn);
@@ -1249,11 +1258,7 @@ private:
             continue;
           for (const clang::Expr *c : containersIn(call.getArg(j)))
             if (mayOverlap(arg, c)) {
-              rule_.report(sm_, call.getSourceRange(),
-                           "a container and something that refers into it "
-                           "are given to one call, which may change the "
-                           "first and then use the second",
-                           "pass an index, or a copy of the element");
+              reportTogether(call);
               return;
             }
         }
@@ -1326,10 +1331,7 @@ private:
         // kept past the call.
         if ((holder == nullptr || !isOwnLocal(holder)) &&
             refersToParameter(arg)) {
-          rule_.report(sm_, call.getSourceRange(),
-                       "what a parameter refers to is kept past the call in "
-                       "a container that is not a local",
-                       "keep a copy (std::string(in)) or an index");
+          reportParameterKept(call.getSourceRange());
           return;
         }
         for (const clang::Expr *c : containersIn(arg))
@@ -1714,8 +1716,7 @@ private:
       t = t.getCanonicalType();
       if (t->isReferenceType() || t->isPointerType() || isView(t))
         return true;
-      while (t->isArrayType())
-        t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+      t = elementType(t);
       const auto *rec = t->getAsCXXRecordDecl();
       if (rec == nullptr || !isProgram(*rec))
         return mayHoldReference(t);
@@ -1736,8 +1737,7 @@ private:
       t = t.getNonReferenceType().getCanonicalType();
       if (t->isPointerType() || isView(t))
         return true;
-      while (t->isArrayType())
-        t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+      t = elementType(t);
       const auto *rec = t->getAsCXXRecordDecl();
       if (rec == nullptr || !isProgram(*rec))
         return mayHoldReference(t);
@@ -1783,9 +1783,7 @@ private:
     bool runsProgramCode(clang::QualType t, unsigned depth = 0) const {
       if (t.isNull() || t->isDependentType() || depth > 6)
         return true;
-      t = t.getNonReferenceType().getCanonicalType();
-      while (t->isArrayType())
-        t = clang::QualType(t->getArrayElementTypeNoTypeQual(), 0);
+      t = elementType(t);
       const auto *rec = t->getAsCXXRecordDecl();
       if (rec == nullptr)
         return false;
