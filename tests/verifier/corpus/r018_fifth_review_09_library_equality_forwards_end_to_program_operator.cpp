@@ -1,8 +1,10 @@
 // EXPECT: KML-R018
-// Found by the fifth review (a hole in the relaxations) (relaxation 7, KML-R018). 'probe == a.end()' with probe a std::optional<Probe>: the outer
-// operator== is the library's (optional's), so both operands are exempt as iterator values; but
-// optional's operator==(const optional<T>&, const U&) calls '*probe == a.end()', the program's own
-// operator==(const Probe&, int*), which writes one past the end -> stack-buffer-overflow. Same as
+// Found by the fifth review (a hole in the relaxations) (relaxation 7,
+// KML-R018). 'probe == a.end()' with probe a std::optional<Probe>: the outer
+// operator== is the library's (optional's), so both operands are exempt as
+// iterator values; but optional's operator==(const optional<T>&, const U&)
+// calls '*probe == a.end()', the program's own operator==(const Probe&, int*),
+// which writes one past the end -> stack-buffer-overflow. Same as
 // fourth_review_30, one library call removed. snap rejects (KML-R018).
 #include <array>
 #include <cstdio>

@@ -1,7 +1,9 @@
 // EXPECT: KML-R018
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 7, KML-R018). 'probe == a.end()' calls the program's own operator==;
-// the comparison exemption makes a.end() (a raw int* for std::array) no iterator value, so it is
-// handed to program code that writes through it -> stack-buffer-overflow (one past the end).
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 7, KML-R018). 'probe == a.end()' calls the program's own
+// operator==; the comparison exemption makes a.end() (a raw int* for
+// std::array) no iterator value, so it is handed to program code that writes
+// through it -> stack-buffer-overflow (one past the end).
 #include <array>
 #include <cstdio>
 struct Probe {

@@ -1,7 +1,9 @@
 // EXPECT: KML-R019
-// Found by the fifth review (a hole in the relaxations) (relaxation 2, isTemporary in watch()). 'int &r = share()->at(0)': the only container found
-// is the shared_ptr prvalue (at()'s object is a raw pointer), counted own-local, so calling grow()
-// (which reallocates the shared *gs) is allowed; r is read after -> heap-use-after-free. snap rejects.
+// Found by the fifth review (a hole in the relaxations) (relaxation 2,
+// isTemporary in watch()). 'int &r = share()->at(0)': the only container found
+// is the shared_ptr prvalue (at()'s object is a raw pointer), counted
+// own-local, so calling grow() (which reallocates the shared *gs) is allowed; r
+// is read after -> heap-use-after-free. snap rejects.
 #include <cstdio>
 #include <memory>
 #include <vector>

@@ -1,8 +1,10 @@
 // EXPECT: KML-R019
-// Found by the fifth review (a hole in the relaxations) (relaxation 3, element copy). 'std::span<int> s = parts()[0]' is a copy of a view element, so
-// the access is skipped; nothing else tracks what the element views (the global g, through a
-// function result). grow() reallocates g; s[0] reads freed memory. snap rejects (watched parts()'s result).
-// Same with a global std::vector<std::string_view> of a global string.
+// Found by the fifth review (a hole in the relaxations) (relaxation 3, element
+// copy). 'std::span<int> s = parts()[0]' is a copy of a view element, so the
+// access is skipped; nothing else tracks what the element views (the global g,
+// through a function result). grow() reallocates g; s[0] reads freed memory.
+// snap rejects (watched parts()'s result). Same with a global
+// std::vector<std::string_view> of a global string.
 #include <cstdio>
 #include <span>
 #include <vector>

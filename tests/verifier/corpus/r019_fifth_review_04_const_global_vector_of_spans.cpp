@@ -1,7 +1,9 @@
 // EXPECT: KML-R019
-// Found by the fifth review (a hole in the relaxations) (relaxation 1, isImmutable). cs is a const global std::vector<std::span<int>>: its *shape* is
-// fixed, but its elements view the non-const global g. The range-for over cs[0] only finds cs
-// (immutable -> never checked), so grow() reallocating g is allowed -> heap-use-after-free. snap rejects.
+// Found by the fifth review (a hole in the relaxations) (relaxation 1,
+// isImmutable). cs is a const global std::vector<std::span<int>>: its *shape*
+// is fixed, but its elements view the non-const global g. The range-for over
+// cs[0] only finds cs (immutable -> never checked), so grow() reallocating g is
+// allowed -> heap-use-after-free. snap rejects.
 #include <cstdio>
 #include <span>
 #include <vector>

@@ -1,8 +1,10 @@
 // EXPECT: KML-R019
-// Found by the fifth review (a hole in the relaxations) (relaxation 5, harmlessParameter). 'const std::shared_ptr<std::vector<int>> &' is a const
-// reference to a type holding no reference, so grow() 'reaches only what it is given'; but const applies
-// to the pointer, not the pointee: p->push_back() reallocates *gs during the range-for. Same root as
-// fourth_review_25, for parameters. snap rejects (calling grow).
+// Found by the fifth review (a hole in the relaxations) (relaxation 5,
+// harmlessParameter). 'const std::shared_ptr<std::vector<int>> &' is a const
+// reference to a type holding no reference, so grow() 'reaches only what it is
+// given'; but const applies to the pointer, not the pointee: p->push_back()
+// reallocates *gs during the range-for. Same root as fourth_review_25, for
+// parameters. snap rejects (calling grow).
 #include <cstdio>
 #include <memory>
 #include <vector>

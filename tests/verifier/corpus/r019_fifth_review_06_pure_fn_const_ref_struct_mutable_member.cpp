@@ -1,7 +1,9 @@
 // EXPECT: KML-R019
-// Found by the fifth review (a hole in the relaxations) (relaxation 5, harmlessParameter). 'const S &' where S has a 'mutable std::vector<int>':
-// the const-ref case only asks !mayHoldReference(S), not holdsContainer/mutable, so grow() is 'pure'
-// and reallocates gs.v through the const reference during the range-for. snap rejects.
+// Found by the fifth review (a hole in the relaxations) (relaxation 5,
+// harmlessParameter). 'const S &' where S has a 'mutable std::vector<int>': the
+// const-ref case only asks !mayHoldReference(S), not holdsContainer/mutable, so
+// grow() is 'pure' and reallocates gs.v through the const reference during the
+// range-for. snap rejects.
 #include <cstdio>
 #include <vector>
 struct S {

@@ -1,8 +1,10 @@
 // EXPECT: KML-R019
-// Found by the fifth review (a hole in the relaxations) (relaxation 5, BodyScan/involvesProgramType). order() calls std::sort on pair<int,int> only
-// (no program type), so it is 'pure'; but the program defined operator< for std::pair in namespace std,
-// which std::sort calls (a non-template beats std's template) and which reallocates g during the
-// range-for -> heap-use-after-free. snap rejects (calling order).
+// Found by the fifth review (a hole in the relaxations) (relaxation 5,
+// BodyScan/involvesProgramType). order() calls std::sort on pair<int,int> only
+// (no program type), so it is 'pure'; but the program defined operator< for
+// std::pair in namespace std, which std::sort calls (a non-template beats std's
+// template) and which reallocates g during the range-for ->
+// heap-use-after-free. snap rejects (calling order).
 #include <algorithm>
 #include <cstdio>
 #include <utility>

@@ -1,8 +1,10 @@
 // EXPECT: KML-R019
-// Found by the fifth review (an old hole) (snap accepts too), but a gap in the NEW region check 6: isProgramCallable() looks only at
-// rec->methods(), which omits an operator() inherited from a base. std::visit(Visitor{}, var) in a
-// range-for over the global g calls Base::operator(), which reallocates g -> heap-use-after-free.
-// (With 'using Visitor = Base' the new verifier does report it.)
+// Found by the fifth review (an old hole) (snap accepts too), but a gap in the
+// NEW region check 6: isProgramCallable() looks only at rec->methods(), which
+// omits an operator() inherited from a base. std::visit(Visitor{}, var) in a
+// range-for over the global g calls Base::operator(), which reallocates g ->
+// heap-use-after-free. (With 'using Visitor = Base' the new verifier does
+// report it.)
 #include <cstdio>
 #include <variant>
 #include <vector>

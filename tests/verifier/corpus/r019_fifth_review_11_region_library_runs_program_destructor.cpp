@@ -1,9 +1,11 @@
 // EXPECT: KML-R019
-// Found by the fifth review (an old hole) (snap and new accept). t.reset() on a local std::optional<Tok> inside a range-for over the
-// global g: a library member on an object that cannot hold g, so it passes; but it runs Tok's
-// user-provided destructor, which reallocates g -> heap-use-after-free. checkHiddenCode (check 6)
-// only sees declarations, temporaries and constructions, not destructors run by library members
-// (reset, pop_back, erase, clear, assignment, std::exchange's returned temporary).
+// Found by the fifth review (an old hole) (snap and new accept). t.reset() on a
+// local std::optional<Tok> inside a range-for over the global g: a library
+// member on an object that cannot hold g, so it passes; but it runs Tok's
+// user-provided destructor, which reallocates g -> heap-use-after-free.
+// checkHiddenCode (check 6) only sees declarations, temporaries and
+// constructions, not destructors run by library members (reset, pop_back,
+// erase, clear, assignment, std::exchange's returned temporary).
 #include <cstdio>
 #include <optional>
 #include <vector>

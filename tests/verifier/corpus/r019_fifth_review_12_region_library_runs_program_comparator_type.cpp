@@ -1,8 +1,9 @@
 // EXPECT: KML-R019
-// Found by the fifth review (an old hole) (snap and new accept). m.insert() on a local std::map<int,int,Cmp> inside a range-for over
-// the global g calls the program's Cmp::operator() (a callable in the *type*, not an argument),
-// which reallocates g -> heap-use-after-free. Same for a program hash/equal, or std::less<Key> with a
-// program Key's operator<.
+// Found by the fifth review (an old hole) (snap and new accept). m.insert() on
+// a local std::map<int,int,Cmp> inside a range-for over the global g calls the
+// program's Cmp::operator() (a callable in the *type*, not an argument), which
+// reallocates g -> heap-use-after-free. Same for a program hash/equal, or
+// std::less<Key> with a program Key's operator<.
 #include <cstdio>
 #include <map>
 #include <vector>

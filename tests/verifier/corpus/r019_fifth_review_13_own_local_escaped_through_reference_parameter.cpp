@@ -1,7 +1,9 @@
 // EXPECT: KML-R019
-// Found by the fifth review (an old hole) (snap and new accept). escapes() looks for '&v', reference declarations and by-reference
-// lambda captures, not for v bound to a reference parameter: remember(v) stores &v in a global, so
-// v is not 'own local'; grow() reallocates it while r refers into it -> heap-use-after-free.
+// Found by the fifth review (an old hole) (snap and new accept). escapes()
+// looks for '&v', reference declarations and by-reference lambda captures, not
+// for v bound to a reference parameter: remember(v) stores &v in a global, so
+// v is not 'own local'; grow() reallocates it while r refers into it ->
+// heap-use-after-free.
 #include <cstdio>
 #include <vector>
 std::vector<int> *gv = nullptr;

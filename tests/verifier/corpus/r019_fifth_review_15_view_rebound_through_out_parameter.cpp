@@ -1,7 +1,9 @@
 // EXPECT: KML-R019
-// Found by the fifth review (an old hole) (snap and new accept). keep(std::string_view &out, std::string_view in) rebinds the caller's
-// view inside a function (checkRebinding sees only 'sv = s' written in the caller; the parameter 'in'
-// has no initialiser to follow). s dies at the end of the iteration; sv[0] reads freed memory.
+// Found by the fifth review (an old hole) (snap and new accept).
+// keep(std::string_view &out, std::string_view in) rebinds the caller's view
+// inside a function (checkRebinding sees only 'sv = s' written in the caller;
+// the parameter 'in' has no initialiser to follow). s dies at the end of the
+// iteration; sv[0] reads freed memory.
 #include <cstdio>
 #include <string>
 #include <string_view>

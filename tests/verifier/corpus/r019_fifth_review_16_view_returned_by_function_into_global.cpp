@@ -1,6 +1,7 @@
 // EXPECT: KML-R019
-// Found by the fifth review (an old hole) (snap and new accept). part() returns a span of the global g; IntoContainer follows only
-// containers *given* to a call, so 's' watches nothing; grow() reallocates g -> heap-use-after-free.
+// Found by the fifth review (an old hole) (snap and new accept). part() returns
+// a span of the global g; IntoContainer follows only containers *given* to a
+// call, so 's' watches nothing; grow() reallocates g -> heap-use-after-free.
 // (03 is the NEW variant through an element copy, which snap did catch.)
 #include <cstdio>
 #include <span>

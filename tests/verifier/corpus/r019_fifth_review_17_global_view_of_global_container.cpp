@@ -1,6 +1,8 @@
 // EXPECT: KML-R019
-// Found by the fifth review (an old hole) (snap and new accept). gsp is a global std::span of the global g; 'int &r = gsp[0]' indexes
-// a view (not watchable), so nothing is watched; grow() reallocates g -> heap-use-after-free.
+// Found by the fifth review (an old hole) (snap and new accept). gsp is a
+// global std::span of the global g; 'int &r = gsp[0]' indexes a view (not
+// watchable), so nothing is watched; grow() reallocates g ->
+// heap-use-after-free.
 #include <cstdio>
 #include <span>
 #include <vector>

@@ -1,8 +1,10 @@
 // EXPECT: KML-R019
-// Found by the fifth review (an old hole) (snap and new accept). The span views a temporary vector that dies at the end of the
-// full-expression; .subspan(1) hides it from clang's -Wdangling-gsl (R011). R019 finds the temporary
-// (and, since relaxation 2, calls it own-local) but never refuses a view outliving it.
-// Same: std::string_view sv = std::string_view(std::string(100, 'a')).substr(1);
+// Found by the fifth review (an old hole) (snap and new accept). The span views
+// a temporary vector that dies at the end of the full-expression; .subspan(1)
+// hides it from clang's -Wdangling-gsl (R011). R019 finds the temporary (and,
+// since relaxation 2, calls it own-local) but never refuses a view outliving
+// it. Same: std::string_view sv = std::string_view(std::string(100,
+// 'a')).substr(1);
 #include <cstdio>
 #include <span>
 #include <vector>

@@ -1,10 +1,12 @@
 // EXPECT: KML-R019
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 1, isImmutable). 's' is declared const, so 's.v' is never watched,
-// but its constructor stored a non-const 'this' in a member; s.self->v.push_back() reallocates
-// s.v while 'r' refers into it -> heap-use-after-free. const does not fix the shape: any non-const
-// path made during construction (this escaping) changes it without const_cast.
-#include <vector>
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 1, isImmutable). 's' is declared const, so 's.v' is never
+// watched, but its constructor stored a non-const 'this' in a member;
+// s.self->v.push_back() reallocates s.v while 'r' refers into it ->
+// heap-use-after-free. const does not fix the shape: any non-const path made
+// during construction (this escaping) changes it without const_cast.
 #include <cstdio>
+#include <vector>
 struct S {
   std::vector<int> v;
   S *self;

@@ -1,10 +1,12 @@
 // EXPECT: KML-R019
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 1 in checkRebinding). 'sv = s' with s a const local is no longer a
-// rebinding (IntoContainer::add drops immutable containers); s dies at the end of the loop
-// iteration, sv is read afterwards -> heap-use-after-free. R011 does not see views.
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 1 in checkRebinding). 'sv = s' with s a const local is no longer
+// a rebinding (IntoContainer::add drops immutable containers); s dies at the
+// end of the loop iteration, sv is read afterwards -> heap-use-after-free. R011
+// does not see views.
+#include <cstdio>
 #include <string>
 #include <string_view>
-#include <cstdio>
 int main() {
   std::string_view sv;
   for (int i = 0; i < 2; ++i) {

@@ -1,11 +1,13 @@
 // EXPECT: KML-R019
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 1 in checkStoredViews). names.push_back(s) with s a const local:
-// the stored-view check uses containersIn(), which now drops immutable containers. Each s dies at
-// the end of its iteration; the views are read afterwards -> heap-use-after-free.
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 1 in checkStoredViews). names.push_back(s) with s a const local:
+// the stored-view check uses containersIn(), which now drops immutable
+// containers. Each s dies at the end of its iteration; the views are read
+// afterwards -> heap-use-after-free.
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
-#include <cstdio>
 int main() {
   std::vector<std::string_view> names;
   for (int i = 0; i < 3; ++i) {

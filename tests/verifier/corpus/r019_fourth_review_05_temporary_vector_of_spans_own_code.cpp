@@ -1,10 +1,12 @@
 // EXPECT: KML-R019
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 3, isTemporary in watch()). The range is a temporary
-// vector<span<int>> whose elements view the global g. The temporary counts as own-local, so
-// calling grow() (which reallocates g) in the body is allowed; s[0] reads freed memory.
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 3, isTemporary in watch()). The range is a temporary
+// vector<span<int>> whose elements view the global g. The temporary counts as
+// own-local, so calling grow() (which reallocates g) in the body is allowed;
+// s[0] reads freed memory.
+#include <cstdio>
 #include <span>
 #include <vector>
-#include <cstdio>
 std::vector<int> g{1, 2, 3};
 std::vector<std::span<int>> parts() { return {std::span<int>(g)}; }
 void grow() {

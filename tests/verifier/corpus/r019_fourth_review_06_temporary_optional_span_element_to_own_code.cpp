@@ -1,11 +1,13 @@
 // EXPECT: KML-R019
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 3, isTemporary in checkElementToOwnCode). bump(all()->front()):
-// the container found is the temporary optional<span>, which is skipped as own-local, but the
-// element lives in the global g, which bump() reallocates before writing x -> heap-use-after-free.
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 3, isTemporary in checkElementToOwnCode). bump(all()->front()):
+// the container found is the temporary optional<span>, which is skipped as
+// own-local, but the element lives in the global g, which bump() reallocates
+// before writing x -> heap-use-after-free.
+#include <cstdio>
 #include <optional>
 #include <span>
 #include <vector>
-#include <cstdio>
 std::vector<int> g{1, 2, 3};
 std::optional<std::span<int>> all() { return std::span<int>(g); }
 void bump(int &x) {

@@ -1,11 +1,13 @@
 // EXPECT: KML-R019
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 6). grow(std::vector<int>*) counts as 'reaches only what it is
-// given' (a pointer to a type holding no reference is allowed). Given a pointer *variable* to the
-// iterated global, the writable-argument check skips it (it only follows '&x'), so grow() reallocates
-// g inside the range-for -> heap-use-after-free.
-// pure function given a pointer variable to the global being iterated
-#include <vector>
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 6). grow(std::vector<int>*) counts as 'reaches only what it is
+// given' (a pointer to a type holding no reference is allowed). Given a pointer
+// *variable* to the iterated global, the writable-argument check skips it (it
+// only follows '&x'), so grow() reallocates g inside the range-for ->
+// heap-use-after-free. pure function given a pointer variable to the global
+// being iterated
 #include <cstdio>
+#include <vector>
 std::vector<int> g{1, 2, 3};
 void grow(std::vector<int> *p) {
   for (int i = 0; i < 100; ++i)

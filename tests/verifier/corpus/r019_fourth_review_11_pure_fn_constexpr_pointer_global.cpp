@@ -1,9 +1,11 @@
 // EXPECT: KML-R019
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 6). BodyScan admits any constexpr global; 'constexpr
-// std::vector<int> *gp = &g' lets a 'pure' function reach and reallocate g during the range-for.
-// pure function reaching a global through a constexpr pointer
-#include <vector>
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 6). BodyScan admits any constexpr global; 'constexpr
+// std::vector<int> *gp = &g' lets a 'pure' function reach and reallocate g
+// during the range-for. pure function reaching a global through a constexpr
+// pointer
 #include <cstdio>
+#include <vector>
 std::vector<int> g{1, 2, 3};
 constexpr std::vector<int> *gp = &g;
 void grow() {

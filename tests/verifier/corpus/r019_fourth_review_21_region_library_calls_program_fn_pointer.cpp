@@ -1,11 +1,12 @@
 // EXPECT: KML-R019
-// Found by the fourth review (an old hole) (snap and new both accept). Inside a range-for over g, a library algorithm is
-// given a function pointer to a program function that reallocates g; checkCall treats library calls
-// as harmless unless they change the shape of their own object.
-// library algorithm in a watched region calls a program function (constexpr fn pointer)
+// Found by the fourth review (an old hole) (snap and new both accept). Inside a
+// range-for over g, a library algorithm is given a function pointer to a
+// program function that reallocates g; checkCall treats library calls as
+// harmless unless they change the shape of their own object. library algorithm
+// in a watched region calls a program function (constexpr fn pointer)
 #include <algorithm>
-#include <vector>
 #include <cstdio>
+#include <vector>
 std::vector<int> g{1, 2, 3};
 void grow(int) {
   for (int i = 0; i < 100; ++i)

@@ -1,12 +1,14 @@
 // EXPECT: KML-R019
-// Found by the fourth review (a hole in a first cut of the relaxations) (relaxation 2, ownerOfPart in rootVariable). vv[0] now counts as a part of the
-// own local vv, so 's' watching vv[0] is own-local and grow() may be called; escapes() only looks for
-// '&', reference bindings and lambda captures, not vv.data() (or a span of vv). grow(first)
-// reallocates vv[0] while s views it -> heap-use-after-free.
-// a local's element is "own local", but the local escaped through data()
+// Found by the fourth review (a hole in a first cut of the relaxations)
+// (relaxation 2, ownerOfPart in rootVariable). vv[0] now counts as a part of
+// the own local vv, so 's' watching vv[0] is own-local and grow() may be
+// called; escapes() only looks for
+// '&', reference bindings and lambda captures, not vv.data() (or a span of vv).
+// grow(first) reallocates vv[0] while s views it -> heap-use-after-free. a
+// local's element is "own local", but the local escaped through data()
+#include <cstdio>
 #include <span>
 #include <vector>
-#include <cstdio>
 int calls = 0;
 void grow(std::vector<int> *row) {
   ++calls;

@@ -1,7 +1,7 @@
 // EXPECT: KML-R019
-// Found by the sixth review (an old hole) (snap accepts too). As 08 with assign(1, s) (also assign(il),
-// assign_range, append_range, insert_range...): not in kAdds.
-// ASan: heap-use-after-free at args[0][0].
+// Found by the sixth review (an old hole) (snap accepts too). As 08 with
+// assign(1, s) (also assign(il), assign_range, append_range, insert_range...):
+// not in kAdds. ASan: heap-use-after-free at args[0][0].
 #include <string>
 #include <string_view>
 #include <vector>

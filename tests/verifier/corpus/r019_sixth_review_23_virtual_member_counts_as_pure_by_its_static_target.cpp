@@ -1,9 +1,10 @@
 // EXPECT: KML-R019
-// Found by the sixth review (a hole in the relaxations) (snap reports "calling 'f'"). reachesOnlyWhatItIsGiven() judges
-// getDirectCallee(), the static target B::f (empty body, B keeps no
-// reference), but the call dispatches to D::f, which reallocates the global
-// g while x refers into it. Any virtual (non-final) member must count as
-// unknown code. ASan: heap-use-after-free at x = 5.
+// Found by the sixth review (a hole in the relaxations) (snap reports "calling
+// 'f'"). reachesOnlyWhatItIsGiven() judges getDirectCallee(), the static target
+// B::f (empty body, B keeps no reference), but the call dispatches to D::f,
+// which reallocates the global g while x refers into it. Any virtual
+// (non-final) member must count as unknown code. ASan: heap-use-after-free at x
+// = 5.
 #include <vector>
 std::vector<int> g{1, 2, 3};
 struct B {
@@ -12,7 +13,8 @@ struct B {
 };
 struct D : B {
   void f() override {
-    for (int i = 0; i < 100; ++i) g.push_back(i);
+    for (int i = 0; i < 100; ++i)
+      g.push_back(i);
   }
 };
 int run(B &b) {

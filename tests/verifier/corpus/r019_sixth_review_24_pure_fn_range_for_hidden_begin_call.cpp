@@ -1,6 +1,7 @@
 // EXPECT: KML-R019
-// Found by the sixth review (a hole in the relaxations) (snap reports "calling 'sum'"). BodyScan uses RecursiveASTVisitor's
-// default shouldVisitImplicitCode() == false, so a range-for's hidden
+// Found by the sixth review (a hole in the relaxations) (snap reports "calling
+// 'sum'"). BodyScan uses RecursiveASTVisitor's default
+// shouldVisitImplicitCode() == false, so a range-for's hidden
 // begin()/end()/operator++/operator*/operator!= calls on a program type are
 // never seen. Range::begin() reallocates the global g; sum() still counts
 // as reaching only what it is given. ASan: heap-use-after-free at x = 5.
@@ -18,14 +19,16 @@ struct It {
 struct Range {
   int n;
   It begin() const {
-    for (int i = 0; i < 100; ++i) g.push_back(i);
+    for (int i = 0; i < 100; ++i)
+      g.push_back(i);
     return It{0};
   }
   It end() const { return It{n}; }
 };
 int sum(const Range &r) {
   int s = 0;
-  for (int k : r) s += k;
+  for (int k : r)
+    s += k;
   return s;
 }
 int main() {
