@@ -73,16 +73,22 @@ def error_body(status, reason):
     return ("%d %s\n" % (status, reason)).encode()
 
 
-def raw_exchange(port, data, tally, expect_status):
-    """Sends raw bytes, reads until the server closes; returns (head, body)."""
+def send_and_read_to_close(port, data):
+    """Sends raw bytes on a new connection; all the server sends until it
+    closes (every read bounded by the socket timeout)."""
     with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
         s.sendall(data)
         got = b""
         while True:
             chunk = s.recv(65536)
             if not chunk:
-                break
+                return got
             got += chunk
+
+
+def raw_exchange(port, data, tally, expect_status):
+    """Sends raw bytes, reads until the server closes; returns (head, body)."""
+    got = send_and_read_to_close(port, data)
     head, _, body = got.partition(b"\r\n\r\n")
     status = head.split(b"\r\n")[0]
     assert status.startswith(b"HTTP/1.1 %d " % expect_status), (data[:60], got)
@@ -178,15 +184,9 @@ def check_protocol_edges(port, tally):
                  200)
     # Pipelining: three requests in one write, answered in order; the last
     # one asks to close.
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        s.sendall(get(b"/hello.txt") + get(b"/missing") +
-                  get(b"/app.js", b"Connection: close\r\n"))
-        got = b""
-        while True:
-            chunk = s.recv(65536)
-            if not chunk:
-                break
-            got += chunk
+    got = send_and_read_to_close(
+        port, get(b"/hello.txt") + get(b"/missing") +
+        get(b"/app.js", b"Connection: close\r\n"))
     assert got.count(b"HTTP/1.1 ") == 3, got
     assert got.index(b"200 OK") < got.index(b"404 Not") < got.rindex(b"200 OK")
     assert got.endswith(FILES["app.js"]), got
