@@ -3,10 +3,10 @@
 // and decltype(auto), a comma, a cast, a member of the result, a default
 // argument, a function pointer, an aggregate's reference member, a
 // pointer, a structured binding, braces, and a return.
-#include <algorithm>
 // Two of the calls that follow r6, a reference into what id() returns (no
 // argument explains it), are R019 too: an indirect call, and std::max on a
 // type with an operator of the program's own.
+#include <algorithm>
 
 static int next() { return 7; }
 struct Bag {
