@@ -86,7 +86,7 @@ std::vector<BadInput> badInputs() {
        },
        kFailure, "is not x86-64"},
       {"dynamic", [] { return readBytes(program("glibc-dynamic")); }, kFailure,
-       "static executables only for now"},
+       "runs a dynamic program unmodified"},
       {"object_file", [] { return readBytes(program("hello.o")); }, kFailure,
        "not an executable"},
       {"truncated_header",

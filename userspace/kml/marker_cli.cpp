@@ -54,8 +54,8 @@ int writeOutput(std::string_view command, const std::string &target,
   return kExitOk;
 }
 
-ElfImage loadImage(std::string_view file) {
-  return ElfImage(readWholeFile(std::string(file)));
+ElfImage loadImage(std::string_view file, Accept accept) {
+  return ElfImage(readWholeFile(std::string(file)), accept);
 }
 
 int changeMarkerFlags(std::string_view command, const std::string &file,

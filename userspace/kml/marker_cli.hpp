@@ -36,7 +36,8 @@ int writeOutput(std::string_view command, const std::string &target,
                 std::span<const std::byte> bytes, mode_t mode);
 
 // Reads and validates `file`. Throws ElfError.
-ElfImage loadImage(std::string_view file);
+ElfImage loadImage(std::string_view file,
+                   Accept accept = Accept::StaticPrograms);
 
 // Applies `change` to the flags of `file`'s existing marker, in place and
 // atomically; a file already in the asked state is not rewritten. Reports

@@ -51,27 +51,48 @@ std::string segmentTypeName(std::uint32_t type) {
   }
 }
 
-ElfImage::ElfImage(std::vector<std::byte> bytes) : bytes_(std::move(bytes)) {
+ElfImage::ElfImage(std::vector<std::byte> bytes, Accept accept)
+    : bytes_(std::move(bytes)) {
   const ElfLayout layout(bytes_);
   header_ = layout.header();
   phdrs_.assign(layout.programHeaders().begin(), layout.programHeaders().end());
-  checkStatic(layout);
+  kind_ = classify(layout, accept);
   findMarker();
 }
 
-void ElfImage::checkStatic(const ElfLayout &layout) {
+// A shared object is told by its DT_SONAME: glibc's libc.so.6 has a
+// PT_INTERP (it runs, to print its version) and is a library all the
+// same, and a static-pie has neither. The kernel's approvals tell the
+// roles apart the same way (kml sign --list, docs/gate.md).
+ImageKind ElfImage::classify(const ElfLayout &layout, Accept accept) {
+  const std::optional<std::string> soname =
+      layout.header().e_type == ET_DYN ? layout.soname() : std::nullopt;
+  if (soname) {
+    if (accept == Accept::StaticPrograms) {
+      fail(ElfErrorKind::Dynamic,
+           cat("shared object (DT_SONAME ", *soname,
+               "): only kml rewrite takes libraries and loaders"));
+    }
+    const bool loader =
+        !layout.hasInterpreter() &&
+        (soname->starts_with("ld-linux") || soname->starts_with("ld64"));
+    return loader ? ImageKind::Loader : ImageKind::Library;
+  }
   if (layout.hasInterpreter()) {
     fail(ElfErrorKind::Dynamic,
-         "dynamically linked executable (has PT_INTERP): kml supports "
-         "static executables only for now");
+         "dynamically linked executable (has PT_INTERP): kml runs a "
+         "dynamic program unmodified, through its rewritten loader and "
+         "libc (kml run)");
   }
   // A static-pie has a PT_DYNAMIC for its self-relocation but never
   // DT_NEEDED; a program that needs libraries cannot run without ld.so.
   if (layout.dynamicValue(DT_NEEDED)) {
     fail(ElfErrorKind::Dynamic,
-         "executable needs shared libraries (DT_NEEDED): kml supports "
-         "static executables only for now");
+         "executable needs shared libraries (DT_NEEDED): kml runs a "
+         "dynamic program unmodified, through its rewritten loader and "
+         "libc (kml run)");
   }
+  return ImageKind::StaticProgram;
 }
 
 // libelf walks the notes: it knows the 4- and 8-byte note alignments and

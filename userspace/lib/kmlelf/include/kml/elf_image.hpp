@@ -1,5 +1,6 @@
 #pragma once
-// An in-memory copy of a static x86-64 ELF executable, validated once on
+// An in-memory copy of a static x86-64 ELF executable (or, where asked
+// for, a shared object: a dynamic loader or a library), validated once on
 // construction, and the KML marker found in it (if any).
 
 #include "kml/elf_layout.hpp"
@@ -43,12 +44,26 @@ struct MarkerInfo {
   }
 };
 
+// What a loadable file is, as far as kml is concerned.
+enum class ImageKind {
+  StaticProgram, // ET_EXEC, or ET_DYN without PT_INTERP or DT_SONAME
+  Loader,        // a dynamic loader: DT_SONAME ld-linux* or ld64*, no
+                 // PT_INTERP (glibc's ld.so, run as `ld.so PROGRAM`)
+  Library,       // any other object with a DT_SONAME (libc.so.6)
+};
+
+// Which kinds a caller handles; every other file is refused as Dynamic.
+enum class Accept { StaticPrograms, SharedObjects };
+
 class ElfImage {
 public:
   // Validates the bytes as a static x86-64 executable (a loadable ELF
   // file, see ElfLayout, that is ET_EXEC, or ET_DYN without PT_INTERP:
-  // static-pie) and finds its marker. Throws ElfError.
-  explicit ElfImage(std::vector<std::byte> bytes);
+  // static-pie) or, with Accept::SharedObjects, also as a shared object
+  // with a DT_SONAME, and finds its marker. A dynamically linked program
+  // is always refused. Throws ElfError.
+  explicit ElfImage(std::vector<std::byte> bytes,
+                    Accept accept = Accept::StaticPrograms);
 
   [[nodiscard]] std::span<const std::byte> bytes() const { return bytes_; }
   [[nodiscard]] const Elf64_Ehdr &header() const { return header_; }
@@ -58,15 +73,22 @@ public:
   [[nodiscard]] const std::optional<MarkerInfo> &marker() const {
     return marker_;
   }
+  [[nodiscard]] ImageKind kind() const { return kind_; }
+  // What the constructor accepted, to build an edited copy alike.
+  [[nodiscard]] Accept accepted() const {
+    return kind_ == ImageKind::StaticProgram ? Accept::StaticPrograms
+                                             : Accept::SharedObjects;
+  }
 
 private:
-  static void checkStatic(const ElfLayout &layout);
+  static ImageKind classify(const ElfLayout &layout, Accept accept);
   void findMarker();
 
   std::vector<std::byte> bytes_;
   Elf64_Ehdr header_{};
   std::vector<Elf64_Phdr> phdrs_;
   std::optional<MarkerInfo> marker_;
+  ImageKind kind_ = ImageKind::StaticProgram;
 };
 
 } // namespace kml
