@@ -89,8 +89,16 @@ void ElfView::readSections(const ElfImage &image) {
       }
     }
   }
+  // A shared library is usually stripped to its dynamic symbols: they
+  // name the exported functions only, so code between them need not be
+  // padding (symbolsComplete()).
+  const bool haveSymtab = std::ranges::any_of(
+      sections, [](const Elf64_Shdr &sh) { return sh.sh_type == SHT_SYMTAB; });
+  symbolsComplete_ = haveSymtab;
+  const unsigned symbolTable = haveSymtab ? SHT_SYMTAB : SHT_DYNSYM;
   for (const Elf64_Shdr &sh : sections) {
-    if (sh.sh_type == SHT_SYMTAB && sh.sh_entsize == sizeof(Elf64_Sym) &&
+    readRelocations(sections, sh);
+    if (sh.sh_type == symbolTable && sh.sh_entsize == sizeof(Elf64_Sym) &&
         sh.sh_link < sections.size()) {
       const Elf64_Shdr &strtab = sections[sh.sh_link];
       if (!fits(strtab.sh_offset, strtab.sh_size, bytes_.size())) {
@@ -125,16 +133,90 @@ void ElfView::readSections(const ElfImage &image) {
         }
       }
     }
-    if (sh.sh_type == SHT_RELA && sh.sh_entsize == sizeof(Elf64_Rela)) {
-      for (const Elf64_Rela &rela : readArray<Elf64_Rela>(
-               bytes_, sh.sh_offset, sh.sh_size / sizeof(Elf64_Rela))) {
-        relocated_.push_back(rela.r_offset);
-        if (ELF64_R_TYPE(rela.r_info) == R_X86_64_RELATIVE) {
-          addends_.push_back(static_cast<std::uint64_t>(rela.r_addend));
-        }
+  }
+}
+
+// Every place a relocation writes at load time (RELA, REL and the packed
+// RELR form), the addends of RELATIVE ones, and the GOT entries that name
+// a symbol (GLOB_DAT).
+void ElfView::readRelocations(const std::vector<Elf64_Shdr> &sections,
+                              const Elf64_Shdr &sh) {
+  if (sh.sh_type == SHT_RELA && sh.sh_entsize == sizeof(Elf64_Rela)) {
+    const auto relas = readArray<Elf64_Rela>(bytes_, sh.sh_offset,
+                                             sh.sh_size / sizeof(Elf64_Rela));
+    for (const Elf64_Rela &rela : relas) {
+      relocated_.push_back(rela.r_offset);
+      if (ELF64_R_TYPE(rela.r_info) == R_X86_64_RELATIVE) {
+        addends_.push_back(static_cast<std::uint64_t>(rela.r_addend));
       }
     }
+    readGotEntries(sections, sh, relas);
+  } else if (sh.sh_type == SHT_REL && sh.sh_entsize == sizeof(Elf64_Rel)) {
+    for (const Elf64_Rel &rel : readArray<Elf64_Rel>(
+             bytes_, sh.sh_offset, sh.sh_size / sizeof(Elf64_Rel))) {
+      relocated_.push_back(rel.r_offset);
+    }
+  } else if (sh.sh_type == SHT_RELR && sh.sh_entsize == sizeof(Elf64_Relr)) {
+    // An even entry is an address; an odd one a bitmap of the 63 words
+    // after the last address (bit n: the word n above it).
+    std::uint64_t next = 0;
+    for (const Elf64_Relr entry : readArray<Elf64_Relr>(
+             bytes_, sh.sh_offset, sh.sh_size / sizeof(Elf64_Relr))) {
+      if ((entry & 1) == 0) {
+        relocated_.push_back(entry);
+        next = entry + 8;
+        continue;
+      }
+      for (unsigned bit = 1; bit < 64; ++bit) {
+        if ((entry >> bit) & 1) {
+          relocated_.push_back(next + (bit - 1) * 8);
+        }
+      }
+      next += 63 * 8;
+    }
   }
+}
+
+void ElfView::readGotEntries(const std::vector<Elf64_Shdr> &sections,
+                             const Elf64_Shdr &sh,
+                             const std::vector<Elf64_Rela> &relas) {
+  if (sh.sh_link >= sections.size()) {
+    return;
+  }
+  const Elf64_Shdr &symtab = sections[sh.sh_link];
+  if (symtab.sh_type != SHT_DYNSYM || symtab.sh_entsize != sizeof(Elf64_Sym) ||
+      symtab.sh_link >= sections.size()) {
+    return;
+  }
+  const Elf64_Shdr &strtab = sections[symtab.sh_link];
+  if (!fits(strtab.sh_offset, strtab.sh_size, bytes_.size())) {
+    return;
+  }
+  const auto symbols = readArray<Elf64_Sym>(bytes_, symtab.sh_offset,
+                                            symtab.sh_size / sizeof(Elf64_Sym));
+  const char *strings =
+      reinterpret_cast<const char *>(bytes_.data() + strtab.sh_offset);
+  for (const Elf64_Rela &rela : relas) {
+    const std::uint64_t index = ELF64_R_SYM(rela.r_info);
+    if (ELF64_R_TYPE(rela.r_info) != R_X86_64_GLOB_DAT ||
+        index >= symbols.size() || symbols[index].st_name >= strtab.sh_size) {
+      continue;
+    }
+    const std::uint32_t name = symbols[index].st_name;
+    gotEntries_.try_emplace(
+        std::string(strings + name,
+                    strnlen(strings + name, strtab.sh_size - name)),
+        rela.r_offset);
+  }
+}
+
+std::optional<std::uint64_t>
+ElfView::gotEntryOf(const std::string &symbol) const {
+  const auto it = gotEntries_.find(symbol);
+  if (it == gotEntries_.end()) {
+    return std::nullopt;
+  }
+  return it->second;
 }
 
 void ElfView::readSegments(const ElfImage &image) {

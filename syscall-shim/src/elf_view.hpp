@@ -1,5 +1,6 @@
 #pragma once
-// Read-only views of the parts of a static executable the rewriter needs
+// Read-only views of the parts of a static executable or shared object
+// the rewriter needs
 // beyond the program headers: executable regions, symbols, and the file
 // bytes behind a virtual address. Everything is bounds-checked; a section
 // table that does not fit is ignored (the program headers stay the truth).
@@ -46,6 +47,12 @@ public:
   const std::vector<Region> &data() const { return data_; }
   // Symbols that start inside code, by address (first name wins).
   const std::map<std::uint64_t, Symbol> &symbols() const { return symbols_; }
+  // Whether every function has a symbol (.symtab), or only the exported
+  // ones do (.dynsym of a stripped library).
+  bool symbolsComplete() const { return symbolsComplete_; }
+  // The GOT entry that the dynamic loader fills with the address of
+  // `symbol` (an R_X86_64_GLOB_DAT relocation), if the file has one.
+  std::optional<std::uint64_t> gotEntryOf(const std::string &symbol) const;
   // Addresses of R_X86_64_RELATIVE addends (static-pie), which are the
   // pointers the program stores in its data.
   const std::vector<std::uint64_t> &relativeAddends() const { return addends_; }
@@ -69,6 +76,11 @@ public:
 private:
   void readSections(const ElfImage &image);
   void readSegments(const ElfImage &image);
+  void readRelocations(const std::vector<Elf64_Shdr> &sections,
+                       const Elf64_Shdr &sh);
+  void readGotEntries(const std::vector<Elf64_Shdr> &sections,
+                      const Elf64_Shdr &sh,
+                      const std::vector<Elf64_Rela> &relas);
 
   std::span<const std::byte> bytes_;
   std::vector<Elf64_Phdr> loads_;
@@ -80,7 +92,9 @@ private:
   std::vector<std::uint64_t> sectionAddresses_;       // parallel to the names
   std::map<std::uint64_t, std::uint64_t> dataInCode_; // start -> end
   std::vector<std::uint64_t> relocated_; // r_offset of every relocation
+  std::map<std::string, std::uint64_t> gotEntries_; // symbol -> GOT entry
   bool hasSections_ = false;
+  bool symbolsComplete_ = false;
 };
 
 } // namespace kml::rewrite

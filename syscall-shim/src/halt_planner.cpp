@@ -11,7 +11,8 @@ std::string reasonToLeave(const ElfView &elf, const CodeMap &code,
                           std::size_t index) {
   const std::uint64_t address = code.instructions()[index].address;
   const bool functionStart = elf.symbols().contains(address);
-  if (!elf.symbols().empty() && elf.symbolAt(address) == nullptr) {
+  if (elf.symbolsComplete() && !elf.symbols().empty() &&
+      elf.symbolAt(address) == nullptr) {
     return "outside every function symbol";
   }
   if (code.distanceFromUndecodable(address) < kUndecodableShadow) {

@@ -41,6 +41,16 @@ std::string formatReport(const RewriteReport &report, const std::string &file) {
       << report.rewritten() << " rewritten ("
       << percent(report.rewritten(), report.found()) << "), " << report.left()
       << " left\n";
+  if (report.entrySource == "entry hook") {
+    out << "  the loader's entry point jumps to the prologue, which finds "
+           "the direct entry\n";
+  } else if (report.entrySource == "finder") {
+    out << "  a library: its stubs find the direct entry the first time one "
+           "runs (__libc_stack_end)\n";
+  } else if (report.entrySource == "none") {
+    out << "  a library without __libc_stack_end: no stub can find the direct "
+           "entry, every site takes the syscall slow path\n";
+  }
   for (const auto &[reason, count] : report.leftByReason()) {
     out << "  left: " << count << " x " << reason << "\n";
   }
@@ -79,6 +89,7 @@ std::string formatJson(const RewriteReport &report, const std::string &file) {
       << ",\"left\":" << report.left()
       << ",\"instructions\":" << report.instructions
       << ",\"entry\":" << report.entry << ",\"slot\":" << report.slot
+      << ",\"entry_source\":" << jsonString(report.entrySource)
       << ",\"left_by_reason\":{";
   bool first = true;
   for (const auto &[reason, count] : report.leftByReason()) {

@@ -6,6 +6,7 @@
 
 #include "code_map.hpp"
 #include "elf_view.hpp"
+#include "entry_hook.hpp"
 #include "frame_info.hpp"
 #include "halt_planner.hpp"
 #include "site_planner.hpp"
@@ -217,15 +218,6 @@ void appendSections(std::vector<std::byte> &bytes, Elf64_Ehdr &ehdr,
   appendBytes(bytes, sections.data(), sections.size() * sizeof(Elf64_Shdr));
 }
 
-void checkStatic(const ElfImage &image) {
-  for (const Elf64_Phdr &ph : image.programHeaders()) {
-    if (ph.p_type == PT_INTERP) {
-      throw ElfError(ElfErrorKind::Dynamic,
-                     "dynamically linked program: static only for now");
-    }
-  }
-}
-
 // A second rewrite would treat the stubs' fallback `syscall`s as sites.
 void checkNotRewritten(const ElfView &elf) {
   if (elf.hasSection(".kml.text")) {
@@ -234,8 +226,12 @@ void checkNotRewritten(const ElfView &elf) {
   }
 }
 
-// The prologue jumps to the original entry: it must be code.
+// The prologue jumps to the original entry: it must be code. A library's
+// entry (if any) is left alone.
 void checkEntry(const ElfImage &image) {
+  if (image.kind() == ImageKind::Library) {
+    return;
+  }
   const std::uint64_t entry = image.header().e_entry;
   for (const Elf64_Phdr &ph : image.programHeaders()) {
     if (ph.p_type == PT_LOAD && (ph.p_flags & PF_X) && entry >= ph.p_vaddr &&
@@ -283,7 +279,6 @@ std::map<std::string, std::size_t> RewriteReport::leftByReason() const {
 }
 
 RewriteReport analyseImage(const ElfImage &image) {
-  checkStatic(image);
   checkEntry(image);
   const Layout layout(image, 0, false);
   const ElfView elf(image);
@@ -294,6 +289,7 @@ RewriteReport analyseImage(const ElfImage &image) {
 }
 
 namespace {
+enum class EntrySource { Prologue, EntryHook, Finder, None };
 RewriteResult rewriteChecked(const ElfImage &image,
                              const RewriteOptions &options);
 } // namespace
@@ -313,9 +309,23 @@ RewriteResult rewriteImage(const ElfImage &image,
 
 namespace {
 
+// How the stubs of each kind of file find the direct entry.
+const char *entrySourceName(EntrySource source) {
+  switch (source) {
+  case EntrySource::Prologue:
+    return "prologue";
+  case EntrySource::EntryHook:
+    return "entry hook";
+  case EntrySource::Finder:
+    return "finder";
+  case EntrySource::None:
+    return "none";
+  }
+  return "none";
+}
+
 RewriteResult rewriteChecked(const ElfImage &image,
                              const RewriteOptions &options) {
-  checkStatic(image);
   checkEntry(image);
   const ElfView elf(image);
   checkNotRewritten(elf);
@@ -349,15 +359,47 @@ RewriteResult rewriteChecked(const ElfImage &image,
     fallback = writeTestEntry(out, layout.slots);
     out.alignTo(16);
   }
-  const std::uint64_t prologue = out.here();
-  writePrologue(out, layout.slots, image.header().e_entry, fallback);
+  // A program runs the prologue first, a loader from its hooked entry
+  // (entry_hook.hpp), and a library's stubs look for the entry once
+  // (writeFinder): a library is entered only through its functions.
+  std::optional<std::uint64_t> prologue, finder;
+  EntrySource source = EntrySource::Prologue;
+  switch (image.kind()) {
+  case ImageKind::StaticProgram:
+    prologue = out.here();
+    writePrologue(out, layout.slots, {}, image.header().e_entry, fallback);
+    break;
+  case ImageKind::Loader: {
+    const EntryHook hook = planEntryHook(elf, code, image.header().e_entry);
+    prologue = out.here();
+    writePrologue(out, layout.slots, hook.moved, hook.end, fallback);
+    CodeWriter jump(hook.start);
+    jump.emit({0xe9});
+    jump.rel32(*prologue);
+    while (jump.here() < hook.end) {
+      jump.emit({0xcc}); // never reached: nothing branches into the range
+    }
+    std::memcpy(bytes.data() + fileOffsetOf(image, hook.start),
+                jump.bytes().data(), jump.bytes().size());
+    source = EntrySource::EntryHook;
+    break;
+  }
+  case ImageKind::Library:
+    if (const auto got = elf.gotEntryOf("__libc_stack_end")) {
+      finder = writeFinder(out, layout.slots, *got);
+      source = EntrySource::Finder;
+    } else {
+      source = EntrySource::None;
+    }
+    break;
+  }
   std::vector<FrameInfo::Stub> stubs;
   for (std::size_t i = 0; i < planned.size(); ++i) {
     if (!planned[i].plan) {
       continue;
     }
     const SitePlan &plan = *planned[i].plan;
-    const std::uint64_t stub = writeStub(out, layout.slots, plan);
+    const std::uint64_t stub = writeStub(out, layout.slots, plan, finder);
     planned[i].outcome.stub = stub;
     if (stubFrames[i]) {
       stubs.push_back({stub, out.here(), *stubFrames[i]});
@@ -399,7 +441,9 @@ RewriteResult rewriteChecked(const ElfImage &image,
     std::memcpy(bytes.data() + layout.ehOffset, eh.data(), eh.size());
   }
   Elf64_Ehdr ehdr = image.header();
-  ehdr.e_entry = prologue;
+  if (image.kind() == ImageKind::StaticProgram) {
+    ehdr.e_entry = *prologue;
+  }
   ehdr.e_phoff = layout.tableOffset;
   ehdr.e_phnum = static_cast<Elf64_Half>(headers.size());
   appendSections(bytes, ehdr, layout, out.bytes().size());
@@ -407,11 +451,12 @@ RewriteResult rewriteChecked(const ElfImage &image,
 
   RewriteResult result;
   result.report = collect(planned, std::move(halts), code);
-  result.report.entry = prologue;
+  result.report.entry = prologue.value_or(0);
   result.report.slot = layout.slots.entrySlot;
+  result.report.entrySource = entrySourceName(source);
   // Mark it like `kml mark` does (the marker appender places its segment
   // above ours, as it does above any other).
-  result.bytes = withMarker(ElfImage(std::move(bytes)), true);
+  result.bytes = withMarker(ElfImage(std::move(bytes), image.accepted()), true);
   return result;
 }
 

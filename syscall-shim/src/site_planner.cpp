@@ -120,7 +120,7 @@ SitePlanner::specialCase(std::uint64_t address,
   }
   // With symbols, code lives in functions; bytes between sized functions
   // are padding or data that a linear sweep happened to decode.
-  if (!elf_.symbols().empty() && symbol == nullptr) {
+  if (elf_.symbolsComplete() && !elf_.symbols().empty() && symbol == nullptr) {
     return "outside every function symbol";
   }
   if (code_.distanceFromUndecodable(address) < kUndecodableShadow) {

@@ -38,7 +38,7 @@ void writeMoved(CodeWriter &out, const MovedInsn &insn) {
 // leaves them undefined at entry); DF stays clear. No pushf/popf: popf at
 // CPL 0 can change IF, and the binary validator rightly refuses it.
 void writePrologue(CodeWriter &out, const SlotLayout &slots,
-                   std::uint64_t originalEntry,
+                   std::span<const MovedInsn> displaced, std::uint64_t resume,
                    std::optional<std::uint64_t> fallback) {
   const std::uint64_t save = slots.saveArea;
   out.emit({0x48, 0x89, 0x05}); // mov %rax, save+0(%rip)
@@ -91,8 +91,69 @@ void writePrologue(CodeWriter &out, const SlotLayout &slots,
   out.rel32(save + 8);
   out.emit({0x48, 0x8b, 0x35}); // mov save+16(%rip),%rsi
   out.rel32(save + 16);
-  out.emit({0xe9}); // jmp originalEntry
-  out.rel32(originalEntry);
+  for (const MovedInsn &insn : displaced) {
+    writeMoved(out, insn);
+  }
+  out.emit({0xe9}); // jmp resume
+  out.rel32(resume);
+}
+
+// Flag-free throughout: only mov, lea, push, pop, jrcxz and jmp, so that
+// the flags need no saving (pushf/popf would be refused at CPL 0).
+// Comparing the auxv type with AT_KML_ENTRY is `lea -AT_KML_ENTRY(%rcx)`
+// and jrcxz.
+std::uint64_t writeFinder(CodeWriter &out, const SlotLayout &slots,
+                          std::uint64_t stackEndGot) {
+  out.alignTo(16);
+  const std::uint64_t finder = out.here();
+  out.emit({0x48, 0x8d, 0x64, 0x24, 0x80}); // lea -128(%rsp),%rsp: red zone
+  out.emit({0x51});                         // push %rcx: where to go back
+  out.emit({0x50});                         // push %rax
+  out.emit({0x56});                         // push %rsi
+  out.emit({0x48, 0x8b, 0x35});             // mov got(%rip),%rsi
+  out.rel32(stackEndGot);
+  out.emit({0x48, 0x8b, 0x0e}); // mov (%rsi),%rcx: __libc_stack_end
+  out.emit({0xe3, 0x00});       // jrcxz none: not set (yet)
+  const std::uint64_t jrcxzUnset = out.here() - 1;
+  out.emit({0x48, 0x89, 0xce});             // mov %rcx,%rsi: &argc
+  out.emit({0x48, 0x8b, 0x0e});             // mov (%rsi),%rcx: argc
+  out.emit({0x48, 0x8d, 0x74, 0xce, 0x10}); // lea 16(%rsi,%rcx,8),%rsi: envp
+  const std::uint64_t envLoop = out.here();
+  out.emit({0x48, 0x8b, 0x0e});       // mov (%rsi),%rcx
+  out.emit({0x48, 0x8d, 0x76, 0x08}); // lea 8(%rsi),%rsi
+  out.emit({0xe3, 0x02});             // jrcxz auxLoop (over the jmp)
+  out.emit({0xeb});                   // jmp envLoop
+  out.rel8(envLoop);
+  const std::uint64_t auxLoop = out.here(); // %rsi: the next auxv pair
+  out.emit({0x48, 0x8b, 0x0e});             // mov (%rsi),%rcx
+  out.emit({0xe3, 0x00});                   // jrcxz none: AT_NULL
+  const std::uint64_t jrcxzEnd = out.here() - 1;
+  out.emit({0x48, 0x8d, 0x89}); // lea -AT_KML_ENTRY(%rcx),%rcx
+  out.le32(
+      static_cast<std::uint32_t>(-static_cast<std::int32_t>(AT_KML_ENTRY)));
+  out.emit({0xe3, 0x00}); // jrcxz found
+  const std::uint64_t jrcxzFound = out.here() - 1;
+  out.emit({0x48, 0x8d, 0x76, 0x10}); // lea 16(%rsi),%rsi
+  out.emit({0xeb});                   // jmp auxLoop
+  out.rel8(auxLoop);
+  out.patch8(jrcxzFound,
+             static_cast<std::uint8_t>(out.here() - (jrcxzFound + 1)));
+  out.emit({0x48, 0x8b, 0x46, 0x08}); // found: mov 8(%rsi),%rax
+  out.emit({0x48, 0x89, 0x05});       // mov %rax,slot(%rip)
+  out.rel32(slots.entrySlot);
+  out.patch8(jrcxzUnset,
+             static_cast<std::uint8_t>(out.here() - (jrcxzUnset + 1)));
+  out.patch8(jrcxzEnd, static_cast<std::uint8_t>(out.here() - (jrcxzEnd + 1)));
+  out.emit({0x48, 0xc7, 0x05}); // none: movq $1,looked(%rip)
+  out.rel32(slots.looked, 4);
+  out.le32(1);
+  out.emit({0x5e});                   // pop %rsi
+  out.emit({0x58});                   // pop %rax
+  out.emit({0x59});                   // pop %rcx
+  out.emit({0x48, 0x8d, 0xa4, 0x24}); // lea 128(%rsp),%rsp
+  out.le32(128);
+  out.emit({0xff, 0xe1}); // jmp *%rcx
+  return finder;
 }
 
 // Layout (T: transfer, R: return address, N: native path):
@@ -108,11 +169,21 @@ void writePrologue(CodeWriter &out, const SlotLayout &slots,
 //   N:   syscall                    ; restart rewinds to N itself
 //        jmp   R (or site_end when nothing follows)
 //
+// A library's stubs (with a finder) go to L instead of N when the slot is
+// empty, and look for the entry once:
+//
+//   L:   mov   looked(%rip),%rcx    ; 1 once the finder has run
+//        jrcxz F
+//   N:   syscall ...
+//   F:   lea   T(%rip),%rcx
+//        jmp   finder               ; fills the slot, back to T
+//
 // Nothing touches the stack or the flags, so the red zone survives, a
 // clone or vfork child can return through R on its own stack, and
 // rt_sigreturn sees the stack exactly as at the site.
 std::uint64_t writeStub(CodeWriter &out, const SlotLayout &slots,
-                        const SitePlan &plan) {
+                        const SitePlan &plan,
+                        std::optional<std::uint64_t> finder) {
   out.alignTo(16);
   const std::uint64_t stub = out.here();
   for (const MovedInsn &insn : plan.before) {
@@ -124,11 +195,13 @@ std::uint64_t writeStub(CodeWriter &out, const SlotLayout &slots,
   }
   const std::uint64_t transfer = out.here();
   const std::uint64_t ret = transfer + 24;
-  const std::uint64_t native = ret + afterLength + 5;
+  // With a finder, L (9 bytes) comes before N: see writeStub's header.
+  const std::uint64_t lookup = ret + afterLength + 5;
+  const std::uint64_t native = finder ? lookup + 9 : lookup;
   out.emit({0x48, 0x8b, 0x0d}); // mov slot(%rip),%rcx
   out.rel32(slots.entrySlot);
-  out.emit({0xe3}); // jrcxz native
-  out.rel8(native);
+  out.emit({0xe3}); // jrcxz native (or lookup)
+  out.rel8(lookup);
   out.emit({0x48, 0x8d, 0x0d}); // lea R(%rip),%rcx
   out.rel32(ret);
   out.emit({0xff, 0x25}); // jmp *slot(%rip)
@@ -144,6 +217,16 @@ std::uint64_t writeStub(CodeWriter &out, const SlotLayout &slots,
   }
   out.emit({0xe9}); // jmp site_end
   out.rel32(plan.end);
+  std::uint64_t jrcxzFind = 0;
+  if (finder) {
+    out.emit({0x48, 0x8b, 0x0d}); // L: mov looked(%rip),%rcx
+    out.rel32(slots.looked);
+    out.emit({0xe3, 0x00}); // jrcxz F: not looked yet
+    jrcxzFind = out.here() - 1;
+  }
+  if (out.here() != native) {
+    throw std::logic_error("stub layout: native path moved");
+  }
   out.emit({0x0f, 0x05}); // N: syscall
   if (plan.after.empty()) {
     out.emit({0xe9}); // jmp site_end
@@ -151,6 +234,14 @@ std::uint64_t writeStub(CodeWriter &out, const SlotLayout &slots,
   } else {
     out.emit({0xeb}); // jmp R
     out.rel8(ret);
+  }
+  if (finder) {
+    out.patch8(jrcxzFind,
+               static_cast<std::uint8_t>(out.here() - (jrcxzFind + 1)));
+    out.emit({0x48, 0x8d, 0x0d}); // F: lea T(%rip),%rcx
+    out.rel32(transfer);
+    out.emit({0xe9}); // jmp finder: it comes back to T
+    out.rel32(*finder);
   }
   return stub;
 }

@@ -36,7 +36,7 @@ TEST(RewriteCli, DynamicProgramIsRefused) {
   const RunResult r = kml(
       {"rewrite", program("dynamic").string(), "-o", (dir / "out").string()});
   EXPECT_EQ(r.exitCode, 1);
-  EXPECT_NE(r.err.find("static"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("kml run"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out"));
 }
 

@@ -83,7 +83,8 @@ int runRewrite(Args args) {
   rewrite::RewriteResult result;
   mode_t mode = 0;
   try {
-    const ElfImage image = loadImage(options.file);
+    // A loader and a library are rewritten too (kml run, docs/dynamic.md).
+    const ElfImage image = loadImage(options.file, Accept::SharedObjects);
     mode = fileMode(options.file);
     if (options.dryRun) {
       result.report = rewrite::analyseImage(image);

@@ -15,6 +15,7 @@ int runKey(Args args);     // cmd_key.cpp
 int runSign(Args args);    // cmd_sign.cpp
 int runVerify(Args args);  // cmd_verify.cpp
 int runApprove(Args args); // cmd_approve.cpp
+int runRun(Args args);     // cmd_run.cpp
 #ifdef KML_HAVE_REWRITE
 int runRewrite(Args args); // cmd_rewrite.cpp
 int runBuild(Args args);   // cmd_build.cpp
@@ -74,6 +75,13 @@ std::span<const Command> allCommands() {
               "its absolute path to /sys/kernel/kml/approvals), or show the "
               "loaded ones",
               runApprove},
+      Command{"run", "run [--ring0] [--kml-dir DIR] [--] PROGRAM [ARGS...]",
+              "start an unmodified dynamic program through a dynamic loader "
+              "with kml's rewritten libc (DIR, default /usr/lib/kml or "
+              "$KML_DIR) first in its library path; --ring0 uses kml's "
+              "signed loader, so the program runs at CPL 0 and every file "
+              "it maps executable must be approved",
+              runRun},
       Command{"stats", "stats [PID | [--require-direct=PCT] -- CMD [ARGS...]]",
               "how ring-0 programs' system calls reached the kernel (direct, "
               "bypass, slow `syscall`): all programs, one PID, or those "

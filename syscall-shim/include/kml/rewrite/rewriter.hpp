@@ -1,10 +1,10 @@
 #pragma once
 // `kml rewrite`: turn the `syscall` instructions of a static x86-64
-// program into jumps to per-site stubs that enter the kernel directly when
-// the program runs at CPL 0 (AT_KML_ENTRY, linux/kml_abi.h) and execute
-// the original `syscall` everywhere else, and its `hlt`s into a trap.
-// docs/syscall-shim.md has the design; this header is the whole library
-// interface.
+// program, a dynamic loader or a shared library into jumps to per-site stubs
+// that enter the kernel directly when the program runs at CPL 0 (AT_KML_ENTRY,
+// linux/kml_abi.h) and execute the original `syscall` everywhere else, and its
+// `hlt`s into a trap. docs/syscall-shim.md has the design; this header is the
+// whole library interface.
 
 #include "kml/elf_image.hpp"
 
@@ -45,8 +45,13 @@ struct RewriteReport {
   std::vector<HaltOutcome> halts; // ascending address order
   std::uint64_t instructions = 0; // decoded in executable code
   std::uint64_t codeBytes = 0;
-  std::uint64_t entry = 0; // the new entry point (the prologue)
+  std::uint64_t entry = 0; // the prologue (0 for a library)
   std::uint64_t slot = 0;  // the entry slot's address
+  // How the stubs learn the direct entry: "prologue" (a static program's
+  // new entry point), "entry hook" (a loader's entry jumps to the
+  // prologue), "finder" (a library's stubs look it up once), "none" (a
+  // library without a way: every site takes the `syscall` slow path).
+  std::string entrySource;
 
   [[nodiscard]] std::size_t found() const { return sites.size(); }
   [[nodiscard]] std::size_t rewritten() const;
@@ -68,7 +73,8 @@ struct RewriteOptions {
   bool testEntry = false;
 };
 
-// Rewrites a validated static executable. The image is not modified.
+// Rewrites a validated static executable, or a shared object when the
+// image accepted one (Accept::SharedObjects). The image is not modified.
 // Throws ElfError (Dynamic, Malformed, ...) for files it will not handle.
 RewriteResult rewriteImage(const ElfImage &image,
                            const RewriteOptions &options = {});
