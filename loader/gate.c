@@ -440,12 +440,11 @@ static int kml_gate_check_file(struct file *file,
 		return 0;
 	}
 
-	/* The manifest is authentic: now it must describe this file. */
-	if (found->entry.role != KML_ROLE_PROGRAM) {
-		found->reason = KML_GATE_BAD_MANIFEST;
-		found->detail = "the entry is not a program's";
-		return 0;
-	}
+	/*
+	 * The manifest is authentic: now it must describe this file. Any
+	 * role will do here: a library's signature approves mapping it, and
+	 * kml_gate_check_exec() lets only a program's start one.
+	 */
 	if (le64_to_cpu(found->entry.length) != size - tail - sig_len) {
 		found->reason = KML_GATE_TAMPERED;
 		found->detail = "length";

@@ -281,6 +281,29 @@ TEST_F(SignVerifyTest, ExplicitKeyAndCertificate) {
       << "an explicit key must not create the default one";
 }
 
+// kml run's loader is exec'd, so its signature approves a program; a
+// library's approves mapping it only (the kernel refuses to exec it).
+TEST_F(SignVerifyTest, SharedObjectsAreSignedInTheirRoles) {
+  const std::pair<const char *, const char *> files[] = {
+      {"/lib64/ld-linux-x86-64.so.2", "role:       program"},
+      {"/lib/x86_64-linux-gnu/libc.so.6", "role:       library"}};
+  for (const auto &[path, role] : files) {
+    const fs::path copy = dir_ / fs::path(path).filename().string();
+    fs::copy_file(path, copy);
+    signOk(copy, {});
+    const RunResult inspect = kml({"inspect", copy.string()});
+    ASSERT_EQ(inspect.exitCode, 0) << inspect.err;
+    EXPECT_NE(inspect.out.find(role), std::string::npos) << inspect.out;
+    EXPECT_NE(inspect.out.find("(matches)"), std::string::npos);
+  }
+  // A dynamic program is not signed this way: an approval list names it.
+  const fs::path dynamic = dir_ / "true";
+  fs::copy_file("/bin/true", dynamic);
+  const RunResult sign = kml({"sign", dynamic.string()});
+  EXPECT_EQ(sign.exitCode, 1);
+  EXPECT_NE(sign.err.find("kml run"), std::string::npos) << sign.err;
+}
+
 TEST_F(SignVerifyTest, InspectShowsTheManifest) {
   signOk(prog_, {"--generation", "7"});
   const RunResult text = kml({"inspect", prog_.string()});

@@ -261,7 +261,8 @@ int runInspect(Args args) {
     return kExitOk;
   }
   try {
-    const ElfImage image(std::move(bytes));
+    // kml's signed loader and libc too (kml sign, docs/dynamic.md).
+    const ElfImage image(std::move(bytes), Accept::SharedObjects);
     const SignatureFacts facts = readSignatureFacts(image.bytes());
     if (json) {
       printJson(std::cout, *file, image.marker(), facts);

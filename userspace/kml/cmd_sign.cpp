@@ -138,13 +138,18 @@ int sign(const SignOptions &options) {
   std::vector<std::byte> bytes;
   mode_t mode = 0;
   std::span<const std::byte> program;
+  gate::Role role = gate::Role::Program;
   try {
     bytes = readWholeFile(file);
     mode = fileMode(file);
     program = gate::stripSignature(bytes);
-    // Only what the gate can run: a static x86-64 executable.
-    const ElfImage image(
-        std::vector<std::byte>(program.begin(), program.end()));
+    // Only what the gate can run: a static x86-64 executable, the loader
+    // `kml run` starts as the program, or a library that loader maps.
+    const ElfImage image(std::vector<std::byte>(program.begin(), program.end()),
+                         Accept::SharedObjects);
+    if (image.kind() == ImageKind::Library) {
+      role = gate::Role::Library;
+    }
   } catch (const ElfError &error) {
     return reportError("sign", file, error);
   } catch (const gate::GateError &error) {
@@ -160,7 +165,8 @@ int sign(const SignOptions &options) {
     const gate::SigningKey key = loadSigningKey(options.key, "sign");
     signedFile = signProgram(
         program, digest,
-        {options.assurance, options.generation, options.bypass, evidence}, key);
+        {options.assurance, options.generation, options.bypass, evidence}, key,
+        role);
   } catch (const EvidenceRefused &refused) {
     return gateFailure("sign", file, refused.what(), kExitFailure);
   } catch (const ElfError &error) {

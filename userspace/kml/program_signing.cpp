@@ -66,11 +66,12 @@ gate::SigningKey loadSigningKey(const KeyChoice &choice,
 std::vector<std::byte> signProgram(std::span<const std::byte> program,
                                    const gate::Digest &digest,
                                    const Approval &approval,
-                                   const gate::SigningKey &key) {
+                                   const gate::SigningKey &key,
+                                   gate::Role role) {
   gate::ManifestEntry entry;
   entry.digest = digest;
   entry.length = program.size();
-  entry.role = gate::Role::Program;
+  entry.role = role;
   entry.assurance = approval.assurance;
   entry.flags =
       KML_MANIFEST_F_RING0 | (approval.bypass ? KML_MANIFEST_F_BYPASS : 0U);

@@ -46,10 +46,13 @@ struct Approval {
 };
 
 // program with a signed manifest appended that approves exactly these
-// bytes (digest is their SHA-256) for ring 0. Throws gate::GateError.
+// bytes (digest is their SHA-256) for ring 0, as `role`: a program (or
+// the loader `kml run` starts as one) may be exec'd, a library only
+// mapped. Throws gate::GateError.
 std::vector<std::byte> signProgram(std::span<const std::byte> program,
                                    const gate::Digest &digest,
                                    const Approval &approval,
-                                   const gate::SigningKey &key);
+                                   const gate::SigningKey &key,
+                                   gate::Role role = gate::Role::Program);
 
 } // namespace kml
