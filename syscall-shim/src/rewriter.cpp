@@ -218,6 +218,16 @@ void appendSections(std::vector<std::byte> &bytes, Elf64_Ehdr &ehdr,
   appendBytes(bytes, sections.data(), sections.size() * sizeof(Elf64_Shdr));
 }
 
+// A shared object's relocations and GOT entries are read from its
+// section headers: without them no relocated byte would be known.
+void checkSharedObjectSections(const ElfImage &image, const ElfView &elf) {
+  if (image.kind() != ImageKind::StaticProgram && !elf.hasSections()) {
+    throw ElfError(ElfErrorKind::Malformed,
+                   "a shared object without section headers: its "
+                   "relocations cannot be read");
+  }
+}
+
 // A second rewrite would treat the stubs' fallback `syscall`s as sites.
 void checkNotRewritten(const ElfView &elf) {
   if (elf.hasSection(".kml.text")) {
@@ -278,14 +288,42 @@ std::map<std::string, std::size_t> RewriteReport::leftByReason() const {
   return reasons;
 }
 
+namespace {
+
+// A loader's entry hook and a site must not replace the same bytes: the
+// site stays (entry_hook.hpp). Planned first, the hook wins.
+std::optional<EntryHook>
+planHookAndLeaveSites(const ElfImage &image, const ElfView &elf,
+                      const CodeMap &code, std::vector<PlannedSite> &sites) {
+  if (image.kind() != ImageKind::Loader) {
+    return std::nullopt;
+  }
+  EntryHook hook = planEntryHook(elf, code, image.header().e_entry);
+  for (PlannedSite &site : sites) {
+    if (site.plan && site.plan->start < hook.end &&
+        hook.start < site.plan->end) {
+      site.plan.reset();
+      site.outcome = SiteOutcome{site.outcome.address, site.outcome.symbol,
+                                 site.outcome.number};
+      site.outcome.reason = "overlaps the loader's entry hook";
+    }
+  }
+  return hook;
+}
+
+} // namespace
+
 RewriteReport analyseImage(const ElfImage &image) {
   checkEntry(image);
   const Layout layout(image, 0, false);
   const ElfView elf(image);
   checkNotRewritten(elf);
+  checkSharedObjectSections(image, elf);
   const CodeMap code(elf);
   SitePlanner planner(elf, code, layout.codeAddress);
-  return collect(planner.planAll(), planHalts(elf, code), code);
+  std::vector<PlannedSite> planned = planner.planAll();
+  planHookAndLeaveSites(image, elf, code, planned);
+  return collect(planned, planHalts(elf, code), code);
 }
 
 namespace {
@@ -329,11 +367,14 @@ RewriteResult rewriteChecked(const ElfImage &image,
   checkEntry(image);
   const ElfView elf(image);
   checkNotRewritten(elf);
+  checkSharedObjectSections(image, elf);
   const CodeMap code(elf);
   // The stubs go a little higher once the unwind tables are sized; the
   // planner's reach checks leave room for that.
   SitePlanner planner(elf, code, Layout(image, 0, false).codeAddress);
   std::vector<PlannedSite> planned = planner.planAll();
+  const std::optional<EntryHook> hook =
+      planHookAndLeaveSites(image, elf, code, planned);
 
   // One FDE per stub whose site has unwind information.
   const FrameInfo frames(elf, image);
@@ -370,16 +411,15 @@ RewriteResult rewriteChecked(const ElfImage &image,
     writePrologue(out, layout.slots, {}, image.header().e_entry, fallback);
     break;
   case ImageKind::Loader: {
-    const EntryHook hook = planEntryHook(elf, code, image.header().e_entry);
     prologue = out.here();
-    writePrologue(out, layout.slots, hook.moved, hook.end, fallback);
-    CodeWriter jump(hook.start);
+    writePrologue(out, layout.slots, hook->moved, hook->end, fallback);
+    CodeWriter jump(hook->start);
     jump.emit({0xe9});
     jump.rel32(*prologue);
-    while (jump.here() < hook.end) {
+    while (jump.here() < hook->end) {
       jump.emit({0xcc}); // never reached: nothing branches into the range
     }
-    std::memcpy(bytes.data() + fileOffsetOf(image, hook.start),
+    std::memcpy(bytes.data() + fileOffsetOf(image, hook->start),
                 jump.bytes().data(), jump.bytes().size());
     source = EntrySource::EntryHook;
     break;

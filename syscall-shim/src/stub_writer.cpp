@@ -98,22 +98,21 @@ void writePrologue(CodeWriter &out, const SlotLayout &slots,
   out.rel32(resume);
 }
 
-// Flag-free throughout: only mov, lea, push, pop, jrcxz and jmp, so that
-// the flags need no saving (pushf/popf would be refused at CPL 0).
+// Flag-free throughout: only mov, lea, push, pop, jrcxz, jmp and ret, so
+// that the flags need no saving (pushf/popf would be refused at CPL 0).
 // Comparing the auxv type with AT_KML_ENTRY is `lea -AT_KML_ENTRY(%rcx)`
-// and jrcxz.
+// and jrcxz. It is called and returns: an indirect jmp back would need an
+// endbr64 at its target under kernel IBT, a ret needs none.
 std::uint64_t writeFinder(CodeWriter &out, const SlotLayout &slots,
                           std::uint64_t stackEndGot) {
   out.alignTo(16);
   const std::uint64_t finder = out.here();
-  out.emit({0x48, 0x8d, 0x64, 0x24, 0x80}); // lea -128(%rsp),%rsp: red zone
-  out.emit({0x51});                         // push %rcx: where to go back
-  out.emit({0x50});                         // push %rax
-  out.emit({0x56});                         // push %rsi
-  out.emit({0x48, 0x8b, 0x35});             // mov got(%rip),%rsi
+  out.emit({0x50});             // push %rax
+  out.emit({0x56});             // push %rsi
+  out.emit({0x48, 0x8b, 0x35}); // mov got(%rip),%rsi
   out.rel32(stackEndGot);
   out.emit({0x48, 0x8b, 0x0e}); // mov (%rsi),%rcx: __libc_stack_end
-  out.emit({0xe3, 0x00});       // jrcxz none: not set (yet)
+  out.emit({0xe3, 0x00});       // jrcxz none: never set
   const std::uint64_t jrcxzUnset = out.here() - 1;
   out.emit({0x48, 0x89, 0xce});             // mov %rcx,%rsi: &argc
   out.emit({0x48, 0x8b, 0x0e});             // mov (%rsi),%rcx: argc
@@ -147,12 +146,9 @@ std::uint64_t writeFinder(CodeWriter &out, const SlotLayout &slots,
   out.emit({0x48, 0xc7, 0x05}); // none: movq $1,looked(%rip)
   out.rel32(slots.looked, 4);
   out.le32(1);
-  out.emit({0x5e});                   // pop %rsi
-  out.emit({0x58});                   // pop %rax
-  out.emit({0x59});                   // pop %rcx
-  out.emit({0x48, 0x8d, 0xa4, 0x24}); // lea 128(%rsp),%rsp
-  out.le32(128);
-  out.emit({0xff, 0xe1}); // jmp *%rcx
+  out.emit({0x5e}); // pop %rsi
+  out.emit({0x58}); // pop %rax
+  out.emit({0xc3}); // ret
   return finder;
 }
 
@@ -175,8 +171,10 @@ std::uint64_t writeFinder(CodeWriter &out, const SlotLayout &slots,
 //   L:   mov   looked(%rip),%rcx    ; 1 once the finder has run
 //        jrcxz F
 //   N:   syscall ...
-//   F:   lea   T(%rip),%rcx
-//        jmp   finder               ; fills the slot, back to T
+//   F:   lea   -128(%rsp),%rsp      ; over the red zone
+//        call  finder               ; fills the slot
+//        lea   128(%rsp),%rsp
+//        jmp   T
 //
 // Nothing touches the stack or the flags, so the red zone survives, a
 // clone or vfork child can return through R on its own stack, and
@@ -238,10 +236,13 @@ std::uint64_t writeStub(CodeWriter &out, const SlotLayout &slots,
   if (finder) {
     out.patch8(jrcxzFind,
                static_cast<std::uint8_t>(out.here() - (jrcxzFind + 1)));
-    out.emit({0x48, 0x8d, 0x0d}); // F: lea T(%rip),%rcx
-    out.rel32(transfer);
-    out.emit({0xe9}); // jmp finder: it comes back to T
+    out.emit({0x48, 0x8d, 0x64, 0x24, 0x80}); // F: lea -128(%rsp),%rsp
+    out.emit({0xe8});                         // call finder
     out.rel32(*finder);
+    out.emit({0x48, 0x8d, 0xa4, 0x24}); // lea 128(%rsp),%rsp: the red zone
+    out.le32(128);
+    out.emit({0xe9}); // jmp T: the slot again
+    out.rel32(transfer);
   }
   return stub;
 }

@@ -39,13 +39,12 @@ void writePrologue(CodeWriter &out, const SlotLayout &slots,
 
 // A library has no entry of its own to run a prologue: its stubs find the
 // direct entry the first time one of them runs, with this routine (one
-// per library). It is entered by `jmp` with the address to go back to in
-// %rcx, reads the initial stack's address from the loader's
-// __libc_stack_end (through the library's GOT entry `stackEndGot`), walks
-// argv and envp to the auxiliary vector, stores AT_KML_ENTRY (if there is
-// one) in the slot, sets `looked`, and jumps back. It keeps every other
-// register and the flags, and never touches the red zone. Returns its
-// address.
+// per library). A stub calls it below the red zone; it reads the initial
+// stack's address from the loader's __libc_stack_end (through the
+// library's GOT entry `stackEndGot`), walks argv and envp to the
+// auxiliary vector, stores AT_KML_ENTRY (if there is one) in the slot,
+// sets `looked`, and returns. It keeps every register but %rcx, and the
+// flags. Returns its address.
 std::uint64_t writeFinder(CodeWriter &out, const SlotLayout &slots,
                           std::uint64_t stackEndGot);
 

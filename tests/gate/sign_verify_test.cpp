@@ -295,6 +295,12 @@ TEST_F(SignVerifyTest, SharedObjectsAreSignedInTheirRoles) {
     ASSERT_EQ(inspect.exitCode, 0) << inspect.err;
     EXPECT_NE(inspect.out.find(role), std::string::npos) << inspect.out;
     EXPECT_NE(inspect.out.find("(matches)"), std::string::npos);
+    // kml verify answers as exec would: the loader runs, a library not.
+    const std::string verdict = outcome(verify(copy));
+    EXPECT_EQ(verdict, std::string(role).ends_with("program")
+                           ? "allowed"
+                           : "bad-manifest")
+        << path;
   }
   // A dynamic program is not signed this way: an approval list names it.
   const fs::path dynamic = dir_ / "true";

@@ -209,6 +209,42 @@ TEST(SharedObjects, ALibraryWithoutLibcKeepsTheSlowPathAndSaysSo) {
       << r.out;
 }
 
+// A site right at a loader's entry: the hook keeps those bytes, the site
+// stays `syscall`, and the rewritten loader still runs.
+TEST(SharedObjects, TheEntryHookWinsOverASiteAtTheEntry) {
+  TempDir dir;
+  const fs::path out = dir / "ld-linux-test.so.2";
+  const RunResult r = kml(
+      {"rewrite", program("ld-linux-test.so.2").string(), "-o", out.string()});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_NE(r.out.find("1 x overlaps the loader's entry hook"),
+            std::string::npos)
+      << r.out;
+  const auto bytes = readBytes(out);
+  const std::uint64_t entry = headerOf(bytes).e_entry;
+  EXPECT_EQ(bytes[offsetOf(bytes, entry)], std::byte{0xe9});
+  EXPECT_EQ(run({out.string()}).exitCode, 0);
+  EXPECT_EQ(run({program("ld-linux-test.so.2").string()}).exitCode, 0);
+}
+
+// Without section headers no relocation is known: refused, not guessed.
+TEST(SharedObjects, OneWithoutSectionHeadersIsRefused) {
+  TempDir dir;
+  auto bytes = readBytes(program("librawlib.so"));
+  Elf64_Ehdr ehdr = headerOf(bytes);
+  ehdr.e_shoff = 0;
+  ehdr.e_shnum = 0;
+  ehdr.e_shstrndx = 0;
+  std::memcpy(bytes.data(), &ehdr, sizeof ehdr);
+  writeBytes(dir / "stripped.so", bytes);
+  const RunResult r = kml({"rewrite", (dir / "stripped.so").string(), "-o",
+                           (dir / "out.so").string()});
+  EXPECT_EQ(r.exitCode, 65);
+  EXPECT_NE(r.err.find("without section headers"), std::string::npos)
+      << r.err;
+  EXPECT_FALSE(fs::exists(dir / "out.so"));
+}
+
 // Only the rewriter takes shared objects: kml mark refuses them as before.
 TEST(SharedObjects, MarkStillRefusesThem) {
   TempDir dir;

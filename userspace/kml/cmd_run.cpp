@@ -94,7 +94,9 @@ std::optional<fs::path> findProgram(const std::string &name) {
     const std::size_t colon = dirs.find(':');
     const std::string_view dir = dirs.substr(0, colon);
     fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) {
+    std::error_code error;
+    if (fs::is_regular_file(candidate, error) &&
+        ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
     }
     if (colon == std::string_view::npos) {
@@ -154,9 +156,10 @@ int runRun(Args args) {
               << "\n";
     return kExitUnavailable;
   }
+  // Absolute, so that no PROGRAM can read as one of ld.so's options.
   std::vector<std::string> argv{loader,       "--library-path",
                                 options->dir, "--argv0",
-                                name,         program->string()};
+                                name,         fs::absolute(*program).string()};
   argv.insert(argv.end(), options->command.begin() + 1, options->command.end());
   std::vector<char *> cargv;
   for (std::string &arg : argv) {

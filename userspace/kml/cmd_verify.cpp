@@ -119,7 +119,8 @@ int verify(const VerifyOptions &options) {
   // never runs it) by its signature alone.
   std::optional<ElfImage> image;
   try {
-    image.emplace(bytes);
+    // kml run's loader is exec'd like a program (docs/dynamic.md).
+    image.emplace(bytes, Accept::SharedObjects);
   } catch (const ElfError &error) {
     if (error.kind() == ElfErrorKind::Dynamic) {
       return refused(file, gate::GateVerdict::refuse(gate::GateReason::DYNAMIC,
