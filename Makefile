@@ -69,8 +69,8 @@ CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	$(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 
 .PHONY: help deps kernel kernel-debug module tools host-tools guest-tools \
-	vm-tests image vm demo check check-host check-vm fuzz fuzz-host fuzz-vm x86-baseline \
-	bench patch-size clean distclean
+	vm-tests dynroot image vm demo check check-host check-vm fuzz fuzz-host fuzz-vm x86-baseline \
+	bench bench-server patch-size clean distclean
 
 help:
 	@echo "kml $(KML_VERSION): Kernel Mode Linux for 6.12"
@@ -82,7 +82,9 @@ help:
 	@echo "  make kernel        patched 6.12 kernel (FLAVOUR=release|debug)"
 	@echo "  make module        kml.ko against that kernel (or KDIR=<tree>)"
 	@echo "  make tools         the C++ userspace: kml, kml-vmrun, tests"
-	@echo "  make image         initramfs: busybox, kml.ko, tools, tests"
+	@echo "  make bench-server  Debian's redis and nginx at ring 3 and 0: instructions per request (docs/dynamic.md)"
+	@echo "  make dynroot       Debian's redis and nginx, kml's rewritten ld.so and libc (docs/dynamic.md)"
+	@echo "  make image         initramfs: busybox, kml.ko, tools, tests, the dynroot"
 	@echo "  make vm            boot the VM to a shell (Ctrl-A X quits)"
 	@echo "  make check-host    host unit tests only (ctest)"
 	@echo "  make check-vm      in-VM tests only"
@@ -318,6 +320,11 @@ EXEC_BENCH_SIZES := 1 16
 EXEC_BENCH_FILES := $(BENCHDIR)/kml-exec-bench \
 	$(foreach n,$(EXEC_BENCH_SIZES),$(addprefix $(BENCHDIR)/exec-target-$(n)m.,ring3 unsigned signed))
 
+$(BENCHDIR)/kml-server-bench: bench/server_bench.cpp
+	@mkdir -p $(BENCHDIR)
+	@echo "  BENCH   kml-server-bench"
+	@g++ $(BENCH_CXXFLAGS) -o $@ $<
+
 $(BENCHDIR)/kml-exec-bench: bench/exec_bench.cpp
 	@mkdir -p $(BENCHDIR)
 	@echo "  BENCH   kml-exec-bench"
@@ -337,11 +344,24 @@ $(BENCHDIR)/exec-target-%m.signed: $(BENCHDIR)/exec-target-%m.unsigned $(KML) \
 	@$(KML) sign $< -o $@.tmp --assurance trusted >/dev/null \
 		--key $(KML_KEYS)/kml-test-ca.key --cert $(KML_KEYS)/kml-test-ca.pem && mv $@.tmp $@
 
-image: module guest-tools vm-tests
+# Debian's redis and nginx with their libraries, and kml's library
+# directory (ld.so and libc rewritten and signed, an approval list of the
+# rest): docs/dynamic.md. Rebuilt when the script or the host kml changes;
+# the downloaded packages stay in $(BUILD)/debs.
+DYNROOT := $(BUILD)/dynroot
+$(DYNROOT)/.stamp: scripts/dynroot.sh $(HOSTDIR)/userspace/kml/kml
+	@scripts/dynroot.sh $(DYNROOT) $(HOSTDIR)/userspace/kml/kml \
+		$(KML_KEYS)/kml-test-ca.key $(KML_KEYS)/kml-test-ca.pem
+	@touch $@
+
+dynroot: kernel host-tools
+	@$(MAKE) --no-print-directory $(DYNROOT)/.stamp
+
+image: module guest-tools vm-tests dynroot
 	@$(MAKE) --no-print-directory $(BENCHDIR)/kml-bench.ring3 $(BENCHDIR)/kml-bench.ring0 \
-		$(BENCHDIR)/kml-bench.ring0bypass $(EXEC_BENCH_FILES)
+		$(BENCHDIR)/kml-bench.ring0bypass $(EXEC_BENCH_FILES) $(BENCHDIR)/kml-server-bench
 	@mkdir -p $(IMAGEDIR)
-	@BENCH_DIR=$(BENCHDIR) scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
+	@BENCH_DIR=$(BENCHDIR) DYNROOT=$(DYNROOT) scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
 
 vm: image
 	scripts/vm.sh shell $(BZIMAGE) $(IMAGE)
@@ -431,6 +451,13 @@ bench: host-tools
 	@scripts/bench.sh $(BUILD)/kernel-release/arch/x86/boot/bzImage \
 		$(BUILD)/image-release/initramfs.cpio.gz \
 		$(HOSTDIR)/bench/kml-benchreport $(BENCHDIR)
+
+# What ring 0 buys Debian's redis and nginx (docs/dynamic.md): guest
+# instructions per request under icount, PTI on and off.
+bench-server: host-tools
+	@$(MAKE) --no-print-directory image FLAVOUR=release
+	@scripts/bench-server.sh $(BUILD)/kernel-release/arch/x86/boot/bzImage \
+		$(BUILD)/image-release/initramfs.cpio.gz $(BENCHDIR)
 
 # Lines added and removed by the series (diff bodies only, no headers).
 patch-size:

@@ -16,6 +16,10 @@ packages=(
 	clang-format clang-tidy musl-tools lld
 	# verifier and binary tools: libclang-cpp 19, an x86 decoder, ELF, OpenSSL
 	clang-19 llvm-19-dev libclang-cpp19-dev libclang-19-dev libzydis-dev
+	# the libraries of the VM's dynamic programs (scripts/dynroot.sh
+	# downloads redis, nginx and ab themselves, never installed here)
+	libjemalloc2 liblzf1 libatomic1 libssl3 libsystemd0 libcrypt1
+	libpcre2-8-0 zlib1g libapr1 libaprutil1
 )
 
 # One dpkg query for all: the installed ones, then what is left over.

@@ -59,6 +59,15 @@ if [ -n "${BENCH_DIR:-}" ]; then
 		"$BENCH_DIR"/kml-bench.ring0bypass "$BENCH_DIR"/kml-exec-bench \
 		"$BENCH_DIR"/exec-target-*m.ring3 "$BENCH_DIR"/exec-target-*m.unsigned \
 		"$BENCH_DIR"/exec-target-*m.signed "$root/kml/bench/"
+	# The server benchmark's client driver (make bench-server), if built.
+	if [ -x "$BENCH_DIR/kml-server-bench" ]; then
+		install -m 0755 "$BENCH_DIR/kml-server-bench" "$root/kml/bench/"
+	fi
+fi
+# Debian's redis and nginx, their libraries and kml's library directory
+# (scripts/dynroot.sh), if built.
+if [ -n "${DYNROOT:-}" ]; then
+	cp -a "$DYNROOT"/. "$root/"
 fi
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$root/etc/passwd"
 printf 'root:x:0:\nnogroup:x:65534:\n' >"$root/etc/group"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Boot the kml VM under QEMU.
 #
-#   vm.sh shell|demo|check|bench KERNEL INITRD
+#   vm.sh shell|demo|check|bench|bench-server KERNEL INITRD
 #
 # shell: interactive serial console (Ctrl-A X quits QEMU).
 # demo:  runs the showcase; exits 0 only if the guest says it succeeded.
@@ -24,7 +24,7 @@ case $mode in
 shell)
 	exec "${qemu[@]}" -nographic
 	;;
-demo | bench)
+demo | bench | bench-server)
 	log=${LOG:?LOG must name the guest log file}
 	set +e
 	timeout "${TIMEOUT:-300}" "${qemu[@]}" "${batch[@]}" </dev/null | tee "$log" |
@@ -45,7 +45,7 @@ check)
 		"${qemu[@]}" "${batch[@]}"
 	;;
 *)
-	echo "vm.sh: unknown mode '$mode' (shell, demo, check or bench)" >&2
+	echo "vm.sh: unknown mode '$mode' (shell, demo, check, bench or bench-server)" >&2
 	exit 2
 	;;
 esac

@@ -1,0 +1,166 @@
+// kml-server-bench: what ring 0 buys a real server, measured in the guest
+// (`make bench-server`, docs/dynamic.md).
+//
+//   kml-server-bench NAME RUNS REQUESTS SERVER_PID -- CLIENT [ARGS...]
+//
+// Runs CLIENT (redis-benchmark, ab) RUNS times against the server whose
+// master is SERVER_PID, and prints one line a run:
+//
+//   SERVER-BENCH NAME run=I requests=N ns=T server_ticks=C calls=S
+//                direct=D
+//
+// T: guest nanoseconds the client run took; under QEMU -icount
+//    shift=0,sleep=off on one vCPU a nanosecond is one guest instruction,
+//    so T is every instruction the client, the server and the kernel ran.
+// C: the server's CPU time in clock ticks (its master and every process
+//    whose parent it is: nginx's workers), from /proc/PID/stat.
+// S, D: the server's system calls and those that took the direct or
+//    bypass entry, from /sys/kernel/kml/programs (0 at ring 3).
+// A benchmark, not a test: it fails only if the client fails.
+
+#include <dirent.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+long long nowNanoseconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
+}
+
+// utime + stime of one process, and its parent's pid.
+struct ProcessTime {
+  long long ticks = 0;
+  long parent = 0;
+};
+
+bool readProcessTime(long pid, ProcessTime &out) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text;
+  if (!std::getline(in, text)) {
+    return false;
+  }
+  // The command name may hold spaces and parentheses: fields count from
+  // the last ')'.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) {
+    return false;
+  }
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  std::vector<std::string> values;
+  while (fields >> field) {
+    values.push_back(field);
+  }
+  // values[0] is field 3 (state): ppid is field 4, utime 14, stime 15.
+  if (values.size() < 13) {
+    return false;
+  }
+  out.parent = std::atol(values[1].c_str());
+  out.ticks = std::atoll(values[11].c_str()) + std::atoll(values[12].c_str());
+  return true;
+}
+
+// The server's CPU time: the master and its children (nginx's workers).
+long long serverTicks(long master) {
+  long long ticks = 0;
+  DIR *proc = opendir("/proc");
+  if (proc == nullptr) {
+    return -1;
+  }
+  while (const dirent *entry = readdir(proc)) {
+    const long pid = std::atol(entry->d_name);
+    ProcessTime time;
+    if (pid > 0 && readProcessTime(pid, time) &&
+        (pid == master || time.parent == master)) {
+      ticks += time.ticks;
+    }
+  }
+  closedir(proc);
+  return ticks;
+}
+
+// The master's line in /sys/kernel/kml/programs: its calls and the direct
+// ones (direct + bypass); zeros for a ring-3 server.
+void serverCalls(long master, long long &calls, long long &direct) {
+  calls = direct = 0;
+  std::ifstream in("/sys/kernel/kml/programs");
+  const std::string key = " pid=" + std::to_string(master) + " ";
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(key) == std::string::npos) {
+      continue;
+    }
+    long long d = 0, b = 0, s = 0;
+    const auto at = line.find("direct=");
+    if (at != std::string::npos &&
+        std::sscanf(line.c_str() + at, "direct=%lld bypass=%lld slow=%lld", &d,
+                    &b, &s) == 3) {
+      calls = d + b + s;
+      direct = d + b;
+    }
+  }
+}
+
+int runClient(char **argv) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    // The client's chatter stays out of the log.
+    if (std::freopen("/dev/null", "w", stdout) == nullptr) {
+      _exit(126);
+    }
+    execv(argv[0], argv);
+    _exit(127);
+  }
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+    return -1;
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  if (argc < 7 || std::strcmp(argv[5], "--") != 0) {
+    std::cerr << "usage: kml-server-bench NAME RUNS REQUESTS SERVER_PID -- "
+                 "CLIENT [ARGS...]\n";
+    return 64;
+  }
+  const std::string name = argv[1];
+  const int runs = std::atoi(argv[2]);
+  const long requests = std::atol(argv[3]);
+  const long master = std::atol(argv[4]);
+  for (int run = 1; run <= runs; ++run) {
+    long long calls0 = 0, direct0 = 0, calls1 = 0, direct1 = 0;
+    serverCalls(master, calls0, direct0);
+    const long long ticks0 = serverTicks(master);
+    const long long start = nowNanoseconds();
+    const int status = runClient(argv + 6);
+    const long long elapsed = nowNanoseconds() - start;
+    const long long ticks1 = serverTicks(master);
+    serverCalls(master, calls1, direct1);
+    if (status != 0) {
+      std::cerr << "kml-server-bench: " << name << ": " << argv[6]
+                << " exited with " << status << "\n";
+      return 1;
+    }
+    std::printf("SERVER-BENCH %s run=%d requests=%ld ns=%lld server_ticks=%lld "
+                "calls=%lld direct=%lld\n",
+                name.c_str(), run, requests, elapsed, ticks1 - ticks0,
+                calls1 - calls0, direct1 - direct0);
+    std::fflush(stdout);
+  }
+  return 0;
+}
