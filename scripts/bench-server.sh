@@ -28,15 +28,16 @@ report() {
 	echo
 	echo "Medians of the runs, per request. Guest instructions: everything the"
 	echo "client, the server and the kernel ran (QEMU -icount shift=0,sleep=off,"
-	echo "one vCPU); server CPU: the server's own time in microseconds of guest"
-	echo "time (clock ticks); calls: the server's system calls per request at"
-	echo "ring 0 and the share that took the direct entry."
+	echo "one vCPU); the server's own: its CPU time in guest nanoseconds"
+	echo "(/proc/PID/sched; under icount, instructions), in user and kernel"
+	echo "mode; calls: the server's system calls per request at ring 0 and the"
+	echo "share that took the direct entry."
 	for log in "${logs[@]}"; do
 		echo
 		echo "## $(basename "$log" .log)"
 		echo
-		echo "| workload | instructions, ring 3 | ring 0 | saved | ratio | server CPU µs, ring 3 | ring 0 | calls | direct |"
-		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+		echo "| workload | instructions, ring 3 | ring 0 | saved | ratio | server's own, ring 3 | ring 0 | saved | calls | direct |"
+		echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 		tr -d '\r' <"$log" | awk '
 		function median(key,   n, i, j, t, a) {
 			n = split(vals[key], a, " ")
@@ -52,7 +53,7 @@ report() {
 			n = f["requests"]
 			key = w SUBSEP ring
 			vals[key SUBSEP "ins"] = vals[key SUBSEP "ins"] " " f["ns"] / n
-			vals[key SUBSEP "cpu"] = vals[key SUBSEP "cpu"] " " f["server_ticks"] * 10000 / n
+			vals[key SUBSEP "cpu"] = vals[key SUBSEP "cpu"] " " f["server_ns"] / n
 			vals[key SUBSEP "calls"] = vals[key SUBSEP "calls"] " " f["calls"] / n
 			vals[key SUBSEP "direct"] = vals[key SUBSEP "direct"] " " (f["calls"] ? 100 * f["direct"] / f["calls"] : 0)
 			if (!(w in seen)) { seen[w] = 1; order[m++] = w }
@@ -62,10 +63,10 @@ report() {
 				w = order[k]
 				r3 = median(w SUBSEP "ring3" SUBSEP "ins")
 				r0 = median(w SUBSEP "ring0" SUBSEP "ins")
-				printf "| %s | %.0f | %.0f | %.0f | %.3f | %.1f | %.1f | %.2f | %.2f%% |\n",
-					w, r3, r0, r3 - r0, r3 ? r0 / r3 : 0,
-					median(w SUBSEP "ring3" SUBSEP "cpu"),
-					median(w SUBSEP "ring0" SUBSEP "cpu"),
+				c3 = median(w SUBSEP "ring3" SUBSEP "cpu")
+				c0 = median(w SUBSEP "ring0" SUBSEP "cpu")
+				printf "| %s | %.0f | %.0f | %.0f | %.3f | %.0f | %.0f | %.0f | %.2f | %.2f%% |\n",
+					w, r3, r0, r3 - r0, r3 ? r0 / r3 : 0, c3, c0, c3 - c0,
 					median(w SUBSEP "ring0" SUBSEP "calls"),
 					median(w SUBSEP "ring0" SUBSEP "direct")
 			}

@@ -4,7 +4,7 @@
 # under the same clients, RUNS times: kml-server-bench prints a line a run.
 status=0
 runs=${KML_SERVER_RUNS:-5}
-redis_n=${KML_SERVER_REDIS_N:-500}
+redis_n=${KML_SERVER_REDIS_N:-1000}
 ab_n=${KML_SERVER_AB_N:-500}
 for arg in $(cat /proc/cmdline); do
 	case $arg in
