@@ -77,6 +77,7 @@ report | tee "$out/server.md"
 
 # A bar chart of the ring-0 / ring-3 instruction ratio, one bar a row.
 awk -F'|' '
+	BEGIN { n = 0 }
 	/^## / { section = substr($0, 4) }
 	/^\| (redis|nginx)/ { label[n] = section " " $2; ratio[n++] = $6 + 0 }
 	END {

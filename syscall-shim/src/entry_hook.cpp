@@ -3,6 +3,7 @@
 #include "kml/elf_error.hpp"
 #include "kml/text.hpp"
 
+#include <array>
 #include <string>
 
 namespace kml::rewrite {
@@ -20,9 +21,9 @@ constexpr std::uint64_t kJmpLength = 5;
 MovedInsn moveable(const ElfView &elf, const CodeMap &code, std::uint64_t entry,
                    const Insn &at) {
   ZydisDecodedInstruction insn;
-  ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
+  std::array<ZydisDecodedOperand, ZYDIS_MAX_OPERAND_COUNT> ops{};
   const auto bytes = elf.at(at.address, at.length);
-  if (!bytes || !code.decode(at.address, insn, ops) ||
+  if (!bytes || !code.decode(at.address, insn, ops.data()) ||
       insn.length != at.length) {
     refuse(entry,
            cat("the instruction at ", Hex{at.address}, " does not decode"));

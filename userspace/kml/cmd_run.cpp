@@ -114,7 +114,7 @@ std::string interpreterOf(const std::vector<std::byte> &bytes) {
         ph.p_offset + ph.p_filesz <= bytes.size()) {
       const auto *text =
           reinterpret_cast<const char *>(bytes.data() + ph.p_offset);
-      return std::string(text, strnlen(text, ph.p_filesz));
+      return {text, strnlen(text, ph.p_filesz)};
     }
   }
   throw ElfError(ElfErrorKind::NotExecutable,
@@ -162,6 +162,7 @@ int runRun(Args args) {
                                 name,         fs::absolute(*program).string()};
   argv.insert(argv.end(), options->command.begin() + 1, options->command.end());
   std::vector<char *> cargv;
+  cargv.reserve(argv.size() + 1);
   for (std::string &arg : argv) {
     cargv.push_back(arg.data());
   }
