@@ -135,6 +135,48 @@ TEST_F(RewrittenGlibc, UnmodifiedDynamicProgramsRunTheSame) {
   }
 }
 
+// The address of a section, by name (the rewriter's .kml.data).
+std::uint64_t sectionAddress(const std::vector<std::byte> &bytes,
+                             const std::string &name) {
+  const Elf64_Ehdr ehdr = headerOf(bytes);
+  std::vector<Elf64_Shdr> sections(ehdr.e_shnum);
+  std::memcpy(sections.data(), bytes.data() + ehdr.e_shoff,
+              sections.size() * sizeof(Elf64_Shdr));
+  const Elf64_Shdr &names = sections.at(ehdr.e_shstrndx);
+  for (const Elf64_Shdr &sh : sections) {
+    const auto *text = reinterpret_cast<const char *>(bytes.data()) +
+                       names.sh_offset + sh.sh_name;
+    if (name == text) {
+      return sh.sh_addr;
+    }
+  }
+  throw std::runtime_error("no section " + name);
+}
+
+// The finder and a library's direct path, at CPL 3: finder_probe.c puts
+// AT_KML_ENTRY, aimed at a stand-in for the kernel's entry, into its
+// auxiliary vector and empties libc's slot; the finder must find it, and
+// files, fork, vfork, posix_spawn, threads and restarted reads must work
+// through the stubs' direct and restart paths.
+TEST_F(RewrittenGlibc, TheFinderFindsTheEntryAndTheDirectPathWorks) {
+  const std::string data =
+      std::to_string(sectionAddress(readBytes(libc()), ".kml.data"));
+  const RunResult r =
+      run({loader().string(), "--library-path", dir_->path().string(),
+           program("finder-probe").string()},
+          "", {"KML_DATA=" + data});
+  EXPECT_EQ(r.exitCode, 0) << r.out << r.err;
+  EXPECT_EQ(r.out, "entry found: yes\n"
+                   "looked: 1\n"
+                   "errno: ENOENT\n"
+                   "fork: child 7\n"
+                   "vfork and exec: 0\n"
+                   "spawned\n"
+                   "threads: 800\n"
+                   "restarted read: 1, signals: several\n"
+                   "direct calls: many\n");
+}
+
 // A fork, a shell pipeline and an exec from a program started this way.
 TEST_F(RewrittenGlibc, ShellsForkAndExecThroughIt) {
   const RunResult r =
@@ -240,8 +282,7 @@ TEST(SharedObjects, OneWithoutSectionHeadersIsRefused) {
   const RunResult r = kml({"rewrite", (dir / "stripped.so").string(), "-o",
                            (dir / "out.so").string()});
   EXPECT_EQ(r.exitCode, 65);
-  EXPECT_NE(r.err.find("without section headers"), std::string::npos)
-      << r.err;
+  EXPECT_NE(r.err.find("without section headers"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out.so"));
 }
 
