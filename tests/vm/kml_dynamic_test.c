@@ -126,22 +126,6 @@ static long long refused(const char *reason)
 	return -1;
 }
 
-static int loopback_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ret = -1;
-
-	if (fd < 0)
-		return -1;
-	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	close(fd);
-	return ret;
-}
-
 /* Starts `kml run [--ring0] ARGV...` with output into @log: its pid. */
 static pid_t start(bool ring0, const char *log, char *const argv[])
 {
@@ -283,7 +267,7 @@ FIXTURE_SETUP(dynamic)
 
 	self->loaded = kml_vm_load();
 	ASSERT_LE(0, self->loaded) TH_LOG("kml.ko: %s", strerror(-self->loaded));
-	ASSERT_EQ(0, loopback_up());
+	ASSERT_EQ(0, kml_vm_loopback_up());
 	/* Debian's files can only be trusted; unsigned code is not run. */
 	ASSERT_EQ(0, read_text(SYSFS "min_assurance", self->assurance,
 			       sizeof(self->assurance)));

@@ -75,23 +75,6 @@ static int write_text_file(const char *path, const char *text)
 	return n == (ssize_t)strlen(text) ? 0 : -1;
 }
 
-/* The VM's init leaves the loopback interface down: 0 once it is up. */
-static int loopback_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ret = -1;
-
-	if (fd < 0)
-		return -1;
-	if (!ioctl(fd, SIOCGIFFLAGS, &ifr)) {
-		ifr.ifr_flags |= IFF_UP;
-		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
-	}
-	close(fd);
-	return ret;
-}
-
 /* A server started with its stdout on a pipe, and the port it announced. */
 struct server {
 	pid_t pid;
@@ -202,7 +185,7 @@ FIXTURE_SETUP(examples)
 	ASSERT_LE(0, self->loaded) TH_LOG("kml.ko: %s", strerror(-self->loaded));
 	self->execs = ring0_execs();
 	ASSERT_LE(0, self->execs);
-	ASSERT_EQ(0, loopback_up()) TH_LOG("lo: %s", strerror(errno));
+	ASSERT_EQ(0, kml_vm_loopback_up()) TH_LOG("lo: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(examples)
