@@ -388,6 +388,8 @@ TEST_F_TIMEOUT(dynamic, redis_at_cpl0_answers_its_session_as_at_cpl3, 600)
 		ASSERT_EQ(0, redis_life(ring0, p, dir, reload_in, out, sizeof(out),
 					&c, why)) TH_LOG("%s", why);
 		EXPECT_STREQ(reload_out, out);
+		if (ring0)
+			EXPECT_TRUE(mostly_direct(&c)) TH_LOG(COUNTS_FMT, COUNTS(c));
 	}
 }
 
