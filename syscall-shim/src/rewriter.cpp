@@ -303,8 +303,8 @@ planHookAndLeaveSites(const ElfImage &image, const ElfView &elf,
     if (site.plan && site.plan->start < hook.end &&
         hook.start < site.plan->end) {
       site.plan.reset();
-      site.outcome = SiteOutcome{site.outcome.address, site.outcome.symbol,
-                                 site.outcome.number};
+      site.outcome.rewritten = false;
+      site.outcome.rangeStart = site.outcome.rangeEnd = 0;
       site.outcome.reason = "overlaps the loader's entry hook";
     }
   }
