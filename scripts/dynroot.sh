@@ -39,11 +39,19 @@ die() { echo "dynroot: $*" >&2; exit 1; }
 [ -f "$key" ] && [ -f "$cert" ] || die "$key or $cert missing: run 'make kernel'"
 
 mkdir -p "$debs"
+updated=no
 for p in "${packages[@]}"; do
 	compgen -G "$debs/${p}_*.deb" >/dev/null && continue
 	echo "  DEB     $p"
-	(cd "$debs" && apt-get download -qq "$p" 2>/dev/null) ||
-		die "cannot download the $p package: is a Debian mirror reachable (apt-get update)?"
+	if ! (cd "$debs" && apt-get download -qq "$p" 2>/dev/null); then
+		# Package lists may be missing (a machine that had every
+		# dependency already): refresh them once, as root, and retry.
+		if [ $updated = no ] && [ "$(id -u)" = 0 ]; then
+			apt-get update -qq && updated=yes
+		fi
+		(cd "$debs" && apt-get download -qq "$p" 2>/dev/null) ||
+			die "cannot download the $p package: is a Debian mirror reachable (apt-get update)?"
+	fi
 done
 
 stage=$(mktemp -d "${out%/*}/dynroot-stage.XXXXXX")
