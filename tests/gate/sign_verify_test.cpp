@@ -297,9 +297,8 @@ TEST_F(SignVerifyTest, SharedObjectsAreSignedInTheirRoles) {
     EXPECT_NE(inspect.out.find("(matches)"), std::string::npos);
     // kml verify answers as exec would: the loader runs, a library not.
     const std::string verdict = outcome(verify(copy));
-    EXPECT_EQ(verdict, std::string(role).ends_with("program")
-                           ? "allowed"
-                           : "bad-manifest")
+    EXPECT_EQ(verdict, std::string(role).ends_with("program") ? "allowed"
+                                                              : "bad-manifest")
         << path;
   }
   // A dynamic program is not signed this way: an approval list names it.

@@ -61,18 +61,6 @@ static const char reload_in[] =
 	"GET pipelined:99\n";
 static const char reload_out[] = "hello\n42\nc\nb\na\nv2\n104\nvalue-99\n";
 
-static int write_text(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 static int read_text(const char *path, char *buf, size_t cap)
 {
 	int fd = open(path, O_RDONLY);
@@ -272,8 +260,8 @@ FIXTURE_SETUP(dynamic)
 	ASSERT_EQ(0, read_text(SYSFS "min_assurance", self->assurance,
 			       sizeof(self->assurance)));
 	self->allow_unsigned = sysfs_number("allow_unsigned");
-	ASSERT_EQ(0, write_text(SYSFS "min_assurance", "trusted"));
-	ASSERT_EQ(0, write_text(SYSFS "allow_unsigned", "0"));
+	ASSERT_EQ(0, kml_vm_write_text(SYSFS "min_assurance", "trusted"));
+	ASSERT_EQ(0, kml_vm_write_text(SYSFS "allow_unsigned", "0"));
 	ASSERT_EQ(0, sh(&r, "kml approve " SERVERS_LIST)) TH_LOG("%s", r.out);
 	ASSERT_EQ(0, sh(&r, "rm -rf " WORK " && mkdir -p " WORK));
 }
@@ -283,8 +271,8 @@ FIXTURE_TEARDOWN(dynamic)
 	struct kml_vm_run r;
 
 	sh(&r, "pkill -9 -f redis-server; pkill -9 -f nginx; true");
-	write_text(SYSFS "allow_unsigned", self->allow_unsigned > 0 ? "1" : "0");
-	write_text(SYSFS "min_assurance", self->assurance);
+	kml_vm_write_text(SYSFS "allow_unsigned", self->allow_unsigned > 0 ? "1" : "0");
+	kml_vm_write_text(SYSFS "min_assurance", self->assurance);
 	kml_vm_unload(self->loaded == 0);
 }
 
@@ -313,7 +301,7 @@ static int redis_life(bool ring0, int port, const char *dir, const char *in,
 	if (sysfs_number("ring0_execs") != execs + ring0)
 		return sprintf(why, "ring0_execs went from %lld to %lld", execs,
 			       sysfs_number("ring0_execs")), -1;
-	if (write_text(WORK "/session.in", in) ||
+	if (kml_vm_write_text(WORK "/session.in", in) ||
 	    sh(&r, REDIS_CLI " -p %d < " WORK "/session.in", port))
 		return sprintf(why, "redis-cli failed: %.200s", r.out), -1;
 	snprintf(out, cap, "%s", r.out);
@@ -365,7 +353,7 @@ TEST_F_TIMEOUT(dynamic, redis_at_cpl0_answers_its_session_as_at_cpl3, 600)
 		ASSERT_EQ(0, wait_until(check)) TH_LOG("ring %d: no PONG", ring0 ? 0 : 3);
 		ASSERT_EQ(0, vdso_range(pid, &c));
 		ASSERT_EQ(execs + ring0, sysfs_number("ring0_execs"));
-		ASSERT_EQ(0, write_text(WORK "/session.in", session_in));
+		ASSERT_EQ(0, kml_vm_write_text(WORK "/session.in", session_in));
 		ASSERT_EQ(0, sh(&r, REDIS_CLI " -p %d < " WORK "/session.in", p));
 		EXPECT_STREQ(session_out, r.out);
 		ASSERT_EQ(0, sh(&r, REDIS_CLI " -p %d --pipe < " WORK "/pipe.resp", p));
@@ -498,7 +486,7 @@ TEST_F_TIMEOUT(dynamic, nginx_at_cpl0_serves_reloads_and_stops, 600)
 
 	ASSERT_EQ(0, sh(&r, "mkdir -p " NGINX_DIR "/www && echo '<h1>kml</h1>' > "
 			NGINX_DIR "/www/index.html"));
-	ASSERT_EQ(0, write_text(NGINX_DIR "/nginx.conf", nginx_conf));
+	ASSERT_EQ(0, kml_vm_write_text(NGINX_DIR "/nginx.conf", nginx_conf));
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		ASSERT_EQ(0, sh(&r, "head -c %d /dev/urandom > " NGINX_DIR "/www/f%u.bin",
 				sizes[i], i));

@@ -63,18 +63,6 @@ static ssize_t read_file(const char *path, char *buf, size_t cap)
 	return len;
 }
 
-static int write_text_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /* A server started with its stdout on a pipe, and the port it announced. */
 struct server {
 	pid_t pid;
@@ -265,8 +253,8 @@ TEST_F(examples, httpd_at_cpl0_serves_files_byte_identically)
 
 	mkdir(WWW, 0755);
 	mkdir(WWW "/sub", 0755);
-	ASSERT_EQ(0, write_text_file(WWW "/index.html", "<h1>kml</h1>\n"));
-	ASSERT_EQ(0, write_text_file(WWW "/sub/a file.txt", "spaced\n"));
+	ASSERT_EQ(0, kml_vm_write_text(WWW "/index.html", "<h1>kml</h1>\n"));
+	ASSERT_EQ(0, kml_vm_write_text(WWW "/sub/a file.txt", "spaced\n"));
 	ASSERT_EQ(0, write_pattern(WWW "/big.bin", BIG_SIZE));
 	ASSERT_EQ(0, server_start(&s, serve));
 

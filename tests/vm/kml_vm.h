@@ -47,6 +47,19 @@ static inline void kml_vm_unload(bool loaded_here)
 		syscall(SYS_delete_module, "kml", O_NONBLOCK);
 }
 
+/* Writes @text to @path (created or truncated): 0 or -1. */
+static inline int kml_vm_write_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
 /* The VM's init leaves the loopback interface down: 0 once it is up. */
 static inline int kml_vm_loopback_up(void)
 {
