@@ -349,7 +349,7 @@ $(BENCHDIR)/exec-target-%m.signed: $(BENCHDIR)/exec-target-%m.unsigned $(KML) \
 # rest): docs/dynamic.md. Rebuilt when the script or the host kml changes;
 # the downloaded packages stay in $(BUILD)/debs.
 DYNROOT := $(BUILD)/dynroot
-$(DYNROOT)/.stamp: scripts/dynroot.sh $(HOSTDIR)/userspace/kml/kml
+$(DYNROOT)/.stamp: scripts/dynroot.sh tests/vm/dynamic/library_probe.c $(HOSTDIR)/userspace/kml/kml
 	@scripts/dynroot.sh $(DYNROOT) $(HOSTDIR)/userspace/kml/kml \
 		$(KML_KEYS)/kml-test-ca.key $(KML_KEYS)/kml-test-ca.pem
 	@touch $@

@@ -93,6 +93,14 @@ for f in ld-linux-x86-64.so.2:/lib64 libc.so.6:/$libdir; do
 	"$kml" rewrite "${f#*:}/$name" -o "$tmp/usr/lib/kml/$name" --quiet
 	"$kml" sign "$tmp/usr/lib/kml/$name" "${sign[@]}" >/dev/null
 done
+# An attack probe: a library signed as one, which exec must refuse
+# (tests/vm/kml_dynamic_test.c; source in tests/vm/dynamic/).
+top=$(cd "$(dirname "$0")/.." && pwd)
+gcc -O1 -shared -fPIC -nostdlib -Wl,-soname,libkmlprobe.so -Wl,-e,probe_entry \
+	-o "$stage/libkmlprobe.so" "$top/tests/vm/dynamic/library_probe.c"
+"$kml" rewrite "$stage/libkmlprobe.so" -o "$tmp/usr/lib/kml/libkmlprobe.so" --quiet
+chmod 0755 "$tmp/usr/lib/kml/libkmlprobe.so"
+"$kml" sign "$tmp/usr/lib/kml/libkmlprobe.so" "${sign[@]}" >/dev/null
 # Everything else a ring-0 run maps executable, approved by digest: the
 # programs and the libraries but libc (kml's replaces it).
 approved=("$tmp"/usr/bin/* "$tmp"/usr/sbin/*)

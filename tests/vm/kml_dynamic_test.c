@@ -448,6 +448,27 @@ TEST_F_TIMEOUT(dynamic, unapproved_code_is_refused_and_the_server_keeps_running,
 	EXPECT_EQ(0, wait_exit(pid));
 }
 
+/*
+ * A library's signature approves mapping it, never starting it: root's
+ * exec of a marked library (an entry point, no PT_INTERP) signed with the
+ * library role by an approved key is refused as bad-manifest, while kml's
+ * libc, signed the same way, maps (every test above).
+ */
+TEST_F(dynamic, a_library_signature_does_not_start_a_program)
+{
+	char *argv[] = { KML_DIR "/libkmlprobe.so", NULL };
+	long long before = refused("bad-manifest");
+	long long execs = sysfs_number("ring0_execs");
+	struct kml_vm_run r;
+
+	ASSERT_EQ(0, sh(&r, "kml inspect " KML_DIR "/libkmlprobe.so | grep -q 'role: *library'"))
+		TH_LOG("%s", r.out);
+	ASSERT_EQ(0, kml_vm_run(&r, argv, NULL, KML_VM_WITH_OUTPUT));
+	EXPECT_EQ(127, WEXITSTATUS(r.status)) TH_LOG("the exec went through");
+	EXPECT_EQ(before + 1, refused("bad-manifest"));
+	EXPECT_EQ(execs, sysfs_number("ring0_execs"));
+}
+
 #define NGINX_DIR WORK "/nginx"
 #define NGINX_ARGS "-p " NGINX_DIR "/ -c " NGINX_DIR "/nginx.conf -e " NGINX_DIR "/error.log"
 
