@@ -35,19 +35,33 @@ std::string percent(std::size_t part, std::size_t whole) {
 
 } // namespace
 
+const char *entrySourceName(EntrySource source) {
+  switch (source) {
+  case EntrySource::Prologue:
+    return "prologue";
+  case EntrySource::EntryHook:
+    return "entry hook";
+  case EntrySource::Finder:
+    return "finder";
+  case EntrySource::None:
+    return "none";
+  }
+  return "none";
+}
+
 std::string formatReport(const RewriteReport &report, const std::string &file) {
   std::ostringstream out;
   out << file << ": " << report.found() << " syscall sites, "
       << report.rewritten() << " rewritten ("
       << percent(report.rewritten(), report.found()) << "), " << report.left()
       << " left\n";
-  if (report.entrySource == "entry hook") {
+  if (report.entrySource == EntrySource::EntryHook) {
     out << "  the loader's entry point jumps to the prologue, which finds "
            "the direct entry\n";
-  } else if (report.entrySource == "finder") {
+  } else if (report.entrySource == EntrySource::Finder) {
     out << "  a library: its stubs find the direct entry the first time one "
            "runs (__libc_stack_end)\n";
-  } else if (report.entrySource == "none") {
+  } else if (report.entrySource == EntrySource::None) {
     out << "  a library without __libc_stack_end: no stub can find the direct "
            "entry, every site takes the syscall slow path\n";
   }
@@ -89,7 +103,7 @@ std::string formatJson(const RewriteReport &report, const std::string &file) {
       << ",\"left\":" << report.left()
       << ",\"instructions\":" << report.instructions
       << ",\"entry\":" << report.entry << ",\"slot\":" << report.slot
-      << ",\"entry_source\":" << jsonString(report.entrySource)
+      << ",\"entry_source\":" << jsonString(entrySourceName(report.entrySource))
       << ",\"left_by_reason\":{";
   bool first = true;
   for (const auto &[reason, count] : report.leftByReason()) {

@@ -311,6 +311,20 @@ planHookAndLeaveSites(const ElfImage &image, const ElfView &elf,
   return hook;
 }
 
+// How this file's stubs will learn the direct entry (rewriter.hpp).
+EntrySource entrySourceOf(const ElfImage &image, const ElfView &elf) {
+  switch (image.kind()) {
+  case ImageKind::StaticProgram:
+    return EntrySource::Prologue;
+  case ImageKind::Loader:
+    return EntrySource::EntryHook;
+  case ImageKind::Library:
+    break;
+  }
+  return elf.gotEntryOf("__libc_stack_end") ? EntrySource::Finder
+                                            : EntrySource::None;
+}
+
 } // namespace
 
 RewriteReport analyseImage(const ElfImage &image) {
@@ -323,11 +337,12 @@ RewriteReport analyseImage(const ElfImage &image) {
   SitePlanner planner(elf, code, layout.codeAddress);
   std::vector<PlannedSite> planned = planner.planAll();
   planHookAndLeaveSites(image, elf, code, planned);
-  return collect(planned, planHalts(elf, code), code);
+  RewriteReport report = collect(planned, planHalts(elf, code), code);
+  report.entrySource = entrySourceOf(image, elf);
+  return report;
 }
 
 namespace {
-enum class EntrySource { Prologue, EntryHook, Finder, None };
 RewriteResult rewriteChecked(const ElfImage &image,
                              const RewriteOptions &options);
 } // namespace
@@ -346,21 +361,6 @@ RewriteResult rewriteImage(const ElfImage &image,
 }
 
 namespace {
-
-// How the stubs of each kind of file find the direct entry.
-const char *entrySourceName(EntrySource source) {
-  switch (source) {
-  case EntrySource::Prologue:
-    return "prologue";
-  case EntrySource::EntryHook:
-    return "entry hook";
-  case EntrySource::Finder:
-    return "finder";
-  case EntrySource::None:
-    return "none";
-  }
-  return "none";
-}
 
 RewriteResult rewriteChecked(const ElfImage &image,
                              const RewriteOptions &options) {
@@ -404,13 +404,13 @@ RewriteResult rewriteChecked(const ElfImage &image,
   // (entry_hook.hpp), and a library's stubs look for the entry once
   // (writeFinder): a library is entered only through its functions.
   std::optional<std::uint64_t> prologue, finder;
-  EntrySource source = EntrySource::Prologue;
-  switch (image.kind()) {
-  case ImageKind::StaticProgram:
+  const EntrySource source = entrySourceOf(image, elf);
+  switch (source) {
+  case EntrySource::Prologue:
     prologue = out.here();
     writePrologue(out, layout.slots, {}, image.header().e_entry, fallback);
     break;
-  case ImageKind::Loader: {
+  case EntrySource::EntryHook: {
     prologue = out.here();
     writePrologue(out, layout.slots, hook->moved, hook->end, fallback);
     CodeWriter jump(hook->start);
@@ -421,16 +421,13 @@ RewriteResult rewriteChecked(const ElfImage &image,
     }
     std::memcpy(bytes.data() + fileOffsetOf(image, hook->start),
                 jump.bytes().data(), jump.bytes().size());
-    source = EntrySource::EntryHook;
     break;
   }
-  case ImageKind::Library:
-    if (const auto got = elf.gotEntryOf("__libc_stack_end")) {
-      finder = writeFinder(out, layout.slots, *got);
-      source = EntrySource::Finder;
-    } else {
-      source = EntrySource::None;
-    }
+  case EntrySource::Finder:
+    finder =
+        writeFinder(out, layout.slots, *elf.gotEntryOf("__libc_stack_end"));
+    break;
+  case EntrySource::None:
     break;
   }
   std::vector<FrameInfo::Stub> stubs;
@@ -493,7 +490,7 @@ RewriteResult rewriteChecked(const ElfImage &image,
   result.report = collect(planned, std::move(halts), code);
   result.report.entry = prologue.value_or(0);
   result.report.slot = layout.slots.entrySlot;
-  result.report.entrySource = entrySourceName(source);
+  result.report.entrySource = source;
   // Mark it like `kml mark` does (the marker appender places its segment
   // above ours, as it does above any other).
   result.bytes = withMarker(ElfImage(std::move(bytes), image.accepted()), true);

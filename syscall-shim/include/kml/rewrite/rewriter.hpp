@@ -40,6 +40,15 @@ struct HaltOutcome {
   std::string reason; // why it was left; "" if replaced
 };
 
+// How the stubs learn the direct entry: a static program's prologue (its
+// new entry point), a loader's entry hook (its entry jumps to the
+// prologue), a library's finder (its stubs look it up once), or none (a
+// library without a way: every site takes the `syscall` slow path).
+enum class EntrySource { Prologue, EntryHook, Finder, None };
+
+// "prologue", "entry hook", "finder", "none" (the JSON report's values).
+const char *entrySourceName(EntrySource source);
+
 struct RewriteReport {
   std::vector<SiteOutcome> sites; // ascending address order
   std::vector<HaltOutcome> halts; // ascending address order
@@ -47,11 +56,7 @@ struct RewriteReport {
   std::uint64_t codeBytes = 0;
   std::uint64_t entry = 0; // the prologue (0 for a library)
   std::uint64_t slot = 0;  // the entry slot's address
-  // How the stubs learn the direct entry: "prologue" (a static program's
-  // new entry point), "entry hook" (a loader's entry jumps to the
-  // prologue), "finder" (a library's stubs look it up once), "none" (a
-  // library without a way: every site takes the `syscall` slow path).
-  std::string entrySource;
+  EntrySource entrySource = EntrySource::Prologue;
 
   [[nodiscard]] std::size_t found() const { return sites.size(); }
   [[nodiscard]] std::size_t rewritten() const;
