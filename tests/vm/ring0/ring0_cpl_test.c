@@ -5,8 +5,11 @@
  * the marker disabled, or without a marker, run at CPL 3 exactly as today.
  */
 #define _GNU_SOURCE
+#include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "ring0.h"
@@ -41,6 +44,32 @@ TEST_F(cpl, marked_program_reads_cr4)
 	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING0, (const char *[]){ "cr4", NULL }));
 	EXPECT_EQ(0, child_exit(&c));
 	EXPECT_STREQ("cpl=0\ncr4 PAE=1 SMEP=0\n", c.output);
+}
+
+/*
+ * A ring-0 task's GS bases follow it from CPU to CPU (the context switch
+ * writes the inactive one only when the task last ran elsewhere), and the
+ * syscall instructions between the moves (sched_setaffinity, getcpu) swap
+ * in the base of the CPU they run on.
+ */
+TEST_F(cpl, gs_bases_follow_the_task_across_cpus)
+{
+	char expect[128];
+	struct child c;
+	cpu_set_t set;
+	int cpus;
+
+	REQUIRE_RING0(&self->env);
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(set), &set));
+	cpus = CPU_COUNT(&set);
+	if (cpus < 2)
+		SKIP(return, "one CPU online: nothing to migrate to");
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING0,
+				 (const char *[]){ "migrate", "200", NULL }));
+	EXPECT_EQ(0, child_exit(&c));
+	snprintf(expect, sizeof(expect),
+		 "cpl=0\ncpus=%d\nmoves=200 agree=200 changed=199\n", cpus);
+	EXPECT_STREQ(expect, c.output);
 }
 
 TEST_F(cpl, red_zone_build_runs_at_cpl0_too)
