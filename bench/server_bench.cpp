@@ -3,13 +3,17 @@
 //
 //   kml-server-bench NAME RUNS REQUESTS SERVER_PID -- CLIENT [ARGS...]
 //
-// Runs CLIENT (redis-benchmark, ab) RUNS times against the server whose
-// master is SERVER_PID, and prints one line a run:
+// Runs CLIENT (redis-benchmark, ab) against the server whose master is
+// SERVER_PID, each run twice: with "{n}" in its arguments replaced by
+// REQUESTS, then by twice that. What one run adds over the other is what
+// REQUESTS requests cost, without the client's exec, start-up, connections
+// and exit, which are the same in both and would otherwise be spread over
+// the requests. Prints one line a run:
 //
 //   SERVER-BENCH NAME run=I requests=N ns=T server_ns=C calls=S
 //                direct=D
 //
-// T: guest nanoseconds the client run took; under QEMU -icount
+// T: guest nanoseconds the N more requests took; under QEMU -icount
 //    shift=0,sleep=off on one vCPU a nanosecond is one guest instruction,
 //    so T is every instruction the client, the server and the kernel ran.
 // C: the server's CPU time in nanoseconds (its master and every process
@@ -131,14 +135,19 @@ void serverCalls(long master, long long &calls, long long &direct) {
   }
 }
 
-int runClient(char **argv) {
+int runClient(const std::vector<std::string> &args) {
+  std::vector<char *> argv;
+  for (const auto &arg : args) {
+    argv.push_back(const_cast<char *>(arg.c_str()));
+  }
+  argv.push_back(nullptr);
   const pid_t pid = fork();
   if (pid == 0) {
     // The client's chatter stays out of the log.
     if (std::freopen("/dev/null", "w", stdout) == nullptr) {
       _exit(126);
     }
-    execv(argv[0], argv);
+    execv(argv[0], argv.data());
     _exit(127);
   }
   int status = 0;
@@ -146,6 +155,48 @@ int runClient(char **argv) {
     return -1;
   }
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The client's arguments with every "{n}" replaced by `requests`.
+std::vector<std::string> clientArgs(char **argv, long requests) {
+  std::vector<std::string> args;
+  for (; *argv != nullptr; ++argv) {
+    std::string arg = *argv;
+    for (auto at = arg.find("{n}"); at != std::string::npos;
+         at = arg.find("{n}")) {
+      arg.replace(at, 3, std::to_string(requests));
+    }
+    args.push_back(std::move(arg));
+  }
+  return args;
+}
+
+// What one client run cost: guest time, the server's CPU time and calls.
+struct Sample {
+  long long ns = 0;
+  long long serverNs = 0;
+  long long calls = 0;
+  long long direct = 0;
+};
+
+// Runs the client once; false (with a message) if it failed.
+bool measure(const std::string &name, const std::vector<std::string> &args,
+             long master, Sample &out) {
+  long long calls0 = 0, direct0 = 0, calls1 = 0, direct1 = 0;
+  serverCalls(master, calls0, direct0);
+  const long long ticks0 = serverTicks(master);
+  const long long start = nowNanoseconds();
+  const int status = runClient(args);
+  const long long elapsed = nowNanoseconds() - start;
+  const long long ticks1 = serverTicks(master);
+  serverCalls(master, calls1, direct1);
+  if (status != 0) {
+    std::cerr << "kml-server-bench: " << name << ": " << args[0]
+              << " exited with " << status << "\n";
+    return false;
+  }
+  out = {elapsed, ticks1 - ticks0, calls1 - calls0, direct1 - direct0};
+  return true;
 }
 
 } // namespace
@@ -160,24 +211,25 @@ int main(int argc, char **argv) {
   const int runs = std::atoi(argv[2]);
   const long requests = std::atol(argv[3]);
   const long master = std::atol(argv[4]);
+  const auto once = clientArgs(argv + 6, requests);
+  const auto twice = clientArgs(argv + 6, 2 * requests);
+  if (runs <= 0 || requests <= 0 || once == twice) {
+    std::cerr << "kml-server-bench: RUNS and REQUESTS must be positive and "
+                 "the client's arguments must hold {n}\n";
+    return 64;
+  }
   for (int run = 1; run <= runs; ++run) {
-    long long calls0 = 0, direct0 = 0, calls1 = 0, direct1 = 0;
-    serverCalls(master, calls0, direct0);
-    const long long ticks0 = serverTicks(master);
-    const long long start = nowNanoseconds();
-    const int status = runClient(argv + 6);
-    const long long elapsed = nowNanoseconds() - start;
-    const long long ticks1 = serverTicks(master);
-    serverCalls(master, calls1, direct1);
-    if (status != 0) {
-      std::cerr << "kml-server-bench: " << name << ": " << argv[6]
-                << " exited with " << status << "\n";
+    Sample small;
+    Sample large;
+    if (!measure(name, once, master, small) ||
+        !measure(name, twice, master, large)) {
       return 1;
     }
     std::printf("SERVER-BENCH %s run=%d requests=%ld ns=%lld server_ns=%lld "
                 "calls=%lld direct=%lld\n",
-                name.c_str(), run, requests, elapsed, ticks1 - ticks0,
-                calls1 - calls0, direct1 - direct0);
+                name.c_str(), run, requests, large.ns - small.ns,
+                large.serverNs - small.serverNs, large.calls - small.calls,
+                large.direct - small.direct);
     std::fflush(stdout);
   }
   return 0;

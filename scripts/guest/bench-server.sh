@@ -57,7 +57,7 @@ for ring in 3 0; do
 	for t in get set; do
 		for c in 1 50; do
 			$bench "redis-$t-c$c ring$ring" "$runs" "$redis_n" $pid -- \
-				/usr/bin/redis-benchmark -q -n "$redis_n" -c $c -P 1 -t $t ||
+				/usr/bin/redis-benchmark -q -n "{n}" -c $c -P 1 -t $t ||
 				status=1
 		done
 	done
@@ -70,7 +70,7 @@ for ring in 3 0; do
 	wait_for "wget -q -O /dev/null http://127.0.0.1:8080/" || status=1
 	for c in 1 50; do
 		$bench "nginx-c$c ring$ring" "$runs" "$ab_n" $pid -- \
-			/usr/bin/ab -q -n "$ab_n" -c $c http://127.0.0.1:8080/index.html ||
+			/usr/bin/ab -q -n "{n}" -c $c http://127.0.0.1:8080/index.html ||
 			status=1
 	done
 	kml run /usr/sbin/nginx -s quit -c /tmp/bench-nginx.conf -e /tmp/bench-nginx.err
