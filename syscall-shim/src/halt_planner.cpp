@@ -3,28 +3,28 @@
 namespace kml::rewrite {
 namespace {
 
-// Why the hlt at instruction \p index is left as it is, or "" to replace
+// Why the hlt at instruction \p index is left as it is, or None to replace
 // it. A 0xf4 that is data, or the middle of an instruction the sweep
 // decoded out of step, must not change: leaving a real hlt costs only the
 // validator's KML-B008, changing data corrupts the program silently.
-std::string reasonToLeave(const ElfView &elf, const CodeMap &code,
+LeaveReason reasonToLeave(const ElfView &elf, const CodeMap &code,
                           std::size_t index) {
   const std::uint64_t address = code.instructions()[index].address;
   const bool functionStart = elf.symbols().contains(address);
   if (elf.symbolsComplete() && !elf.symbols().empty() &&
       elf.symbolAt(address) == nullptr) {
-    return "outside every function symbol";
+    return LeaveReason::OutsideFunctions;
   }
   if (code.distanceFromUndecodable(address) < kUndecodableShadow) {
-    return "near bytes that do not decode";
+    return LeaveReason::NearUndecodable;
   }
   if (code.referencedAsData(address) && !functionStart) {
-    return "named by a RIP-relative operand (data in code?)";
+    return LeaveReason::NamedAsData;
   }
   if (!code.reachedByFlow(index)) {
-    return "no branch, call or fall-through reaches it (data in code?)";
+    return LeaveReason::UnreachedByFlow;
   }
-  return "";
+  return LeaveReason::None;
 }
 
 } // namespace
@@ -40,7 +40,7 @@ std::vector<HaltOutcome> planHalts(const ElfView &elf, const CodeMap &code) {
     out.address = insns[i].address;
     out.symbol = elf.describe(out.address);
     out.reason = reasonToLeave(elf, code, i);
-    out.replaced = out.reason.empty();
+    out.replaced = out.reason == LeaveReason::None;
     halts.push_back(std::move(out));
   }
   return halts;

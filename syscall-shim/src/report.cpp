@@ -4,6 +4,7 @@
 
 #include "kml/text.hpp"
 
+#include <array>
 #include <sstream>
 
 namespace kml::rewrite {
@@ -34,6 +35,95 @@ std::string percent(std::size_t part, std::size_t whole) {
 }
 
 } // namespace
+
+namespace {
+
+struct LeaveReasonInfo {
+  LeaveReason reason;
+  const char *name;
+  const char *text;
+};
+
+// In LeaveReason's order (checked below).
+constexpr std::array kLeaveReasons{
+    LeaveReasonInfo{LeaveReason::None, "none", ""},
+    LeaveReasonInfo{LeaveReason::CancellationPoint, "cancellation-point",
+                    "cancellation point range"},
+    LeaveReasonInfo{LeaveReason::UnmapsOwnStack, "unmaps-own-stack",
+                    "unmaps its own stack"},
+    LeaveReasonInfo{LeaveReason::SigreturnTrampoline, "sigreturn-trampoline",
+                    "rt_sigreturn trampoline (unwinders match its bytes)"},
+    LeaveReasonInfo{LeaveReason::OutsideFunctions, "outside-functions",
+                    "outside every function symbol"},
+    LeaveReasonInfo{LeaveReason::NearUndecodable, "near-undecodable",
+                    "near bytes that do not decode"},
+    LeaveReasonInfo{LeaveReason::StubOutOfRange, "stub-out-of-range",
+                    "stub segment out of rel32 range"},
+    LeaveReasonInfo{LeaveReason::NeighbourUndecodable, "neighbour-undecodable",
+                    "neighbour does not decode"},
+    LeaveReasonInfo{LeaveReason::NeighbourIsSyscall, "neighbour-syscall",
+                    "neighbour is another syscall"},
+    LeaveReasonInfo{LeaveReason::NeighbourIsHalt, "neighbour-hlt",
+                    "neighbour is a hlt"},
+    LeaveReasonInfo{LeaveReason::NeighbourIsLandingPad, "neighbour-endbr",
+                    "neighbour is an endbr landing pad"},
+    LeaveReasonInfo{LeaveReason::NeighbourIsControlTransfer,
+                    "neighbour-control-transfer",
+                    "neighbour is a control transfer"},
+    LeaveReasonInfo{LeaveReason::NeighbourIsRelativeBranch,
+                    "neighbour-relative-branch",
+                    "neighbour is a relative branch"},
+    LeaveReasonInfo{LeaveReason::NeighbourChangesStack, "neighbour-changes-rsp",
+                    "neighbour changes %rsp"},
+    LeaveReasonInfo{LeaveReason::NeighbourUsesRip, "neighbour-uses-rip",
+                    "neighbour uses %rip"},
+    LeaveReasonInfo{LeaveReason::NeighbourReadsSyscallOutputs,
+                    "neighbour-reads-rcx-r11",
+                    "neighbour reads %rcx/%r11 after the syscall"},
+    LeaveReasonInfo{LeaveReason::NeighbourHasUnusualRipOperand,
+                    "neighbour-unusual-rip-operand",
+                    "neighbour has an unusual RIP-relative operand"},
+    LeaveReasonInfo{LeaveReason::RipOperandOutOfReach,
+                    "rip-operand-out-of-reach",
+                    "RIP-relative operand out of reach of the stubs"},
+    LeaveReasonInfo{LeaveReason::OverlapsPreviousSite, "overlaps-previous-site",
+                    "overlaps the replaced range of the previous site"},
+    LeaveReasonInfo{LeaveReason::BranchTargetInside, "branch-target-inside",
+                    "branch target inside the replaced range"},
+    LeaveReasonInfo{LeaveReason::RelocatedAtLoad, "relocated-at-load",
+                    "relocated at load time"},
+    LeaveReasonInfo{LeaveReason::NotEnoughMovableBytes,
+                    "not-enough-movable-bytes",
+                    "not enough movable bytes around the site"},
+    LeaveReasonInfo{LeaveReason::OverlapsEntryHook, "overlaps-entry-hook",
+                    "overlaps the loader's entry hook"},
+    LeaveReasonInfo{LeaveReason::NamedAsData, "named-as-data",
+                    "named by a RIP-relative operand (data in code?)"},
+    LeaveReasonInfo{LeaveReason::UnreachedByFlow, "unreached",
+                    "no branch, call or fall-through reaches it (data in "
+                    "code?)"},
+};
+
+constexpr bool leaveReasonsInOrder() {
+  for (std::size_t i = 0; i < kLeaveReasons.size(); ++i) {
+    if (static_cast<std::size_t>(kLeaveReasons[i].reason) != i) {
+      return false;
+    }
+  }
+  return kLeaveReasons.back().reason == LeaveReason::UnreachedByFlow;
+}
+static_assert(leaveReasonsInOrder(),
+              "kLeaveReasons must list every LeaveReason in order");
+
+const LeaveReasonInfo &infoOf(LeaveReason reason) {
+  return kLeaveReasons.at(static_cast<std::size_t>(reason));
+}
+
+} // namespace
+
+const char *leaveReasonName(LeaveReason reason) { return infoOf(reason).name; }
+
+const char *leaveReasonText(LeaveReason reason) { return infoOf(reason).text; }
 
 const char *entrySourceName(EntrySource source) {
   switch (source) {
@@ -66,7 +156,7 @@ std::string formatReport(const RewriteReport &report, const std::string &file) {
            "entry, every site takes the syscall slow path\n";
   }
   for (const auto &[reason, count] : report.leftByReason()) {
-    out << "  left: " << count << " x " << reason << "\n";
+    out << "  left: " << count << " x " << leaveReasonText(reason) << "\n";
   }
   for (const SiteOutcome &site : report.sites) {
     if (!site.rewritten) {
@@ -77,7 +167,7 @@ std::string formatReport(const RewriteReport &report, const std::string &file) {
       if (site.number) {
         out << " nr " << *site.number;
       }
-      out << ": " << site.reason << "\n";
+      out << ": " << leaveReasonText(site.reason) << "\n";
     }
   }
   if (!report.halts.empty()) {
@@ -90,7 +180,7 @@ std::string formatReport(const RewriteReport &report, const std::string &file) {
       if (!halt.symbol.empty()) {
         out << " <" << halt.symbol << ">";
       }
-      out << ": " << halt.reason << "\n";
+      out << ": " << leaveReasonText(halt.reason) << "\n";
     }
   }
   return out.str();
@@ -107,7 +197,8 @@ std::string formatJson(const RewriteReport &report, const std::string &file) {
       << ",\"left_by_reason\":{";
   bool first = true;
   for (const auto &[reason, count] : report.leftByReason()) {
-    out << (first ? "" : ",") << jsonString(reason) << ":" << count;
+    out << (first ? "" : ",") << jsonString(leaveReasonName(reason)) << ":"
+        << count;
     first = false;
   }
   out << "},\"sites\":[";
@@ -125,7 +216,8 @@ std::string formatJson(const RewriteReport &report, const std::string &file) {
       out << ",\"range\":[" << site.rangeStart << "," << site.rangeEnd
           << "],\"stub\":" << site.stub;
     } else {
-      out << ",\"reason\":" << jsonString(site.reason);
+      out << ",\"reason\":" << jsonString(leaveReasonName(site.reason))
+          << ",\"reason_text\":" << jsonString(leaveReasonText(site.reason));
     }
     out << "}";
     first = false;
@@ -137,7 +229,8 @@ std::string formatJson(const RewriteReport &report, const std::string &file) {
         << ",\"symbol\":" << jsonString(halt.symbol)
         << ",\"replaced\":" << (halt.replaced ? "true" : "false");
     if (!halt.replaced) {
-      out << ",\"reason\":" << jsonString(halt.reason);
+      out << ",\"reason\":" << jsonString(leaveReasonName(halt.reason))
+          << ",\"reason_text\":" << jsonString(leaveReasonText(halt.reason));
     }
     out << "}";
     first = false;

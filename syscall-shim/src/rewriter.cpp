@@ -278,8 +278,8 @@ std::size_t RewriteReport::haltsReplaced() const {
       halts, [](const HaltOutcome &h) { return h.replaced; }));
 }
 
-std::map<std::string, std::size_t> RewriteReport::leftByReason() const {
-  std::map<std::string, std::size_t> reasons;
+std::map<LeaveReason, std::size_t> RewriteReport::leftByReason() const {
+  std::map<LeaveReason, std::size_t> reasons;
   for (const SiteOutcome &site : sites) {
     if (!site.rewritten) {
       ++reasons[site.reason];
@@ -305,7 +305,7 @@ planHookAndLeaveSites(const ElfImage &image, const ElfView &elf,
       site.plan.reset();
       site.outcome.rewritten = false;
       site.outcome.rangeStart = site.outcome.rangeEnd = 0;
-      site.outcome.reason = "overlaps the loader's entry hook";
+      site.outcome.reason = LeaveReason::OverlapsEntryHook;
     }
   }
   return hook;

@@ -74,7 +74,7 @@ bool SitePlanner::reachable(std::uint64_t address) const {
 }
 
 // Sites that are left alone whatever their neighbours look like.
-std::optional<std::string>
+std::optional<LeaveReason>
 SitePlanner::specialCase(std::uint64_t address,
                          std::optional<std::uint32_t> nr) const {
   const Symbol *symbol = elf_.symbolAt(address);
@@ -85,25 +85,25 @@ SitePlanner::specialCase(std::uint64_t address,
   if (name == "__syscall_cp_asm" || name == "__cp_begin" ||
       name == "__syscall_cancel_arch" ||
       (cpBegin_ && cpEnd_ && address >= *cpBegin_ && address < *cpEnd_)) {
-    return "cancellation point range";
+    return LeaveReason::CancellationPoint;
   }
   if (const auto before =
           elf_.at(address - kCpBefore.size(), kCpBefore.size() + 3);
       before &&
       std::memcmp(before->data(), kCpBefore.data(), kCpBefore.size()) == 0 &&
       std::to_integer<std::uint8_t>((*before)[kCpBefore.size() + 2]) == 0xc3) {
-    return "cancellation point range";
+    return LeaveReason::CancellationPoint;
   }
   // musl's __unmapself frees the stack it runs on, then exits: keep the
   // native instruction, which never touches the stack whatever the mode.
   if (name == "__unmapself") {
-    return "unmaps its own stack";
+    return LeaveReason::UnmapsOwnStack;
   }
   for (std::uint64_t back : {5u, 15u}) {
     if (const auto bytes = elf_.at(address - back, kUnmapself.size());
         bytes &&
         std::memcmp(bytes->data(), kUnmapself.data(), kUnmapself.size()) == 0) {
-      return "unmaps its own stack";
+      return LeaveReason::UnmapsOwnStack;
     }
   }
   // The rt_sigreturn trampoline is recognised by its exact bytes
@@ -116,18 +116,18 @@ SitePlanner::specialCase(std::uint64_t address,
           elf_.at(address - kMovRax15.size(), kMovRax15.size() + 2);
       nr == kSysRtSigreturn && bytes &&
       std::memcmp(bytes->data(), kMovRax15.data(), kMovRax15.size()) == 0) {
-    return "rt_sigreturn trampoline (unwinders match its bytes)";
+    return LeaveReason::SigreturnTrampoline;
   }
   // With symbols, code lives in functions; bytes between sized functions
   // are padding or data that a linear sweep happened to decode.
   if (elf_.symbolsComplete() && !elf_.symbols().empty() && symbol == nullptr) {
-    return "outside every function symbol";
+    return LeaveReason::OutsideFunctions;
   }
   if (code_.distanceFromUndecodable(address) < kUndecodableShadow) {
-    return "near bytes that do not decode";
+    return LeaveReason::NearUndecodable;
   }
   if (!reachable(address)) {
-    return "stub segment out of rel32 range";
+    return LeaveReason::StubOutOfRange;
   }
   return std::nullopt;
 }
@@ -172,27 +172,27 @@ SitePlanner::syscallNumber(std::size_t index) const {
 // the site: rt_sigreturn, clone and vfork depend on it). After the
 // syscall, %rcx and %r11 hold different values on the direct path than
 // after `syscall`, so instructions reading them stay in place.
-std::optional<std::string> SitePlanner::movable(std::size_t index,
+std::optional<LeaveReason> SitePlanner::movable(std::size_t index,
                                                 bool afterSyscall,
                                                 MovedInsn &moved) const {
   const Insn &at = code_.instructions()[index];
   ZydisDecodedInstruction insn;
   ZydisDecodedOperand ops[ZYDIS_MAX_OPERAND_COUNT];
   if (!code_.decode(at.address, insn, ops) || insn.length != at.length) {
-    return "neighbour does not decode";
+    return LeaveReason::NeighbourUndecodable;
   }
   if (insn.mnemonic == ZYDIS_MNEMONIC_SYSCALL) {
-    return "neighbour is another syscall";
+    return LeaveReason::NeighbourIsSyscall;
   }
   // It stays where it is and becomes a trap byte (halt_planner.hpp).
   if (insn.mnemonic == ZYDIS_MNEMONIC_HLT) {
-    return "neighbour is a hlt";
+    return LeaveReason::NeighbourIsHalt;
   }
   // An indirect-branch landing pad must stay where indirect branches land
   // (IBT, which applies to code running at CPL 0 when the kernel uses it).
   if (insn.mnemonic == ZYDIS_MNEMONIC_ENDBR64 ||
       insn.mnemonic == ZYDIS_MNEMONIC_ENDBR32) {
-    return "neighbour is an endbr landing pad";
+    return LeaveReason::NeighbourIsLandingPad;
   }
   switch (insn.meta.category) {
   case ZYDIS_CATEGORY_CALL:
@@ -203,13 +203,13 @@ std::optional<std::string> SitePlanner::movable(std::size_t index,
   case ZYDIS_CATEGORY_SYSCALL:
   case ZYDIS_CATEGORY_SYSRET:
   case ZYDIS_CATEGORY_SYSTEM:
-    return "neighbour is a control transfer";
+    return LeaveReason::NeighbourIsControlTransfer;
   default:
     break;
   }
   if (insn.meta.branch_type != ZYDIS_BRANCH_TYPE_NONE ||
       insn.raw.imm[0].is_relative || insn.raw.imm[1].is_relative) {
-    return "neighbour is a relative branch";
+    return LeaveReason::NeighbourIsRelativeBranch;
   }
   for (std::uint8_t o = 0; o < insn.operand_count; ++o) {
     const ZydisDecodedOperand &op = ops[o];
@@ -217,15 +217,15 @@ std::optional<std::string> SitePlanner::movable(std::size_t index,
       const ZydisRegister reg = widest(op.reg.value);
       if (reg == ZYDIS_REGISTER_RSP &&
           (op.actions & ZYDIS_OPERAND_ACTION_MASK_WRITE)) {
-        return "neighbour changes %rsp";
+        return LeaveReason::NeighbourChangesStack;
       }
       if (reg == ZYDIS_REGISTER_RIP) {
-        return "neighbour uses %rip";
+        return LeaveReason::NeighbourUsesRip;
       }
       if (afterSyscall &&
           (reg == ZYDIS_REGISTER_RCX || reg == ZYDIS_REGISTER_R11) &&
           (op.actions & ZYDIS_OPERAND_ACTION_MASK_READ)) {
-        return "neighbour reads %rcx/%r11 after the syscall";
+        return LeaveReason::NeighbourReadsSyscallOutputs;
       }
     } else if (op.type == ZYDIS_OPERAND_TYPE_MEMORY) {
       const ZydisRegister base = widest(op.mem.base);
@@ -233,11 +233,11 @@ std::optional<std::string> SitePlanner::movable(std::size_t index,
       if (afterSyscall &&
           (base == ZYDIS_REGISTER_RCX || base == ZYDIS_REGISTER_R11 ||
            idx == ZYDIS_REGISTER_RCX || idx == ZYDIS_REGISTER_R11)) {
-        return "neighbour reads %rcx/%r11 after the syscall";
+        return LeaveReason::NeighbourReadsSyscallOutputs;
       }
       if (op.mem.base == ZYDIS_REGISTER_RIP) {
         if (insn.raw.disp.size != 32) {
-          return "neighbour has an unusual RIP-relative operand";
+          return LeaveReason::NeighbourHasUnusualRipOperand;
         }
         moved.ripDispOffset = insn.raw.disp.offset;
       }
@@ -245,7 +245,7 @@ std::optional<std::string> SitePlanner::movable(std::size_t index,
   }
   const auto bytes = elf_.at(at.address, at.length);
   if (!bytes) {
-    return "neighbour does not decode";
+    return LeaveReason::NeighbourUndecodable;
   }
   moved.address = at.address;
   moved.bytes.assign(bytes->begin(), bytes->end());
@@ -254,7 +254,7 @@ std::optional<std::string> SitePlanner::movable(std::size_t index,
         at.address + at.length +
         static_cast<std::uint64_t>(insn.raw.disp.value);
     if (!reachable(target)) {
-      return "RIP-relative operand out of reach of the stubs";
+      return LeaveReason::RipOperandOutOfReach;
     }
   }
   return std::nullopt;
@@ -275,7 +275,7 @@ PlannedSite SitePlanner::plan(std::size_t index) {
     return result;
   }
 
-  std::string firstReason;
+  std::optional<LeaveReason> firstReason;
   for (int total = 1; total <= 2 * kMaxNeighbours; ++total) {
     for (int pre = std::min(total, kMaxNeighbours); pre >= 0; --pre) {
       const int post = total - pre;
@@ -296,25 +296,25 @@ PlannedSite SitePlanner::plan(std::size_t index) {
         continue;
       }
       // This set is big enough: it is used unless something forbids it.
-      auto reject = [&](std::string why) {
-        if (firstReason.empty()) {
-          firstReason = std::move(why);
+      auto reject = [&](LeaveReason why) {
+        if (!firstReason) {
+          firstReason = why;
         }
       };
       if (start < claimedEnd_) {
-        reject("overlaps the replaced range of the previous site");
+        reject(LeaveReason::OverlapsPreviousSite);
         continue;
       }
       if (code_.targetInside(start, end)) {
-        reject("branch target inside the replaced range");
+        reject(LeaveReason::BranchTargetInside);
         continue;
       }
       if (elf_.relocatedInside(start, end)) {
-        reject("relocated at load time");
+        reject(LeaveReason::RelocatedAtLoad);
         continue;
       }
       SitePlan plan{start, end, site.address, {}, {}};
-      std::optional<std::string> why;
+      std::optional<LeaveReason> why;
       for (std::size_t k = first; k <= last && !why; ++k) {
         if (k == index) {
           continue;
@@ -334,8 +334,7 @@ PlannedSite SitePlanner::plan(std::size_t index) {
       return result;
     }
   }
-  out.reason = firstReason.empty() ? "not enough movable bytes around the site"
-                                   : firstReason;
+  out.reason = firstReason.value_or(LeaveReason::NotEnoughMovableBytes);
   return result;
 }
 

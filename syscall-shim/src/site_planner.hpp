@@ -46,12 +46,12 @@ public:
 
 private:
   PlannedSite plan(std::size_t index);
-  std::optional<std::string> specialCase(std::uint64_t address,
-                                         std::optional<std::uint32_t> nr) const;
+  [[nodiscard]] std::optional<LeaveReason>
+  specialCase(std::uint64_t address, std::optional<std::uint32_t> nr) const;
   std::optional<std::uint32_t> syscallNumber(std::size_t index) const;
   // Why the instruction cannot be moved into a stub, or nullopt.
-  std::optional<std::string> movable(std::size_t index, bool afterSyscall,
-                                     MovedInsn &moved) const;
+  [[nodiscard]] std::optional<LeaveReason>
+  movable(std::size_t index, bool afterSyscall, MovedInsn &moved) const;
   bool reachable(std::uint64_t address) const;
 
   const ElfView &elf_;

@@ -142,9 +142,14 @@ TEST(RewriteCli, ReportsCountsAndReasons) {
   EXPECT_NE(json.out.find("\"found\":11,\"rewritten\":8,\"left\":3"),
             std::string::npos)
       << json.out;
-  EXPECT_NE(json.out.find("\"replaced\":false,\"reason\":\"near bytes that "
-                          "do not decode\"}]}"),
+  EXPECT_NE(json.out.find("\"replaced\":false,\"reason\":\"near-undecodable\","
+                          "\"reason_text\":\"near bytes that do not "
+                          "decode\"}]}"),
             std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find("\"left_by_reason\":{"), std::string::npos)
+      << json.out;
+  EXPECT_NE(json.out.find("\"branch-target-inside\":1"), std::string::npos)
       << json.out;
 }
 

@@ -13,8 +13,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <span>
 #include <sstream>
+#include <string>
 
 namespace kml::rwtest {
 namespace {
@@ -99,7 +101,7 @@ TEST_F(SitesTest, BranchTargetInsideTheRangeLeavesTheSite) {
   const SiteOutcome *s = site("site_target");
   ASSERT_NE(s, nullptr);
   EXPECT_FALSE(s->rewritten);
-  EXPECT_EQ(s->reason, "branch target inside the replaced range");
+  EXPECT_EQ(s->reason, rewrite::LeaveReason::BranchTargetInside);
   // Its bytes are unchanged.
   const auto &in = image_->bytes();
   const auto &out = result_.bytes;
@@ -139,7 +141,7 @@ TEST_F(SitesTest, EndbrLandingPadsDoNotMove) {
   const SiteOutcome *s = site("endbr_getpid");
   ASSERT_NE(s, nullptr);
   EXPECT_FALSE(s->rewritten);
-  EXPECT_EQ(s->reason, "neighbour is an endbr landing pad");
+  EXPECT_EQ(s->reason, rewrite::LeaveReason::NeighbourIsLandingPad);
 }
 
 TEST_F(SitesTest, CodeBetweenSizedFunctionsIsLeftAlone) {
@@ -149,7 +151,7 @@ TEST_F(SitesTest, CodeBetweenSizedFunctionsIsLeftAlone) {
   const auto s = std::ranges::find(sites, at, &SiteOutcome::address);
   ASSERT_NE(s, sites.end());
   EXPECT_FALSE(s->rewritten);
-  EXPECT_EQ(s->reason, "outside every function symbol");
+  EXPECT_EQ(s->reason, rewrite::LeaveReason::OutsideFunctions);
 }
 
 // The byte at address in the rewritten file (ET_EXEC, one-to-one).
@@ -196,20 +198,20 @@ TEST_F(SitesTest, HltThatMayBeDataIsLeftWithItsReason) {
                h.address < symbolAddress("after_gap");
       });
   ASSERT_NE(gap, result_.report.halts.end());
-  const std::pair<std::uint64_t, std::string> cases[] = {
-      {gap->address, "outside every function symbol"},
-      {symbolAddress("halt_data") + 8,
-       "named by a RIP-relative operand (data in code?)"},
-      {symbolAddress("halt_unreached") + 1,
-       "no branch, call or fall-through reaches it (data in code?)"},
-      {symbolAddress("halt_undecodable") + 2, "near bytes that do not decode"},
+  using rewrite::LeaveReason;
+  const std::pair<std::uint64_t, LeaveReason> cases[] = {
+      {gap->address, LeaveReason::OutsideFunctions},
+      {symbolAddress("halt_data") + 8, LeaveReason::NamedAsData},
+      {symbolAddress("halt_unreached") + 1, LeaveReason::UnreachedByFlow},
+      {symbolAddress("halt_undecodable") + 2, LeaveReason::NearUndecodable},
   };
   for (const auto &[address, reason] : cases) {
+    const char *name = rewrite::leaveReasonName(reason);
     const rewrite::HaltOutcome *h = haltAt(result_.report, address);
-    ASSERT_NE(h, nullptr) << reason;
-    EXPECT_FALSE(h->replaced) << reason;
-    EXPECT_EQ(h->reason, reason);
-    EXPECT_EQ(byteAt(result_.bytes, address), 0xf4) << reason;
+    ASSERT_NE(h, nullptr) << name;
+    EXPECT_FALSE(h->replaced) << name;
+    EXPECT_EQ(h->reason, reason) << rewrite::leaveReasonName(h->reason);
+    EXPECT_EQ(byteAt(result_.bytes, address), 0xf4) << name;
   }
   // mov $0xf4f4f4f4,%ecx is b9 f4 f4 f4 f4: not a hlt, not touched.
   const std::uint64_t imm = symbolAddress("imm_f4");
@@ -278,6 +280,29 @@ TEST(RewriteRobustness, CorruptedInputsNeverCrash) {
       // refused: fine
     }
   }
+}
+
+// The report's reasons are a table: a stable name for tools, a sentence
+// for people, one each.
+TEST(LeaveReasons, EachHasItsOwnNameAndSentence) {
+  using rewrite::LeaveReason;
+  std::set<std::string> names;
+  std::set<std::string> texts;
+  const auto last = static_cast<int>(LeaveReason::UnreachedByFlow);
+  for (int i = 1; i <= last; ++i) {
+    const auto reason = static_cast<LeaveReason>(i);
+    const std::string name = rewrite::leaveReasonName(reason);
+    const std::string text = rewrite::leaveReasonText(reason);
+    EXPECT_FALSE(name.empty()) << i;
+    EXPECT_FALSE(text.empty()) << name;
+    EXPECT_EQ(name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-"),
+              std::string::npos)
+        << name;
+    EXPECT_TRUE(names.insert(name).second) << name;
+    EXPECT_TRUE(texts.insert(text).second) << text;
+  }
+  EXPECT_EQ(names.size(), static_cast<std::size_t>(last));
+  EXPECT_STREQ(rewrite::leaveReasonText(LeaveReason::None), "");
 }
 
 } // namespace

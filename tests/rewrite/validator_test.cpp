@@ -115,7 +115,7 @@ TEST_P(ValidatorTest, LeftSitesAreWhatTheValidatorFinds) {
     if (site.rewritten) {
       continue;
     }
-    if (site.reason.starts_with("rt_sigreturn trampoline")) {
+    if (site.reason == rewrite::LeaveReason::SigreturnTrampoline) {
       trampolines.insert(site.address);
     } else {
       left.insert(site.address);

@@ -270,7 +270,9 @@ private:
       mode_ = fileMode(linkedPath());
       rewrite::RewriteResult result = rewrite::rewriteImage(linked);
       summary_.sitesRewritten = result.report.rewritten();
-      summary_.sitesLeft = result.report.leftByReason();
+      for (const auto &[reason, count] : result.report.leftByReason()) {
+        summary_.sitesLeft[rewrite::leaveReasonText(reason)] = count;
+      }
       summary_.haltsReplaced = result.report.haltsReplaced();
       summary_.haltsLeft =
           result.report.halts.size() - result.report.haltsReplaced();

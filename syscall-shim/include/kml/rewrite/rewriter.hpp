@@ -17,14 +17,55 @@
 
 namespace kml::rewrite {
 
+// Why a `syscall` site or a `hlt` is left as it is. Each reason has a
+// stable name (the JSON report's "reason" and left_by_reason keys) and a
+// sentence (the text report's, and the JSON "reason_text"): see
+// leaveReasonName() and leaveReasonText().
+enum class LeaveReason {
+  None, // rewritten, or replaced
+  // Special cases, whatever the neighbours look like.
+  CancellationPoint,
+  UnmapsOwnStack,
+  SigreturnTrampoline,
+  OutsideFunctions,
+  NearUndecodable,
+  StubOutOfRange,
+  // A neighbour that would have to move cannot.
+  NeighbourUndecodable,
+  NeighbourIsSyscall,
+  NeighbourIsHalt,
+  NeighbourIsLandingPad,
+  NeighbourIsControlTransfer,
+  NeighbourIsRelativeBranch,
+  NeighbourChangesStack,
+  NeighbourUsesRip,
+  NeighbourReadsSyscallOutputs,
+  NeighbourHasUnusualRipOperand,
+  RipOperandOutOfReach,
+  // The bytes around the site cannot be replaced.
+  OverlapsPreviousSite,
+  BranchTargetInside,
+  RelocatedAtLoad,
+  NotEnoughMovableBytes,
+  OverlapsEntryHook,
+  // A hlt that may be data.
+  NamedAsData,
+  UnreachedByFlow,
+};
+
+// "cancellation-point", "neighbour-changes-rsp", ...: never changes.
+const char *leaveReasonName(LeaveReason reason);
+// "cancellation point range", "neighbour changes %rsp", ...
+const char *leaveReasonText(LeaveReason reason);
+
 // What happened to one `syscall` instruction found in the code.
 struct SiteOutcome {
   std::uint64_t address = 0;           // of the `syscall`
   std::string symbol;                  // "write+0x12", or "" if stripped
   std::optional<std::uint32_t> number; // when a nearby mov sets %eax
   bool rewritten = false;
-  std::string reason;           // why it was left; "" if rewritten
-  std::uint64_t rangeStart = 0; // replaced bytes [start, end)
+  LeaveReason reason = LeaveReason::None; // why it was left
+  std::uint64_t rangeStart = 0;           // replaced bytes [start, end)
   std::uint64_t rangeEnd = 0;
   std::uint64_t stub = 0; // stub address when rewritten
 };
@@ -37,7 +78,7 @@ struct HaltOutcome {
   std::uint64_t address = 0;
   std::string symbol; // "abort+0x171", or "" if stripped
   bool replaced = false;
-  std::string reason; // why it was left; "" if replaced
+  LeaveReason reason = LeaveReason::None; // why it was left
 };
 
 // How the stubs learn the direct entry: a static program's prologue (its
@@ -62,7 +103,7 @@ struct RewriteReport {
   [[nodiscard]] std::size_t rewritten() const;
   [[nodiscard]] std::size_t left() const { return found() - rewritten(); }
   // Left sites counted by reason.
-  [[nodiscard]] std::map<std::string, std::size_t> leftByReason() const;
+  [[nodiscard]] std::map<LeaveReason, std::size_t> leftByReason() const;
   [[nodiscard]] std::size_t haltsReplaced() const;
 };
 
