@@ -216,9 +216,9 @@ EXTRA_PAYLOADS := $(VMTESTDIR)/entry-probe.bypass $(VMTESTDIR)/kvstore-session.i
 	$(VMTESTDIR)/wordcount.verified $(VMTESTDIR)/stdlib-check.verified \
 	$(EXAMPLES_VERIFIED) $(VMTESTDIR)/kvstore-session.expected
 
-$(VMTESTDIR)/entry-probe.plain: tests/vm/direct/entry_probe.c
+$(VMTESTDIR)/entry-probe.plain: tests/vm/direct/entry_probe.c loader/uapi/linux/kml_abi.h
 	@mkdir -p $(VMTESTDIR)
-	@gcc -static -O2 -Wall -Wextra -o $@ $<
+	@gcc -static -O2 -Wall -Wextra -I$(TOP)/loader/uapi -o $@ $<
 
 $(VMTESTDIR)/wordcount.plain: $(HOSTDIR)/userspace/examples/wordcount/ring0/wordcount
 	@mkdir -p $(VMTESTDIR)
@@ -297,9 +297,10 @@ vm-tests: kernel guest-tools host-tools
 		$(VMTESTDIR)/payloads.list $(REWRITTEN_FILES) $(EXTRA_PAYLOADS)
 
 BENCHDIR := $(BUILD)/bench
-BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra
+BENCH_CXXFLAGS := -std=c++20 -O2 -static -mno-red-zone -Wall -Wextra \
+	-I$(TOP)/loader/uapi
 
-$(BENCHDIR)/kml-bench: bench/syscall_bench.cpp
+$(BENCHDIR)/kml-bench: bench/syscall_bench.cpp loader/uapi/linux/kml_abi.h
 	@mkdir -p $(BENCHDIR)
 	@echo "  BENCH   kml-bench"
 	@g++ $(BENCH_CXXFLAGS) -o $@ $<

@@ -36,19 +36,13 @@
 #include <ctime>
 #include <fcntl.h>
 #include <linux/futex.h>
+#include <linux/kml_abi.h>
 #include <string>
 #include <string_view>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #include <vector>
-
-namespace {
-
-// Must match AT_KML_ENTRY in loader/uapi/linux/kml_abi.h and the kernel.
-constexpr unsigned long kAtKmlEntry = 0x4b4d;
-
-} // namespace
 
 // Read by the inline assembly below; set once from the auxiliary vector.
 extern "C" {
@@ -318,7 +312,7 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "usage: kml-bench [ROUNDS [CALLS [bypass]]]\n");
     return 2;
   }
-  kml_bench_entry = getauxval(kAtKmlEntry);
+  kml_bench_entry = getauxval(AT_KML_ENTRY);
   calibrateTsc();
   unsigned short cs = 0;
   asm volatile("mov %%cs, %0" : "=r"(cs));

@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <linux/kml_abi.h>
+
 extern void *__libc_stack_end;
 extern void probe_entry(void);
 extern long probe_calls;
@@ -55,7 +57,7 @@ __attribute__((constructor(101))) static void plant_entry(void)
 		p++;
 	for (p++; p[0]; p += 2)
 		if (p[0] == AT_FLAGS) {
-			p[0] = 0x4b4d; /* AT_KML_ENTRY */
+			p[0] = AT_KML_ENTRY;
 			p[1] = (long)probe_entry;
 		}
 	*slot = 0;

@@ -24,11 +24,11 @@
 #include <sys/user.h>
 #include <unistd.h>
 
+#include <linux/kml_abi.h>
+
 #include "kselftest_harness.h"
 #include "attack.h"
 
-/* Must match AT_KML_ENTRY in loader/uapi/linux/kml_abi.h. */
-#define AT_KML_ENTRY 0x4b4d
 #define PROGRAMS KML_SYSFS "/programs"
 
 ATTACK_FIXTURE(leak);

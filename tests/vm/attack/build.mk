@@ -88,7 +88,7 @@ ATTACK_WARN := -Wall -Wextra -Wno-unused-parameter
 ATTACK_TEST_CFLAGS := -static -O2 -g $(ATTACK_WARN) -Wno-clobbered \
 	-I$(KSELFTEST_DIR) -I$(ATTACK_DIR) -I$(RING0_DIR) -I$(RING0_UAPI)
 ATTACK_PAYLOAD_CFLAGS := -static -O2 -g -mno-red-zone $(ATTACK_WARN) \
-	-I$(ATTACK_DIR)/payload
+	-I$(ATTACK_DIR)/payload -I$(RING0_UAPI)
 ATTACK_COMPAT32_FLAGS := -m32 -nostdlib -static -Wl,-m,elf_i386 -Wl,--build-id=none
 
 .PHONY: attack attack-build attack-mark attack-clean

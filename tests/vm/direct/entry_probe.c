@@ -34,7 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define AT_KML_ENTRY 0x4b4d
+#include <linux/kml_abi.h>
 
 unsigned long probe_entry;
 

@@ -67,7 +67,8 @@ RING0_UAPI ?= $(RING0_DIR)/../../../loader/uapi
 RING0_TEST_CFLAGS := -static -O2 -g $(RING0_WARN) -Wno-clobbered \
 	-I$(KSELFTEST_DIR) -I$(RING0_DIR) -I$(RING0_UAPI) \
 	-DKML_STRESS_SECONDS_DEFAULT=$(RING0_STRESS_SECONDS)
-RING0_PAYLOAD_CFLAGS := -static -O2 -g -pthread $(RING0_WARN) -I$(RING0_DIR)/payload
+RING0_PAYLOAD_CFLAGS := -static -O2 -g -pthread $(RING0_WARN) -I$(RING0_DIR)/payload \
+	-I$(RING0_UAPI)
 
 .PHONY: ring0 ring0-build ring0-mark ring0-clean
 

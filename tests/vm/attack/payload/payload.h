@@ -21,10 +21,10 @@
 
 #include <stdbool.h>
 
+#include <linux/kml_abi.h>
+
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Must match AT_KML_ENTRY in loader/uapi/linux/kml_abi.h. */
-#define AT_KML_ENTRY 0x4b4d
 
 /* RFLAGS bits. */
 #define FLAG_CF 0x0001UL

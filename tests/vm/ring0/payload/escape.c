@@ -29,6 +29,8 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include <linux/kml_abi.h>
+
 #include "payload.h"
 
 static unsigned long forged_cs;
@@ -70,8 +72,6 @@ static int run_drop_to_nobody(int argc, char **argv)
 	return 0;
 }
 
-/* Must match AT_KML_ENTRY in loader/uapi/linux/kml_abi.h. */
-#define AT_KML_ENTRY 0x4b4d
 
 static int run_entry(int argc, char **argv)
 {
