@@ -72,6 +72,26 @@ TEST_F(cpl, gs_bases_follow_the_task_across_cpus)
 	EXPECT_STREQ(expect, c.output);
 }
 
+/*
+ * A program that set its own GS base execs a ring-0 program: whatever
+ * exec saved of the old base, the new program starts with both bases the
+ * per-CPU one.
+ */
+TEST_F(cpl, gs_bases_after_an_exec_from_a_program_with_its_own)
+{
+	struct child c;
+
+	REQUIRE_RING0(&self->env);
+	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING3,
+				 (const char *[]){ "exec-gs", "0x10000", PAYLOAD_RING0,
+						   "migrate", "1", NULL }));
+	EXPECT_EQ(0, child_exit(&c));
+	EXPECT_NE(NULL, strstr(c.output, "before exec cpl=3\ncpl=0\n"))
+		TH_LOG("%s", c.output);
+	EXPECT_NE(NULL, strstr(c.output, "moves=1 agree=1 changed=0\n"))
+		TH_LOG("%s", c.output);
+}
+
 TEST_F(cpl, red_zone_build_runs_at_cpl0_too)
 {
 	struct child c;

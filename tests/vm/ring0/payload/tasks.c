@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <asm/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -126,10 +127,25 @@ static int run_exec(int argc, char **argv)
 	fail("execv %s: %s", path, strerror(errno));
 }
 
+/*
+ * exec-gs BASE PAYLOAD MODE [ARGS...]: exec, with the GS base set to BASE
+ * first (ARCH_SET_GS): what a ring-0 program inherits from an exec must
+ * not depend on the GS state of the program before it.
+ */
+static int run_exec_gs(int argc, char **argv)
+{
+	if (argc < 3)
+		fail("usage: exec-gs BASE PAYLOAD MODE [ARGS...]");
+	if (syscall(SYS_arch_prctl, ARCH_SET_GS, strtoul(argv[0], NULL, 0)))
+		fail("arch_prctl(ARCH_SET_GS): %s", strerror(errno));
+	return run_exec(argc - 1, argv + 1);
+}
+
 const struct payload_mode task_modes[] = {
 	{ "threads", "[N]", run_threads },
 	{ "fork", "", run_fork },
 	{ "vfork", "PAYLOAD", run_vfork },
 	{ "exec", "PAYLOAD MODE [ARGS...]", run_exec },
+	{ "exec-gs", "BASE PAYLOAD MODE [ARGS...]", run_exec_gs },
 	{ NULL, NULL, NULL },
 };
