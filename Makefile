@@ -182,7 +182,9 @@ STRICT_TESTS := ring0_cpl_test ring0_syscall_test ring0_signal_test \
 # Tests with a boot of their own: the machine-check test needs Intel's
 # machine check architecture (MCE_CPU): QEMU's TCG CPU is an AMD one
 # without MCA recovery, on which every uncorrected error panics, at CPL 3
-# too. It runs with and without kml_strict_smep.
+# too. It runs with and without kml_strict_smep, on one CPU: QEMU's mce
+# command raises the #MC on one CPU, and Intel's broadcast rendezvous
+# would wait for the others in vain and panic.
 OWN_BOOT_TESTS := attack_mce_test
 MCE_CPU := max,vendor=GenuineIntel
 
@@ -403,7 +405,7 @@ check-vm: host-tools
 		$(BUILD)/image-debug/initramfs.cpio.gz
 	@echo "==== machine checks, on Intel's machine check architecture ($(MCE_CPU)) ===="
 	@for smep in "" kml_strict_smep; do \
-		CPU=$(MCE_CPU) VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun \
+		CPU=$(MCE_CPU) SMP=1 VMRUN=$(HOSTDIR)/tests/runner/kml-vmrun \
 		LOG=$(BUILD)/vm-check-mce$${smep:+-strict}.log \
 		EXPECT_LIST=$(VMTESTDIR)/mce-tests.list \
 		KML_APPEND="$$smep kml.tests=mce-tests.list" \

@@ -21,8 +21,10 @@
  * without MCA recovery (SUCCOR), on which the kernel panics on every
  * uncorrected error, at CPL 3 too; there the test skips rather than take
  * the machine down. Before the fix, the ring-0 program's error was the
- * kernel's, and the machine panicked. The VM has one CPU (its MP table lists one), so the request
- * goes to the CPU the program is pinned to and no rendezvous is needed.
+ * kernel's, and the machine panicked. make check boots this test on one
+ * CPU: the request goes to the CPU the program is pinned to, and no
+ * other CPU has to join Intel's broadcast rendezvous, which QEMU's mce
+ * command (without -b) would leave waiting.
  *
  * A ring-3 twin is not run: at CPL 3 interrupts stay on, and an error that
  * lands while the kernel handles one is the kernel's and rightly panics.
