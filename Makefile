@@ -44,6 +44,11 @@ SYSCALL_FUZZ_CALLS ?= 100000
 FUZZ_SECONDS ?= 600
 FUZZ_SEED ?= 1
 
+# Every in-VM test links the one helper library (tests/vm/lib/kml_vmtest.c):
+# loading kml.ko, sysfs, running programs. The suites' fragments below find
+# it on their own (VMTEST_LIB_DIR) when they run without this Makefile.
+VMTEST_LIB_DIR := tests/vm/lib
+VMTEST_LIB := $(VMTEST_LIB_DIR)/kml_vmtest.c $(VMTEST_LIB_DIR)/kml_vmtest.h
 # The ring-0 suite builds itself (tests/vm/ring0/build.mk) and marks its
 # payloads with the (static) kml command of the guest build.
 KSELFTEST_DIR := $(KSRC)/tools/testing/selftests
@@ -61,7 +66,7 @@ include tests/vm/attack/build.mk
 X86ST_REWRITE := $(HOSTDIR)/userspace/kml/kml
 include tests/vm/x86-selftests/build.mk
 VM_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered \
-	-I$(KSRC)/tools/testing/selftests -I$(TOP)/loader/uapi \
+	-I$(KSRC)/tools/testing/selftests -I$(TOP)/loader/uapi -I$(VMTEST_LIB_DIR) \
 	-DKML_EXPECTED_VERSION='"$(KML_VERSION)"'
 MODULE_SRCS := Kbuild VERSION $(shell find kml loader syscall-shim -name '*.[ch]' 2>/dev/null)
 
@@ -144,13 +149,13 @@ tools: host-tools guest-tools
 define build-vm-test
 	@mkdir -p $(VMTESTDIR)
 	@echo "  VMTEST  $*"
-	@gcc $(VM_CFLAGS) -o $@ $<
+	@gcc $(VM_CFLAGS) -o $@ $< $(VMTEST_LIB_DIR)/kml_vmtest.c
 endef
 
-$(VMTESTDIR)/%: tests/vm/%.c tests/vm/kml_vm.h VERSION $(KSRC)/.kml-src-hash
+$(VMTESTDIR)/%: tests/vm/%.c $(VMTEST_LIB) VERSION $(KSRC)/.kml-src-hash
 	$(build-vm-test)
 
-$(VMTESTDIR)/%: tests/vm/fuzz/%.c tests/vm/kml_vm.h loader/uapi/linux/kml_note.h \
+$(VMTESTDIR)/%: tests/vm/fuzz/%.c $(VMTEST_LIB) loader/uapi/linux/kml_note.h \
 		VERSION $(KSRC)/.kml-src-hash
 	$(build-vm-test)
 

@@ -21,7 +21,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "kml_vm.h"
+#include "kml_vmtest.h"
 
 #define TESTS "/kml/tests/"
 #define PROGRAMS "/sys/kernel/kml/programs"
@@ -146,15 +146,14 @@ FIXTURE(counters) {
 
 FIXTURE_SETUP(counters)
 {
-	int ret = kml_vm_load();
+	int ret = kml_ensure_loaded(&self->loaded_here);
 
-	ASSERT_LE(0, ret) TH_LOG("loading kml.ko: %s", strerror(-ret));
-	self->loaded_here = ret == 0;
+	ASSERT_EQ(0, ret) TH_LOG("loading kml.ko: %s", strerror(-ret));
 }
 
 FIXTURE_TEARDOWN(counters)
 {
-	kml_vm_unload(self->loaded_here);
+	kml_release(self->loaded_here);
 }
 
 TEST_F(counters, running_program_is_listed_then_reported_at_exit)
@@ -201,15 +200,15 @@ static void probe(struct __test_metadata *_metadata, const char *path,
 		  const char *mode, const char *n, const char *k,
 		  struct record *rec, unsigned long *site)
 {
-	static struct kml_vm_run r;
+	static struct child r;
 	char *argv[] = { (char *)path, (char *)mode, (char *)n, (char *)k, NULL };
 
-	ASSERT_EQ(0, kml_vm_run(&r, argv, NULL, KML_VM_WITH_OUTPUT));
-	ASSERT_EQ(0, r.status) TH_LOG("%s", r.out);
+	ASSERT_EQ(0, kml_run(&r, argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
+	ASSERT_EQ(0, r.status) TH_LOG("%s", r.output);
 	ASSERT_EQ(0, find_record(r.pid, rec)) TH_LOG("no record for pid %d", (int)r.pid);
 	EXPECT_EQ(1, count_records(r.pid));
 	if (site)
-		*site = probe_site(r.out);
+		*site = probe_site(r.output);
 }
 
 /* The only slow calls are the probe's three, at the site it names. */
@@ -290,16 +289,16 @@ TEST_F(counters, bypass_takes_the_direct_entry_in_a_child_pid_namespace)
 static void expect_direct_share(struct __test_metadata *_metadata,
 				const char *pct, const char *script)
 {
-	static struct kml_vm_run r;
+	static struct child r;
 	char require[32];
 	char *argv[] = { "/usr/bin/kml", "stats", require, "--", BUSYBOX,
 			 "sh", "-c", (char *)script, NULL };
 
 	snprintf(require, sizeof(require), "--require-direct=%s", pct);
-	ASSERT_EQ(0, kml_vm_run(&r, argv, NULL, KML_VM_WITH_OUTPUT));
+	ASSERT_EQ(0, kml_run(&r, argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
 	EXPECT_TRUE(WIFEXITED(r.status) && WEXITSTATUS(r.status) == 0)
-		TH_LOG("kml stats said:\n%s", r.out);
-	EXPECT_NE(NULL, strstr(r.out, "% direct")) TH_LOG("%s", r.out);
+		TH_LOG("kml stats said:\n%s", r.output);
+	EXPECT_NE(NULL, strstr(r.output, "% direct")) TH_LOG("%s", r.output);
 }
 
 TEST_F(counters, rewritten_busybox_shell_loop_is_all_direct)
@@ -327,7 +326,7 @@ static void expect_all_direct(struct __test_metadata *_metadata,
 			      const char *name, const char *arg1,
 			      const char *arg2, const char *in)
 {
-	static struct kml_vm_run plain, kml;
+	static struct child plain, kml;
 	static char err[4096];
 	char plain_path[64], kml_path[64];
 	char *plain_argv[] = { plain_path, (char *)arg1, (char *)arg2, NULL };
@@ -338,17 +337,17 @@ static void expect_all_direct(struct __test_metadata *_metadata,
 
 	snprintf(plain_path, sizeof(plain_path), TESTS "%s.plain", name);
 	snprintf(kml_path, sizeof(kml_path), TESTS "%s.kml", name);
-	ASSERT_EQ(0, kml_vm_run(&plain, plain_argv, in, NULL));
-	ASSERT_EQ(0, plain.status) TH_LOG("%s at ring 3:\n%s", name, plain.out);
+	ASSERT_EQ(0, kml_run(&plain, plain_argv, in, CHILD_STDERR_INHERITED, NULL));
+	ASSERT_EQ(0, plain.status) TH_LOG("%s at ring 3:\n%s", name, plain.output);
 	/* kml stats reports on stderr; keep it apart from the program's output */
-	ASSERT_EQ(0, kml_vm_run(&kml, stats_argv, in, "/tmp/kml-stats.err"));
+	ASSERT_EQ(0, kml_run(&kml, stats_argv, in, CHILD_STDERR_TO_FILE, "/tmp/kml-stats.err"));
 	fd = open("/tmp/kml-stats.err", O_RDONLY);
 	ASSERT_LE(0, fd);
 	n = read(fd, err, sizeof(err) - 1);
 	err[n > 0 ? n : 0] = '\0';
 	close(fd);
 	EXPECT_EQ(0, kml.status) TH_LOG("kml stats said:\n%s", err);
-	EXPECT_STREQ(plain.out, kml.out);
+	EXPECT_STREQ(plain.output, kml.output);
 	EXPECT_NE(NULL, strstr(err, "100.00% direct")) TH_LOG("%s", err);
 }
 

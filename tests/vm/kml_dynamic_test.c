@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "kml_vm.h"
+#include "kml_vmtest.h"
 
 #define KML_DIR "/usr/lib/kml"
 #define SERVERS_LIST KML_DIR "/servers.list"
@@ -61,21 +61,8 @@ static const char reload_in[] =
 	"GET pipelined:99\n";
 static const char reload_out[] = "hello\n42\nc\nb\na\nv2\n104\nvalue-99\n";
 
-static int read_text(const char *path, char *buf, size_t cap)
-{
-	int fd = open(path, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, cap - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return n < 0 ? -1 : 0;
-}
-
 /* `sh -c CMD` with its stdout and stderr in @r: its exit status. */
-static int sh(struct kml_vm_run *r, const char *fmt, ...)
+static int sh(struct child *r, const char *fmt, ...)
 {
 	char cmd[1024];
 	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
@@ -84,19 +71,9 @@ static int sh(struct kml_vm_run *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
-	if (kml_vm_run(r, argv, NULL, KML_VM_WITH_OUTPUT))
+	if (kml_run(r, argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL))
 		return -1;
 	return WIFEXITED(r->status) ? WEXITSTATUS(r->status) : 128 + WTERMSIG(r->status);
-}
-
-static long long sysfs_number(const char *name)
-{
-	char path[128], text[64];
-
-	snprintf(path, sizeof(path), SYSFS "%s", name);
-	if (read_text(path, text, sizeof(text)))
-		return -1;
-	return atoll(text);
 }
 
 /* A reason's count in /sys/kernel/kml/refused ("name count" a line). */
@@ -106,7 +83,7 @@ static long long refused(const char *reason)
 	const char *line;
 	long long n;
 
-	if (read_text(SYSFS "refused", text, sizeof(text)))
+	if (kml_read_text(SYSFS "refused", text, sizeof(text)) < 0)
 		return -1;
 	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
 		if (sscanf(line, "%63s %lld", name, &n) == 2 && !strcmp(name, reason))
@@ -143,7 +120,7 @@ static pid_t start(bool ring0, const char *log, char *const argv[])
 /* Runs @check (a shell command) until it succeeds: 0, or -1 in time. */
 static int wait_until(const char *check)
 {
-	struct kml_vm_run r;
+	struct child r;
 	int i;
 
 	for (i = 0; i < PATIENCE_S * 10; i++) {
@@ -207,7 +184,7 @@ static int program_counts(pid_t pid, struct counts *c)
 	unsigned long addr;
 	long long n;
 
-	if (read_text(SYSFS "programs", text, sizeof(text)))
+	if (kml_read_text(SYSFS "programs", text, sizeof(text)) < 0)
 		return -1;
 	snprintf(key, sizeof(key), " pid=%d ", pid);
 	line = strstr(text, key);
@@ -244,36 +221,36 @@ static bool mostly_direct(const struct counts *c)
 #define COUNTS(c) (c).direct, (c).bypass, (c).slow, (c).vdso
 
 FIXTURE(dynamic) {
-	int loaded;
+	bool loaded_here;
 	char assurance[32];
 	long long allow_unsigned;
 };
 
 FIXTURE_SETUP(dynamic)
 {
-	struct kml_vm_run r;
+	struct child r;
+	int ret = kml_ensure_loaded(&self->loaded_here);
 
-	self->loaded = kml_vm_load();
-	ASSERT_LE(0, self->loaded) TH_LOG("kml.ko: %s", strerror(-self->loaded));
-	ASSERT_EQ(0, kml_vm_loopback_up());
+	ASSERT_EQ(0, ret) TH_LOG("kml.ko: %s", strerror(-ret));
+	ASSERT_EQ(0, kml_loopback_up());
 	/* Debian's files can only be trusted; unsigned code is not run. */
-	ASSERT_EQ(0, read_text(SYSFS "min_assurance", self->assurance,
-			       sizeof(self->assurance)));
-	self->allow_unsigned = sysfs_number("allow_unsigned");
-	ASSERT_EQ(0, kml_vm_write_text(SYSFS "min_assurance", "trusted"));
-	ASSERT_EQ(0, kml_vm_write_text(SYSFS "allow_unsigned", "0"));
-	ASSERT_EQ(0, sh(&r, "kml approve " SERVERS_LIST)) TH_LOG("%s", r.out);
+	ASSERT_LE(0, kml_read_text(SYSFS "min_assurance", self->assurance,
+				   sizeof(self->assurance)));
+	self->allow_unsigned = kml_sysfs_number("allow_unsigned");
+	ASSERT_EQ(0, kml_write_text(SYSFS "min_assurance", "trusted", 0));
+	ASSERT_EQ(0, kml_write_text(SYSFS "allow_unsigned", "0", 0));
+	ASSERT_EQ(0, sh(&r, "kml approve " SERVERS_LIST)) TH_LOG("%s", r.output);
 	ASSERT_EQ(0, sh(&r, "rm -rf " WORK " && mkdir -p " WORK));
 }
 
 FIXTURE_TEARDOWN(dynamic)
 {
-	struct kml_vm_run r;
+	struct child r;
 
 	sh(&r, "pkill -9 -f redis-server; pkill -9 -f nginx; true");
-	kml_vm_write_text(SYSFS "allow_unsigned", self->allow_unsigned > 0 ? "1" : "0");
-	kml_vm_write_text(SYSFS "min_assurance", self->assurance);
-	kml_vm_unload(self->loaded == 0);
+	kml_write_text(SYSFS "allow_unsigned", self->allow_unsigned > 0 ? "1" : "0", 0);
+	kml_write_text(SYSFS "min_assurance", self->assurance, 0);
+	kml_release(self->loaded_here);
 }
 
 /*
@@ -287,8 +264,8 @@ static int redis_life(bool ring0, int port, const char *dir, const char *in,
 	char portarg[16], log[128], check[128];
 	char *argv[] = { REDIS, "--port", portarg, "--dir", (char *)dir,
 			 "--save", "", "--appendonly", "no", NULL };
-	struct kml_vm_run r;
-	long long execs = sysfs_number("ring0_execs");
+	struct child r;
+	long long execs = kml_sysfs_number("ring0_execs");
 	pid_t pid;
 	int status;
 
@@ -298,13 +275,13 @@ static int redis_life(bool ring0, int port, const char *dir, const char *in,
 	pid = start(ring0, log, argv);
 	if (pid < 0 || wait_until(check) || vdso_range(pid, c))
 		return sprintf(why, "redis-server (pid %d) did not answer PING", pid), -1;
-	if (sysfs_number("ring0_execs") != execs + ring0)
+	if (kml_sysfs_number("ring0_execs") != execs + ring0)
 		return sprintf(why, "ring0_execs went from %lld to %lld", execs,
-			       sysfs_number("ring0_execs")), -1;
-	if (kml_vm_write_text(WORK "/session.in", in) ||
+			       kml_sysfs_number("ring0_execs")), -1;
+	if (kml_write_text(WORK "/session.in", in, O_CREAT | O_TRUNC) ||
 	    sh(&r, REDIS_CLI " -p %d < " WORK "/session.in", port))
-		return sprintf(why, "redis-cli failed: %.200s", r.out), -1;
-	snprintf(out, cap, "%s", r.out);
+		return sprintf(why, "redis-cli failed: %.200s", r.output), -1;
+	snprintf(out, cap, "%s", r.output);
 	sh(&r, REDIS_CLI " -p %d SHUTDOWN SAVE", port);
 	status = wait_exit(pid);
 	if (status != 0)
@@ -323,7 +300,7 @@ static int redis_life(bool ring0, int port, const char *dir, const char *in,
 TEST_F_TIMEOUT(dynamic, redis_at_cpl0_answers_its_session_as_at_cpl3, 600)
 {
 	static char out[16384], why[256];
-	struct kml_vm_run r;
+	struct child r;
 	struct counts c = { 0 };
 	int ring0, i;
 
@@ -339,7 +316,7 @@ TEST_F_TIMEOUT(dynamic, redis_at_cpl0_answers_its_session_as_at_cpl3, 600)
 		char dir[64], portarg[16], log[128], check[160];
 		char *argv[] = { REDIS, "--port", portarg, "--dir", dir,
 				 "--save", "", "--appendonly", "no", NULL };
-		long long execs = sysfs_number("ring0_execs");
+		long long execs = kml_sysfs_number("ring0_execs");
 		int p = 6380 + ring0;
 		pid_t pid;
 
@@ -352,14 +329,14 @@ TEST_F_TIMEOUT(dynamic, redis_at_cpl0_answers_its_session_as_at_cpl3, 600)
 		pid = start(ring0, log, argv);
 		ASSERT_EQ(0, wait_until(check)) TH_LOG("ring %d: no PONG", ring0 ? 0 : 3);
 		ASSERT_EQ(0, vdso_range(pid, &c));
-		ASSERT_EQ(execs + ring0, sysfs_number("ring0_execs"));
-		ASSERT_EQ(0, kml_vm_write_text(WORK "/session.in", session_in));
+		ASSERT_EQ(execs + ring0, kml_sysfs_number("ring0_execs"));
+		ASSERT_EQ(0, kml_write_text(WORK "/session.in", session_in, O_CREAT | O_TRUNC));
 		ASSERT_EQ(0, sh(&r, REDIS_CLI " -p %d < " WORK "/session.in", p));
-		EXPECT_STREQ(session_out, r.out);
+		EXPECT_STREQ(session_out, r.output);
 		ASSERT_EQ(0, sh(&r, REDIS_CLI " -p %d --pipe < " WORK "/pipe.resp", p));
-		EXPECT_NE(NULL, strstr(r.out, "errors: 0, replies: 100")) TH_LOG("%s", r.out);
+		EXPECT_NE(NULL, strstr(r.output, "errors: 0, replies: 100")) TH_LOG("%s", r.output);
 		ASSERT_EQ(0, sh(&r, REDIS_CLI " -p %d BGSAVE", p));
-		EXPECT_STREQ("Background saving started\n", r.out);
+		EXPECT_STREQ("Background saving started\n", r.output);
 		snprintf(check, sizeof(check),
 			 REDIS_CLI " -p %d INFO persistence | grep -q 'rdb_bgsave_in_progress:0'", p);
 		ASSERT_EQ(0, wait_until(check));
@@ -386,7 +363,7 @@ TEST_F_TIMEOUT(dynamic, redis_benchmark_against_cpl0_server_completes, 600)
 {
 	char *argv[] = { REDIS, "--port", "6390", "--dir", WORK, "--save", "",
 			 "--appendonly", "no", NULL };
-	struct kml_vm_run r;
+	struct child r;
 	struct counts c = { 0 };
 	pid_t pid = start(true, WORK "/bench.log", argv);
 
@@ -397,8 +374,8 @@ TEST_F_TIMEOUT(dynamic, redis_benchmark_against_cpl0_server_completes, 600)
 			WORK "/bench.out"));
 	ASSERT_EQ(0, sh(&r, "tr '\\r' '\\n' < " WORK "/bench.out | "
 			"grep -E '^ *(SET|GET): [0-9.]+ requests per second'"));
-	EXPECT_NE(NULL, strstr(r.out, "SET: ")) TH_LOG("%s", r.out);
-	EXPECT_NE(NULL, strstr(r.out, "GET: ")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.output, "SET: ")) TH_LOG("%s", r.output);
+	EXPECT_NE(NULL, strstr(r.output, "GET: ")) TH_LOG("%s", r.output);
 	/* One line a test, each with its rate: nothing failed or hung. */
 	ASSERT_EQ(0, sh(&r, "/usr/bin/redis-benchmark -p 6390 -q -n 2000 -t set,get -P 16 > "
 			WORK "/bench.out"));
@@ -421,7 +398,7 @@ TEST_F_TIMEOUT(dynamic, unapproved_code_is_refused_and_the_server_keeps_running,
 	char *argv[] = { REDIS, "--port", "6391", "--dir", WORK, "--save", "",
 			 "--appendonly", "no", "--enable-module-command", "yes",
 			 NULL };
-	struct kml_vm_run r;
+	struct child r;
 	long long before = refused("unapproved-mapping");
 	pid_t pid;
 
@@ -438,12 +415,12 @@ TEST_F_TIMEOUT(dynamic, unapproved_code_is_refused_and_the_server_keeps_running,
 	EXPECT_LT(before, refused("unapproved-mapping"));
 	before = refused("unapproved-mapping");
 	sh(&r, REDIS_CLI " -p 6391 MODULE LOAD " WORK "/unapproved.so");
-	EXPECT_NE(NULL, strstr(r.out, "ERR Error loading the extension")) TH_LOG("%s", r.out);
+	EXPECT_NE(NULL, strstr(r.output, "ERR Error loading the extension")) TH_LOG("%s", r.output);
 	EXPECT_EQ(0, sh(&r, "grep -q 'unapproved.so failed to load: .*failed to map segment' "
 			WORK "/refused.log"));
 	EXPECT_LT(before, refused("unapproved-mapping"));
 	ASSERT_EQ(0, sh(&r, REDIS_CLI " -p 6391 PING"));
-	EXPECT_STREQ("PONG\n", r.out);
+	EXPECT_STREQ("PONG\n", r.output);
 	sh(&r, REDIS_CLI " -p 6391 SHUTDOWN NOSAVE");
 	EXPECT_EQ(0, wait_exit(pid));
 }
@@ -458,15 +435,15 @@ TEST_F(dynamic, a_library_signature_does_not_start_a_program)
 {
 	char *argv[] = { KML_DIR "/libkmlprobe.so", NULL };
 	long long before = refused("bad-manifest");
-	long long execs = sysfs_number("ring0_execs");
-	struct kml_vm_run r;
+	long long execs = kml_sysfs_number("ring0_execs");
+	struct child r;
 
 	ASSERT_EQ(0, sh(&r, "kml inspect " KML_DIR "/libkmlprobe.so | grep -q 'role: *library'"))
-		TH_LOG("%s", r.out);
-	ASSERT_EQ(0, kml_vm_run(&r, argv, NULL, KML_VM_WITH_OUTPUT));
+		TH_LOG("%s", r.output);
+	ASSERT_EQ(0, kml_run(&r, argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
 	EXPECT_EQ(127, WEXITSTATUS(r.status)) TH_LOG("the exec went through");
 	EXPECT_EQ(before + 1, refused("bad-manifest"));
-	EXPECT_EQ(execs, sysfs_number("ring0_execs"));
+	EXPECT_EQ(execs, kml_sysfs_number("ring0_execs"));
 }
 
 #define NGINX_DIR WORK "/nginx"
@@ -500,14 +477,14 @@ TEST_F_TIMEOUT(dynamic, nginx_at_cpl0_serves_reloads_and_stops, 600)
 	static const int sizes[] = { 0, 1, 4095, 65536, (1 << 20) + 7 };
 	char *argv[] = { NGINX, "-p", NGINX_DIR "/", "-c", NGINX_DIR "/nginx.conf",
 			 "-e", NGINX_DIR "/error.log", NULL };
-	struct kml_vm_run r;
+	struct child r;
 	struct counts c = { 0 };
 	unsigned int i;
 	pid_t pid;
 
 	ASSERT_EQ(0, sh(&r, "mkdir -p " NGINX_DIR "/www && echo '<h1>kml</h1>' > "
 			NGINX_DIR "/www/index.html"));
-	ASSERT_EQ(0, kml_vm_write_text(NGINX_DIR "/nginx.conf", nginx_conf));
+	ASSERT_EQ(0, kml_write_text(NGINX_DIR "/nginx.conf", nginx_conf, O_CREAT | O_TRUNC));
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		ASSERT_EQ(0, sh(&r, "head -c %d /dev/urandom > " NGINX_DIR "/www/f%u.bin",
 				sizes[i], i));
@@ -517,13 +494,13 @@ TEST_F_TIMEOUT(dynamic, nginx_at_cpl0_serves_reloads_and_stops, 600)
 	ASSERT_EQ(0, vdso_range(pid, &c));
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		EXPECT_EQ(0, sh(&r, "wget -q -O " NGINX_DIR "/got http://127.0.0.1:8080/f%u.bin && cmp "
-				NGINX_DIR "/got " NGINX_DIR "/www/f%u.bin", i, i)) TH_LOG("f%u: %s", i, r.out);
+				NGINX_DIR "/got " NGINX_DIR "/www/f%u.bin", i, i)) TH_LOG("f%u: %s", i, r.output);
 	ASSERT_EQ(0, sh(&r, "/usr/bin/ab -q -n 500 -c 50 http://127.0.0.1:8080/index.html"))
-		TH_LOG("%s", r.out);
-	EXPECT_NE(NULL, strstr(r.out, "Complete requests:      500")) TH_LOG("%s", r.out);
-	EXPECT_NE(NULL, strstr(r.out, "Failed requests:        0")) TH_LOG("%s", r.out);
+		TH_LOG("%s", r.output);
+	EXPECT_NE(NULL, strstr(r.output, "Complete requests:      500")) TH_LOG("%s", r.output);
+	EXPECT_NE(NULL, strstr(r.output, "Failed requests:        0")) TH_LOG("%s", r.output);
 	/* A reload: the master (at CPL 0) forks new workers. */
-	ASSERT_EQ(0, sh(&r, "kml run " NGINX " -s reload " NGINX_ARGS)) TH_LOG("%s", r.out);
+	ASSERT_EQ(0, sh(&r, "kml run " NGINX " -s reload " NGINX_ARGS)) TH_LOG("%s", r.output);
 	ASSERT_EQ(0, wait_until("grep -q 'reconfiguring' " NGINX_DIR "/error.log"));
 	/* Two workers at the start, two more after the reload. */
 	ASSERT_EQ(0, wait_until("test $(grep -c 'start worker process' " NGINX_DIR
@@ -533,7 +510,7 @@ TEST_F_TIMEOUT(dynamic, nginx_at_cpl0_serves_reloads_and_stops, 600)
 	ASSERT_EQ(0, program_counts(pid, &c));
 	EXPECT_TRUE(mostly_direct(&c));
 	TH_LOG("nginx, master and workers: " COUNTS_FMT, COUNTS(c));
-	ASSERT_EQ(0, sh(&r, "kml run " NGINX " -s quit " NGINX_ARGS)) TH_LOG("%s", r.out);
+	ASSERT_EQ(0, sh(&r, "kml run " NGINX " -s quit " NGINX_ARGS)) TH_LOG("%s", r.output);
 	EXPECT_EQ(0, wait_exit(pid));
 }
 

@@ -28,25 +28,11 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "kml_vm.h"
+#include "kml_vmtest.h"
 
 #define TESTS "/kml/tests/"
-#define RING0_EXECS "/sys/kernel/kml/ring0_execs"
 #define WWW "/tmp/kml-www"
 #define BIG_SIZE (3 << 20) /* more than a socket buffer: a write must fail */
-
-static long long ring0_execs(void)
-{
-	char text[32] = "";
-	int fd = open(RING0_EXECS, O_RDONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, text, sizeof(text) - 1);
-	close(fd);
-	return n > 0 ? atoll(text) : -1;
-}
 
 /* Reads all of @path into @buf (at most @cap bytes): its size, or -1. */
 static ssize_t read_file(const char *path, char *buf, size_t cap)
@@ -163,27 +149,28 @@ static int http(struct reply *r, int port, const char *request)
 }
 
 FIXTURE(examples) {
-	int loaded;
+	bool loaded_here;
 	long long execs;
 };
 
 FIXTURE_SETUP(examples)
 {
-	self->loaded = kml_vm_load();
-	ASSERT_LE(0, self->loaded) TH_LOG("kml.ko: %s", strerror(-self->loaded));
-	self->execs = ring0_execs();
+	int ret = kml_ensure_loaded(&self->loaded_here);
+
+	ASSERT_EQ(0, ret) TH_LOG("kml.ko: %s", strerror(-ret));
+	self->execs = kml_sysfs_number("ring0_execs");
 	ASSERT_LE(0, self->execs);
-	ASSERT_EQ(0, kml_vm_loopback_up()) TH_LOG("lo: %s", strerror(errno));
+	ASSERT_EQ(0, kml_loopback_up());
 }
 
 FIXTURE_TEARDOWN(examples)
 {
-	kml_vm_unload(self->loaded == 0);
+	kml_release(self->loaded_here);
 }
 
 TEST_F(examples, kvstore_at_cpl0_answers_its_session_byte_for_byte)
 {
-	static struct kml_vm_run run;
+	static struct child run;
 	static char expected[8192];
 	char *argv[] = { TESTS "kvstore.verified", "--capacity", "4", NULL };
 	ssize_t n = read_file(TESTS "kvstore-session.expected", expected,
@@ -191,15 +178,15 @@ TEST_F(examples, kvstore_at_cpl0_answers_its_session_byte_for_byte)
 
 	ASSERT_LT(0, n);
 	expected[n] = '\0';
-	ASSERT_EQ(0, kml_vm_run(&run, argv, TESTS "kvstore-session.in", NULL));
+	ASSERT_EQ(0, kml_run(&run, argv, TESTS "kvstore-session.in", CHILD_STDERR_INHERITED, NULL));
 	EXPECT_EQ(0, run.status);
-	EXPECT_STREQ(expected, run.out);
-	EXPECT_EQ(self->execs + 1, ring0_execs());
+	EXPECT_STREQ(expected, run.output);
+	EXPECT_EQ(self->execs + 1, kml_sysfs_number("ring0_execs"));
 }
 
 TEST_F(examples, echo_server_and_client_at_cpl0_agree_on_every_line)
 {
-	static struct kml_vm_run run;
+	static struct child run;
 	struct server s;
 	char port[16], line[128];
 	char *serve[] = { TESTS "echo-server.verified", "serve", "--connections",
@@ -211,16 +198,16 @@ TEST_F(examples, echo_server_and_client_at_cpl0_agree_on_every_line)
 
 	ASSERT_EQ(0, server_start(&s, serve));
 	snprintf(port, sizeof(port), "%d", s.port);
-	ASSERT_EQ(0, kml_vm_run(&run, small, NULL, KML_VM_WITH_OUTPUT));
+	ASSERT_EQ(0, kml_run(&run, small, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
 	EXPECT_EQ(0, run.status);
-	EXPECT_STREQ("client: 300 messages ok\n", run.out);
-	ASSERT_EQ(0, kml_vm_run(&run, large, NULL, KML_VM_WITH_OUTPUT));
+	EXPECT_STREQ("client: 300 messages ok\n", run.output);
+	ASSERT_EQ(0, kml_run(&run, large, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
 	EXPECT_EQ(0, run.status);
-	EXPECT_STREQ("client: 20 messages ok\n", run.out);
+	EXPECT_STREQ("client: 20 messages ok\n", run.output);
 	EXPECT_EQ(0, server_finish(&s, line, sizeof(line)));
 	/* 300 * 64 + 20 * 1024 bytes echoed */
 	EXPECT_STREQ("served 2 connections 320 lines 39680 bytes\n", line);
-	EXPECT_EQ(self->execs + 3, ring0_execs());
+	EXPECT_EQ(self->execs + 3, kml_sysfs_number("ring0_execs"));
 }
 
 /* @size bytes of a pattern no offset repeats within 251 bytes of. */
@@ -253,8 +240,8 @@ TEST_F(examples, httpd_at_cpl0_serves_files_byte_identically)
 
 	mkdir(WWW, 0755);
 	mkdir(WWW "/sub", 0755);
-	ASSERT_EQ(0, kml_vm_write_text(WWW "/index.html", "<h1>kml</h1>\n"));
-	ASSERT_EQ(0, kml_vm_write_text(WWW "/sub/a file.txt", "spaced\n"));
+	ASSERT_EQ(0, kml_write_text(WWW "/index.html", "<h1>kml</h1>\n", O_CREAT | O_TRUNC));
+	ASSERT_EQ(0, kml_write_text(WWW "/sub/a file.txt", "spaced\n", O_CREAT | O_TRUNC));
 	ASSERT_EQ(0, write_pattern(WWW "/big.bin", BIG_SIZE));
 	ASSERT_EQ(0, server_start(&s, serve));
 
@@ -299,7 +286,7 @@ TEST_F(examples, httpd_at_cpl0_serves_files_byte_identically)
 
 	EXPECT_EQ(0, server_finish(&s, line, sizeof(line)));
 	EXPECT_EQ(0, strncmp(line, "served 7 requests ", 18)) TH_LOG("%s", line);
-	EXPECT_EQ(self->execs + 1, ring0_execs());
+	EXPECT_EQ(self->execs + 1, kml_sysfs_number("ring0_execs"));
 }
 
 TEST_HARNESS_MAIN

@@ -20,20 +20,20 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "kml_vm.h"
+#include "kml_vmtest.h"
 
 #define TESTS "/kml/tests/"
 #define PLAIN TESTS "busybox.plain"
 #define KML TESTS "busybox.kml"
 
 /* Runs "/bin/sh -c CMD" with @bb substituted for every %s; collects stdout. */
-static int run_shell(struct kml_vm_run *r, const char *fmt, const char *bb)
+static int run_shell(struct child *r, const char *fmt, const char *bb)
 {
 	char cmd[1024];
 	char *argv[] = { "/bin/sh", "-c", cmd, NULL };
 
 	snprintf(cmd, sizeof(cmd), fmt, bb, bb, bb, bb);
-	return kml_vm_run(r, argv, NULL, NULL);
+	return kml_run(r, argv, NULL, CHILD_STDERR_INHERITED, NULL);
 }
 
 static long read_ring0_execs(void)
@@ -55,22 +55,21 @@ FIXTURE(rewritten) {
 
 FIXTURE_SETUP(rewritten)
 {
-	int ret = kml_vm_load();
+	int ret = kml_ensure_loaded(&self->loaded_here);
 
-	ASSERT_LE(0, ret) TH_LOG("loading kml.ko: %s", strerror(-ret));
-	self->loaded_here = ret == 0;
+	ASSERT_EQ(0, ret) TH_LOG("loading kml.ko: %s", strerror(-ret));
 }
 
 FIXTURE_TEARDOWN(rewritten)
 {
-	kml_vm_unload(self->loaded_here);
+	kml_release(self->loaded_here);
 }
 
 /* The same command, original at ring 3 and rewritten at ring 0. */
 static void expect_same(struct __test_metadata *_metadata, const char *fmt,
 			int ring0_runs)
 {
-	static struct kml_vm_run plain, kml;
+	static struct child plain, kml;
 	long before;
 
 	ASSERT_EQ(0, run_shell(&plain, fmt, PLAIN));
@@ -78,9 +77,9 @@ static void expect_same(struct __test_metadata *_metadata, const char *fmt,
 	ASSERT_EQ(0, run_shell(&kml, fmt, KML));
 	/* At least these execs were at ring 0 (busybox may re-exec itself). */
 	EXPECT_LE(before + ring0_runs, read_ring0_execs());
-	EXPECT_STREQ(plain.out, kml.out);
+	EXPECT_STREQ(plain.output, kml.output);
 	EXPECT_EQ(plain.status, kml.status);
-	EXPECT_NE(0U, strlen(plain.out)) TH_LOG("the command printed nothing");
+	EXPECT_NE(0U, strlen(plain.output)) TH_LOG("the command printed nothing");
 }
 
 TEST_F(rewritten, sh_runs_a_loop)
@@ -118,7 +117,7 @@ TEST_F(rewritten, sh_forks_pipelines_and_waits)
 
 /* Runs NAME.plain (ring 3), then NAME.kml, which must start at ring 0. */
 static void run_both(struct __test_metadata *_metadata, const char *name,
-		     struct kml_vm_run *plain, struct kml_vm_run *kml)
+		     struct child *plain, struct child *kml)
 {
 	char path[64];
 	long before;
@@ -138,13 +137,13 @@ static void run_both(struct __test_metadata *_metadata, const char *name,
  */
 TEST_F(rewritten, site_classes_keep_registers_flags_and_red_zone)
 {
-	static struct kml_vm_run plain, kml;
+	static struct child plain, kml;
 
 	run_both(_metadata, "sites", &plain, &kml);
 	ASSERT_TRUE(WIFEXITED(kml.status));
 	EXPECT_EQ(0, WEXITSTATUS(kml.status));
-	EXPECT_STREQ(plain.out, kml.out);
-	EXPECT_NE(NULL, strstr(kml.out, "sites ok"));
+	EXPECT_STREQ(plain.output, kml.output);
+	EXPECT_NE(NULL, strstr(kml.output, "sites ok"));
 }
 
 /*
@@ -155,12 +154,12 @@ TEST_F(rewritten, site_classes_keep_registers_flags_and_red_zone)
  */
 TEST_F(rewritten, direct_calls_keep_restart_signals_threads_and_seccomp)
 {
-	static struct kml_vm_run plain, kml;
+	static struct child plain, kml;
 
 	run_both(_metadata, "semantics", &plain, &kml);
-	EXPECT_EQ(0, plain.status) TH_LOG("ring 3:\n%s", plain.out);
-	EXPECT_EQ(0, kml.status) TH_LOG("ring 0:\n%s", kml.out);
-	EXPECT_STREQ(plain.out, kml.out);
+	EXPECT_EQ(0, plain.status) TH_LOG("ring 3:\n%s", plain.output);
+	EXPECT_EQ(0, kml.status) TH_LOG("ring 0:\n%s", kml.output);
+	EXPECT_STREQ(plain.output, kml.output);
 }
 
 /*
@@ -172,21 +171,21 @@ TEST_F(rewritten, direct_calls_keep_restart_signals_threads_and_seccomp)
  */
 TEST_F(rewritten, a_libc_crash_path_still_kills_at_ring0)
 {
-	static struct kml_vm_run plain, kml;
+	static struct child plain, kml;
 	char *plain_argv[] = { TESTS "crash-path.plain", NULL };
 	char *kml_argv[] = { TESTS "crash-path.kml", NULL };
 	long before;
 
-	ASSERT_EQ(0, kml_vm_run(&plain, plain_argv, NULL, KML_VM_WITH_OUTPUT));
-	ASSERT_TRUE(WIFSIGNALED(plain.status)) TH_LOG("ring 3: %s", plain.out);
+	ASSERT_EQ(0, kml_run(&plain, plain_argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
+	ASSERT_TRUE(WIFSIGNALED(plain.status)) TH_LOG("ring 3: %s", plain.output);
 	EXPECT_EQ(SIGSEGV, WTERMSIG(plain.status));
 	before = read_ring0_execs();
-	ASSERT_EQ(0, kml_vm_run(&kml, kml_argv, NULL, KML_VM_WITH_OUTPUT));
+	ASSERT_EQ(0, kml_run(&kml, kml_argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
 	EXPECT_EQ(before + 1, read_ring0_execs());
 	ASSERT_TRUE(WIFSIGNALED(kml.status))
-		TH_LOG("ring 0: status 0x%x, output '%s'", kml.status, kml.out);
+		TH_LOG("ring 0: status 0x%x, output '%s'", kml.status, kml.output);
 	EXPECT_EQ(SIGILL, WTERMSIG(kml.status));
-	EXPECT_STREQ("", kml.out);
+	EXPECT_STREQ("", kml.output);
 }
 
 /*
@@ -197,18 +196,18 @@ TEST_F(rewritten, a_libc_crash_path_still_kills_at_ring0)
  */
 TEST_F(rewritten, a_returning_handler_does_not_get_past_the_crash_path)
 {
-	static struct kml_vm_run plain, kml;
+	static struct child plain, kml;
 	char *plain_argv[] = { TESTS "crash-path.plain", "handler", NULL };
 	char *kml_argv[] = { TESTS "crash-path.kml", "handler", NULL };
 
-	ASSERT_EQ(0, kml_vm_run(&plain, plain_argv, NULL, KML_VM_WITH_OUTPUT));
+	ASSERT_EQ(0, kml_run(&plain, plain_argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
 	ASSERT_TRUE(WIFEXITED(plain.status)) TH_LOG("ring 3: 0x%x", plain.status);
 	EXPECT_EQ(3, WEXITSTATUS(plain.status));
-	ASSERT_EQ(0, kml_vm_run(&kml, kml_argv, NULL, KML_VM_WITH_OUTPUT));
+	ASSERT_EQ(0, kml_run(&kml, kml_argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
 	ASSERT_TRUE(WIFEXITED(kml.status))
-		TH_LOG("ring 0: status 0x%x, output '%s'", kml.status, kml.out);
-	EXPECT_EQ(3, WEXITSTATUS(kml.status)) TH_LOG("ring 0: '%s'", kml.out);
-	EXPECT_STREQ("", kml.out);
+		TH_LOG("ring 0: status 0x%x, output '%s'", kml.status, kml.output);
+	EXPECT_EQ(3, WEXITSTATUS(kml.status)) TH_LOG("ring 0: '%s'", kml.output);
+	EXPECT_STREQ("", kml.output);
 }
 
 TEST_HARNESS_MAIN

@@ -3,11 +3,12 @@
  * Shared by the attack kselftests: the payload's forms, the fixture every
  * test uses (kml.ko loaded, the ring probed, the kernel's taint compared
  * before and after), and helpers to run code as another user and to trace
- * a payload. Builds on the ring-0 suite's helpers (../ring0/ring0.h):
- * spawning payloads, capturing their output, the CPL probe.
+ * a payload. Builds on the ring-0 suite's fixture (../ring0/ring0.h: the
+ * CPL probe) and the common library (../lib/kml_vmtest.h: kml.ko, sysfs,
+ * spawning payloads and capturing their output).
  *
  * Include after kselftest_harness.h. Every test program links
- * attack_lib.c and ../ring0/ring0_lib.c.
+ * attack_lib.c, ../ring0/ring0_lib.c and ../lib/kml_vmtest.c.
  */
 #ifndef KML_ATTACK_H
 #define KML_ATTACK_H
@@ -122,12 +123,6 @@ long keyring_serial(const char *name);
  * keyring if @possessed (then we may revoke it): its serial, or -errno.
  */
 long kml_enrol(const char *path, long ring, bool possessed);
-
-/* Writes @text to @path, opened with O_WRONLY | @flags: 0 or the errno. */
-int write_text(const char *path, const char *text, int flags);
-
-/* Writes @value to /sys/kernel/kml/@name: 0 or the errno. */
-int kml_set_policy(const char *name, const char *value);
 
 /* Whether the process was killed by signal @sig. */
 static inline bool died_of(const struct child *c, int sig)

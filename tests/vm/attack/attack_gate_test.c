@@ -69,20 +69,6 @@ FIXTURE_TEARDOWN(gate)
 		TH_LOG("the kernel is tainted now");
 }
 
-/* Loads kml.ko with @params: 0 or -errno. */
-static int load_with(const char *params)
-{
-	int fd = open(kml_ko_path(), O_RDONLY | O_CLOEXEC);
-	int ret, err;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0);
-	err = errno;
-	close(fd);
-	return ret ? -err : 0;
-}
-
 /* The count of @reason in /sys/kernel/kml/refused ("<name> <count>" lines). */
 static long long refused(const char *reason)
 {
@@ -285,7 +271,7 @@ TEST_F(gate, signed_program_runs_at_cpl0_when_its_assurance_is_allowed)
 {
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
 	EXPECT_TRUE(verify_agrees(_metadata, SIGNED, "allowed"));
@@ -303,12 +289,12 @@ TEST_F(gate, a_program_built_by_kml_build_runs_at_cpl0_by_default)
 	long long execs;
 
 	REQUIRE_PAYLOAD(VERIFIED);
-	ASSERT_EQ(0, load_with(""));
-	execs = kml_counter(GATE_SYSFS "ring0_execs");
+	ASSERT_EQ(0, kml_load_with(""));
+	execs = kml_read_number(GATE_SYSFS "ring0_execs");
 	ASSERT_EQ(0, payload_run(&c, VERIFIED, (const char *[]){ NULL }));
 	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
 	EXPECT_TRUE(child_said(&c, "0 0 0")) TH_LOG("%s", c.output);
-	EXPECT_EQ(execs + 1, kml_counter(GATE_SYSFS "ring0_execs"));
+	EXPECT_EQ(execs + 1, kml_read_number(GATE_SYSFS "ring0_execs"));
 	EXPECT_TRUE(verify_agrees(_metadata, VERIFIED, "allowed"));
 }
 
@@ -326,14 +312,14 @@ TEST_F(gate, a_cxx_program_on_the_hardened_library_runs_at_cpl0)
 	long long execs;
 
 	REQUIRE_PAYLOAD(STDLIB_VERIFIED);
-	ASSERT_EQ(0, load_with(""));
-	execs = kml_counter(GATE_SYSFS "ring0_execs");
+	ASSERT_EQ(0, kml_load_with(""));
+	execs = kml_read_number(GATE_SYSFS "ring0_execs");
 	ASSERT_EQ(0, payload_run(&c, STDLIB_VERIFIED, (const char *[]){ NULL }));
 	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
 	EXPECT_TRUE(child_said(&c, "stdlib kernel=1 zero=2 ring=3"))
 		TH_LOG("%s", c.output);
 	EXPECT_TRUE(child_said(&c, "element 7")) TH_LOG("%s", c.output);
-	EXPECT_EQ(execs + 1, kml_counter(GATE_SYSFS "ring0_execs"));
+	EXPECT_EQ(execs + 1, kml_read_number(GATE_SYSFS "ring0_execs"));
 }
 
 TEST_F(gate, an_index_past_a_vector_is_the_library_sigabrt_at_cpl0)
@@ -342,19 +328,19 @@ TEST_F(gate, an_index_past_a_vector_is_the_library_sigabrt_at_cpl0)
 	long long execs;
 
 	REQUIRE_PAYLOAD(STDLIB_VERIFIED);
-	ASSERT_EQ(0, load_with(""));
-	execs = kml_counter(GATE_SYSFS "ring0_execs");
+	ASSERT_EQ(0, kml_load_with(""));
+	execs = kml_read_number(GATE_SYSFS "ring0_execs");
 	ASSERT_EQ(0, payload_run(&c, STDLIB_VERIFIED,
 				 (const char *[]){ "past-the-end", NULL }));
 	EXPECT_TRUE(died_of(&c, SIGABRT)) TH_LOG("%s", c.output);
 	EXPECT_NE(NULL, strstr(c.output, "Assertion '__n < this->size()' failed"))
 		TH_LOG("%s", c.output);
-	EXPECT_EQ(execs + 1, kml_counter(GATE_SYSFS "ring0_execs"));
+	EXPECT_EQ(execs + 1, kml_read_number(GATE_SYSFS "ring0_execs"));
 }
 
 TEST_F(gate, default_policy_refuses_trusted_as_assurance_too_low)
 {
-	ASSERT_EQ(0, load_with(""));
+	ASSERT_EQ(0, kml_load_with(""));
 	EXPECT_REFUSED(SIGNED, EACCES, "assurance-too-low");
 }
 
@@ -364,7 +350,7 @@ TEST_F(gate, unsigned_marked_program_is_refused_and_logged)
 	bool logged = false;
 	int kmsg;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ASSERT_LE(0, kmsg);
 	lseek(kmsg, 0, SEEK_END);
@@ -379,22 +365,22 @@ TEST_F(gate, allow_unsigned_runs_it_and_counts_it)
 {
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("allow_unsigned=1"));
+	ASSERT_EQ(0, kml_load_with("allow_unsigned=1"));
 	ASSERT_EQ(0, run_cpl(ATTACK_RING0, &cpl));
 	EXPECT_EQ(0, cpl);
-	EXPECT_EQ(1, kml_counter(GATE_SYSFS "unsigned_execs"));
+	EXPECT_EQ(1, kml_read_number(GATE_SYSFS "unsigned_execs"));
 }
 
 TEST_F(gate, changed_code_byte_is_tampered)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted allow_unsigned=1"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted allow_unsigned=1"));
 	tampered_copy(_metadata, self->copy, 0, 0x1100);
 	EXPECT_REFUSED(self->copy, EBADMSG, "tampered");
 }
 
 TEST_F(gate, changed_signature_byte_is_bad_signature)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	/* The last byte of the PKCS#7 message: its signature value. */
 	tampered_copy(_metadata, self->copy, SIG_TRAILER + 1, 0);
 	EXPECT_REFUSED(self->copy, EKEYREJECTED, "bad-signature");
@@ -404,19 +390,19 @@ TEST_F(gate, broken_trailer_makes_the_program_unsigned)
 {
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	tampered_copy(_metadata, self->copy, 1, 0);
 	EXPECT_REFUSED(self->copy, EACCES, "unsigned");
 	ASSERT_EQ(0, kml_unload_wait(5000));
-	ASSERT_EQ(0, load_with("min_assurance=trusted allow_unsigned=1"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted allow_unsigned=1"));
 	ASSERT_EQ(0, run_cpl(self->copy, &cpl));
 	EXPECT_EQ(0, cpl);
-	EXPECT_EQ(1, kml_counter(GATE_SYSFS "unsigned_execs"));
+	EXPECT_EQ(1, kml_read_number(GATE_SYSFS "unsigned_execs"));
 }
 
 TEST_F(gate, key_the_machine_does_not_trust_is_unknown_key)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted allow_unsigned=1"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted allow_unsigned=1"));
 	EXPECT_REFUSED(UNTRUSTED, ENOKEY, "unknown-key");
 }
 
@@ -424,7 +410,7 @@ TEST_F(gate, generation_below_min_generation_is_stale_and_the_floor_only_rises)
 {
 	int fd;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	fd = open(GATE_SYSFS "min_generation", O_WRONLY | O_CLOEXEC);
 	ASSERT_LE(0, fd);
 	ASSERT_EQ(1, write(fd, "6", 1));
@@ -433,14 +419,14 @@ TEST_F(gate, generation_below_min_generation_is_stale_and_the_floor_only_rises)
 	EXPECT_EQ(-1, pwrite(fd, "5", 1, 0));
 	EXPECT_EQ(EINVAL, errno);
 	close(fd);
-	EXPECT_EQ(6, kml_counter(GATE_SYSFS "min_generation"));
+	EXPECT_EQ(6, kml_read_number(GATE_SYSFS "min_generation"));
 }
 
 TEST_F(gate, bypass_needs_the_manifests_approval)
 {
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	ASSERT_EQ(0, run_cpl(BYPASS_SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
 	EXPECT_TRUE(verify_agrees(_metadata, BYPASS_SIGNED, "allowed"));
@@ -480,13 +466,13 @@ static int exec_signed_as_nobody(void *data)
 TEST_F(gate, a_sealed_load_refuses_development_mode)
 {
 	/* sealing lasts until reboot: attack_lockdown_test seals, last */
-	EXPECT_EQ(-EINVAL, load_with("sealed=1 allow_unsigned=1"));
+	EXPECT_EQ(-EINVAL, kml_load_with("sealed=1 allow_unsigned=1"));
 	EXPECT_FALSE(kml_listed());
 }
 
 TEST_F(gate, policy_is_root_only_and_others_are_unprivileged)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_EQ(0, as_user(NOBODY, open_for_write_as_nobody, NULL, 0));
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody, NULL, 0));
 	EXPECT_EQ(1, refused("unprivileged"));
@@ -503,11 +489,11 @@ static int exec_signed_as_nobody_at_ring0(void *data)
 
 TEST_F(gate, exec_group_lets_its_members_run_ring0_programs)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
-	EXPECT_EQ(EINVAL, kml_set_policy("exec_group", "nogroup"));
-	ASSERT_EQ(0, kml_set_policy("exec_group", "65534"));	/* nobody's */
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
+	EXPECT_EQ(-EINVAL, kml_sysfs_write("exec_group", "nogroup"));
+	ASSERT_EQ(0, kml_sysfs_write("exec_group", "65534"));	/* nobody's */
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody_at_ring0, NULL, 0));
-	ASSERT_EQ(0, kml_set_policy("exec_group", "none"));
+	ASSERT_EQ(0, kml_sysfs_write("exec_group", "none"));
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody, NULL, 0));
 	EXPECT_EQ(1, refused("unprivileged"));
 }
@@ -516,8 +502,8 @@ TEST_F(gate, allow_bypass_off_refuses_every_bypass)
 {
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
-	ASSERT_EQ(0, kml_set_policy("allow_bypass", "0"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_sysfs_write("allow_bypass", "0"));
 	EXPECT_REFUSED(BYPASS_SIGNED, EPERM, "bypass-not-allowed");
 	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
@@ -555,7 +541,7 @@ static int map_exec(const char *payload, const char *what, const char *file)
 /* 0023: at CPL 0 any mapped code is kernel code. */
 TEST_F(gate, anonymous_and_writable_executable_memory_is_refused)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_MAPPING("anon", NULL, EACCES, "anonymous-exec");
 	EXPECT_MAPPING("wx", NULL, EACCES, "anonymous-exec");
 	EXPECT_MAPPING("mprotect-anon", NULL, EACCES, "anonymous-exec");
@@ -564,7 +550,7 @@ TEST_F(gate, anonymous_and_writable_executable_memory_is_refused)
 
 TEST_F(gate, a_file_mapped_executable_needs_an_approved_manifest)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_MAPPING("file", SIGNED, 0, "unapproved-mapping");
 	EXPECT_MAPPING("file", BYPASS_SIGNED, 0, "unapproved-mapping");
 	EXPECT_MAPPING("file", "attack-payload.unmarked", EACCES, "unapproved-mapping");
@@ -586,7 +572,7 @@ static int open_for_writing(const char *path)
 
 TEST_F(gate, code_never_becomes_writable_nor_data_executable)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	/* mprotect() adding write to code is asked, not only adding execute */
 	EXPECT_MAPPING("mprotect-wx-text", NULL, EACCES, "anonymous-exec");
 	EXPECT_MAPPING("uffd-mprotect", NULL, EACCES, "anonymous-exec");
@@ -600,11 +586,11 @@ TEST_F(gate, a_file_mapped_as_code_is_held_approved_and_unwritable)
 {
 	long long hits;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
-	hits = kml_counter(GATE_SYSFS "cache_hits");
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
+	hits = kml_read_number(GATE_SYSFS "cache_hits");
 	/* the program's own file: held since its exec, so the cache answers */
 	EXPECT_MAPPING("file", SIGNED, 0, "unapproved-mapping");
-	EXPECT_LT(hits, kml_counter(GATE_SYSFS "cache_hits"));
+	EXPECT_LT(hits, kml_read_number(GATE_SYSFS "cache_hits"));
 	/* mapped executable once, another mapping of it may become code */
 	EXPECT_MAPPING("file-then-mprotect", BYPASS_SIGNED, 0, "unapproved-mapping");
 	/* while the program runs, nobody opens it for writing */
@@ -623,7 +609,7 @@ TEST_F(gate, the_program_file_and_its_code_cannot_be_swapped)
 {
 	int ring3;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_EQ(EPERM, map_exec(SIGNED, "set-exe", BYPASS_SIGNED));
 	EXPECT_NE(EPERM, map_exec(ATTACK_RING3, "set-exe", BYPASS_SIGNED));
 	ring3 = map_exec(ATTACK_RING3, "uffd-exec", BYPASS_SIGNED);
@@ -666,14 +652,14 @@ static void phdr_copy(struct __test_metadata *_metadata, char *copy,
 
 TEST_F(gate, an_executable_stack_is_anonymous_exec)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	phdr_copy(_metadata, self->copy, PT_GNU_STACK, 0, PF_X);
 	EXPECT_REFUSED(self->copy, EACCES, "anonymous-exec");
 }
 
 TEST_F(gate, a_writable_code_segment_is_anonymous_exec)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	phdr_copy(_metadata, self->copy, PT_LOAD, PF_X, PF_W);
 	EXPECT_REFUSED(self->copy, EACCES, "anonymous-exec");
 }
@@ -718,14 +704,14 @@ static void padded_signature_copy(struct __test_metadata *_metadata,
 
 TEST_F(gate, unsigned_bytes_beside_the_signature_are_bad_signature)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	padded_signature_copy(_metadata, self->copy, 4096);
 	EXPECT_REFUSED(self->copy, EKEYREJECTED, "bad-signature");
 }
 
 TEST_F(gate, only_the_signed_pages_of_a_file_may_be_code)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	/* its last page holds the signature, which is no code */
 	EXPECT_MAPPING("tail", BYPASS_SIGNED, EACCES, "unapproved-mapping");
 	/* nor does it become code through mprotect() of a held file */
@@ -737,7 +723,7 @@ TEST_F(gate, only_the_signed_pages_of_a_file_may_be_code)
 
 TEST_F(gate, a_file_whose_pages_change_without_a_write_is_unsafe)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	/* memfd: writable, and never counted as a writer */
 	EXPECT_MAPPING("memfd", SIGNED, EACCES, "unsafe-file-system");
 }
@@ -763,7 +749,7 @@ static int exec_memfd_copy(void *data)
 
 TEST_F(gate, a_program_in_a_memfd_is_unsafe)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_EQ(EACCES, as_user(0, exec_memfd_copy, NULL, 0));
 	EXPECT_EQ(1, refused("unsafe-file-system"));
 }
@@ -788,7 +774,7 @@ static int exec_signed_traced(void *data)
 
 TEST_F(gate, an_exec_that_runs_at_cpl3_after_all_holds_nothing)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_EQ(0, as_user(0, exec_signed_traced, NULL, 0));
 	/* the approval was dropped with the exec: the file is writable */
 	EXPECT_EQ(0, open_for_writing(payload_path(SIGNED)));
@@ -797,10 +783,10 @@ TEST_F(gate, an_exec_that_runs_at_cpl3_after_all_holds_nothing)
 #define LIST "approvals.list"
 #define LIST_UNTRUSTED "approvals-untrusted.list"
 
-/* Writes @line to /sys/kernel/kml/approvals: 0 or the errno. */
+/* Writes @line to /sys/kernel/kml/approvals: 0 or -errno. */
 static int approve(const char *line)
 {
-	return kml_set_policy("approvals", line);
+	return kml_sysfs_write("approvals", line);
 }
 
 /* Lines in /sys/kernel/kml/approvals: the lists loaded; -1 on error. */
@@ -821,7 +807,7 @@ TEST_F(gate, an_approval_list_approves_files_as_they_are)
 {
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_REFUSED(payload_path("attack-payload"), EACCES, "unsigned");
 	EXPECT_MAPPING("file", "attack-payload.unmarked", EACCES, "unapproved-mapping");
 	ASSERT_EQ(0, approve(payload_path(LIST)));
@@ -832,7 +818,7 @@ TEST_F(gate, an_approval_list_approves_files_as_they_are)
 	EXPECT_EQ(0, cpl);
 	EXPECT_MAPPING("file", "attack-payload.unmarked", 0, "unapproved-mapping");
 	/* the list's generation is checked at each use, not only at load */
-	ASSERT_EQ(0, kml_set_policy("min_generation", "6"));
+	ASSERT_EQ(0, kml_sysfs_write("min_generation", "6"));
 	EXPECT_REFUSED(payload_path("attack-payload"), EKEYEXPIRED, "stale-generation");
 	/* and a cleared list approves nothing, held files or not */
 	ASSERT_EQ(0, approve("clear"));
@@ -841,14 +827,14 @@ TEST_F(gate, an_approval_list_approves_files_as_they_are)
 
 TEST_F(gate, an_approval_list_loads_only_signed_by_a_trusted_key_and_current)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
-	EXPECT_EQ(ENOKEY, approve(payload_path(LIST_UNTRUSTED)));
-	EXPECT_EQ(EBADMSG, approve("/etc/passwd"));		/* no list at all */
-	EXPECT_EQ(EFBIG, approve(payload_path(SIGNED)));	/* a program */
-	EXPECT_EQ(EINVAL, approve("approvals.list"));		/* not absolute */
-	EXPECT_EQ(ENOENT, approve("/no/such.list"));
-	ASSERT_EQ(0, kml_set_policy("min_generation", "6"));
-	EXPECT_EQ(EKEYEXPIRED, approve(payload_path(LIST)));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
+	EXPECT_EQ(-ENOKEY, approve(payload_path(LIST_UNTRUSTED)));
+	EXPECT_EQ(-EBADMSG, approve("/etc/passwd"));		/* no list at all */
+	EXPECT_EQ(-EFBIG, approve(payload_path(SIGNED)));	/* a program */
+	EXPECT_EQ(-EINVAL, approve("approvals.list"));		/* not absolute */
+	EXPECT_EQ(-ENOENT, approve("/no/such.list"));
+	ASSERT_EQ(0, kml_sysfs_write("min_generation", "6"));
+	EXPECT_EQ(-EKEYEXPIRED, approve(payload_path(LIST)));
 	EXPECT_EQ(0, approvals_loaded());
 }
 
@@ -877,7 +863,7 @@ TEST_F(gate, a_development_key_works_once_enrolled_and_not_once_revoked)
 	long long kept;
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
 	ring = keyring_serial(".kml");
 	ASSERT_LT(0, ring);
@@ -888,10 +874,10 @@ TEST_F(gate, a_development_key_works_once_enrolled_and_not_once_revoked)
 
 	/* While the program runs, its verdict is kept: the key is asked again. */
 	ASSERT_EQ(0, hold(&holder, DEVKEY_SIGNED)) TH_LOG("%s", holder.output);
-	kept = kml_counter(GATE_SYSFS "verdict_hits");
+	kept = kml_read_number(GATE_SYSFS "verdict_hits");
 	ASSERT_EQ(0, run_cpl(DEVKEY_SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
-	EXPECT_EQ(kept + 1, kml_counter(GATE_SYSFS "verdict_hits"));
+	EXPECT_EQ(kept + 1, kml_read_number(GATE_SYSFS "verdict_hits"));
 	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_UNLINK, key, ring));
 	EXPECT_REFUSED(DEVKEY_SIGNED, ENOKEY, "unknown-key");
 	ASSERT_EQ(0, syscall(SYS_keyctl, KEYCTL_LINK, key, ring));
@@ -919,22 +905,22 @@ TEST_F(gate, a_held_programs_verdict_is_kept_and_a_free_one_verified)
 	long long kept;
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	ASSERT_EQ(0, hold(&holder, SIGNED)) TH_LOG("%s", holder.output);
-	kept = kml_counter(GATE_SYSFS "verdict_hits");
+	kept = kml_read_number(GATE_SYSFS "verdict_hits");
 	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
-	EXPECT_EQ(kept + 1, kml_counter(GATE_SYSFS "verdict_hits"));
+	EXPECT_EQ(kept + 1, kml_read_number(GATE_SYSFS "verdict_hits"));
 	/* the policy is applied to a kept verdict as to a new one */
-	ASSERT_EQ(0, kml_set_policy("min_assurance", "verified"));
+	ASSERT_EQ(0, kml_sysfs_write("min_assurance", "verified"));
 	EXPECT_REFUSED(SIGNED, EACCES, "assurance-too-low");
-	ASSERT_EQ(0, kml_set_policy("min_assurance", "trusted"));
+	ASSERT_EQ(0, kml_sysfs_write("min_assurance", "trusted"));
 	child_finish(&holder, PAYLOAD_TIMEOUT_MS);
 	/* nothing holds the file now: its signature is verified again */
-	kept = kml_counter(GATE_SYSFS "verdict_hits");
+	kept = kml_read_number(GATE_SYSFS "verdict_hits");
 	ASSERT_EQ(0, run_cpl(SIGNED, &cpl));
 	EXPECT_EQ(0, cpl);
-	EXPECT_EQ(kept, kml_counter(GATE_SYSFS "verdict_hits"));
+	EXPECT_EQ(kept, kml_read_number(GATE_SYSFS "verdict_hits"));
 }
 
 /* Reads the payload file @name (+ @suffix) into @buf: its length, or -errno. */
@@ -1009,7 +995,7 @@ TEST_F(gate, a_digest_on_the_blacklist_is_revoked_held_or_not)
 	struct child holder;
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	NOT_BLACKLISTED_YET("revoked-digest.p7s");
 	ASSERT_EQ(0, hold(&holder, REVOKED_DIGEST)) TH_LOG("%s", holder.output);
 	ASSERT_EQ(0, run_cpl(REVOKED_DIGEST, &cpl));
@@ -1029,7 +1015,7 @@ TEST_F(gate, a_certificate_on_the_blacklist_is_revoked_held_or_not)
 	long ring, key;
 	int cpl = -1;
 
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	NOT_BLACKLISTED_YET("revoked-cert.p7s");
 	ring = keyring_serial(".kml");
 	ASSERT_LT(0, ring);
@@ -1099,7 +1085,7 @@ static void grafted_copy(struct __test_metadata *_metadata, char *copy,
 
 TEST_F(gate, a_signature_taken_from_another_file_is_tampered)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	/* a file as long as the one signed: the digest differs */
 	grafted_copy(_metadata, self->copy, SIGNED, BYPASS_SIGNED);
 	EXPECT_REFUSED(self->copy, EBADMSG, "tampered");
@@ -1110,9 +1096,9 @@ TEST_F(gate, a_signature_taken_from_another_file_is_tampered)
 
 TEST_F(gate, development_mode_maps_unsigned_code_and_counts_it)
 {
-	ASSERT_EQ(0, load_with("min_assurance=trusted allow_unsigned=1"));
+	ASSERT_EQ(0, kml_load_with("min_assurance=trusted allow_unsigned=1"));
 	EXPECT_MAPPING("file", "attack-payload.unmarked", 0, "unapproved-mapping");
-	EXPECT_EQ(1, kml_counter(GATE_SYSFS "unsigned_execs"));
+	EXPECT_EQ(1, kml_read_number(GATE_SYSFS "unsigned_execs"));
 	EXPECT_MAPPING("file", UNTRUSTED, EACCES, "unapproved-mapping");
 }
 

@@ -170,24 +170,3 @@ long kml_enrol(const char *path, long ring, bool possessed)
 		return -errno;
 	return key;
 }
-
-int write_text(const char *path, const char *text, int flags)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC | flags);
-	int err = 0;
-
-	if (fd < 0)
-		return errno;
-	if (write(fd, text, strlen(text)) < 0)
-		err = errno;
-	close(fd);
-	return err;
-}
-
-int kml_set_policy(const char *name, const char *value)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), "/sys/kernel/kml/%s", name);
-	return write_text(path, value, 0);
-}

@@ -219,12 +219,12 @@ TEST_F_TIMEOUT(lockdown, a_sealed_gate_decides_under_lockdown, 180)
 	EXPECT_EQ(-EPERM, exec_errno("attack-payload.signed"));
 
 	/* development mode on (the VM's policy): sealing is refused */
-	if (kml_counter(GATE_SYSFS "allow_unsigned") == 1)
-		EXPECT_EQ(EBUSY, kml_set_policy("sealed", "1"));
-	ASSERT_EQ(0, kml_set_policy("allow_unsigned", "0"));
-	ASSERT_EQ(0, kml_set_policy("sealed", "1"));
-	EXPECT_EQ(1, kml_counter(GATE_SYSFS "sealed"));
-	EXPECT_EQ(EPERM, kml_set_policy("sealed", "0"));
+	if (kml_read_number(GATE_SYSFS "allow_unsigned") == 1)
+		EXPECT_EQ(-EBUSY, kml_sysfs_write("sealed", "1"));
+	ASSERT_EQ(0, kml_sysfs_write("allow_unsigned", "0"));
+	ASSERT_EQ(0, kml_sysfs_write("sealed", "1"));
+	EXPECT_EQ(1, kml_read_number(GATE_SYSFS "sealed"));
+	EXPECT_EQ(-EPERM, kml_sysfs_write("sealed", "0"));
 
 	/* the gate's own verdicts now */
 	EXPECT_EQ(-EACCES, exec_errno(ATTACK_RING0));		/* unsigned */
@@ -232,19 +232,19 @@ TEST_F_TIMEOUT(lockdown, a_sealed_gate_decides_under_lockdown, 180)
 	EXPECT_EQ(-ENOKEY, exec_errno("attack-payload.devkey"));	/* .kml: unknown-key */
 
 	/* and what it approves runs at CPL 0 */
-	execs = kml_counter(GATE_SYSFS "ring0_execs");
+	execs = kml_read_number(GATE_SYSFS "ring0_execs");
 	ASSERT_EQ(0, payload_run(&c, "wordcount.verified", (const char *[]){ NULL }));
 	EXPECT_EQ(0, child_exit(&c)) TH_LOG("%s", c.output);
 	EXPECT_TRUE(child_said(&c, "0 0 0")) TH_LOG("%s", c.output);
-	EXPECT_EQ(execs + 1, kml_counter(GATE_SYSFS "ring0_execs"));
+	EXPECT_EQ(execs + 1, kml_read_number(GATE_SYSFS "ring0_execs"));
 
 	/* stricter only */
-	EXPECT_EQ(EPERM, kml_set_policy("allow_unsigned", "1"));
-	EXPECT_EQ(EPERM, kml_set_policy("min_assurance", "trusted"));
-	EXPECT_EQ(EPERM, kml_set_policy("exec_group", "65534"));
-	EXPECT_EQ(0, kml_set_policy("allow_bypass", "0"));
-	EXPECT_EQ(EPERM, kml_set_policy("allow_bypass", "1"));
-	EXPECT_EQ(0, kml_set_policy("min_generation", "1"));
+	EXPECT_EQ(-EPERM, kml_sysfs_write("allow_unsigned", "1"));
+	EXPECT_EQ(-EPERM, kml_sysfs_write("min_assurance", "trusted"));
+	EXPECT_EQ(-EPERM, kml_sysfs_write("exec_group", "65534"));
+	EXPECT_EQ(0, kml_sysfs_write("allow_bypass", "0"));
+	EXPECT_EQ(-EPERM, kml_sysfs_write("allow_bypass", "1"));
+	EXPECT_EQ(0, kml_sysfs_write("min_generation", "1"));
 
 	/* and kml.ko stays */
 	EXPECT_EQ(-EAGAIN, kml_unload());

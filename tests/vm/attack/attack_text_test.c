@@ -174,23 +174,23 @@ out:
 	return off;
 }
 
-/* Writes @text to the tracefs file @name (appending if @append): 0 or errno. */
+/* Writes @text to the tracefs file @name (appending if @append): 0 or -errno. */
 static int tracefs_write(const char *name, const char *text, bool append)
 {
 	char path[128];
 
 	snprintf(path, sizeof(path), TRACEFS "%s", name);
-	return write_text(path, text, append ? O_APPEND : O_TRUNC);
+	return kml_write_text(path, text, append ? O_APPEND : O_TRUNC);
 }
 
-/* Defines uprobe kmltest/@name at @payload's entry: 0 or errno. */
+/* Defines uprobe kmltest/@name at @payload's entry: 0 or -errno. */
 static int probe_entry(const char *name, const char *payload)
 {
 	char def[PATH_MAX + 64];
 	long off = file_offset(payload, 0, PF_X);
 
 	if (off < 0)
-		return ENOEXEC;
+		return -ENOEXEC;
 	snprintf(def, sizeof(def), "p:kmltest/%s %s:0x%lx\n", name,
 		 payload_path(payload), off);
 	return tracefs_write("uprobe_events", def, true);

@@ -21,6 +21,8 @@
 #   ATTACK_CC      compiler (default gcc)
 #   RING0_DIR      tests/vm/ring0 (set by its build.mk): the tests link its
 #                  ring0_lib.c and include ring0.h
+#   VMTEST_LIB_DIR the in-VM tests' helper library, kml_vmtest.[ch], which
+#                  the tests link too (default: ../lib, found from this file)
 #   RING0_UAPI     directory holding linux/kml_note.h (default: the
 #                  repository's loader/uapi)
 #
@@ -47,6 +49,12 @@ ATTACK_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 ATTACK_CC ?= gcc
 RING0_DIR ?= $(ATTACK_DIR)/../ring0
 RING0_UAPI ?= $(ATTACK_DIR)/../../../loader/uapi
+VMTEST_LIB_DIR ?= $(ATTACK_DIR)/../lib
+# The attack helpers, on the ring-0 fixture, on the common library.
+ATTACK_LIB_SRCS := $(ATTACK_DIR)/attack_lib.c $(RING0_DIR)/ring0_lib.c \
+	$(VMTEST_LIB_DIR)/kml_vmtest.c
+ATTACK_LIB_DEPS := $(ATTACK_LIB_SRCS) $(ATTACK_DIR)/attack.h $(RING0_DIR)/ring0.h \
+	$(VMTEST_LIB_DIR)/kml_vmtest.h
 
 # Run order: the note parser (any user, no ring 0) first, the attacks that
 # could take the machine down late, lockdown last (see above).
@@ -86,7 +94,7 @@ ATTACK_PAYLOADS_LIST := $(OUT)/attack-payloads.list
 # The ring-0 suite's warning flags.
 ATTACK_WARN := -Wall -Wextra -Wno-unused-parameter
 ATTACK_TEST_CFLAGS := -static -O2 -g $(ATTACK_WARN) -Wno-clobbered \
-	-I$(KSELFTEST_DIR) -I$(ATTACK_DIR) -I$(RING0_DIR) -I$(RING0_UAPI)
+	-I$(KSELFTEST_DIR) -I$(ATTACK_DIR) -I$(RING0_DIR) -I$(VMTEST_LIB_DIR) -I$(RING0_UAPI)
 ATTACK_PAYLOAD_CFLAGS := -static -O2 -g -mno-red-zone $(ATTACK_WARN) \
 	-I$(ATTACK_DIR)/payload -I$(RING0_UAPI)
 ATTACK_COMPAT32_FLAGS := -m32 -nostdlib -static -Wl,-m,elf_i386 -Wl,--build-id=none
@@ -101,13 +109,11 @@ attack-build: $(ATTACK_TESTS) $(ATTACK_PAYLOADS_UNMARKED) $(ATTACK_TESTS_LIST) \
 attack-mark: $(ATTACK_PAYLOADS_MARKED) $(ATTACK_PAYLOADS_SIGNED)
 
 # Static pattern rules only: nothing here may claim other files in $(OUT).
-$(ATTACK_TESTS): $(OUT)/%: $(ATTACK_DIR)/%.c $(ATTACK_DIR)/attack_lib.c \
-		$(ATTACK_DIR)/attack.h $(RING0_DIR)/ring0_lib.c $(RING0_DIR)/ring0.h \
+$(ATTACK_TESTS): $(OUT)/%: $(ATTACK_DIR)/%.c $(ATTACK_LIB_DEPS) \
 		$(KSELFTEST_DIR)/kselftest_harness.h $(RING0_UAPI)/linux/kml_note.h
 	@mkdir -p $(@D)
 	@echo "  ATTACK  $(@F)"
-	@$(ATTACK_CC) $(ATTACK_TEST_CFLAGS) -o $@ $< $(ATTACK_DIR)/attack_lib.c \
-		$(RING0_DIR)/ring0_lib.c
+	@$(ATTACK_CC) $(ATTACK_TEST_CFLAGS) -o $@ $< $(ATTACK_LIB_SRCS)
 
 $(OUT)/attack-payload.unmarked: $(ATTACK_PAYLOAD_SRCS) $(ATTACK_PAYLOAD_HDRS)
 	@mkdir -p $(@D)

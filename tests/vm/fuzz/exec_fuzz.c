@@ -54,7 +54,7 @@
 #include <linux/magic.h>
 
 #include "kselftest_harness.h"
-#include "../kml_vm.h"
+#include "kml_vmtest.h"
 
 #ifndef EXEC_FUZZ_N_DEFAULT
 #define EXEC_FUZZ_N_DEFAULT 10000
@@ -67,7 +67,6 @@
 #define EXEC_BASE	0x400000UL
 #define NOBODY		65534
 #define CHILD_ALARM	5
-#define KML_SYSFS	"/sys/kernel/kml/"
 #define MAX_REPORTS	20
 
 /* ---- a small deterministic generator (splitmix64) ---- */
@@ -833,21 +832,6 @@ static void print_tally(const char *label, const struct tally *t)
 	ksft_print_msg("%s\n", line);
 }
 
-static long read_counter(const char *name)
-{
-	char path[128], buf[32] = "";
-	int fd;
-
-	snprintf(path, sizeof(path), KML_SYSFS "%s", name);
-	fd = open(path, O_RDONLY);
-	if (fd < 0)
-		return -1;
-	if (read(fd, buf, sizeof(buf) - 1) < 0)
-		buf[0] = '\0';
-	close(fd);
-	return strtol(buf, NULL, 10);
-}
-
 static const char *const verdict_names[] = {
 	[V_NORMAL] = "normal", [V_KML] = "kernel-mode", [V_REFUSE] = "refused",
 	[V_UNSURE] = "unpredictable",
@@ -918,9 +902,8 @@ FIXTURE_SETUP(exec_fuzz)
 
 	self->kml = !config.no_kml;
 	if (self->kml) {
-		ret = kml_vm_load();
-		ASSERT_LE(0, ret) TH_LOG("loading kml.ko: %s", strerror(-ret));
-		self->loaded_here = ret == 0;
+		ret = kml_ensure_loaded(&self->loaded_here);
+		ASSERT_EQ(0, ret) TH_LOG("loading kml.ko: %s", strerror(-ret));
 	}
 	snprintf(self->dir, sizeof(self->dir), "%s/kml-exec-fuzz.XXXXXX", base);
 	ASSERT_NE(NULL, mkdtemp(self->dir)) TH_LOG("mkdtemp in %s: %s", base,
@@ -937,7 +920,7 @@ FIXTURE_TEARDOWN(exec_fuzz)
 	if (!config.keep)
 		rmdir(self->dir);
 	if (self->kml)
-		kml_vm_unload(self->loaded_here);
+		kml_release(self->loaded_here);
 }
 
 static int write_file(const char *path, const struct elf_file *f)
@@ -970,7 +953,7 @@ TEST_F_TIMEOUT(exec_fuzz, files, 600)
 	int k;
 
 	for (k = 0; k < 3; k++)
-		before[k] = self->kml ? read_counter(counters[k]) : -1;
+		before[k] = self->kml ? kml_sysfs_number(counters[k]) : -1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (i = config.first; i < config.first + config.n; i++) {
 		bool nobody = i % 2;
@@ -1052,7 +1035,7 @@ TEST_F_TIMEOUT(exec_fuzz, files, 600)
 	print_tally("not predictable (mangled headers, class, truncation)", &weak);
 	if (self->kml) {
 		for (k = 0; k < 3; k++)
-			after[k] = read_counter(counters[k]);
+			after[k] = kml_sysfs_number(counters[k]);
 		ksft_print_msg("kml: ring0_execs +%ld, refused_eperm +%ld, refused_enoexec +%ld\n",
 			       after[0] - before[0], after[1] - before[1],
 			       after[2] - before[2]);

@@ -17,6 +17,8 @@
 #   RING0_CC             compiler (default gcc)
 #   RING0_UAPI           directory holding linux/kml_note.h (default: the
 #                        repository's loader/uapi, found from this file)
+#   VMTEST_LIB_DIR       directory of the in-VM tests' helper library,
+#                        kml_vmtest.[ch] (default: ../lib, found from this file)
 #   RING0_STRESS_SECONDS compiled-in default duration of the stress test
 #                        (default 20); KML_STRESS_SECONDS in the guest's
 #                        environment overrides it at run time
@@ -40,6 +42,10 @@
 RING0_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 
 RING0_CC ?= gcc
+VMTEST_LIB_DIR ?= $(RING0_DIR)/../lib
+# The common library every test links, and the ring-0 fixture on top of it.
+RING0_LIB_SRCS := $(RING0_DIR)/ring0_lib.c $(VMTEST_LIB_DIR)/kml_vmtest.c
+RING0_LIB_DEPS := $(RING0_LIB_SRCS) $(RING0_DIR)/ring0.h $(VMTEST_LIB_DIR)/kml_vmtest.h
 RING0_STRESS_SECONDS ?= 20
 
 # Run order: quick and fundamental first, the stress test last.
@@ -65,7 +71,7 @@ RING0_WARN := -Wall -Wextra -Wno-unused-parameter
 # The marker's UAPI header (loader/uapi/linux/kml_note.h), for the policy tests.
 RING0_UAPI ?= $(RING0_DIR)/../../../loader/uapi
 RING0_TEST_CFLAGS := -static -O2 -g $(RING0_WARN) -Wno-clobbered \
-	-I$(KSELFTEST_DIR) -I$(RING0_DIR) -I$(RING0_UAPI) \
+	-I$(KSELFTEST_DIR) -I$(RING0_DIR) -I$(VMTEST_LIB_DIR) -I$(RING0_UAPI) \
 	-DKML_STRESS_SECONDS_DEFAULT=$(RING0_STRESS_SECONDS)
 RING0_PAYLOAD_CFLAGS := -static -O2 -g -pthread $(RING0_WARN) -I$(RING0_DIR)/payload \
 	-I$(RING0_UAPI)
@@ -80,12 +86,11 @@ ring0-build: $(RING0_TESTS) $(RING0_PAYLOADS_UNMARKED) $(RING0_TESTS_LIST) \
 ring0-mark: $(RING0_PAYLOADS_MARKED)
 
 # Static pattern rules only: nothing here may claim other files in $(OUT).
-$(RING0_TESTS): $(OUT)/%: $(RING0_DIR)/%.c $(RING0_DIR)/ring0_lib.c \
-		$(RING0_DIR)/ring0.h $(KSELFTEST_DIR)/kselftest_harness.h \
-		$(RING0_UAPI)/linux/kml_note.h
+$(RING0_TESTS): $(OUT)/%: $(RING0_DIR)/%.c $(RING0_LIB_DEPS) \
+		$(KSELFTEST_DIR)/kselftest_harness.h $(RING0_UAPI)/linux/kml_note.h
 	@mkdir -p $(@D)
 	@echo "  RING0   $(@F)"
-	@$(RING0_CC) $(RING0_TEST_CFLAGS) -o $@ $< $(RING0_DIR)/ring0_lib.c
+	@$(RING0_CC) $(RING0_TEST_CFLAGS) -o $@ $< $(RING0_LIB_SRCS)
 
 $(OUT)/ring0-payload.unmarked: $(RING0_PAYLOAD_SRCS) $(RING0_PAYLOAD_HDRS)
 	@mkdir -p $(@D)

@@ -128,7 +128,7 @@ static int spawn_edited(struct __test_metadata *_metadata, struct child *c,
 /* Expects exec of a marker copy with version/flags to fail with ENOEXEC, counted. */
 static void expect_enoexec(struct __test_metadata *_metadata, __u32 version, __u32 flags)
 {
-	long long before = kml_counter(KML_COUNTER_ENOEXEC);
+	long long before = kml_read_number(KML_COUNTER_ENOEXEC);
 	struct child c;
 
 	EXPECT_EQ(-ENOEXEC, spawn_edited(_metadata, &c, version, flags));
@@ -137,7 +137,7 @@ static void expect_enoexec(struct __test_metadata *_metadata, __u32 version, __u
 		TH_LOG("%s unreadable (%s): refusal count not checked",
 		       KML_COUNTER_ENOEXEC, strerror((int)-before));
 	} else {
-		EXPECT_EQ(before + 1, kml_counter(KML_COUNTER_ENOEXEC));
+		EXPECT_EQ(before + 1, kml_read_number(KML_COUNTER_ENOEXEC));
 	}
 }
 
@@ -177,13 +177,13 @@ TEST_F(policy, unprivileged_user_cannot_exec_a_marked_program)
 	struct child c;
 
 	REQUIRE_RING0(&self->env);
-	before = kml_counter(KML_COUNTER_REFUSED);
+	before = kml_read_number(KML_COUNTER_REFUSED);
 	opts.uid = NOBODY;
 	EXPECT_EQ(-EPERM, child_spawn(&c, PAYLOAD_RING0, (const char *[]){ "cpl", NULL }, &opts));
 	EXPECT_EQ(EPERM, c.exec_errno);
 	/* Refused at execve: not a byte of the program ran. */
 	EXPECT_STREQ("", c.output);
-	after = kml_counter(KML_COUNTER_REFUSED);
+	after = kml_read_number(KML_COUNTER_REFUSED);
 	if (before < 0) {
 		TH_LOG("%s unreadable (%s): refusal count not checked",
 		       KML_COUNTER_REFUSED, strerror((int)-before));
@@ -197,10 +197,10 @@ TEST_F(policy, unprivileged_user_runs_a_disabled_marker_at_cpl3)
 	long long before;
 
 	REQUIRE_PAYLOAD(PAYLOAD_RING3);
-	before = kml_counter(KML_COUNTER_REFUSED);
+	before = kml_read_number(KML_COUNTER_REFUSED);
 	expect_runs_as_nobody(_metadata, PAYLOAD_RING3, 3);
 	/* A disabled marker asks for nothing, so nothing was refused. */
-	EXPECT_EQ(before, kml_counter(KML_COUNTER_REFUSED));
+	EXPECT_EQ(before, kml_read_number(KML_COUNTER_REFUSED));
 }
 
 TEST_F(policy, unprivileged_user_runs_an_unmarked_program_at_cpl3)
@@ -217,7 +217,7 @@ TEST_F(policy, ring0_execs_counts_each_marked_exec)
 
 	REQUIRE_RING0(&self->env);
 	REQUIRE_PAYLOAD(PAYLOAD_RING3);
-	before = kml_counter(KML_COUNTER_EXECS);
+	before = kml_read_number(KML_COUNTER_EXECS);
 	if (before < 0)
 		SKIP(return, "%s unreadable (%s): the counter is not published yet",
 		     KML_COUNTER_EXECS, strerror((int)-before));
@@ -227,7 +227,7 @@ TEST_F(policy, ring0_execs_counts_each_marked_exec)
 	}
 	/* A disabled marker does not count. */
 	ASSERT_EQ(0, payload_run(&c, PAYLOAD_RING3, (const char *[]){ "cpl", NULL }));
-	EXPECT_EQ(before + 3, kml_counter(KML_COUNTER_EXECS));
+	EXPECT_EQ(before + 3, kml_read_number(KML_COUNTER_EXECS));
 }
 
 TEST_F(policy, ring0_tasks_counts_live_ring0_tasks)
@@ -238,17 +238,17 @@ TEST_F(policy, ring0_tasks_counts_live_ring0_tasks)
 	struct child c;
 
 	REQUIRE_RING0(&self->env);
-	before = kml_counter(KML_COUNTER_TASKS);
+	before = kml_read_number(KML_COUNTER_TASKS);
 	if (before < 0)
 		SKIP(return, "%s unreadable (%s): the counter is not published yet",
 		     KML_COUNTER_TASKS, strerror((int)-before));
 	opts.keep_stdin = true;
 	ASSERT_EQ(0, child_spawn(&c, PAYLOAD_RING0, (const char *[]){ "sleep", NULL }, &opts));
 	ASSERT_EQ(0, child_wait_line(&c, "ready", PAYLOAD_TIMEOUT_MS));
-	during = kml_counter(KML_COUNTER_TASKS);
+	during = kml_read_number(KML_COUNTER_TASKS);
 	ASSERT_EQ(0, child_finish(&c, PAYLOAD_TIMEOUT_MS));
 	/* The count drops when the task is freed, which may trail the reap. */
-	while ((after = kml_counter(KML_COUNTER_TASKS)) != before && waited < 5000) {
+	while ((after = kml_read_number(KML_COUNTER_TASKS)) != before && waited < 5000) {
 		usleep(20 * 1000);
 		waited += 20;
 	}

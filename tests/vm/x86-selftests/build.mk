@@ -20,6 +20,8 @@
 #   X86ST_CC       compiler (default gcc)
 #   X86ST_UAPI     directory holding linux/kml_abi.h (default: the
 #                  repository's loader/uapi, found from this file)
+#   VMTEST_LIB_DIR the in-VM tests' helper library, kml_vmtest.[ch], which
+#                  x86_selftests_test links (default: ../lib, from this file)
 #
 # Targets:
 #   x86-selftests-build  the selftests as built (ring 3), the CPL probe, the
@@ -46,6 +48,7 @@ X86ST_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 X86ST_CC ?= gcc
 X86ST_REWRITE ?= $(KML)
 X86ST_UAPI ?= $(X86ST_DIR)/../../../loader/uapi
+VMTEST_LIB_DIR ?= $(X86ST_DIR)/../lib
 X86ST_SRC := $(KSELFTEST_DIR)/x86
 
 # The selftests' Makefile (6.12): TARGETS_C_BOTHBITS and TARGETS_C_64BIT_ONLY,
@@ -98,7 +101,8 @@ X86ST_TESTS_LIST := $(OUT)/x86-tests.list
 X86ST_PAYLOADS_LIST := $(OUT)/x86-payloads.list
 
 X86ST_WARN := -Wall -Wextra -Wno-unused-parameter
-X86ST_TEST_CFLAGS := -static -O2 -g $(X86ST_WARN) -Wno-clobbered -I$(KSELFTEST_DIR)
+X86ST_TEST_CFLAGS := -static -O2 -g $(X86ST_WARN) -Wno-clobbered -I$(KSELFTEST_DIR) \
+	-I$(VMTEST_LIB_DIR)
 
 .PHONY: x86-selftests x86-selftests-build x86-selftests-mark x86-selftests-clean
 
@@ -120,11 +124,11 @@ $(OUT)/$(X86ST_PROBE): $(X86ST_DIR)/cpl_probe.c $(X86ST_UAPI)/linux/kml_abi.h
 	@echo "  X86ST   $(@F)"
 	@$(X86ST_CC) -static -O2 -g $(X86ST_WARN) -I$(X86ST_UAPI) -o $@ $<
 
-$(X86ST_TEST): $(X86ST_DIR)/x86_selftests_test.c $(X86ST_DIR)/../kml_vm.h \
-		$(KSELFTEST_DIR)/kselftest_harness.h
+$(X86ST_TEST): $(X86ST_DIR)/x86_selftests_test.c $(VMTEST_LIB_DIR)/kml_vmtest.c \
+		$(VMTEST_LIB_DIR)/kml_vmtest.h $(KSELFTEST_DIR)/kselftest_harness.h
 	@mkdir -p $(@D)
 	@echo "  X86ST   $(@F)"
-	@$(X86ST_CC) $(X86ST_TEST_CFLAGS) -o $@ $<
+	@$(X86ST_CC) $(X86ST_TEST_CFLAGS) -o $@ $< $(VMTEST_LIB_DIR)/kml_vmtest.c
 
 # Marking and rewriting: a separate step, so the rest builds before the kml
 # tool exists. A file named KML (X86ST_REWRITE) is a prerequisite: convert

@@ -36,7 +36,7 @@
 #include <unistd.h>
 
 #include "kselftest_harness.h"
-#include "../kml_vm.h"
+#include "kml_vmtest.h"
 
 /* The tests to run, one name a line; the forms are files next to it. */
 #define LIST_NAME "x86-selftests.list"
@@ -119,7 +119,7 @@ struct selftest {
 static struct selftest *tests, *probe;
 static int nr_tests;
 static char dir[PATH_MAX];	/* where the list and the forms are */
-static int kml_load_result;	/* kml_vm_load()'s */
+static int kml_load_result;	/* kml_load()'s */
 static pid_t main_pid;
 
 /* A TAP comment on stderr, which the cases' processes do not buffer. */
@@ -372,8 +372,8 @@ TEST_F_TIMEOUT(cpl, probe, NR_FORMS * FORM_TIMEOUT + 30)
 	int bad = 0;
 	enum form f;
 
-	diag("%s: %s", KML_VM_KO, kml_load_result < 0 ? strerror(-kml_load_result) :
-	     kml_load_result ? "was loaded already" : "loaded");
+	diag("%s: %s", kml_ko_path(), kml_load_result == -EEXIST ? "was loaded already" :
+	     kml_load_result < 0 ? strerror(-kml_load_result) : "loaded");
 	for (f = 0; f < NR_FORMS; f++) {
 		bool ok = probe_ok(f);
 
@@ -634,14 +634,14 @@ static void summary(void)
 	if (getpid() != main_pid)
 		return;
 	print_summary();
-	kml_vm_unload(kml_load_result == 0);
+	kml_release(kml_load_result == 0);
 }
 
 int main(int argc, char **argv)
 {
 	main_pid = getpid();
 	/* First: marked programs run at ring 0 only with kml.ko loaded. */
-	kml_load_result = kml_vm_load();
+	kml_load_result = kml_load();
 	if (read_list())
 		return KSFT_FAIL;
 	register_tests();
