@@ -76,21 +76,6 @@ static int sh(struct child *r, const char *fmt, ...)
 	return WIFEXITED(r->status) ? WEXITSTATUS(r->status) : 128 + WTERMSIG(r->status);
 }
 
-/* A reason's count in /sys/kernel/kml/refused ("name count" a line). */
-static long long refused(const char *reason)
-{
-	char text[4096], name[64];
-	const char *line;
-	long long n;
-
-	if (kml_read_text(SYSFS "refused", text, sizeof(text)) < 0)
-		return -1;
-	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
-		if (sscanf(line, "%63s %lld", name, &n) == 2 && !strcmp(name, reason))
-			return n;
-	return -1;
-}
-
 /* Starts `kml run [--ring0] ARGV...` with output into @log: its pid. */
 static pid_t start(bool ring0, const char *log, char *const argv[])
 {
@@ -399,7 +384,7 @@ TEST_F_TIMEOUT(dynamic, unapproved_code_is_refused_and_the_server_keeps_running,
 			 "--appendonly", "no", "--enable-module-command", "yes",
 			 NULL };
 	struct child r;
-	long long before = refused("unapproved-mapping");
+	long long before = kml_refused("unapproved-mapping");
 	pid_t pid;
 
 	/* An approved library with one byte more: not the approved bytes. */
@@ -412,13 +397,13 @@ TEST_F_TIMEOUT(dynamic, unapproved_code_is_refused_and_the_server_keeps_running,
 	ASSERT_EQ(0, wait_until(REDIS_CLI " -p 6391 PING | grep -q PONG"));
 	EXPECT_EQ(0, sh(&r, "grep -q 'cannot be preloaded' " WORK "/refused.log"));
 	ASSERT_LE(0, before);
-	EXPECT_LT(before, refused("unapproved-mapping"));
-	before = refused("unapproved-mapping");
+	EXPECT_LT(before, kml_refused("unapproved-mapping"));
+	before = kml_refused("unapproved-mapping");
 	sh(&r, REDIS_CLI " -p 6391 MODULE LOAD " WORK "/unapproved.so");
 	EXPECT_NE(NULL, strstr(r.output, "ERR Error loading the extension")) TH_LOG("%s", r.output);
 	EXPECT_EQ(0, sh(&r, "grep -q 'unapproved.so failed to load: .*failed to map segment' "
 			WORK "/refused.log"));
-	EXPECT_LT(before, refused("unapproved-mapping"));
+	EXPECT_LT(before, kml_refused("unapproved-mapping"));
 	ASSERT_EQ(0, sh(&r, REDIS_CLI " -p 6391 PING"));
 	EXPECT_STREQ("PONG\n", r.output);
 	sh(&r, REDIS_CLI " -p 6391 SHUTDOWN NOSAVE");
@@ -434,7 +419,7 @@ TEST_F_TIMEOUT(dynamic, unapproved_code_is_refused_and_the_server_keeps_running,
 TEST_F(dynamic, a_library_signature_does_not_start_a_program)
 {
 	char *argv[] = { KML_DIR "/libkmlprobe.so", NULL };
-	long long before = refused("bad-manifest");
+	long long before = kml_refused("bad-manifest");
 	long long execs = kml_sysfs_number("ring0_execs");
 	struct child r;
 
@@ -442,7 +427,7 @@ TEST_F(dynamic, a_library_signature_does_not_start_a_program)
 		TH_LOG("%s", r.output);
 	ASSERT_EQ(0, kml_run(&r, argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
 	EXPECT_EQ(127, WEXITSTATUS(r.status)) TH_LOG("the exec went through");
-	EXPECT_EQ(before + 1, refused("bad-manifest"));
+	EXPECT_EQ(before + 1, kml_refused("bad-manifest"));
 	EXPECT_EQ(execs, kml_sysfs_number("ring0_execs"));
 }
 

@@ -69,22 +69,6 @@ FIXTURE_TEARDOWN(gate)
 		TH_LOG("the kernel is tainted now");
 }
 
-/* The count of @reason in /sys/kernel/kml/refused ("<name> <count>" lines). */
-static long long refused(const char *reason)
-{
-	char name[64];
-	long long count, found = -1;
-	FILE *f = fopen(GATE_SYSFS "refused", "re");
-
-	if (!f)
-		return -errno;
-	while (found < 0 && fscanf(f, "%63s %lld", name, &count) == 2)
-		if (!strcmp(name, reason))
-			found = count;
-	fclose(f);
-	return found;
-}
-
 /*
  * Execs @payload "cpl" and returns 0 with its CPL in *cpl, or the execve
  * errno as -errno.
@@ -230,12 +214,12 @@ static bool verify_agrees(struct __test_metadata *_metadata,
  * and `kml verify` agrees when the reason is one it can judge.
  */
 #define EXPECT_REFUSED(payload, err, reason) do {			\
-	long long _before = refused(reason);				\
+	long long _before = kml_refused(reason);			\
 	int _cpl = -1;							\
 									\
 	EXPECT_EQ(-(err), run_cpl(payload, &_cpl))			\
 		TH_LOG("%s: cpl %d", payload, _cpl);			\
-	EXPECT_EQ(_before + 1, refused(reason)) TH_LOG("counter %s", reason); \
+	EXPECT_EQ(_before + 1, kml_refused(reason)) TH_LOG("counter %s", reason); \
 	if (verify_judges(reason))					\
 		EXPECT_TRUE(verify_agrees(_metadata, payload, reason))	\
 			TH_LOG("kml verify disagrees on %s", payload);	\
@@ -348,6 +332,7 @@ TEST_F(gate, unsigned_marked_program_is_refused_and_logged)
 {
 	char line[1024];
 	bool logged = false;
+	ssize_t n;
 	int kmsg;
 
 	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
@@ -355,8 +340,10 @@ TEST_F(gate, unsigned_marked_program_is_refused_and_logged)
 	ASSERT_LE(0, kmsg);
 	lseek(kmsg, 0, SEEK_END);
 	EXPECT_REFUSED(ATTACK_RING0, EACCES, "unsigned");
-	while (!logged && read(kmsg, line, sizeof(line) - 1) > 0)
+	while (!logged && (n = read(kmsg, line, sizeof(line) - 1)) > 0) {
+		line[n] = '\0';
 		logged = strstr(line, "refused: unsigned: no signed manifest covers the file");
+	}
 	close(kmsg);
 	EXPECT_TRUE(logged) TH_LOG("no log line names the reason");
 }
@@ -475,7 +462,7 @@ TEST_F(gate, policy_is_root_only_and_others_are_unprivileged)
 	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_EQ(0, as_user(NOBODY, open_for_write_as_nobody, NULL, 0));
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody, NULL, 0));
-	EXPECT_EQ(1, refused("unprivileged"));
+	EXPECT_EQ(1, kml_refused("unprivileged"));
 }
 
 
@@ -495,7 +482,7 @@ TEST_F(gate, exec_group_lets_its_members_run_ring0_programs)
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody_at_ring0, NULL, 0));
 	ASSERT_EQ(0, kml_sysfs_write("exec_group", "none"));
 	EXPECT_EQ(0, as_user(NOBODY, exec_signed_as_nobody, NULL, 0));
-	EXPECT_EQ(1, refused("unprivileged"));
+	EXPECT_EQ(1, kml_refused("unprivileged"));
 }
 
 TEST_F(gate, allow_bypass_off_refuses_every_bypass)
@@ -531,10 +518,10 @@ static int map_exec(const char *payload, const char *what, const char *file)
 
 /* In a test body: @what [@file] gets @err at ring 0, counted under @reason. */
 #define EXPECT_MAPPING(what, file, err, reason) do {			\
-	long long _before = refused(reason);				\
+	long long _before = kml_refused(reason);			\
 									\
 	EXPECT_EQ(err, map_exec(SIGNED, what, file)) TH_LOG("%s %s", what, file ?: ""); \
-	EXPECT_EQ(_before + !!(err), refused(reason)) TH_LOG("counter %s", reason); \
+	EXPECT_EQ(_before + !!(err), kml_refused(reason)) TH_LOG("counter %s", reason); \
 	EXPECT_EQ(0, map_exec(ATTACK_RING3, what, file)) TH_LOG("ring 3: %s", what); \
 } while (0)
 
@@ -751,7 +738,7 @@ TEST_F(gate, a_program_in_a_memfd_is_unsafe)
 {
 	ASSERT_EQ(0, kml_load_with("min_assurance=trusted"));
 	EXPECT_EQ(EACCES, as_user(0, exec_memfd_copy, NULL, 0));
-	EXPECT_EQ(1, refused("unsafe-file-system"));
+	EXPECT_EQ(1, kml_refused("unsafe-file-system"));
 }
 
 /* In a child: the signed payload exec'd under ptrace (so at CPL 3). */

@@ -46,14 +46,6 @@
 #define CYCLES_PERIOD 200000
 #define USER_TOP 0x0000800000000000UL
 
-static long long now_ms_(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 struct tally {
 	unsigned long samples, user_ip, kernel_ip, user_frames, kernel_frames, lost;
 	unsigned long wrong;	/* samples told wrong; the first few are logged */
@@ -216,9 +208,9 @@ static bool exited(pid_t pid)
  */
 static void sample_until(struct sampler *s, struct tally *t, pid_t pid, int ms)
 {
-	long long until = now_ms_() + ms;
+	long long until = kml_now_ms() + ms;
 
-	while (!exited(pid) && (!ms || now_ms_() < until)) {
+	while (!exited(pid) && (!ms || kml_now_ms() < until)) {
 		struct pollfd p = { .fd = s->fd, .events = POLLIN };
 
 		poll(&p, 1, 50);
@@ -312,11 +304,11 @@ static int sample_as_nobody(void *data)
 	 * job->ms of wall time, and on until MIN_SAMPLES (up to a minute):
 	 * under TCG on a loaded host the task may get little CPU time.
 	 */
-	give_up = now_ms_() + 60000;
+	give_up = kml_now_ms() + 60000;
 	do
 		sample_until(&s, &job->t, job->pid, job->ms);
 	while (job->t.samples <= MIN_SAMPLES && !exited(job->pid) &&
-	       now_ms_() < give_up);
+	       kml_now_ms() < give_up);
 	sampler_close(&s);
 	return 0;
 }

@@ -183,14 +183,6 @@ static int worker_start(struct worker *w, int cpu)
 	return child_spawn(&w->c, w->form, args, &(struct spawn_opts){ .cpu = cpu });
 }
 
-static long long now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000LL + t.tv_nsec / 1000000;
-}
-
 ATTACK_FIXTURE(sysfuzz);
 
 TEST_F_TIMEOUT(sysfuzz, ring0_results_equal_ring3_results, 6 * 3600)
@@ -222,7 +214,7 @@ TEST_F_TIMEOUT(sysfuzz, ring0_results_equal_ring3_results, 6 * 3600)
 	ASSERT_EQ(0, spawn_ready(&load, ATTACK_RING3, (const char *[]){ "pingpong", NULL }, 0))
 		TH_LOG("%s", load.output);
 
-	start = now_ms();
+	start = kml_now_ms();
 	for (p = 0; p < pairs; p++) {
 		int cpu = (int)(p % ncpu);
 
@@ -235,7 +227,7 @@ TEST_F_TIMEOUT(sysfuzz, ring0_results_equal_ring3_results, 6 * 3600)
 		ASSERT_EQ(0, child_finish(&w[p].c, timeout_ms))
 			TH_LOG("%s (seed %s) did not finish in %d ms", w[p].form, w[p].seed,
 			       timeout_ms);
-	wall = now_ms() - start;
+	wall = kml_now_ms() - start;
 	ASSERT_EQ(0, child_finish(&load, PAYLOAD_TIMEOUT_MS));
 	EXPECT_STREQ("cpl=3\nready\npingpong: ok\n", load.output);
 

@@ -239,6 +239,22 @@ int kml_sysfs_write(const char *name, const char *value)
 	return kml_write_text(path, value, 0);
 }
 
+long long kml_refused(const char *reason)
+{
+	static char text[8192];
+	char name[64];
+	const char *line;
+	long long count;
+	ssize_t n = kml_sysfs_read("refused", text, sizeof(text));
+
+	if (n < 0)
+		return n;
+	for (line = text; line; line = strchr(line, '\n'), line = line ? line + 1 : NULL)
+		if (sscanf(line, "%63s %lld", name, &count) == 2 && !strcmp(name, reason))
+			return count;
+	return failed(ENOENT, "%s/refused lists no reason '%s'", KML_SYSFS, reason);
+}
+
 long long kernel_tainted(void)
 {
 	return kml_read_number("/proc/sys/kernel/tainted");

@@ -81,6 +81,8 @@ long long kml_sysfs_number(const char *name);
 ssize_t kml_sysfs_read(const char *name, char *buf, size_t size);
 /* Writes @value to /sys/kernel/kml/@name: 0 or -errno. */
 int kml_sysfs_write(const char *name, const char *value);
+/* The count of @reason in /sys/kernel/kml/refused ("<reason> <count>" lines), or -errno. */
+long long kml_refused(const char *reason);
 /* /proc/sys/kernel/tainted, to show a test left the kernel as it found it. */
 long long kernel_tainted(void);
 /* The VM's init leaves the loopback interface down: 0 once it is up, or -errno. */

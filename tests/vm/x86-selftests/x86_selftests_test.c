@@ -122,18 +122,6 @@ static char dir[PATH_MAX];	/* where the list and the forms are */
 static int kml_load_result;	/* kml_load()'s */
 static pid_t main_pid;
 
-/* A TAP comment on stderr, which the cases' processes do not buffer. */
-static __printf(1, 2) void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 static __printf(2, 3) void set_what(struct result *r, const char *fmt, ...)
 {
 	va_list ap;
@@ -154,14 +142,6 @@ static __printf(3, 4) void verdict(struct __test_metadata *_metadata, int code,
 		  sizeof(_metadata->results->reason), fmt, ap);
 	va_end(ap);
 	_metadata->exit_code = code;
-}
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
 /* Appends one read of fd to r->out, keeping its last OUTPUT_MAX bytes. */
@@ -198,11 +178,11 @@ static bool collect(struct result *r, int out, pid_t pid)
 		{ .fd = out, .events = POLLIN },
 		{ .fd = syscall(SYS_pidfd_open, pid, 0), .events = POLLIN },
 	};
-	long long deadline = now_ms() + FORM_TIMEOUT * 1000LL;
+	long long deadline = kml_now_ms() + FORM_TIMEOUT * 1000LL;
 	bool exited = false;
 
 	while (!exited) {
-		long long left = deadline - now_ms();
+		long long left = deadline - kml_now_ms();
 
 		if (left <= 0)
 			break;
@@ -309,14 +289,14 @@ static void show(const struct selftest *t, enum form f)
 	const struct result *r = &t->results[f];
 	const char *line = r->out, *end;
 
-	diag("---- %s%s (%s): %s; %s", t->name, form_suffixes[f],
-	     form_names[f], r->what,
-	     !r->len ? "no output" : r->lost ? "the end of its output:" : "its output:");
+	kml_diag("---- %s%s (%s): %s; %s", t->name, form_suffixes[f],
+		 form_names[f], r->what,
+		 !r->len ? "no output" : r->lost ? "the end of its output:" : "its output:");
 	if (r->lost)
-		diag("| [%zu bytes before]", r->lost);
+		kml_diag("| [%zu bytes before]", r->lost);
 	while (*line) {
 		end = strchrnul(line, '\n');
-		diag("| %.*s", (int)(end - line), line);
+		kml_diag("| %.*s", (int)(end - line), line);
 		line = *end ? end + 1 : end;
 	}
 }
@@ -372,14 +352,14 @@ TEST_F_TIMEOUT(cpl, probe, NR_FORMS * FORM_TIMEOUT + 30)
 	int bad = 0;
 	enum form f;
 
-	diag("%s: %s", kml_ko_path(), kml_load_result == -EEXIST ? "was loaded already" :
-	     kml_load_result < 0 ? strerror(-kml_load_result) : "loaded");
+	kml_diag("%s: %s", kml_ko_path(), kml_load_result == -EEXIST ? "was loaded already" :
+		 kml_load_result < 0 ? strerror(-kml_load_result) : "loaded");
 	for (f = 0; f < NR_FORMS; f++) {
 		bool ok = probe_ok(f);
 
-		diag("%s: %s, %.*s", form_names[f], probe->results[f].what,
-		     (int)strcspn(probe->results[f].out, "\n"),
-		     probe->results[f].out);
+		kml_diag("%s: %s, %.*s", form_names[f], probe->results[f].what,
+			 (int)strcspn(probe->results[f].out, "\n"),
+			 probe->results[f].out);
 		if (!ok) {
 			show(probe, f);
 			bad++;
