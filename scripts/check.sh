@@ -3,7 +3,7 @@
 # kernel. Both always run; the last line adds them up as
 # "N passed, N failed", and the exit status is 0 only if nothing failed.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 
 host_log=build/check-host.log
 vm_log=build/check-vm.out

@@ -36,7 +36,7 @@ libdir=lib/x86_64-linux-gnu
 
 die() { echo "dynroot: $*" >&2; exit 1; }
 [ -x "$kml" ] || die "$kml missing: run 'make host-tools'"
-[ -f "$key" ] && [ -f "$cert" ] || die "$key or $cert missing: run 'make kernel'"
+if [ ! -f "$key" ] || [ ! -f "$cert" ]; then die "$key or $cert missing: run 'make kernel'"; fi
 
 mkdir -p "$debs"
 updated=no

@@ -66,7 +66,7 @@ series_files() {
 # Files a patch touches, from its +++ lines (new files) and --- lines.
 patched_paths() { sed -n -e 's#^+++ b/\([^\t ]*\).*#\1#p' -e 's#^--- a/\([^\t ]*\).*#\1#p' "$@" | sort -u; }
 
-src_hash=$({ ls -l --time-style=+%s "$tarball" | awk '{print $5, $6}'; series_files | xargs cat; } | sha256sum | cut -c1-16)
+src_hash=$({ stat -c '%s %Y' "$tarball"; series_files | xargs cat; } | sha256sum | cut -c1-16)
 
 prepare_source() {
 	if [ -f "$src/.kml-src-hash" ] && [ "$(cat "$src/.kml-src-hash")" = "$src_hash" ]; then

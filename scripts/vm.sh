@@ -16,7 +16,8 @@ accel=${ACCEL:-tcg}
 # tsc=reliable: under TCG the TSC fails the clocksource watchdog and the
 # kernel would time everything with 4 ms jiffies.
 append="console=ttyS0 loglevel=5 panic=-1 pti=on tsc=reliable kml.mode=$mode ${KML_APPEND:-}"
-qemu=(qemu-system-x86_64 -accel "$accel" ${QEMU_EXTRA:-} -cpu "${CPU:-max}" -smp "${SMP:-2}" -m "${MEM:-1G}"
+read -ra qemu_extra <<<"${QEMU_EXTRA:-}"
+qemu=(qemu-system-x86_64 -accel "$accel" "${qemu_extra[@]}" -cpu "${CPU:-max}" -smp "${SMP:-2}" -m "${MEM:-1G}"
 	-kernel "$kernel" -initrd "$initrd" -append "$append" -no-reboot)
 batch=(-display none -serial stdio -monitor none)
 

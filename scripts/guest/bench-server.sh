@@ -6,7 +6,8 @@ status=0
 runs=${KML_SERVER_RUNS:-5}
 redis_n=${KML_SERVER_REDIS_N:-1000}
 ab_n=${KML_SERVER_AB_N:-500}
-for arg in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
 	case $arg in
 	kml.server_runs=*) runs=${arg#kml.server_runs=} ;;
 	esac

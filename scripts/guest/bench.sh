@@ -8,7 +8,8 @@ rounds=${KML_BENCH_ROUNDS:-11}
 calls=${KML_BENCH_CALLS:-2000}
 exec_rounds=${KML_EXEC_BENCH_ROUNDS:-5}
 exec_execs=${KML_EXEC_BENCH_EXECS:-4}
-for arg in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
 	case $arg in
 	kml.bench_rounds=*) rounds=${arg#kml.bench_rounds=} ;;
 	kml.bench_calls=*) calls=${arg#kml.bench_calls=} ;;

@@ -5,7 +5,8 @@
 # The kernel runs marked programs at CPL 0: a ring-0 test must not SKIP.
 export KML_REQUIRE_RING0=1
 list=/kml/tests.list
-for arg in $(cat /proc/cmdline); do
+read -r cmdline </proc/cmdline
+for arg in $cmdline; do
 	case $arg in
 	kml.tests=*) list=/kml/${arg#kml.tests=} ;;
 	esac
