@@ -74,7 +74,7 @@ CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	$(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 
 .PHONY: help deps kernel kernel-debug module tools host-tools guest-tools \
-	vm-tests dynroot image vm demo check check-host check-vm fuzz fuzz-host fuzz-vm x86-baseline \
+	vm-tests dynroot image vm demo lint check check-host check-vm fuzz fuzz-host fuzz-vm x86-baseline \
 	bench bench-server patch-size clean distclean
 
 help:
@@ -91,6 +91,7 @@ help:
 	@echo "  make dynroot       Debian's redis and nginx, kml's rewritten ld.so and libc (docs/dynamic.md)"
 	@echo "  make image         initramfs: busybox, kml.ko, tools, tests, the dynroot"
 	@echo "  make vm            boot the VM to a shell (Ctrl-A X quits)"
+	@echo "  make lint          checkpatch, clang-format, clang-tidy, shellcheck (docs/lint.md)"
 	@echo "  make check-host    host unit tests only (ctest)"
 	@echo "  make check-vm      in-VM tests only"
 	@echo "  make fuzz          host ELF fuzzing (ASan) for FUZZ_SECONDS, then the"
@@ -418,7 +419,14 @@ check-vm: host-tools
 		$(BUILD)/image-debug/initramfs.cpio.gz || exit 1; \
 	done
 
-check:
+# Static checks, one line a finding (docs/lint.md): checkpatch --strict on
+# the series and kml.ko's C, clang-format and clang-tidy (LLVM 19) on the
+# C++, shellcheck on the scripts. LINT_BASE=<rev>: clang-tidy only on what
+# includes a file changed since <rev>. `make check` runs it first.
+lint: deps $(HOSTDIR)/build.ninja
+	@scripts/lint.sh $(if $(LINT_BASE),--base $(LINT_BASE))
+
+check: lint
 	@scripts/check.sh
 
 # Fuzzing (docs/fuzzing.md), both parts even if the first fails. Host:

@@ -14,6 +14,9 @@ packages=(
 	# userspace, C++20
 	cmake ninja-build g++ googletest libgtest-dev libgmock-dev
 	clang-format clang-tidy musl-tools lld
+	# make lint (docs/lint.md): LLVM 19's clang-format, clang-tidy and
+	# clang-scan-deps (clang-tools-19), shellcheck, perl for checkpatch.pl
+	clang-format-19 clang-tidy-19 clang-tools-19 shellcheck perl python3
 	# verifier and binary tools: libclang-cpp 19, an x86 decoder, ELF, OpenSSL
 	clang-19 llvm-19-dev libclang-cpp19-dev libclang-19-dev libzydis-dev
 	# the libraries of the VM's dynamic programs (scripts/dynroot.sh
