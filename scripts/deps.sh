@@ -17,8 +17,10 @@ packages=(
 	# make lint (docs/lint.md): LLVM 19's clang-format, clang-tidy and
 	# clang-scan-deps (clang-tools-19), shellcheck, perl for checkpatch.pl
 	clang-format-19 clang-tidy-19 clang-tools-19 shellcheck perl python3
-	# verifier and binary tools: libclang-cpp 19, an x86 decoder, ELF, OpenSSL
+	# verifier and binary tools: libclang-cpp 19, an x86 decoder, ELF, OpenSSL,
+	# DWARF's call-frame names (<dwarf.h>, for the rewriter's frame reader)
 	clang-19 llvm-19-dev libclang-cpp19-dev libclang-19-dev libzydis-dev
+	libdw-dev
 	# the libraries of the VM's dynamic programs (scripts/dynroot.sh
 	# downloads redis, nginx and ab themselves, never installed here)
 	libjemalloc2 liblzf1 libatomic1 libssl3 libsystemd0 libcrypt1

@@ -2,17 +2,19 @@
 
 #include <algorithm>
 #include <cstring>
+#include <dwarf.h>
 #include <stdexcept>
 
 namespace kml::rewrite {
 namespace {
 
-// DWARF exception-header pointer encodings (LSB Core, .eh_frame).
-constexpr std::uint8_t kAbsPtr = 0x00, kUleb = 0x01, kUdata2 = 0x02,
-                       kUdata4 = 0x03, kUdata8 = 0x04, kSleb = 0x09,
-                       kSdata2 = 0x0a, kSdata4 = 0x0b, kSdata8 = 0x0c;
-constexpr std::uint8_t kPcRel = 0x10, kDataRel = 0x30;
-constexpr std::uint8_t kOmit = 0xff;
+// The pointer encodings (DW_EH_PE_*) and call-frame opcodes (DW_CFA_*)
+// are <dwarf.h>'s names for the numbers in the LSB's .eh_frame format and
+// DWARF 5 section 6.4.2.
+constexpr std::uint8_t kFormatMask = 0x0f;      // DW_EH_PE_udata4, ...
+constexpr std::uint8_t kApplicationMask = 0x70; // DW_EH_PE_pcrel, ...
+constexpr std::uint8_t kPrimaryMask = 0xc0;     // opcode in the top two bits
+constexpr std::uint8_t kPrimaryOperandMask = 0x3f;
 
 // Reads little-endian values and LEB128 numbers from the program's mapped
 // bytes; any read outside them clears ok() and returns 0.
@@ -20,8 +22,8 @@ class Reader {
 public:
   Reader(const ElfView &elf, std::uint64_t address)
       : elf_(elf), address_(address) {}
-  std::uint64_t address() const { return address_; }
-  bool ok() const { return ok_; }
+  [[nodiscard]] std::uint64_t address() const { return address_; }
+  [[nodiscard]] bool ok() const { return ok_; }
 
   std::uint64_t fixed(unsigned size) {
     const auto bytes = elf_.at(address_, size);
@@ -39,7 +41,7 @@ public:
     std::uint64_t value = 0;
     for (unsigned shift = 0; ok_ && shift < 64; shift += 7) {
       const std::uint8_t b = u8();
-      value |= std::uint64_t{b & 0x7fu} << shift;
+      value |= std::uint64_t{b & 0x7FU} << shift;
       if ((b & 0x80) == 0) {
         return value;
       }
@@ -51,12 +53,12 @@ public:
     std::int64_t value = 0;
     unsigned shift = 0;
     std::uint8_t b = 0x80;
-    while (ok_ && (b & 0x80) && shift < 64) {
+    while (ok_ && (b & 0x80) != 0 && shift < 64) {
       b = u8();
       value |= std::int64_t{b & 0x7f} << shift;
       shift += 7;
     }
-    if (shift < 64 && (b & 0x40)) {
+    if (shift < 64 && (b & 0x40) != 0) {
       value |= -(std::int64_t{1} << shift);
     }
     return value;
@@ -66,42 +68,42 @@ public:
   std::uint64_t pointer(std::uint8_t encoding, std::uint64_t dataBase = 0) {
     const std::uint64_t field = address_;
     std::uint64_t value = 0;
-    switch (encoding & 0x0f) {
-    case kAbsPtr:
-    case kUdata8:
-    case kSdata8:
+    switch (encoding & kFormatMask) {
+    case DW_EH_PE_absptr:
+    case DW_EH_PE_udata8:
+    case DW_EH_PE_sdata8:
       value = fixed(8);
       break;
-    case kUdata4:
+    case DW_EH_PE_udata4:
       value = fixed(4);
       break;
-    case kSdata4:
+    case DW_EH_PE_sdata4:
       value = static_cast<std::uint64_t>(
           static_cast<std::int64_t>(static_cast<std::int32_t>(fixed(4))));
       break;
-    case kUdata2:
+    case DW_EH_PE_udata2:
       value = fixed(2);
       break;
-    case kSdata2:
+    case DW_EH_PE_sdata2:
       value = static_cast<std::uint64_t>(
           static_cast<std::int64_t>(static_cast<std::int16_t>(fixed(2))));
       break;
-    case kUleb:
+    case DW_EH_PE_uleb128:
       value = uleb();
       break;
-    case kSleb:
+    case DW_EH_PE_sleb128:
       value = static_cast<std::uint64_t>(sleb());
       break;
     default:
       ok_ = false;
       return 0;
     }
-    switch (encoding & 0x70) {
-    case 0:
+    switch (encoding & kApplicationMask) {
+    case DW_EH_PE_absptr:
       return value;
-    case kPcRel:
+    case DW_EH_PE_pcrel:
       return value + field;
-    case kDataRel:
+    case DW_EH_PE_datarel:
       return value + dataBase;
     default:
       ok_ = false;
@@ -121,16 +123,125 @@ private:
   bool ok_ = true;
 };
 
+// How the operands after a call-frame opcode are laid out.
+enum class Operands {
+  None,
+  Uleb,      // a register, an offset or an argument size
+  UlebUleb,  // a register and an unsigned offset or a second register
+  UlebSleb,  // a register and a signed (factored) offset
+  Sleb,      // a signed offset
+  Block,     // a ULEB length and that many bytes (a DWARF expression)
+  UlebBlock, // a register and a block
+};
+
+// The operands of an opcode that is not a location advance, or nothing for
+// an opcode this reader does not know (then no FDE rather than a wrong
+// one). The primary opcodes keep their register in the low six bits.
+std::optional<Operands> operandsOf(std::uint8_t op) {
+  switch (op & kPrimaryMask) {
+  case DW_CFA_offset:
+    return Operands::Uleb;
+  case DW_CFA_restore:
+    return Operands::None;
+  default:
+    break;
+  }
+  switch (op) {
+  case DW_CFA_nop:
+  case DW_CFA_remember_state:
+  case DW_CFA_restore_state:
+    return Operands::None;
+  case DW_CFA_restore_extended:
+  case DW_CFA_undefined:
+  case DW_CFA_same_value:
+  case DW_CFA_def_cfa_register:
+  case DW_CFA_def_cfa_offset:
+  case DW_CFA_GNU_args_size:
+    return Operands::Uleb;
+  case DW_CFA_offset_extended:
+  case DW_CFA_register:
+  case DW_CFA_def_cfa:
+  case DW_CFA_val_offset:
+  case DW_CFA_GNU_negative_offset_extended:
+    return Operands::UlebUleb;
+  case DW_CFA_offset_extended_sf:
+  case DW_CFA_def_cfa_sf:
+  case DW_CFA_val_offset_sf:
+    return Operands::UlebSleb;
+  case DW_CFA_def_cfa_offset_sf:
+    return Operands::Sleb;
+  case DW_CFA_def_cfa_expression:
+    return Operands::Block;
+  case DW_CFA_expression:
+  case DW_CFA_val_expression:
+    return Operands::UlebBlock;
+  default:
+    return std::nullopt;
+  }
+}
+
+void skipOperands(Reader &r, Operands operands) {
+  switch (operands) {
+  case Operands::None:
+    break;
+  case Operands::Uleb:
+    (void)r.uleb();
+    break;
+  case Operands::UlebUleb:
+    (void)r.uleb();
+    (void)r.uleb();
+    break;
+  case Operands::UlebSleb:
+    (void)r.uleb();
+    (void)r.sleb();
+    break;
+  case Operands::Sleb:
+    (void)r.sleb();
+    break;
+  case Operands::Block:
+    r.skip(r.uleb());
+    break;
+  case Operands::UlebBlock:
+    (void)r.uleb();
+    r.skip(r.uleb());
+    break;
+  }
+}
+
+bool isAdvance(std::uint8_t op) {
+  return (op & kPrimaryMask) == DW_CFA_advance_loc || op == DW_CFA_set_loc ||
+         op == DW_CFA_advance_loc1 || op == DW_CFA_advance_loc2 ||
+         op == DW_CFA_advance_loc4;
+}
+
+// The location a location-advancing opcode moves `loc` to; `encoding` is
+// the CIE's, which DW_CFA_set_loc's address uses.
+std::uint64_t advancedLocation(Reader &r, std::uint8_t op, std::uint64_t loc,
+                               std::uint64_t codeAlign, std::uint8_t encoding) {
+  switch (op) {
+  case DW_CFA_set_loc:
+    return r.pointer(encoding);
+  case DW_CFA_advance_loc1:
+    return loc + r.fixed(1) * codeAlign;
+  case DW_CFA_advance_loc2:
+    return loc + r.fixed(2) * codeAlign;
+  case DW_CFA_advance_loc4:
+    return loc + r.fixed(4) * codeAlign;
+  default: // DW_CFA_advance_loc, its delta in the low six bits
+    return loc + (op & kPrimaryOperandMask) * codeAlign;
+  }
+}
+
 // Size of a pointer field in `encoding`, for the fixed-size ones the FDEs
 // we write use; 0 when unsupported.
 unsigned fixedSize(std::uint8_t encoding) {
-  switch (encoding & 0x0f) {
-  case kAbsPtr:
-  case kUdata8:
-  case kSdata8:
+  switch (encoding & kFormatMask) {
+  case DW_EH_PE_absptr:
+  case DW_EH_PE_udata8:
+  case DW_EH_PE_sdata8:
     return 8;
-  case kUdata4:
-  case kSdata4:
+  case DW_EH_PE_udata4:
+  case DW_EH_PE_sdata4:
     return 4;
   default:
     return 0;
@@ -147,13 +258,13 @@ void putUleb(std::vector<std::byte> &out, std::uint64_t value) {
   do {
     std::uint8_t b = value & 0x7f;
     value >>= 7;
-    out.push_back(static_cast<std::byte>(value ? b | 0x80 : b));
+    out.push_back(static_cast<std::byte>(value != 0 ? b | 0x80 : b));
   } while (value != 0);
 }
 
 std::size_t ulebSize(std::uint64_t value) {
   std::size_t n = 1;
-  while (value >>= 7) {
+  while ((value >>= 7) != 0) {
     ++n;
   }
   return n;
@@ -198,16 +309,17 @@ FrameInfo::FrameInfo(const ElfView &elf, const ElfImage &image) : elf_(elf) {
   const std::uint8_t countEncoding = hdr.u8();
   hdr.skip(1);
   const std::uint64_t ehFrame = hdr.pointer(ptrEncoding, hdrAddress_);
-  const std::uint64_t count =
-      countEncoding == kOmit ? 0 : hdr.pointer(countEncoding, hdrAddress_);
-  if (!hdr.ok() || version != 1 || ptrEncoding == kOmit) {
+  const std::uint64_t count = countEncoding == DW_EH_PE_omit
+                                  ? 0
+                                  : hdr.pointer(countEncoding, hdrAddress_);
+  if (!hdr.ok() || version != 1 || ptrEncoding == DW_EH_PE_omit) {
     complete_ = false;
     return;
   }
   parse(ehFrame);
   // The new header replaces this one: it must list every FDE this one
   // did, or unwinding through some function would stop working.
-  if (countEncoding == kOmit || count != fdes_.size()) {
+  if (countEncoding == DW_EH_PE_omit || count != fdes_.size()) {
     complete_ = false;
   }
 }
@@ -261,8 +373,8 @@ std::optional<FrameInfo::Cie> FrameInfo::parseCie(std::uint64_t address) const {
   // Writing an FDE needs a fixed-size pointer encoding, and (static-pie)
   // a PC-relative one, since nothing relocates our table.
   const unsigned field = fixedSize(cie.encoding);
-  const bool pcrel = (cie.encoding & 0x70) == kPcRel;
-  const bool absolute = (cie.encoding & 0x70) == 0;
+  const bool pcrel = (cie.encoding & kApplicationMask) == DW_EH_PE_pcrel;
+  const bool absolute = (cie.encoding & kApplicationMask) == DW_EH_PE_absptr;
   cie.usable = r.ok() && r.address() <= end && field != 0 &&
                (pcrel || (absolute && !pie_));
   return cie;
@@ -270,7 +382,7 @@ std::optional<FrameInfo::Cie> FrameInfo::parseCie(std::uint64_t address) const {
 
 void FrameInfo::parse(std::uint64_t ehFrame) {
   ehFrame_ = ehFrame;
-  constexpr std::size_t kMaxEntries = 1u << 22;
+  constexpr std::size_t kMaxEntries = 1U << 22;
   std::uint64_t at = ehFrame;
   for (std::size_t n = 0; n < kMaxEntries; ++n) {
     Reader r(elf_, at);
@@ -300,7 +412,7 @@ void FrameInfo::parse(std::uint64_t ehFrame) {
       if (found != cies_.end()) {
         const Cie &cie = found->second;
         fde.pcBegin = r.pointer(cie.encoding);
-        fde.pcRange = r.pointer(cie.encoding & 0x0f);
+        fde.pcRange = r.pointer(cie.encoding & kFormatMask);
         if (cie.augmented) {
           fde.augmentationSize = r.uleb();
           r.skip(fde.augmentationSize);
@@ -346,104 +458,38 @@ std::optional<StubFrame> FrameInfo::frameAt(std::uint64_t address) const {
   frame.augmented = cie.augmented;
   frame.augmentationSize = fde.augmentationSize;
 
+  // Copies each rule-setting instruction and follows the advances until
+  // the next row would start past `address`.
   Reader r(elf_, fde.instructions);
   std::uint64_t loc = fde.pcBegin;
-  auto copyFrom = [&](std::uint64_t start) {
-    const auto bytes = elf_.at(start, r.address() - start);
-    if (!bytes) {
-      return false;
-    }
-    for (std::byte b : *bytes) {
-      frame.instructions.push_back(std::to_integer<std::uint8_t>(b));
-    }
-    return true;
-  };
   while (r.ok() && r.address() < fde.instructionsEnd) {
     const std::uint64_t start = r.address();
     const std::uint8_t op = r.u8();
-    std::uint64_t advance = 0;
-    bool isAdvance = true;
-    switch (op & 0xc0) {
-    case 0x40: // DW_CFA_advance_loc
-      advance = (op & 0x3f) * cie.codeAlign;
-      break;
-    case 0x80: // DW_CFA_offset: reg in op, ULEB offset
-      (void)r.uleb();
-      isAdvance = false;
-      break;
-    case 0xc0: // DW_CFA_restore
-      isAdvance = false;
-      break;
-    default:
-      isAdvance = false;
-      switch (op) {
-      case 0x00: // nop
-      case 0x0a: // remember_state
-      case 0x0b: // restore_state
+    if (isAdvance(op)) {
+      const std::uint64_t next =
+          advancedLocation(r, op, loc, cie.codeAlign, cie.encoding);
+      if (!r.ok() || next > address) {
         break;
-      case 0x01: // set_loc
-        isAdvance = true;
-        advance = r.pointer(cie.encoding) - loc;
-        break;
-      case 0x02:
-        isAdvance = true;
-        advance = r.fixed(1) * cie.codeAlign;
-        break;
-      case 0x03:
-        isAdvance = true;
-        advance = r.fixed(2) * cie.codeAlign;
-        break;
-      case 0x04:
-        isAdvance = true;
-        advance = r.fixed(4) * cie.codeAlign;
-        break;
-      case 0x06: // restore_extended
-      case 0x07: // undefined
-      case 0x08: // same_value
-      case 0x0d: // def_cfa_register
-      case 0x0e: // def_cfa_offset
-      case 0x2e: // GNU_args_size
-        (void)r.uleb();
-        break;
-      case 0x05: // offset_extended
-      case 0x09: // register
-      case 0x0c: // def_cfa
-      case 0x14: // val_offset
-      case 0x2f: // GNU_negative_offset_extended
-        (void)r.uleb();
-        (void)r.uleb();
-        break;
-      case 0x11: // offset_extended_sf
-      case 0x12: // def_cfa_sf
-      case 0x15: // val_offset_sf
-        (void)r.uleb();
-        (void)r.sleb();
-        break;
-      case 0x13: // def_cfa_offset_sf
-        (void)r.sleb();
-        break;
-      case 0x0f: // def_cfa_expression
-        r.skip(r.uleb());
-        break;
-      case 0x10: // expression
-      case 0x16: // val_expression
-        (void)r.uleb();
-        r.skip(r.uleb());
-        break;
-      default:
-        return std::nullopt; // unknown: no FDE rather than a wrong one
       }
+      loc = next;
+      continue;
     }
+    const auto operands = operandsOf(op);
+    if (!operands) {
+      return std::nullopt;
+    }
+    skipOperands(r, *operands);
     if (!r.ok()) {
       return std::nullopt;
     }
-    if (isAdvance) {
-      if (loc + advance > address) {
-        break;
-      }
-      loc += advance;
-    } else if (op != 0x00 && !copyFrom(start)) {
+    const auto bytes = elf_.at(start, r.address() - start);
+    if (!bytes) {
       return std::nullopt;
+    }
+    if (op != DW_CFA_nop) {
+      for (std::byte b : *bytes) {
+        frame.instructions.push_back(std::to_integer<std::uint8_t>(b));
+      }
     }
   }
   if (!r.ok()) {
@@ -473,7 +519,7 @@ std::vector<std::byte> FrameInfo::write(std::uint64_t address,
     put(out, size - 4, 4);                 // length
     put(out, fde + 4 - f.cie, 4);          // CIE pointer: back to the CIE
     const std::uint64_t pcField = fde + 8; // pc_begin, in the CIE's encoding
-    if ((f.encoding & 0x70) == kPcRel) {
+    if ((f.encoding & kApplicationMask) == DW_EH_PE_pcrel) {
       put(out,
           static_cast<std::uint32_t>(
               fit32(static_cast<std::int64_t>(stub.start - pcField))),
@@ -499,10 +545,10 @@ std::vector<std::byte> FrameInfo::write(std::uint64_t address,
   std::ranges::sort(table);
 
   hdrAddress = address + out.size();
-  out.push_back(std::byte{1});    // version
-  out.push_back(std::byte{0x1b}); // eh_frame_ptr: pcrel sdata4
-  out.push_back(std::byte{0x03}); // fde_count: udata4
-  out.push_back(std::byte{0x3b}); // table: datarel sdata4
+  out.push_back(std::byte{1});                                  // version
+  out.push_back(std::byte{DW_EH_PE_pcrel | DW_EH_PE_sdata4});   // eh_frame_ptr
+  out.push_back(std::byte{DW_EH_PE_udata4});                    // fde_count
+  out.push_back(std::byte{DW_EH_PE_datarel | DW_EH_PE_sdata4}); // table
   put(out,
       static_cast<std::uint32_t>(
           fit32(static_cast<std::int64_t>(ehFrame_ - (hdrAddress + 4)))),

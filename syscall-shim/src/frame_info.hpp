@@ -29,24 +29,27 @@ struct StubFrame {
   std::vector<std::uint8_t> instructions;
 
   // Bytes the FDE takes, padded to 8.
-  std::size_t size() const;
+  [[nodiscard]] std::size_t size() const;
 };
 
 class FrameInfo {
 public:
   FrameInfo(const ElfView &elf, const ElfImage &image);
 
-  bool available() const { return ehFrame_ != 0 && complete_; }
+  [[nodiscard]] bool available() const { return ehFrame_ != 0 && complete_; }
   // No PT_GNU_EH_FRAME yet (static non-PIE: ld makes no .eh_frame_hdr and
   // crtbeginT registers .eh_frame at startup instead); the rewriter adds
   // one so that glibc's _dl_find_object, which libgcc asks once the
   // registered frames have no answer, finds the stubs' FDEs.
-  bool needsHeader() const { return available() && hdrAddress_ == 0; }
-  std::optional<StubFrame> frameAt(std::uint64_t address) const;
+  [[nodiscard]] bool needsHeader() const {
+    return available() && hdrAddress_ == 0;
+  }
+  [[nodiscard]] std::optional<StubFrame> frameAt(std::uint64_t address) const;
 
   // Bytes of the new FDEs followed by the new .eh_frame_hdr for `count`
   // stubs whose FDEs take `fdeBytes`.
-  std::size_t tableSize(std::size_t fdeBytes, std::size_t count) const;
+  [[nodiscard]] std::size_t tableSize(std::size_t fdeBytes,
+                                      std::size_t count) const;
 
   // Writes the FDEs (one per stub: [start, end) and its frame) and the new
   // .eh_frame_hdr at `address`; returns the bytes and sets hdrAddress to
@@ -78,7 +81,7 @@ private:
     std::uint64_t instructionsEnd = 0;
   };
   void parse(std::uint64_t ehFrame);
-  std::optional<Cie> parseCie(std::uint64_t address) const;
+  [[nodiscard]] std::optional<Cie> parseCie(std::uint64_t address) const;
 
   const ElfView &elf_;
   bool pie_ = false;
