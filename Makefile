@@ -265,7 +265,7 @@ $(VMTESTDIR)/wordcount.verified: userspace/examples/wordcount/wordcount.c \
 	$(kml_build_verified)
 
 # The C++ example programs as a user builds them (kml_examples_test.c).
-EXAMPLE_HEADERS := $(wildcard userspace/examples/*/*.hpp verifier/include/kml/*)
+EXAMPLE_HEADERS := $(wildcard userspace/examples/*/*.hpp userspace/lib/kmlrt/include/kml/*)
 $(VMTESTDIR)/%.verified: userspace/examples/%/main.cpp $(EXAMPLE_HEADERS) \
 		$(KML_BUILD_INPUTS)
 	$(kml_build_verified)

@@ -25,9 +25,9 @@ constexpr std::array<RuleInfo, 19> kRules{{
      "runtime functions whose behaviour at CPL 0 has been reviewed (they go "
      "through the rewritten syscall path). `syscall()` would bypass the "
      "rewriter's site analysis. Declarations in the reviewed runtime headers "
-     "(verifier/include/kml/) are exempt from every rule; `#pragma "
-     "system_header` in application code, which would exempt it too, is "
-     "rejected.",
+     "(userspace/lib/kmlrt/include/kml/) are exempt from every rule; "
+     "`#pragma system_header` in application code, which would exempt it "
+     "too, is rejected.",
      "#include <unistd.h>\n#include <sys/syscall.h>\nlong f(void) { return "
      "syscall(SYS_getpid); }",
      "#include <unistd.h>\nlong f(void) { return getpid(); }",
