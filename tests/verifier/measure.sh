@@ -19,7 +19,8 @@ time_files() {
   start=$(now_ms)
   for f in "$@"; do
     case $f in *.c) std=-std=c17 ;; *) std=-std=c++20 ;; esac
-    "$tool" "$f" -- $std $req >/dev/null 2>&1 || true
+    # shellcheck disable=SC2086 # $req: kml-verify's flags, one word each
+    "$tool" "$f" -- "$std" $req >/dev/null 2>&1 || true
     lines=$((lines + $(wc -l <"$f")))
   done
   ms=$(($(now_ms) - start))
@@ -35,27 +36,27 @@ time_files shapes.cpp "$here"/corpus/a_program_shapes.cpp
 gen="$scratch/generated.c"
 echo '#include <string.h>' >"$gen"
 i=0
-while [ $i -lt ${COPIES:-50} ]; do
+while [ "$i" -lt "${COPIES:-50}" ]; do
   cat >>"$gen" <<EOC
 struct rec_$i { int id; int vals[16]; char tag[8]; };
-static struct rec_$i table_$i[32];
+static struct rec_$i table_${i}[32];
 static int fill_$i(int seed) {
   int total = 0;
   for (int r = 0; r < 32; ++r) {
-    table_$i[r].id = r + seed;
+    table_${i}[r].id = r + seed;
     for (int k = 0; k < 16; ++k)
-      table_$i[r].vals[k] = (r * k + seed) % 97;
-    memset(table_$i[r].tag, 0, sizeof table_$i[r].tag);
+      table_${i}[r].vals[k] = (r * k + seed) % 97;
+    memset(table_${i}[r].tag, 0, sizeof table_${i}[r].tag);
   }
   for (int r = 0; r < 32; ++r)
-    total += table_$i[r].vals[r % 16];
+    total += table_${i}[r].vals[r % 16];
   return total;
 }
 static int max_$i(void) {
   int best = 0;
   for (int r = 0; r < 32; ++r) {
     for (int k = 0; k < 16; ++k) {
-      int v = table_$i[r].vals[k];
+      int v = table_${i}[r].vals[k];
       if (v > best)
         best = v;
     }
@@ -65,7 +66,7 @@ static int max_$i(void) {
 static int count_$i(int threshold) {
   int n = 0;
   for (int r = 0; r < 32; ++r)
-    if (table_$i[r].vals[0] > threshold)
+    if (table_${i}[r].vals[0] > threshold)
       ++n;
   return n;
 }
@@ -98,7 +99,7 @@ time_files std-headers-only.cpp "$base"
 genxx="$scratch/generated.cpp"
 printf '%s\n' "$headers" >"$genxx"
 i=0
-while [ $i -lt ${COPIES:-50} ]; do
+while [ "$i" -lt "${COPIES:-50}" ]; do
   cat >>"$genxx" <<EOC
 class Index_$i {
 public:
