@@ -159,13 +159,9 @@ const std::array<Case, 12> kCases{{
        c({SYS_read, f.pipeRead, addr(&g_byte), 1});
      }},
     {"null-write",
-     [](Path c, Fds &f) {
-       c({SYS_write, f.devNull, addr(&g_byte), 1});
-     }},
+     [](Path c, Fds &f) { c({SYS_write, f.devNull, addr(&g_byte), 1}); }},
     {"null-read",
-     [](Path c, Fds &f) {
-       c({SYS_read, f.devNull, addr(&g_byte), 1});
-     }},
+     [](Path c, Fds &f) { c({SYS_read, f.devNull, addr(&g_byte), 1}); }},
     {"null-writev",
      [](Path c, Fds &f) {
        const std::array<iovec, 2> iov{{{&g_byte, 1}, {&g_byte, 1}}};
@@ -182,9 +178,7 @@ const std::array<Case, 12> kCases{{
        c({SYS_recvfrom, f.dgram[1], addr(&g_byte), 1, 0, 0, 0});
      }},
     {"accept4-eagain",
-     [](Path c, Fds &f) {
-       c({SYS_accept4, f.listener, 0, 0, SOCK_NONBLOCK});
-     }},
+     [](Path c, Fds &f) { c({SYS_accept4, f.listener, 0, 0, SOCK_NONBLOCK}); }},
     {"clock_gettime",
      [](Path c, Fds &) {
        timespec ts{};

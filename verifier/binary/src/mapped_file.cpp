@@ -28,7 +28,7 @@ MappedFile::MappedFile(const std::filesystem::path &path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0)
     fail(path, "cannot open");
-  struct stat info {};
+  struct stat info{};
   if (::fstat(fd.get(), &info) != 0)
     fail(path, "cannot stat");
   if (!S_ISREG(info.st_mode))

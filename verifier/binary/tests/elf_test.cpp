@@ -265,7 +265,9 @@ TEST(ValidateFile, ReadsFromDiskAndNamesThePathInErrors) {
 TEST(ValidateFile, MissingAndEmptyFiles) {
   EXPECT_THROW(validateFile("/nonexistent/kml/binary"), Error);
   std::string path = ::testing::TempDir() + "kml_binval_empty.elf";
-  { std::ofstream out(path); }
+  {
+    std::ofstream out(path);
+  }
   EXPECT_THROW(validateFile(path), Error);
   ::unlink(path.c_str());
 }

@@ -34,11 +34,11 @@ public:
   constexpr int error() const noexcept { return error_; }
 
   // The value; traps when the result is a failure.
-  constexpr T &value() &noexcept {
+  constexpr T &value() & noexcept {
     check(ok());
     return value_;
   }
-  constexpr const T &value() const &noexcept {
+  constexpr const T &value() const & noexcept {
     check(ok());
     return value_;
   }

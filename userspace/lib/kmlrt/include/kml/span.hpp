@@ -72,8 +72,8 @@ public:
 
   // span<U> converts to span<const U>.
   template <class U>
-  requires(std::is_same_v<const U, T> &&
-           !std::is_same_v<U, T>) constexpr span(span<U> other) noexcept
+    requires(std::is_same_v<const U, T> && !std::is_same_v<U, T>)
+  constexpr span(span<U> other) noexcept
       : data_(other.data()), size_(other.size()) {}
 
   // Builds a span from a pointer and a length nobody checked. For the
