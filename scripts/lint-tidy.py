@@ -12,8 +12,17 @@ minute each), so each unit's findings are cached under a key of everything
 they depend on: the clang-tidy version, the .clang-tidy files, the unit's
 compile command, the content of every file it includes (the list comes
 from clang-scan-deps, a few seconds for all units) and this script's
-CACHE_FORMAT. A unit whose key is in
-the cache is not run again; the output is the same as a full run's.
+CACHE_FORMAT. A unit whose key is in the cache is not run again; the
+output is the same as a full run's. The key names the project's files by
+their path in the tree, not on the disk, so clones of the same commit
+share one cache (CI's clean clones included).
+
+A unit built with a precompiled header (CMake's -include cmake_pch.hxx)
+is checked without it: the header pulls Clang's AST headers into every
+verifier unit, needed or not (45 s instead of 1.5 s for one that needs
+none), and clang-tidy cannot read GCC's .gch anyway. A unit that only
+compiled thanks to the header's includes fails here, as it should: it
+must include what it uses.
 
 --base REV checks only the units that include a file changed since REV (in
 a commit or in the working tree), for a quick look before a commit.
@@ -27,14 +36,16 @@ import hashlib
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 # Part of every cache key: a change to what a cached result holds (this
 # script's parsing or output) must change it.
-CACHE_FORMAT = "kml-lint-tidy 1"
+CACHE_FORMAT = "kml-lint-tidy 2"
 FINDING = re.compile(r"^(?P<path>[^ :][^:]*):(?P<line>\d+):\d+: (?P<level>warning|error): (?P<message>.*)$")
 
 
@@ -53,6 +64,45 @@ def project_units(database, top, build):
         if path.exists():
             units[path] = entry
     return units
+
+
+def arguments_of(entry):
+    if "arguments" in entry:
+        return list(entry["arguments"])
+    return shlex.split(entry["command"])
+
+
+def is_pch_header(path):
+    return Path(path).name.startswith("cmake_pch.")
+
+
+def without_pch(entry):
+    """The entry without CMake's precompiled header: GCC's form
+    (-include .../cmake_pch.hxx, with a .gch beside it) and Clang's
+    (-Xclang -include-pch -Xclang X.pch -Xclang -include -Xclang X)."""
+    args = arguments_of(entry)
+    kept = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "-include" and i + 1 < len(args) and is_pch_header(args[i + 1]):
+            i += 2
+            continue
+        if arg.startswith("-include") and is_pch_header(arg[len("-include"):]):
+            i += 1
+            continue
+        if (arg == "-Xclang" and i + 3 < len(args) and args[i + 1] in ("-include-pch", "-include")
+                and args[i + 2] == "-Xclang" and is_pch_header(args[i + 3])):
+            i += 4
+            continue
+        if arg == "-Winvalid-pch":
+            i += 1
+            continue
+        kept.append(arg)
+        i += 1
+    stripped = {k: v for k, v in entry.items() if k not in ("arguments", "command")}
+    stripped["arguments"] = kept
+    return stripped
 
 
 def parse_make_rules(text):
@@ -87,11 +137,17 @@ class KeyMaker:
 
     def __init__(self, top, tool_version, configs):
         self.top = top
+        self.top_text = str(top)
         self.file_hashes = {}
         self.base = hashlib.sha256()
         self.base.update(CACHE_FORMAT.encode() + b"\0" + tool_version.encode())
         for config in configs:
-            self.base.update(str(config).encode() + b"\0" + config.read_bytes())
+            self.base.update(self.name(config).encode() + b"\0" + config.read_bytes())
+
+    def name(self, path):
+        """A file's name in the key: its place in the tree for the
+        project's files, wherever the tree is."""
+        return str(path.relative_to(self.top)) if path.is_relative_to(self.top) else str(path)
 
     def file_digest(self, path):
         if path not in self.file_hashes:
@@ -108,9 +164,9 @@ class KeyMaker:
 
     def key(self, entry, dependencies):
         h = self.base.copy()
-        h.update(json.dumps(entry, sort_keys=True).encode())
+        h.update(json.dumps(entry, sort_keys=True).replace(self.top_text, "@top@").encode())
         for dep in sorted(set(dependencies)):
-            h.update(f"{dep}\0{self.file_digest(dep)}\n".encode())
+            h.update(f"{self.name(dep)}\0{self.file_digest(dep)}\n".encode())
         return h.hexdigest()
 
 
@@ -129,14 +185,17 @@ def findings_of(output, top, directory):
     return sorted(lines)
 
 
-def run_tidy(clang_tidy, build, source, entry, top):
-    result = subprocess.run([clang_tidy, "-p", str(build), "--quiet", str(source)],
+def run_tidy(clang_tidy, database, source, entry, top):
+    """The unit's findings, and whether they may be cached: not when
+    clang-tidy was killed (a signal: out of memory, a file that changed
+    under it), which another run may not repeat."""
+    result = subprocess.run([clang_tidy, "-p", str(database), "--quiet", str(source)],
                             capture_output=True, text=True, check=False)
     found = findings_of(result.stdout + result.stderr, top, entry["directory"])
     if result.returncode != 0 and not found:
         # A crash or an unreadable database entry: a finding, not silence.
         found = [f"{source.relative_to(top)}:1: clang-tidy: exited with {result.returncode}"]
-    return found
+    return found, result.returncode >= 0
 
 
 def changed_files(top, base):
@@ -173,7 +232,13 @@ def main():
 
     args.cache.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    deps = scan_dependencies(args.scan_deps, units, args.cache, args.jobs)
+    units = {source: without_pch(entry) for source, entry in units.items()}
+    # The database clang-tidy and clang-scan-deps read: this run's own, as
+    # the cache may be shared by several trees.
+    workdir_holder = tempfile.TemporaryDirectory(prefix="kml-lint-tidy.")
+    workdir = Path(workdir_holder.name)
+    (workdir / "compile_commands.json").write_text(json.dumps(list(units.values())))
+    deps = scan_dependencies(args.scan_deps, units, workdir, args.jobs)
     configs = sorted(p for p in top.rglob(".clang-tidy") if not p.is_relative_to(top / "build"))
     keys = KeyMaker(top, version, configs)
 
@@ -195,17 +260,24 @@ def main():
             todo.append((source, cache_file))
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        runs = {pool.submit(run_tidy, args.clang_tidy, build, source, units[source], top): cache_file
+        runs = {pool.submit(run_tidy, args.clang_tidy, workdir, source, units[source], top): (source, cache_file)
                 for source, cache_file in todo}
         for run in concurrent.futures.as_completed(runs):
-            found = run.result()
+            found, repeatable = run.result()
             findings.update(found)
-            cache_file = runs[run]
-            if cache_file:
-                tmp = cache_file.with_suffix(".tmp")
+            source, cache_file = runs[run]
+            # The inputs again, read after clang-tidy: a file edited during
+            # the run must not leave the new file's findings under the old
+            # file's key.
+            if cache_file and repeatable:
+                unchanged = KeyMaker(top, version, configs).key(units[source], deps[source])
+                if cache_file.name != f"{unchanged}.txt":
+                    continue
+                tmp = cache_file.with_suffix(f".{os.getpid()}.tmp")
                 tmp.write_text("".join(f"{line}\n" for line in found))
                 tmp.replace(cache_file)
 
+    workdir_holder.cleanup()
     for line in sorted(findings, key=sort_key):
         print(line)
     print(f"lint-tidy: {len(units)} units, {cached} cached, {len(todo)} run, "

@@ -26,6 +26,9 @@ clang_format=clang-format-19
 clang_tidy=clang-tidy-19
 scan_deps=clang-scan-deps-19
 jobs=${LINT_JOBS:-$(nproc)}
+# clang-tidy's results, keyed by the content of all they depend on: one
+# cache per user, outside the tree, so a fresh clone (CI's) reuses them.
+tidy_cache=${KML_LINT_CACHE:-$HOME/.cache/kml-lint-tidy}
 
 base=
 tools=()
@@ -59,12 +62,16 @@ uapi_h() { files 'loader/uapi/*.h'; }
 uapi_ignore=BIT_MACRO,CONSTANT_CONVERSION,INLINE,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 
 # The C and C++ of the userspace, formatted in the root .clang-format's LLVM
-# style. Not: kernel C (checkpatch's), tests/vm (kernel style, like the
-# kselftests: its .clang-format disables formatting), and the verifier's
-# test inputs (tests/verifier/corpus: its expectations name lines).
+# style. Not: kernel C (checkpatch's), the userspace C written in the
+# kernel's style (tests/vm, like the kselftests, and tests/gate/programs:
+# their .clang-format disables formatting; in tests/rewrite/programs, whose
+# other programs are LLVM style, the two kernel-style ones by name), and
+# the verifier's test inputs (tests/verifier/corpus: its expectations name
+# lines).
 format_files() {
 	files '*.cpp' '*.hpp' '*.cc' '*.h' '*.c' |
-		grep -v -E '^(kml/|loader/|tests/vm/|tests/verifier/corpus/)'
+		grep -v -E '^(kml/|loader/(uapi/|[^/]*$)|tests/vm/|tests/gate/programs/|tests/verifier/corpus/)' |
+		grep -v -x -E 'tests/rewrite/programs/(finder_probe|rawlib)\.c'
 }
 
 # Shell: *.sh and the scripts without the suffix whose #! names a shell.
@@ -144,7 +151,7 @@ run_clang_tidy() {
 	# A CMakeLists.txt changed since the last configure: configure again,
 	# so compile_commands.json lists today's sources.
 	ninja -C "$hostdir" build.ninja >/dev/null || die "cannot reconfigure $hostdir"
-	python3 scripts/lint-tidy.py --top "$top" --build "$hostdir" --cache "$lintdir/tidy" \
+	python3 scripts/lint-tidy.py --top "$top" --build "$hostdir" --cache "$tidy_cache" \
 		--clang-tidy "$clang_tidy" --scan-deps "$scan_deps" --jobs "$jobs" ${base:+--base "$base"} ||
 		die "clang-tidy could not run"
 }

@@ -25,6 +25,8 @@ mv "$tree/scripts/.clang-format" "$tree/.clang-format"
 # saves unpacking the tarball again.
 [ -f "$src/build/lint/linux/.stamp" ] && cp -a "$src/build/lint/linux" "$tree/build/lint/"
 cd "$tree" || exit 1
+# clang-tidy's cache in the scratch tree, not the user's.
+export KML_LINT_CACHE=$tree/build/lint/tidy
 git init -q .
 printf '/build/\n' >.gitignore
 : >kml/patches/series
