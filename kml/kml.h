@@ -1,109 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * kml.ko internals shared by its parts: the counters under /sys/kernel/kml/,
- * the exec hook (loader/exec.c) and the per-program report (programs.c).
+ * kml.ko's own part (kml/): the module's load and sysfs directory
+ * (main.c) and the per-program report (programs.c). It sits on top of the
+ * loader (loader/loader.h) and the core (<linux/kml.h>); nothing below
+ * includes this file.
  */
 #ifndef _KML_KML_H
 #define _KML_KML_H
 
-#include <crypto/sha2.h>
-#include <linux/atomic.h>
 #include <linux/kml.h>
-#include <linux/kml_gate.h>
-#include <linux/kobject.h>
-
-/*
- * What the exec hook decided, counted since the module was loaded. Plain
- * atomics: each is bumped once per exec and read by sysfs.
- */
-struct kml_exec_stats {
-	atomic_long_t ring0_execs;	/* programs started at CPL 0 */
-	atomic_long_t refused_eperm;	/* marked, but the caller may not */
-	atomic_long_t refused_enoexec;	/* marked, but malformed or dynamic */
-};
-
-extern struct kml_exec_stats kml_exec_stats;
-extern const struct kml_exec_ops kml_exec_ops;
-
-/* The gate (loader/gate.c): signed manifests, policy, refusal reasons. */
-struct file;
-struct key;
-struct linux_binprm;
-struct vm_area_struct;
-int kml_gate_init(void);
-int kml_gate_seal_at_load(void);
-void kml_gate_exit(void);
-struct elf64_hdr;
-struct elf64_phdr;
-int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
-			const struct elf64_hdr *ehdr,
-			const struct elf64_phdr *phdrs);
-void kml_gate_exec_abort(struct linux_binprm *bprm);
-int kml_gate_mmap_range_check(const struct kml_program *prog,
-			      struct file *file, unsigned long pgoff,
-			      unsigned long len);
-void kml_gate_program_start(const struct kml_program *prog,
-			    struct linux_binprm *bprm);
-void kml_gate_program_exit(const struct kml_program *prog);
-int kml_gate_mmap_check(const struct kml_program *prog, struct file *file,
-			unsigned long prot, unsigned long flags);
-int kml_gate_mprotect_check(const struct kml_program *prog,
-			    struct vm_area_struct *vma, unsigned long prot);
-int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
-		    const char *detail);
-/*
- * Who signed an appended signature, for keeping its verdict
- * (loader/signer.c): the keyring whose key matched, if kml.ko can ask it
- * again, the signer's issuer and serial number, and, if the message
- * carries its certificate, the SHA-256 of the certificate's to-be-signed
- * part and of its public key.
- */
-enum kml_signer_anchor {
-	KML_SIGNER_NONE,	/* verify every time */
-	KML_SIGNER_BUILTIN,	/* the built-in keyring: fixed while up */
-	KML_SIGNER_KML,		/* kml's ".kml" keyring: asked again */
-};
-
-#define KML_SIGNER_ID_MAX 256
-
-struct kml_signer {
-	enum kml_signer_anchor anchor;
-	s32 key_serial;		/* KML_SIGNER_KML: the key that verified */
-	bool has_cert;		/* the message carries the signer's certificate */
-	u16 serial_len;
-	u16 issuer_len;
-	u8 tbs[SHA256_DIGEST_SIZE];	/* its to-be-signed part's SHA-256 */
-	u8 key[SHA256_DIGEST_SIZE];	/* its public key's SHA-256 */
-	u8 id[KML_SIGNER_ID_MAX];	/* serial, issuer: their contents */
-};
-
-int kml_signer_parse(const void *msg, size_t len, struct kml_signer *s);
-void kml_signer_anchor(struct kml_signer *s, enum kml_signer_anchor anchor,
-		       struct key *keyring);
-bool kml_signer_revoked(const struct kml_signer *s);
-int kml_signer_recheck(const struct kml_signer *s, struct key *keyring);
-
-int kml_gate_verify_signed(const void *sig, size_t sig_len,
-			   int (*view)(void *ctx, const void *data, size_t len,
-				       size_t asn1hdrlen),
-			   void *ctx, enum kml_signer_anchor *anchor);
-bool kml_gate_generation_ok(u64 generation);
-bool kml_gate_may_exec(void);
-bool kml_gate_sealed(void);
-
-/* Signed lists of files approved as they are (loader/approvals.c). */
-struct kml_manifest_header;
-struct kml_manifest_entry;
-bool kml_approvals_any(void);
-bool kml_approvals_find(const u8 *digest, u64 length,
-			struct kml_manifest_header *header,
-			struct kml_manifest_entry *entry);
-void kml_approvals_exit(void);
-extern struct kobj_attribute kml_approvals_attr;
-extern const struct attribute_group kml_gate_policy_group;
+#include <linux/sysfs.h>
 
 /* /sys/kernel/kml/programs (programs.c) */
 extern struct kobj_attribute kml_programs_attr;
-void kml_program_exit(const struct kml_program *prog);
+void kml_programs_record_exit(const struct kml_program *prog);
 
 #endif /* _KML_KML_H */

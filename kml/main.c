@@ -8,11 +8,15 @@
  * The core kernel only carries the mechanism (kml/patches/), reached through
  * <linux/kml.h>.
  *
- * State: the sysfs directory, kml_exec_stats and the ended programs'
- * report (programs.c, its own lock). The directory is created
- * once at load and removed once at unload, both in process context under
- * the module loader's serialisation; the counters are atomics bumped by
- * the exec hook (loader/exec.c) and read by sysfs. The core pins the
+ * It puts the loader's exec hook and gate (loader/loader.h) and its own
+ * per-program report (programs.c) together into the struct kml_exec_ops it
+ * registers with the core.
+ *
+ * State: the sysfs directory and the ended programs' report (programs.c,
+ * its own lock). The directory is created once at load and removed once
+ * at unload, both in process context under the module loader's
+ * serialisation; the exec counters are the loader's atomics
+ * (loader/exec.c), read here by sysfs. The core pins the
  * module while any ring-0 task exists, so it cannot be unloaded under one
  * (delete_module() fails with EAGAIN).
  */
@@ -28,15 +32,15 @@
 #include <linux/sysfs.h>
 
 #include "kml.h"
+#include "loader/loader.h"
 
 /* The hook ABI this module was written against; see <linux/kml.h>. */
-#define KML_MODULE_ABI 5
+#define KML_MODULE_ABI 6
 #if KML_ABI_VERSION != KML_MODULE_ABI
 #error "kernel tree and kml.ko disagree on KML_ABI_VERSION: rebuild both from one checkout"
 #endif
 
 static struct kobject *kml_kobj;
-struct kml_exec_stats kml_exec_stats;
 
 static ssize_t version_show(struct kobject *kobj, struct kobj_attribute *attr,
 			    char *buf)
@@ -107,6 +111,25 @@ static const struct attribute_group kml_attr_group = {
 	.attrs = kml_attrs,
 };
 
+/* A started program's end: its report first, then what the gate held. */
+static void kml_program_exit(const struct kml_program *prog)
+{
+	kml_programs_record_exit(prog);
+	kml_gate_program_exit(prog);
+}
+
+static const struct kml_exec_ops kml_module_ops = {
+	.abi = KML_ABI_VERSION,
+	.owner = THIS_MODULE,
+	.exec_check = kml_loader_exec_check,
+	.program_start = kml_gate_program_start,
+	.exec_abort = kml_gate_exec_abort,
+	.program_exit = kml_program_exit,
+	.mmap_check = kml_gate_mmap_check,
+	.mmap_range_check = kml_gate_mmap_range_check,
+	.mprotect_check = kml_gate_mprotect_check,
+};
+
 static int __init kml_init(void)
 {
 	int err;
@@ -132,7 +155,7 @@ static int __init kml_init(void)
 	err = sysfs_create_group(kml_kobj, &kml_gate_policy_group);
 	if (err)
 		goto err_gate;
-	err = kml_register_exec_ops(&kml_exec_ops);
+	err = kml_register_exec_ops(&kml_module_ops);
 	if (err)
 		goto err_remove_policy;
 
@@ -153,7 +176,7 @@ err_put:
 
 static void __exit kml_exit(void)
 {
-	kml_unregister_exec_ops(&kml_exec_ops);
+	kml_unregister_exec_ops(&kml_module_ops);
 	sysfs_remove_group(kml_kobj, &kml_gate_policy_group);
 	kml_gate_exit();
 	sysfs_remove_group(kml_kobj, &kml_attr_group);

@@ -64,7 +64,7 @@ static void kml_snapshot(const struct kml_program *prog, struct kml_record *rec)
 }
 
 /* Called by the core when a started program's last process is gone. */
-void kml_program_exit(const struct kml_program *prog)
+void kml_programs_record_exit(const struct kml_program *prog)
 {
 	struct kml_record rec;
 

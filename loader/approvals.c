@@ -35,7 +35,7 @@
 #include <linux/sysfs.h>
 #include <linux/vmalloc.h>
 
-#include "../kml/kml.h"
+#include "gate.h"
 
 #define KML_APPROVAL_LISTS_MAX 64
 

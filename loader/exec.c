@@ -15,9 +15,9 @@
  *
  * Every refusal is a named reason of linux/kml_gate.h (kml_gate_refuse()).
  *
- * The core calls kml_exec_check() for every ELF exec, in the exec'ing
- * task, before the point of no return; it may sleep. It keeps no state
- * of its own beyond kml_exec_stats.
+ * The core calls kml_loader_exec_check() (kml/main.c registers it) for
+ * every ELF exec, in the exec'ing task, before the point of no return; it
+ * may sleep. It keeps no state of its own beyond kml_exec_stats.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -30,7 +30,9 @@
 #include <linux/security.h>
 #include <linux/slab.h>
 
-#include "../kml/kml.h"
+#include "gate.h"
+
+struct kml_exec_stats kml_exec_stats;
 
 /* PT_NOTE segments hold a few small notes; read at most this much of one. */
 #define KML_NOTE_SEGMENT_MAX	4096
@@ -182,12 +184,12 @@ static const char *kml_writable_code(const struct elf64_hdr *ehdr,
 	return exec_stack ? "an executable stack (PT_GNU_STACK)" : NULL;
 }
 
-static int kml_exec_check(struct linux_binprm *bprm,
+int kml_loader_exec_check(struct linux_binprm *bprm,
 			  const struct elf64_hdr *ehdr,
 			  const struct elf64_phdr *phdrs)
 {
 	enum kml_gate_reason reason = KML_GATE_ALLOWED;
-	const char *writable_code;
+	const char *writable_code, *bypass_off;
 	u32 flags = 0;
 	int ret;
 
@@ -227,25 +229,18 @@ static int kml_exec_check(struct linux_binprm *bprm,
 	if (ret)
 		return ret;
 	atomic_long_inc(&kml_exec_stats.ring0_execs);
-	/* The marker may ask for the bypass entry (docs/syscall-shim.md). */
-	return flags & KML_NOTE_F_BYPASS ? KML_EXEC_BYPASS : KML_EXEC_RING0;
+	if (!(flags & KML_NOTE_F_BYPASS))
+		return KML_EXEC_RING0;
+	/*
+	 * The marker asks for the bypass entry (docs/syscall-shim.md). This
+	 * is the one place that decides whether it gets it; the core says
+	 * what it cannot offer, and refuses an exec that asks anyway.
+	 */
+	bypass_off = kml_bypass_unavailable();
+	if (bypass_off) {
+		pr_notice_ratelimited("%s: no bypass entry (%s): the getters take the direct entry\n",
+				      bprm->filename, bypass_off);
+		return KML_EXEC_RING0;
+	}
+	return KML_EXEC_BYPASS;
 }
-
-/* The program's report (programs.c), then what the gate held for it. */
-static void kml_exec_program_exit(const struct kml_program *prog)
-{
-	kml_program_exit(prog);
-	kml_gate_program_exit(prog);
-}
-
-const struct kml_exec_ops kml_exec_ops = {
-	.abi = KML_ABI_VERSION,
-	.owner = THIS_MODULE,
-	.exec_check = kml_exec_check,
-	.program_start = kml_gate_program_start,
-	.exec_abort = kml_gate_exec_abort,
-	.program_exit = kml_exec_program_exit,
-	.mmap_check = kml_gate_mmap_check,
-	.mmap_range_check = kml_gate_mmap_range_check,
-	.mprotect_check = kml_gate_mprotect_check,
-};

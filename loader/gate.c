@@ -51,7 +51,7 @@
 #include <linux/userfaultfd_k.h>
 #include <linux/verification.h>
 
-#include "../kml/kml.h"
+#include "gate.h"
 
 /* One reason: its word, its errno and its line (linux/kml_gate_reasons.h). */
 struct kml_gate_reason_info {

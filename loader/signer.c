@@ -37,7 +37,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 
-#include "../kml/kml.h"
+#include "gate.h"
 
 #define KML_DER_INTEGER		0x02
 #define KML_DER_BIT_STRING	0x03

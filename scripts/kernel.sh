@@ -130,6 +130,16 @@ prepare_source() {
 
 prepare_source
 
+# The formats the kernel shares with kml's tools: the series adds them to
+# the kernel's UAPI, and loader/uapi/linux keeps an identical copy for the
+# host tools and tests. A change to one is a change to both.
+if [ "$vanilla" != 1 ]; then
+	for h in kml_abi.h kml_note.h; do
+		cmp -s "$src/include/uapi/linux/$h" "$top/loader/uapi/linux/$h" ||
+			die "include/uapi/linux/$h from kml/patches differs from loader/uapi/linux/$h: change both"
+	done
+fi
+
 # The VM's test CA: built into the kernel's trusted keyring, it signs the
 # programs the VM runs and can certify development keys. The private half
 # stays in build/keys/ (never committed). Made once a build tree.

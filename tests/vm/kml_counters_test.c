@@ -263,6 +263,41 @@ TEST_F(counters, bypass_answers_the_getters_like_the_syscall_instruction)
 	EXPECT_EQ(1000, many.direct - none.direct);
 }
 
+/*
+ * Whether a program gets the bypass is kml.ko's decision alone, and when
+ * the kernel cannot offer it (kml_strict_smep here) the kernel log says
+ * so and why; when it can, nothing is logged.
+ */
+TEST_F(counters, a_bypass_the_kernel_cannot_offer_is_logged_with_its_reason)
+{
+	const char *said = "no bypass entry (kml_strict_smep is on)";
+	struct record rec;
+	char line[1024];
+	bool logged = false;
+	ssize_t n;
+	int kmsg;
+
+	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	ASSERT_LE(0, kmsg);
+	lseek(kmsg, 0, SEEK_END);
+	probe(_metadata, BYPASS, "ids", "10", NULL, &rec, NULL);
+	while (!logged && (n = read(kmsg, line, sizeof(line) - 1)) > 0) {
+		line[n] = '\0';
+		logged = strstr(line, "no bypass entry") &&
+			 strstr(line, "entry-probe.bypass");
+		if (logged)
+			EXPECT_NE(NULL, strstr(line, said)) TH_LOG("%s", line);
+	}
+	close(kmsg);
+	if (strict_smep()) {
+		EXPECT_TRUE(logged) TH_LOG("no log line says why there is no bypass");
+		EXPECT_EQ(0, rec.bypass);
+	} else {
+		EXPECT_FALSE(logged) TH_LOG("the bypass is offered, yet refused");
+		EXPECT_LE(30, rec.bypass);
+	}
+}
+
 TEST_F(counters, forked_children_count_into_their_parents_program)
 {
 	struct record none, many;

@@ -65,7 +65,7 @@ TEST_F(module, hook_abi_reads_back)
 
 	ASSERT_EQ(0, kml_load());
 	ASSERT_LT(0, kml_read_text(KML_SYSFS "/abi", buf, sizeof(buf)));
-	EXPECT_STREQ("5\n", buf);
+	EXPECT_STREQ("6\n", buf);
 }
 
 TEST_F(module, version_is_read_only)

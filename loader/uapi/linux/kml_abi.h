@@ -3,8 +3,10 @@
  * kml_abi.h - the direct system-call entry of Kernel Mode Linux: how a
  * program running at CPL 0 finds it and how it is entered.
  *
- * Included unchanged by kml.ko (C, Kbuild) and by the userspace rewriter
- * (`kml rewrite`, syscall-shim/), so it holds only C. docs/syscall-shim.md
+ * The kml patch series adds it to the kernel's UAPI (include/uapi/linux),
+ * where the kernel and kml.ko find it; the userspace rewriter (`kml
+ * rewrite`, syscall-shim/) and kml's tests include an identical copy,
+ * which the kernel build checks. It holds only C. docs/syscall-shim.md
  * explains the design.
  *
  * Finding the entry: when a marked program starts at CPL 0, the kernel

@@ -3,9 +3,11 @@
  * kml_note.h - the Kernel Mode Linux marker: an ELF note that asks the
  * kernel to run a static x86-64 program at CPL 0.
  *
- * This header is the single definition of the format. It is included
- * unchanged by kml.ko (C, Kbuild) and by the C++ userspace tools, so it
- * holds only C with kernel UAPI types. docs/marker.md explains the design.
+ * This header is the single definition of the format. The kml patch
+ * series adds it to the kernel's UAPI (include/uapi/linux), where kml.ko
+ * finds it; kml's C++ tools include an identical copy, which the kernel
+ * build checks. It holds only C with kernel UAPI types. docs/marker.md
+ * explains the design.
  *
  * Layout in the file (ELF64 note, 4-byte aligned, reachable through a
  * PT_NOTE program header; section headers are never needed):
