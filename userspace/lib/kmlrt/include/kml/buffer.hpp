@@ -42,6 +42,9 @@ public:
       return buffer();
     // malloc(0) may legally return null; ask for at least one byte so that
     // a null pointer always means failure.
+    // This class is the allocation's owner (RAII): malloc, not new, so that
+    // running out of memory is an empty buffer, not an exception.
+    // NOLINTNEXTLINE(cppcoreguidelines-no-malloc,cppcoreguidelines-owning-memory)
     void *raw = std::malloc(bytes == 0 ? 1 : bytes);
     if (raw == nullptr)
       return buffer();
@@ -111,7 +114,9 @@ private:
       for (size_t i = size_; i > 0; --i)
         data_[i - 1].~T(); // i - 1 < size_: inside
     }
-    std::free(data_); // the pointer malloc returned in create()
+    // The pointer malloc returned in create() (see there).
+    // NOLINTNEXTLINE(cppcoreguidelines-no-malloc,cppcoreguidelines-owning-memory)
+    std::free(data_);
     data_ = nullptr;
     size_ = 0;
   }

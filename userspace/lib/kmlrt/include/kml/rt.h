@@ -66,6 +66,8 @@ static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
 /* The same over `const T` (no _set); _get returns a plain T. */
 #define KML_SPAN_DEFINE_CONST(name, T) KML_SPAN_DEFINE_(name, const T, T)
 
+/* T names a type, which parentheses would break. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define KML_SPAN_DEFINE_(name, T, V)                                           \
   typedef struct name {                                                        \
     T *data;                                                                   \
@@ -90,6 +92,7 @@ static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
     kml_check(off <= s.len);                                                   \
     return name##_make(s.data + off, s.len - off); /* checked above */         \
   }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /*
  * A setter and owned heap storage make no sense for const element types,
@@ -101,6 +104,8 @@ static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
  *   void name##_free(name *s)     frees what _alloc returned, empties *s
  * Application C code cannot call malloc/free (rule R012); these pair them.
  */
+/* T names a type, which parentheses would break. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define KML_SPAN_DEFINE_SET(name, T)                                           \
   static inline void name##_set(name s, size_t i, T v) {                       \
     *name##_at(s, i) = v;                                                      \
@@ -118,6 +123,7 @@ static inline int kml_mul_size(size_t a, size_t b, size_t *out) {
     s->data = NULL;                                                            \
     s->len = 0;                                                                \
   }
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /*
  * A view of a whole C array, its length taken from the array type. Refuses
