@@ -55,7 +55,7 @@ std::vector<std::string> syscallsOf(const std::vector<Configuration> &runs) {
   std::vector<std::string> out;
   for (const auto &run : runs) {
     for (const auto &entry : run.figures) {
-      if (std::find(out.begin(), out.end(), entry.first) == out.end()) {
+      if (std::ranges::find(out, entry.first) == out.end()) {
         out.push_back(entry.first);
       }
     }

@@ -31,7 +31,7 @@ public:
   // A 32-bit field relative to the end of the instruction, which ends
   // `trailing` bytes after the field.
   void rel32(std::uint64_t target, unsigned trailing = 0) {
-    const std::int64_t value =
+    const auto value =
         static_cast<std::int64_t>(target - (here() + 4 + trailing));
     if (value < INT32_MIN || value > INT32_MAX) {
       throw std::range_error("rel32 out of range");
@@ -39,7 +39,7 @@ public:
     le32(static_cast<std::uint32_t>(value));
   }
   void rel8(std::uint64_t target) {
-    const std::int64_t value = static_cast<std::int64_t>(target - (here() + 1));
+    const auto value = static_cast<std::int64_t>(target - (here() + 1));
     if (value < INT8_MIN || value > INT8_MAX) {
       throw std::range_error("rel8 out of range");
     }

@@ -72,8 +72,8 @@ void ElfView::readSections(const ElfImage &image) {
     }
     const char *first =
         reinterpret_cast<const char *>(bytes_.data() + names.sh_offset);
-    return std::string(first + sh.sh_name,
-                       strnlen(first + sh.sh_name, names.sh_size - sh.sh_name));
+    return {first + sh.sh_name,
+            strnlen(first + sh.sh_name, names.sh_size - sh.sh_name)};
   };
   for (const Elf64_Shdr &sh : sections) {
     sectionNames_.push_back(sectionName(sh));
@@ -169,10 +169,10 @@ void ElfView::readRelocations(const std::vector<Elf64_Shdr> &sections,
       }
       for (unsigned bit = 1; bit < 64; ++bit) {
         if ((entry >> bit) & 1) {
-          relocated_.push_back(next + (bit - 1) * 8);
+          relocated_.push_back(next + std::uint64_t{bit - 1} * 8);
         }
       }
-      next += 63 * 8;
+      next += std::uint64_t{63} * 8;
     }
   }
 }
@@ -261,7 +261,11 @@ bool ElfView::relocatedInside(std::uint64_t start, std::uint64_t end) const {
 std::optional<std::uint64_t>
 ElfView::dataObjectEnd(std::uint64_t address) const {
   auto it = dataInCode_.upper_bound(address);
-  if (it == dataInCode_.begin() || (--it)->second <= address) {
+  if (it == dataInCode_.begin()) {
+    return std::nullopt;
+  }
+  --it;
+  if (it->second <= address) {
     return std::nullopt;
   }
   return it->second;

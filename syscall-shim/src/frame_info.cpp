@@ -508,6 +508,7 @@ std::vector<std::byte> FrameInfo::write(std::uint64_t address,
                                         std::uint64_t &hdrAddress) const {
   std::vector<std::byte> out;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> table; // pc, fde
+  table.reserve(fdes_.size() + stubs.size());
   for (const Fde &fde : fdes_) {
     table.emplace_back(fde.pcBegin, fde.address);
   }

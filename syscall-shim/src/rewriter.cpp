@@ -379,12 +379,15 @@ RewriteResult rewriteChecked(const ElfImage &image,
   // One FDE per stub whose site has unwind information.
   const FrameInfo frames(elf, image);
   std::vector<std::optional<StubFrame>> stubFrames(planned.size());
-  std::size_t fdeBytes = 0, fdeCount = 0;
+  std::size_t fdeBytes = 0;
+  std::size_t fdeCount = 0;
   for (std::size_t i = 0; i < planned.size() && frames.available(); ++i) {
-    if (planned[i].plan) {
-      stubFrames[i] = frames.frameAt(planned[i].plan->syscall);
-      if (stubFrames[i]) {
-        fdeBytes += stubFrames[i]->size();
+    const std::optional<SitePlan> &plan = planned[i].plan;
+    std::optional<StubFrame> &frame = stubFrames[i];
+    if (plan) {
+      frame = frames.frameAt(plan->syscall);
+      if (frame) {
+        fdeBytes += frame->size();
         ++fdeCount;
       }
     }
@@ -403,7 +406,8 @@ RewriteResult rewriteChecked(const ElfImage &image,
   // A program runs the prologue first, a loader from its hooked entry
   // (entry_hook.hpp), and a library's stubs look for the entry once
   // (writeFinder): a library is entered only through its functions.
-  std::optional<std::uint64_t> prologue, finder;
+  std::optional<std::uint64_t> prologue;
+  std::optional<std::uint64_t> finder;
   const EntrySource source = entrySourceOf(image, elf);
   switch (source) {
   case EntrySource::Prologue:
@@ -411,11 +415,16 @@ RewriteResult rewriteChecked(const ElfImage &image,
     writePrologue(out, layout.slots, {}, image.header().e_entry, fallback);
     break;
   case EntrySource::EntryHook: {
-    prologue = out.here();
+    // planHookAndLeaveSites planned it: a loader always has its hook.
+    if (!hook) {
+      throw std::logic_error("a loader without its entry hook");
+    }
+    const std::uint64_t start = out.here();
+    prologue = start;
     writePrologue(out, layout.slots, hook->moved, hook->end, fallback);
     CodeWriter jump(hook->start);
     jump.emit({0xe9});
-    jump.rel32(*prologue);
+    jump.rel32(start);
     while (jump.here() < hook->end) {
       jump.emit({0xcc}); // never reached: nothing branches into the range
     }
@@ -424,22 +433,26 @@ RewriteResult rewriteChecked(const ElfImage &image,
     break;
   }
   case EntrySource::Finder:
-    finder =
-        writeFinder(out, layout.slots, *elf.gotEntryOf("__libc_stack_end"));
+    // entrySourceOf chose the finder because the GOT has this entry.
+    if (const std::optional<std::uint64_t> stackEnd =
+            elf.gotEntryOf("__libc_stack_end")) {
+      finder = writeFinder(out, layout.slots, *stackEnd);
+    }
     break;
   case EntrySource::None:
     break;
   }
   std::vector<FrameInfo::Stub> stubs;
   for (std::size_t i = 0; i < planned.size(); ++i) {
-    if (!planned[i].plan) {
+    const std::optional<SitePlan> &maybePlan = planned[i].plan;
+    if (!maybePlan) {
       continue;
     }
-    const SitePlan &plan = *planned[i].plan;
+    const SitePlan &plan = *maybePlan;
     const std::uint64_t stub = writeStub(out, layout.slots, plan, finder);
     planned[i].outcome.stub = stub;
-    if (stubFrames[i]) {
-      stubs.push_back({stub, out.here(), *stubFrames[i]});
+    if (const std::optional<StubFrame> &frame = stubFrames[i]) {
+      stubs.push_back({stub, out.here(), *frame});
     }
     const std::vector<std::byte> jump = siteJump(plan, stub);
     std::memcpy(bytes.data() + fileOffsetOf(image, plan.start), jump.data(),
@@ -478,7 +491,8 @@ RewriteResult rewriteChecked(const ElfImage &image,
     std::memcpy(bytes.data() + layout.ehOffset, eh.data(), eh.size());
   }
   Elf64_Ehdr ehdr = image.header();
-  if (image.kind() == ImageKind::StaticProgram) {
+  // A static program starts at the prologue (EntrySource::Prologue).
+  if (image.kind() == ImageKind::StaticProgram && prologue) {
     ehdr.e_entry = *prologue;
   }
   ehdr.e_phoff = layout.tableOffset;

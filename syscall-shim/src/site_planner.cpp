@@ -10,7 +10,7 @@ namespace {
 constexpr std::uint64_t kJmpLength = 5; // e9 rel32
 constexpr int kMaxNeighbours = 3;       // per side
 // Room the stub segment may take beyond its start, for range checks.
-constexpr std::uint64_t kStubAreaSlack = 64ull << 20;
+constexpr std::uint64_t kStubAreaSlack = 64ULL << 20;
 
 constexpr std::uint32_t kSysRtSigreturn = 15;
 // `mov $15,%rax` just before the trampoline's syscall.
@@ -57,9 +57,9 @@ std::vector<PlannedSite> SitePlanner::planAll() {
   const auto &insns = code_.instructions();
   for (std::size_t i = 0; i < insns.size(); ++i) {
     if (insns[i].syscall) {
-      sites.push_back(plan(i));
-      if (sites.back().plan) {
-        claimedEnd_ = sites.back().plan->end;
+      const std::optional<SitePlan> &planned = sites.emplace_back(plan(i)).plan;
+      if (planned) {
+        claimedEnd_ = planned->end;
       }
     }
   }
@@ -99,7 +99,7 @@ SitePlanner::specialCase(std::uint64_t address,
   if (name == "__unmapself") {
     return LeaveReason::UnmapsOwnStack;
   }
-  for (std::uint64_t back : {5u, 15u}) {
+  for (std::uint64_t back : {5U, 15U}) {
     if (const auto bytes = elf_.at(address - back, kUnmapself.size());
         bytes &&
         std::memcmp(bytes->data(), kUnmapself.data(), kUnmapself.size()) == 0) {

@@ -16,7 +16,7 @@ void writeMoved(CodeWriter &out, const MovedInsn &insn) {
     std::memcpy(&disp, bytes.data() + *insn.ripDispOffset, 4);
     const std::uint64_t target =
         insn.address + bytes.size() + static_cast<std::int64_t>(disp);
-    const std::int64_t moved =
+    const auto moved =
         static_cast<std::int64_t>(target - (out.here() + bytes.size()));
     if (moved < INT32_MIN || moved > INT32_MAX) {
       throw std::range_error("moved RIP-relative operand out of range");

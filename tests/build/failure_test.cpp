@@ -71,7 +71,7 @@ TEST_F(BuildFails, BinaryValidatorFindings) {
          "done\n"
          "exec '"
       << KML_VERIFY_DIR << "/kml-verify' \"$@\"\n";
-  fs::permissions(wrapper / "kml-verify", fs::perms(0755));
+  fs::permissions(wrapper / "kml-verify", kMode0755);
   const char *path = std::getenv("PATH");
   const ScopedEnv inPath("PATH", wrapper.string() + ":" + (path ? path : ""));
   const fs::path src = source("ok.c", "int main(void) { return 0; }\n");

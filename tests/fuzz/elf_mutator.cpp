@@ -9,6 +9,7 @@
 #include <cstring>
 #include <optional>
 #include <sstream>
+#include <stdexcept>
 
 namespace kml::fuzz {
 namespace {
@@ -42,9 +43,20 @@ template <class T> std::optional<T> load(View bytes, std::uint64_t offset) {
   if (!fits(offset, sizeof(T), bytes.size())) {
     return std::nullopt;
   }
-  T value;
+  T value{};
   std::memcpy(&value, bytes.data() + offset, sizeof value);
   return value;
+}
+
+// A load from where the caller has made sure the bytes are: an entry of a
+// Table (which holds only the entries wholly in the file) or a place a
+// fits() check admitted. Not there is the mutator's own bug.
+template <class T> T loadKnown(View bytes, std::uint64_t offset) {
+  const std::optional<T> value = load<T>(bytes, offset);
+  if (!value) {
+    throw std::logic_error("elf_mutator: a checked load outside the file");
+  }
+  return *value;
 }
 
 template <class T> void store(Bytes &bytes, std::uint64_t offset, const T &v) {
@@ -83,6 +95,17 @@ std::optional<std::uint64_t> readField(View bytes, std::uint64_t base,
   std::uint64_t value = 0;
   std::memcpy(&value, bytes.data() + base + field.offset, field.width);
   return value;
+}
+
+// readField where the caller has made sure the field is in the file
+// (loadKnown).
+std::uint64_t readKnownField(View bytes, std::uint64_t base,
+                             const Field &field) {
+  const std::optional<std::uint64_t> value = readField(bytes, base, field);
+  if (!value) {
+    throw std::logic_error("elf_mutator: a checked field outside the file");
+  }
+  return *value;
 }
 
 // "what FIELD old -> new", or "" when the field is outside the file.
@@ -512,6 +535,7 @@ std::string toElf32(Bytes &bytes, std::uint16_t machine) {
     return "";
   }
   std::vector<Elf64_Phdr> old;
+  old.reserve(phdrs.count);
   for (std::uint64_t i = 0; i < phdrs.count; ++i) {
     old.push_back(phdr(bytes, phdrs, i));
   }
@@ -583,7 +607,7 @@ std::string mutateProgramHeader(Bytes &bytes, Rng &rng) {
   const Elf64_Phdr ph = phdr(bytes, phdrs, index);
   const Field &field = rng.pick(kFields);
   const std::uint64_t size = bytes.size();
-  const std::uint64_t current = *readField(bytes, phdrs.at(index), field);
+  const std::uint64_t current = readKnownField(bytes, phdrs.at(index), field);
   std::uint64_t value = interesting(rng, field.width, current, size);
   const std::string_view name = field.name;
   static constexpr std::uint32_t kTypes[] = {
@@ -775,12 +799,12 @@ std::string mutateSectionHeader(Bytes &bytes, Rng &rng) {
   }
   if (rng.oneIn(3)) { // a symbol
     for (std::uint64_t i = 0; i < shdrs.count; ++i) {
-      const auto sh = load<Elf64_Shdr>(bytes, shdrs.at(i));
-      if (sh->sh_type != SHT_SYMTAB || sh->sh_entsize != sizeof(Elf64_Sym)) {
+      const auto sh = loadKnown<Elf64_Shdr>(bytes, shdrs.at(i));
+      if (sh.sh_type != SHT_SYMTAB || sh.sh_entsize != sizeof(Elf64_Sym)) {
         continue;
       }
       const Table syms =
-          table(bytes, sh->sh_offset, sh->sh_size / sizeof(Elf64_Sym),
+          table(bytes, sh.sh_offset, sh.sh_size / sizeof(Elf64_Sym),
                 sizeof(Elf64_Sym), sizeof(Elf64_Sym));
       if (syms.count == 0) {
         break;
@@ -792,7 +816,7 @@ std::string mutateSectionHeader(Bytes &bytes, Rng &rng) {
                                              {"st_size", 16, 8}};
       const std::uint64_t sym = rng.below(syms.count);
       const Field &field = rng.pick(kSymFields);
-      const std::uint64_t current = *readField(bytes, syms.at(sym), field);
+      const std::uint64_t current = readKnownField(bytes, syms.at(sym), field);
       return writeField(bytes, syms.at(sym), field,
                         interesting(rng, field.width, current, bytes.size()),
                         cat("symbol ", sym, " "));
@@ -805,7 +829,7 @@ std::string mutateSectionHeader(Bytes &bytes, Rng &rng) {
       {"sh_entsize", 56, 8}};
   const std::uint64_t index = rng.below(shdrs.count);
   const Field &field = rng.pick(kFields);
-  const std::uint64_t current = *readField(bytes, shdrs.at(index), field);
+  const std::uint64_t current = readKnownField(bytes, shdrs.at(index), field);
   std::uint64_t value = interesting(rng, field.width, current, bytes.size());
   const std::string_view name = field.name;
   if (rng.oneIn(2) && name == "sh_type") {
@@ -833,7 +857,7 @@ sectionByName(View bytes, std::string_view name) {
   if (!at) {
     return std::nullopt;
   }
-  const auto sh = *load<Elf64_Shdr>(bytes, *at);
+  const auto sh = loadKnown<Elf64_Shdr>(bytes, *at);
   if (sh.sh_offset >= bytes.size()) {
     return std::nullopt;
   }
@@ -858,7 +882,7 @@ std::string mutateEhFrameHeader(Bytes &bytes, Rng &rng) {
         {"fde_count_enc", 2, 1}, {"table_enc", 3, 1},
         {"eh_frame_ptr", 4, 4},  {"fde_count", 8, 4}};
     const Field &field = rng.pick(kFields);
-    const std::uint64_t current = *readField(bytes, ph.p_offset, field);
+    const std::uint64_t current = readKnownField(bytes, ph.p_offset, field);
     const std::uint64_t value =
         field.width == 1 && !rng.oneIn(4)
             ? rng.pick(kEncodings)
@@ -878,7 +902,7 @@ std::string mutateUnwindTables(Bytes &bytes, Rng &rng) {
   std::vector<std::uint64_t> entries;
   for (std::uint64_t at = first;
        fits(at, 8, first + size) && entries.size() < 100000;) {
-    const std::uint32_t length = *load<std::uint32_t>(bytes, at);
+    const auto length = loadKnown<std::uint32_t>(bytes, at);
     if (length == 0 || length == 0xffffffff) {
       break;
     }
@@ -889,7 +913,7 @@ std::string mutateUnwindTables(Bytes &bytes, Rng &rng) {
     return "";
   }
   const std::uint64_t at = rng.pick(std::span<const std::uint64_t>(entries));
-  const std::uint32_t length = *load<std::uint32_t>(bytes, at);
+  const auto length = loadKnown<std::uint32_t>(bytes, at);
   const std::uint64_t end =
       std::min<std::uint64_t>(at + 4 + length, bytes.size());
   const bool cie = load<std::uint32_t>(bytes, at + 4) == 0U;
@@ -1175,7 +1199,7 @@ std::vector<NoteRef> findNotes(std::span<const std::byte> bytes) {
     const std::uint64_t align = ph.p_align == 8 ? 8 : 4;
     for (std::uint64_t at = ph.p_offset;
          fits(at, sizeof(Elf64_Nhdr), end) && notes.size() < 4096;) {
-      const auto nh = *load<Elf64_Nhdr>(bytes, at);
+      const auto nh = loadKnown<Elf64_Nhdr>(bytes, at);
       NoteRef note{i, at, end, nh.n_namesz, nh.n_descsz, nh.n_type, false};
       const std::uint64_t name = at + sizeof(Elf64_Nhdr);
       note.kmlMarker =
@@ -1236,12 +1260,12 @@ std::optional<std::uint64_t> findSectionHeader(std::span<const std::byte> bytes,
                                                std::string_view name) {
   const Table shdrs = shdrTable(bytes);
   const auto eh = header64(bytes);
-  if (shdrs.count == 0 || eh->e_shstrndx >= shdrs.count) {
+  if (!eh || shdrs.count == 0 || eh->e_shstrndx >= shdrs.count) {
     return std::nullopt;
   }
-  const auto names = *load<Elf64_Shdr>(bytes, shdrs.at(eh->e_shstrndx));
+  const auto names = loadKnown<Elf64_Shdr>(bytes, shdrs.at(eh->e_shstrndx));
   for (std::uint64_t i = 0; i < shdrs.count; ++i) {
-    const auto sh = *load<Elf64_Shdr>(bytes, shdrs.at(i));
+    const auto sh = loadKnown<Elf64_Shdr>(bytes, shdrs.at(i));
     const std::uint64_t at = names.sh_offset + sh.sh_name;
     if (sh.sh_name < names.sh_size && fits(at, name.size() + 1, bytes.size()) &&
         std::memcmp(bytes.data() + at, name.data(), name.size()) == 0 &&
@@ -1256,8 +1280,7 @@ std::vector<std::byte> markerNote(std::uint32_t version, std::uint32_t flags,
                                   std::uint32_t descsz, unsigned align) {
   const std::array<std::uint32_t, 2> words{version, flags};
   Bytes note;
-  appendNote(note, KML_NOTE_NAMESZ, {KML_NOTE_NAME, KML_NOTE_NAMESZ}, descsz,
-             NT_KML_MARKER,
+  appendNote(note, KML_NOTE_NAMESZ, KML_NOTE_NAME, descsz, NT_KML_MARKER,
              {reinterpret_cast<const std::byte *>(words.data()), sizeof words},
              align);
   return note;

@@ -35,6 +35,11 @@ namespace kml::fuzz {
 namespace {
 
 namespace fs = std::filesystem;
+
+// rwxr-xr-x, by name: a cast from 0755 is outside the enum's named values.
+constexpr fs::perms kExecutable =
+    fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+    fs::perms::others_read | fs::perms::others_exec;
 using Clock = std::chrono::steady_clock;
 
 constexpr int kExitUsage = 2;
@@ -134,10 +139,12 @@ std::optional<Options> parse(int argc, char **argv) {
     } else if (arg == "--kml" || arg == "--kml-verify" || arg == "--keep") {
       const auto text = value();
       ok = text.has_value();
-      if (ok) {
-        (arg == "--kml"          ? options.kml
-         : arg == "--kml-verify" ? options.verify
-                                 : options.keep) = std::string(*text);
+      if (text && arg == "--kml") {
+        options.kml = std::string(*text);
+      } else if (text && arg == "--kml-verify") {
+        options.verify = std::string(*text);
+      } else if (text) {
+        options.keep = std::string(*text);
       }
     } else if (arg == "--verbose" || arg == "-v") {
       options.verbose = true;
@@ -183,7 +190,7 @@ void writeFile(const fs::path &path, std::span<const std::byte> bytes) {
   out.write(reinterpret_cast<const char *>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
   out.close();
-  fs::permissions(path, fs::perms(0755));
+  fs::permissions(path, kExecutable);
 }
 
 // How `kml mark` is asked to mark mutant I: four variants in turn.
@@ -329,9 +336,12 @@ private:
     for (std::size_t i = 1; i < 3 && !inspectReason.empty(); ++i) {
       const std::string reason = refusalReason(runs[i].command, results[i]);
       if (reason != inspectReason) {
-        problem(runs[i].command.name, "inspect refused the file ('" +
-                                          inspectReason + "') but this said '" +
-                                          reason + "'");
+        std::string message = "inspect refused the file ('";
+        message += inspectReason;
+        message += "') but this said '";
+        message += reason;
+        message += "'";
+        problem(runs[i].command.name, message);
       }
     }
     // Files: the input untouched, outputs only from commands that
@@ -399,16 +409,19 @@ private:
     ++stats_.perSeed[seed.path];
     if (options_.seconds > 0 && stats_.files % 1000 == 0) {
       std::cout << "kml-elf-fuzz: " << stats_.files << " files, "
-                << stats_.failures << " failures so far" << std::endl;
+                << stats_.failures << " failures so far\n"
+                << std::flush;
     }
     for (std::size_t i = 0; i < runs.size(); ++i) {
       const Command &command = runs[i].command;
       const ToolResult &r = results[i];
       ++stats_.commands;
-      const std::string outcome = r.timedOut ? "timeout"
-                                  : r.exitCode
-                                      ? "exit " + std::to_string(*r.exitCode)
-                                      : "signal " + std::to_string(r.signal);
+      std::string outcome = "signal " + std::to_string(r.signal);
+      if (r.timedOut) {
+        outcome = "timeout";
+      } else if (r.exitCode) {
+        outcome = "exit " + std::to_string(*r.exitCode);
+      }
       ++stats_.outcomes[command.name + ": " + outcome];
       stats_.seconds[command.name] += r.seconds;
       if (const std::string reason = refusalReason(command, r);
@@ -474,6 +487,7 @@ void printSummary(Stats &stats, const Options &options, double elapsed,
     std::cout << "  " << count << "\t" << what << "\n";
   }
   std::vector<std::pair<std::uint64_t, std::string>> messages;
+  messages.reserve(stats.messages.size());
   for (const auto &[what, count] : stats.messages) {
     messages.emplace_back(count, what);
   }
@@ -534,6 +548,7 @@ int run(int argc, char **argv) {
       options.count ? options.first + *options.count : UINT64_MAX;
   std::atomic<std::uint64_t> next = options.first;
   std::vector<std::thread> jobs;
+  jobs.reserve(options.jobs);
   for (unsigned job = 0; job < options.jobs; ++job) {
     jobs.emplace_back([&, job] { fuzzer.run(job, next, end, deadline); });
   }

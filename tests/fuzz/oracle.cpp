@@ -41,7 +41,7 @@ bool isVerifySummary(std::string_view line) {
     return false;
   }
   line.remove_prefix(kPrefix.size());
-  const auto digits = std::ranges::find_if_not(
+  const auto *const digits = std::ranges::find_if_not(
       line, [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
   return digits != line.begin() &&
          std::string_view(digits, line.end()).starts_with(" finding");
@@ -143,7 +143,8 @@ std::vector<std::string> judge(const Command &command,
   } else {
     const std::string_view reason = msgs.front().substr(prefix.size());
     if (!hasLetters(reason) || reason.ends_with(':') ||
-        reason.ends_with(": ") || reason.find("(null)") != reason.npos) {
+        reason.ends_with(": ") ||
+        reason.find("(null)") != std::string_view::npos) {
       problems.push_back("error message gives no reason: '" +
                          std::string(msgs.front()) + "'");
     } else if (reason.starts_with(command.input + ":")) {

@@ -1,20 +1,18 @@
 #include "tool_run.hpp"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <time.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
 #include <string_view>
-
-extern char **environ;
 
 namespace kml::fuzz {
 namespace {
@@ -76,6 +74,7 @@ Running start(const Command &command, const std::vector<std::string> &argv,
   posix_spawn_file_actions_addopen(&actions, 2, run.err.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   std::vector<char *> cargv;
+  cargv.reserve(argv.size() + 1);
   for (const auto &arg : argv) {
     cargv.push_back(const_cast<char *>(arg.c_str()));
   }

@@ -19,10 +19,10 @@ protected:
     sysfs_ = dir_ / "sysfs";
     fs::create_directory(sysfs_);
     approvals_ = sysfs_ / "approvals";
-    writeBytes(approvals_, {}, fs::perms(0644));
+    writeBytes(approvals_, {}, kMode0644);
     // Any file will do: the kernel, not kml, checks what the list is.
     list_ = dir_ / "list";
-    writeBytes(list_, {std::byte{0x30}}, fs::perms(0644));
+    writeBytes(list_, {std::byte{0x30}}, kMode0644);
   }
 
   static RunResult approve(const std::vector<std::string> &args,
@@ -88,9 +88,9 @@ TEST_F(ApproveTest, NoApprovalsFileMeansKmlKoIsNotLoaded) {
 // Root writes whatever the mode says, so as root kml runs as nobody (the
 // directories made traversable for it).
 TEST_F(ApproveTest, AnUnwritableApprovalsFileIsNotPermitted) {
-  fs::permissions(approvals_, fs::perms(0444));
-  fs::permissions(dir_.path(), fs::perms(0755));
-  fs::permissions(sysfs_, fs::perms(0755));
+  fs::permissions(approvals_, kMode0444);
+  fs::permissions(dir_.path(), kMode0755);
+  fs::permissions(sysfs_, kMode0755);
   const std::optional<uid_t> user =
       ::geteuid() == 0 ? std::optional<uid_t>(65534) : std::nullopt;
   const RunResult result =

@@ -62,7 +62,9 @@ TEST_F(ListSignTest, AListHasOneEntryPerFileCoveringTheWholeFile) {
   ASSERT_EQ(list.entries.size(), allInputs().size());
   for (const fs::path &file : allInputs()) {
     const auto entry = entryFor(list, file);
-    ASSERT_TRUE(entry) << file;
+    if (!entry) {
+      FAIL() << file << " is not in the list";
+    }
     EXPECT_EQ(entry->length, fs::file_size(file)) << file;
     EXPECT_EQ(entry->assurance, gate::Assurance::Trusted) << file;
     EXPECT_EQ(entry->flags, KML_MANIFEST_F_RING0) << file;
@@ -124,8 +126,13 @@ TEST_F(ListSignTest, TheInterpreterOptionMakesALibraryAnInterpreter) {
   const gate::Manifest list = readList(
       signListOk({staticProgram_}, {"--interpreter", library_.string()}));
   ASSERT_EQ(list.entries.size(), 2U);
-  EXPECT_EQ(entryFor(list, library_)->role, Role::Interpreter);
-  EXPECT_EQ(entryFor(list, staticProgram_)->role, Role::Program);
+  const auto library = entryFor(list, library_);
+  const auto program = entryFor(list, staticProgram_);
+  if (!library || !program) {
+    FAIL() << "the library or the program is not in the list";
+  }
+  EXPECT_EQ(library->role, Role::Interpreter);
+  EXPECT_EQ(program->role, Role::Program);
 }
 
 TEST_F(ListSignTest, TheInterpreterOptionRefusesAFileThatNeedsALoader) {

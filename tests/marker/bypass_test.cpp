@@ -2,6 +2,7 @@
 // `kml bypass on|off FILE` set and clear it, every other flag (known or
 // not) stays as it was, and bad input is refused with the input untouched.
 
+#include "marker_of.hpp"
 #include "support.hpp"
 
 #include "kml/elf_error.hpp"
@@ -19,17 +20,17 @@ constexpr std::uint32_t kBypass = KML_NOTE_F_BYPASS;
 constexpr std::uint32_t kFuture = 1U << 5;
 
 std::uint32_t markerFlags(const fs::path &file) {
-  return ElfImage(readBytes(file)).marker()->desc.flags;
+  return markerOf(readBytes(file)).desc.flags;
 }
 
 std::uint32_t markerFlags(const std::vector<std::byte> &bytes) {
-  return ElfImage(bytes).marker()->desc.flags;
+  return markerOf(bytes).desc.flags;
 }
 
 // The file's bytes with the marker's flags word overwritten.
 std::vector<std::byte> withRawFlags(std::vector<std::byte> bytes,
                                     std::uint32_t flags) {
-  const std::uint64_t at = ElfImage(bytes).marker()->descOffset + 4;
+  const std::uint64_t at = markerOf(bytes).descOffset + 4;
   store(bytes, at, flags);
   return bytes;
 }
@@ -41,8 +42,8 @@ TEST(BypassLibrary, NewMarkerGetsTheRequestedFlags) {
   const auto bytes = withMarker(plain, FlagChange{.set = kEnable | kBypass});
   const ElfImage marked(bytes);
   ASSERT_TRUE(marked.marker().has_value());
-  EXPECT_EQ(marked.marker()->desc.flags, kEnable | kBypass);
-  EXPECT_EQ(marked.marker()->verdict(), KML_NOTE_RUN_KML);
+  EXPECT_EQ(markerOf(marked).desc.flags, kEnable | kBypass);
+  EXPECT_EQ(markerOf(marked).verdict(), KML_NOTE_RUN_KML);
 }
 
 TEST(BypassLibrary, SetAndClearChangeOnlyTheFlagsWord) {
@@ -53,7 +54,7 @@ TEST(BypassLibrary, SetAndClearChangeOnlyTheFlagsWord) {
       withMarkerFlags(image, flagChange(kBypass, /*enable=*/true));
   EXPECT_EQ(markerFlags(bypassed), kEnable | kBypass);
   EXPECT_EQ(differingOffsets(enabled, bypassed),
-            std::vector<std::size_t>{image.marker()->descOffset + 4});
+            std::vector<std::size_t>{markerOf(image).descOffset + 4});
   EXPECT_EQ(withMarkerFlags(ElfImage(bypassed), flagChange(kBypass, false)),
             enabled);
 }
@@ -130,8 +131,7 @@ TEST_F(BypassCli, OnAndOffFlipTheBitOnly) {
   const fs::path file = copy();
   ASSERT_EQ(kml({"mark", file.string()}).exitCode, 0);
   const FileSnapshot marked = snapshot(file);
-  const std::uint64_t flagsOffset =
-      ElfImage(marked.bytes).marker()->descOffset + 4;
+  const std::uint64_t flagsOffset = markerOf(marked.bytes).descOffset + 4;
 
   const RunResult on = kml({"bypass", "on", file.string()});
   ASSERT_EQ(on.exitCode, 0) << on.err;

@@ -2,6 +2,7 @@
 // the marked programs still running on this kernel (which ignores the
 // note) exactly as before.
 
+#include "marker_of.hpp"
 #include "support.hpp"
 
 #include "kml/elf_image.hpp"
@@ -50,7 +51,7 @@ TEST_P(CliTest, MarkThenInspectRoundTrip) {
   EXPECT_NE(json.out.find("\"flag_names\": [\"enable\"]"), std::string::npos);
   EXPECT_NE(json.out.find("\"kernel\": \"kernel-mode\""), std::string::npos);
   EXPECT_NE(json.out.find("\"desc_offset\": " +
-                          std::to_string(image.marker()->descOffset)),
+                          std::to_string(markerOf(image).descOffset)),
             std::string::npos)
       << json.out;
 }
@@ -107,8 +108,7 @@ TEST_P(CliTest, EnableAndDisableFlipTheFlagOnly) {
   const fs::path file = copy("prog");
   ASSERT_EQ(kml({"mark", file.string()}).exitCode, 0);
   const FileSnapshot marked = snapshot(file);
-  const std::uint64_t flagsOffset =
-      ElfImage(marked.bytes).marker()->descOffset + 4;
+  const std::uint64_t flagsOffset = markerOf(marked.bytes).descOffset + 4;
 
   const RunResult disable = kml({"disable", file.string()});
   ASSERT_EQ(disable.exitCode, 0) << disable.err;
@@ -143,10 +143,10 @@ TEST_P(CliTest, RemarkingIsIdempotent) {
 
 TEST_P(CliTest, InPlaceMarkKeepsPermissionBits) {
   const fs::path file = copy("prog");
-  fs::permissions(file, fs::perms(0750));
+  fs::permissions(file, kMode0750);
   ASSERT_EQ(kml({"mark", file.string(), "--disable"}).exitCode, 0);
-  EXPECT_EQ(fs::status(file).permissions(), fs::perms(0750));
-  EXPECT_EQ(ElfImage(readBytes(file)).marker()->desc.flags, 0U);
+  EXPECT_EQ(fs::status(file).permissions(), kMode0750);
+  EXPECT_EQ(markerOf(readBytes(file)).desc.flags, 0U);
   EXPECT_EQ(listDir(dir_.path()), std::vector<std::string>{"prog"});
 }
 

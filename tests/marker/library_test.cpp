@@ -1,6 +1,7 @@
 // kml_elf on real static executables: finding, adding and changing the
 // marker, and the layout of an added note.
 
+#include "marker_of.hpp"
 #include "support.hpp"
 
 #include "kml/elf_error.hpp"
@@ -16,7 +17,7 @@ namespace {
 
 class LibraryTest : public ::testing::TestWithParam<std::string> {
 protected:
-  std::vector<std::byte> original() const {
+  static std::vector<std::byte> original() {
     return readBytes(program(GetParam()));
   }
 };
@@ -42,13 +43,12 @@ TEST_P(LibraryTest, AddedMarkerIsFoundEnabledAndMapped) {
   const auto before = original();
   const ElfImage marked(withMarker(ElfImage(before), true));
   ASSERT_TRUE(marked.marker().has_value());
-  const MarkerInfo &m = *marked.marker();
+  const MarkerInfo m = markerOf(marked);
   EXPECT_EQ(m.desc.version, KML_NOTE_VERSION);
   EXPECT_EQ(m.desc.flags, KML_NOTE_F_ENABLE);
   EXPECT_EQ(m.descSize, sizeof(struct kml_note));
-  EXPECT_TRUE(std::all_of(std::begin(m.desc.reserved),
-                          std::end(m.desc.reserved),
-                          [](__u32 word) { return word == 0; }));
+  EXPECT_TRUE(std::ranges::all_of(m.desc.reserved,
+                                  [](__u32 word) { return word == 0; }));
   EXPECT_EQ(m.verdict(), KML_NOTE_RUN_KML);
   EXPECT_EQ(m.noteOffset % 4, 0U);
 
@@ -81,9 +81,9 @@ TEST_P(LibraryTest, AddedNoteHasASection) {
   EXPECT_STREQ(name, ".note.kml");
   EXPECT_EQ(last.sh_type, static_cast<Elf64_Word>(SHT_NOTE));
   EXPECT_EQ(last.sh_flags, static_cast<Elf64_Xword>(SHF_ALLOC));
-  EXPECT_EQ(last.sh_offset, marked.marker()->noteOffset);
+  EXPECT_EQ(last.sh_offset, markerOf(marked).noteOffset);
   EXPECT_EQ(last.sh_addr,
-            marked.programHeaders()[marked.marker()->segmentIndex].p_vaddr);
+            marked.programHeaders()[markerOf(marked).segmentIndex].p_vaddr);
   EXPECT_EQ(last.sh_size, 48U);
 }
 
@@ -123,8 +123,8 @@ TEST_P(LibraryTest, DisabledMarkerDiffersInTheFlagsWordOnly) {
   const auto disabled = withMarker(image, false);
   const auto offsets = differingOffsets(enabled, disabled);
   ASSERT_EQ(offsets.size(), 1U);
-  EXPECT_EQ(offsets[0], image.marker()->descOffset + 4);
-  EXPECT_EQ(ElfImage(disabled).marker()->verdict(), KML_NOTE_RUN_NORMAL);
+  EXPECT_EQ(offsets[0], markerOf(image).descOffset + 4);
+  EXPECT_EQ(markerOf(disabled).verdict(), KML_NOTE_RUN_NORMAL);
   EXPECT_EQ(withMarkerFlag(ElfImage(disabled), true), enabled);
 }
 
@@ -136,7 +136,7 @@ TEST_P(LibraryTest, SameNoteThroughTwoSegmentsIsOneMarker) {
   // Turn PT_GNU_STACK (or any non-load entry) into a second view of the
   // marker's PT_NOTE.
   const Elf64_Phdr note =
-      marked.programHeaders()[marked.marker()->segmentIndex];
+      marked.programHeaders()[markerOf(marked).segmentIndex];
   bool replaced = false;
   for (std::size_t i = 0; i < eh.e_phnum && !replaced; ++i) {
     const auto at = eh.e_phoff + i * sizeof(Elf64_Phdr);
@@ -148,7 +148,7 @@ TEST_P(LibraryTest, SameNoteThroughTwoSegmentsIsOneMarker) {
   ASSERT_TRUE(replaced);
   const ElfImage twice(bytes);
   ASSERT_TRUE(twice.marker().has_value());
-  EXPECT_EQ(twice.marker()->noteOffset, marked.marker()->noteOffset);
+  EXPECT_EQ(markerOf(twice).noteOffset, markerOf(marked).noteOffset);
 }
 
 TEST_P(LibraryTest, FlagChangeNeedsAMarker) {

@@ -2,6 +2,7 @@
 // message, and the input left exactly as it was (same inode, same bytes,
 // no stray files next to it).
 
+#include "marker_of.hpp"
 #include "support.hpp"
 
 #include "kml/elf_image.hpp"
@@ -32,7 +33,7 @@ std::vector<std::byte> markedProgram() {
 }
 
 std::uint64_t markerDescOffset(const std::vector<std::byte> &bytes) {
-  return ElfImage(bytes).marker()->descOffset;
+  return markerOf(bytes).descOffset;
 }
 
 struct BadInput {
@@ -177,8 +178,8 @@ class RefusalTest : public ::testing::TestWithParam<BadInput> {
 protected:
   // Runs `kml args... FILE` on a fresh copy of the bad input and checks
   // the refusal and that nothing was touched.
-  void expectRefused(std::vector<std::string> args, int exitCode,
-                     const std::string &message) {
+  static void expectRefused(std::vector<std::string> args, int exitCode,
+                            const std::string &message) {
     TempDir dir;
     const fs::path file = dir / "input";
     writeBytes(file, GetParam().bytes());
@@ -328,9 +329,9 @@ TEST(AtomicWrite, ReadOnlyDirectoryLeavesTheOriginalIntact) {
   fs::create_directory(ro);
   const fs::path file = ro / "prog";
   copyFile(program("glibc-static"), file);
-  fs::permissions(file, fs::perms(0644));
-  fs::permissions(dir.path(), fs::perms(0755));
-  fs::permissions(ro, fs::perms(0555));
+  fs::permissions(file, kMode0644);
+  fs::permissions(dir.path(), kMode0755);
+  fs::permissions(ro, kMode0555);
   const FileSnapshot before = snapshot(file);
   const std::optional<uid_t> user =
       ::geteuid() == 0 ? std::optional<uid_t>(65534) : std::nullopt;
@@ -352,10 +353,10 @@ TEST(AtomicWrite, ReadOnlyDirectoryLeavesTheOriginalIntact) {
     EXPECT_EQ(listDir(ro), std::vector<std::string>{"prog"});
   };
   const auto asOwner = [&](const std::string &command) {
-    fs::permissions(ro, fs::perms(0755));
+    fs::permissions(ro, kMode0755);
     ASSERT_EQ(kml({command, file.string()}).exitCode, 0) << command;
-    fs::permissions(file, fs::perms(0644));
-    fs::permissions(ro, fs::perms(0555));
+    fs::permissions(file, kMode0644);
+    fs::permissions(ro, kMode0555);
   };
 
   failsCleanly("mark");

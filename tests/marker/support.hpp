@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "kml/testing/file_modes.hpp"
 #include "kml/testing/temp_dir.hpp"
 #include <optional>
 #include <string>
@@ -17,6 +18,12 @@
 namespace kml::test {
 
 namespace fs = std::filesystem;
+
+using kml::testing::kMode0444;
+using kml::testing::kMode0555;
+using kml::testing::kMode0644;
+using kml::testing::kMode0750;
+using kml::testing::kMode0755;
 
 using TempDir = kml::testing::TempDir;
 
@@ -36,7 +43,7 @@ RunResult kml(const std::vector<std::string> &args,
 
 std::vector<std::byte> readBytes(const fs::path &path);
 void writeBytes(const fs::path &path, const std::vector<std::byte> &bytes,
-                fs::perms perms = fs::perms(0755));
+                fs::perms perms = kMode0755);
 // Copies a file keeping its permission bits.
 void copyFile(const fs::path &from, const fs::path &to);
 
@@ -60,7 +67,7 @@ FileSnapshot snapshot(const fs::path &path);
 std::vector<std::string> listDir(const fs::path &dir);
 
 template <class T> T load(const std::vector<std::byte> &bytes, std::size_t at) {
-  T value;
+  T value{};
   std::memcpy(&value, bytes.data() + at, sizeof value);
   return value;
 }

@@ -1,6 +1,7 @@
 // `kml rewrite` on the command line: usage, refusals with the exit codes
 // of `kml mark`, the input left alone, in-place rewriting, reports.
 
+#include "kml/testing/file_modes.hpp"
 #include "support.hpp"
 
 #include <gtest/gtest.h>
@@ -19,7 +20,7 @@ struct Snapshot {
 };
 
 Snapshot snapshot(const fs::path &path) {
-  struct stat st {};
+  struct stat st{};
   stat(path.c_str(), &st);
   return {st.st_ino, readBytes(path)};
 }
@@ -108,7 +109,7 @@ TEST(RewriteCli, InputIsNeverModified) {
 TEST(RewriteCli, InPlaceReplacesTheFileAtomically) {
   TempDir dir;
   fs::copy_file(program("hello-glibc-static"), dir / "prog");
-  fs::permissions(dir / "prog", fs::perms(0750));
+  fs::permissions(dir / "prog", kml::testing::kMode0750);
   const Snapshot before = snapshot(dir / "prog");
   ASSERT_EQ(kml({"rewrite", (dir / "prog").string(), "-o",
                  (dir / "prog").string(), "-q"})
@@ -117,7 +118,7 @@ TEST(RewriteCli, InPlaceReplacesTheFileAtomically) {
   const Snapshot after = snapshot(dir / "prog");
   EXPECT_NE(after.inode, before.inode); // renamed over, not written into
   EXPECT_NE(after.bytes, before.bytes);
-  EXPECT_EQ(fs::status(dir / "prog").permissions(), fs::perms(0750));
+  EXPECT_EQ(fs::status(dir / "prog").permissions(), kml::testing::kMode0750);
   EXPECT_EQ(run({(dir / "prog").string(), "x"}).exitCode, 3);
 }
 

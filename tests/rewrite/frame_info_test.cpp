@@ -77,7 +77,10 @@ TEST_P(FrameInfoTest, ReadsTheTableAndKnowsWhetherAHeaderIsNeeded) {
 
 TEST_P(FrameInfoTest, FunctionEntryHasOnlyTheCiesRules) {
   const auto frame = frames_.frameAt(symbol("frame_probe"));
-  ASSERT_TRUE(frame);
+  // Not ASSERT_TRUE: clang-tidy 19 does not see that it returns.
+  if (!frame) {
+    FAIL() << "no unwind information for frame_probe";
+  }
   EXPECT_EQ(frame->instructions, Bytes{});
   // gas writes a "zR" CIE with PC-relative 4-byte pointers.
   EXPECT_EQ(frame->encoding, DW_EH_PE_pcrel | DW_EH_PE_sdata4);
@@ -119,7 +122,9 @@ TEST_P(FrameInfoTest, NoFrameOutsideEveryFde) {
 TEST_P(FrameInfoTest, StubFdeReusesTheSitesCieAndListsEveryFde) {
   const std::uint64_t site = symbol("frame_body");
   const auto frame = frames_.frameAt(site);
-  ASSERT_TRUE(frame);
+  if (!frame) {
+    FAIL() << "no unwind information at the site";
+  }
   constexpr std::uint64_t kTable = 0x800000;
   const std::size_t fdeBytes = frame->size();
   std::uint64_t hdr = 0;

@@ -60,7 +60,7 @@ TEST_P(RealProgramTest, BehavesLikeTheOriginal) {
   std::vector<std::string> args{"rewrite", program(name).string(), "-o",
                                 out.string(), "--quiet"};
   if (mode.testEntry) {
-    args.push_back("--test-entry");
+    args.emplace_back("--test-entry");
   }
   const RunResult rewrite = kml(args);
   ASSERT_EQ(rewrite.exitCode, 0) << rewrite.err;
@@ -100,7 +100,7 @@ void expectCoverage(const fs::path &path, const std::string &label) {
   ::testing::Test::RecordProperty("found", static_cast<int>(report.found()));
   ::testing::Test::RecordProperty("rewritten",
                                   static_cast<int>(report.rewritten()));
-  EXPECT_GT(report.found(), 0u);
+  EXPECT_GT(report.found(), 0U);
   EXPECT_GE(report.rewritten() * 100, report.found() * 95) << label;
   for (const auto &site : report.sites) {
     if (!site.rewritten) {
@@ -134,7 +134,7 @@ protected:
     std::vector<std::string> args{"rewrite", kBusybox, "-o",
                                   (dir_ / "busybox").string(), "-q"};
     if (GetParam().testEntry) {
-      args.push_back("--test-entry");
+      args.emplace_back("--test-entry");
     }
     ASSERT_EQ(kml(args).exitCode, 0);
   }
@@ -153,7 +153,7 @@ protected:
 TEST_P(BusyboxTest, ShellLoop) {
   expectSame("$BB sh -c 'for i in 1 2 3; do echo $i; done; exit 4'");
 }
-TEST_P(BusyboxTest, Sort) { expectSame("printf 'b\\nc\\na\\n' | $BB sort"); }
+TEST_P(BusyboxTest, Sort) { expectSame(R"(printf 'b\nc\na\n' | $BB sort)"); }
 TEST_P(BusyboxTest, Md5sum) { expectSame("seq 1 20000 | $BB md5sum"); }
 TEST_P(BusyboxTest, GzipRoundTrip) {
   expectSame("seq 1 50000 | $BB gzip -c | $BB gzip -dc | $BB md5sum");

@@ -1,4 +1,5 @@
 #include "support.hpp"
+#include "kml/testing/file_modes.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -153,7 +154,7 @@ void writeBytes(const fs::path &path, const std::vector<std::byte> &bytes) {
   out.write(reinterpret_cast<const char *>(bytes.data()),
             static_cast<std::streamsize>(bytes.size()));
   out.close();
-  fs::permissions(path, fs::perms(0755));
+  fs::permissions(path, kml::testing::kMode0755);
 }
 
 fs::path program(const std::string &name) {

@@ -2,6 +2,7 @@
 // table, one PID, and `-- CMD` with a fake command that "execs" ring-0
 // programs by appending their lines to the fake file.
 
+#include "kml/testing/file_modes.hpp"
 #include "kml/testing/temp_dir.hpp"
 
 #include <gtest/gtest.h>
@@ -45,7 +46,7 @@ std::string slurp(const fs::path &path) {
 }
 
 void writeText(const fs::path &path, const std::string &text,
-               fs::perms perms = fs::perms(0644)) {
+               fs::perms perms = kml::testing::kMode0644) {
   std::ofstream(path, std::ios::binary) << text;
   fs::permissions(path, perms);
 }
@@ -124,7 +125,7 @@ protected:
               "done\n"
               "echo 'output of the command'\n"
               "exit \"$status\"\n",
-              fs::perms(0755));
+              kml::testing::kMode0755);
   }
   [[nodiscard]] fs::path programs() const { return dir_ / "programs"; }
   [[nodiscard]] fs::path fakeCmd() const { return dir_ / "fake-cmd"; }
