@@ -19,7 +19,7 @@ failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
 mkdir -p "$tree/scripts" "$tree/kml/patches" "$tree/build/host" "$tree/build/lint"
-cp "$src/scripts/lint.sh" "$src/scripts/lint-tidy.py" "$src/.clang-format" "$tree/scripts/" 2>/dev/null
+cp "$src/scripts/lint.sh" "$src/scripts/lint-tidy.py" "$src/scripts/lint-layers.py" "$src/.clang-format" "$tree/scripts/" 2>/dev/null
 mv "$tree/scripts/.clang-format" "$tree/.clang-format"
 # checkpatch.pl as lint.sh unpacked it for the source tree, if it did:
 # saves unpacking the tarball again.
