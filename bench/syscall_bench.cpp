@@ -159,9 +159,15 @@ const std::array<Case, 12> kCases{{
        c({SYS_read, f.pipeRead, addr(&g_byte), 1});
      }},
     {"null-write",
-     [](Path c, Fds &f) { c({SYS_write, f.devNull, addr(&g_byte), 1}); }},
+     [](Path c, Fds &f) {
+       // One byte to /dev/null: the write path with no device work.
+       c({SYS_write, f.devNull, addr(&g_byte), 1});
+     }},
     {"null-read",
-     [](Path c, Fds &f) { c({SYS_read, f.devNull, addr(&g_byte), 1}); }},
+     [](Path c, Fds &f) {
+       // /dev/null reads end of file at once.
+       c({SYS_read, f.devNull, addr(&g_byte), 1});
+     }},
     {"null-writev",
      [](Path c, Fds &f) {
        const std::array<iovec, 2> iov{{{&g_byte, 1}, {&g_byte, 1}}};
@@ -178,7 +184,10 @@ const std::array<Case, 12> kCases{{
        c({SYS_recvfrom, f.dgram[1], addr(&g_byte), 1, 0, 0, 0});
      }},
     {"accept4-eagain",
-     [](Path c, Fds &f) { c({SYS_accept4, f.listener, 0, 0, SOCK_NONBLOCK}); }},
+     [](Path c, Fds &f) {
+       // Nobody connects: EAGAIN, as a server's accept loop ends.
+       c({SYS_accept4, f.listener, 0, 0, SOCK_NONBLOCK});
+     }},
     {"clock_gettime",
      [](Path c, Fds &) {
        timespec ts{};

@@ -115,7 +115,7 @@ TEST(MarkerNote, LayoutIsTheUapiOne) {
   EXPECT_EQ(sizeof(struct kml_note), header.n_descsz);
   EXPECT_EQ(NT_KML_MARKER, header.n_type);
   EXPECT_EQ(0, std::memcmp(note.data() + sizeof header, "KML", 4));
-  struct kml_note desc{};
+  struct kml_note desc = {};
   std::memcpy(&desc, note.data() + sizeof header + 4, sizeof desc);
   EXPECT_EQ(KML_NOTE_VERSION, desc.version);
   EXPECT_EQ(KML_NOTE_F_ENABLE, desc.flags);

@@ -12,7 +12,7 @@ namespace {
 using KeyTest = GateTest;
 
 mode_t modeOf(const fs::path &path) {
-  struct stat st{};
+  struct stat st = {};
   if (::stat(path.c_str(), &st) != 0) {
     return 0;
   }

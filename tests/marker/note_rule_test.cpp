@@ -10,7 +10,7 @@ namespace {
 
 enum kml_note_verdict decide(__u32 version, __u32 flags,
                              __u32 descsz = sizeof(struct kml_note)) {
-  struct kml_note note{};
+  struct kml_note note = {};
   note.version = version;
   note.flags = flags;
   return kml_note_decide(&note, descsz);

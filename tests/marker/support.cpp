@@ -120,7 +120,7 @@ std::string paramName(const std::string &program) {
 }
 
 FileSnapshot snapshot(const fs::path &path) {
-  struct stat st{};
+  struct stat st = {};
   if (::stat(path.c_str(), &st) != 0) {
     throw std::runtime_error("cannot stat " + path.string());
   }

@@ -20,7 +20,7 @@ struct Snapshot {
 };
 
 Snapshot snapshot(const fs::path &path) {
-  struct stat st{};
+  struct stat st = {};
   stat(path.c_str(), &st);
   return {st.st_ino, readBytes(path)};
 }

@@ -111,7 +111,7 @@ void syncDirectory(const std::filesystem::path &dir) {
 
 std::vector<std::byte> readWholeFile(const std::filesystem::path &path) {
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  struct stat st{};
+  struct stat st = {};
   if (!fd.valid() || ::fstat(fd.get(), &st) != 0) {
     const int err = errno;
     throw ElfError(ElfErrorKind::Unreadable,
@@ -144,7 +144,7 @@ std::vector<std::byte> readWholeFile(const std::filesystem::path &path) {
 }
 
 mode_t fileMode(const std::filesystem::path &path) {
-  struct stat st{};
+  struct stat st = {};
   if (::stat(path.c_str(), &st) != 0) {
     const int err = errno;
     throw ElfError(ElfErrorKind::Unreadable,
@@ -177,7 +177,7 @@ void writeFileAtomically(const std::filesystem::path &requested,
   // Keep the owner of a file we replace (only root can give it away; for
   // anyone else the temporary file is already theirs). chown clears the
   // set-id bits, so the mode comes after it.
-  struct stat old{};
+  struct stat old = {};
   if (::stat(target.c_str(), &old) == 0) {
     [[maybe_unused]] const int ignored =
         ::fchown(temp.fd(), old.st_uid, old.st_gid);

@@ -29,7 +29,7 @@ struct MarkerInfo {
   std::uint64_t noteOffset = 0; // the Elf64_Nhdr
   std::uint64_t descOffset = 0; // the struct kml_note
   std::uint32_t descSize = 0;   // n_descsz, may differ from sizeof
-  struct kml_note desc{};       // first min(descSize, sizeof) bytes
+  struct kml_note desc = {};    // first min(descSize, sizeof) bytes
 
   // What a kernel following the UAPI rule would do with this marker.
   [[nodiscard]] enum kml_note_verdict verdict() const {

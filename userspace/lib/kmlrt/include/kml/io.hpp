@@ -214,7 +214,7 @@ inline result<uint16_t> local_port(const fd &sock) noexcept {
 // SIG_IGN is a cast of the integer 1 to a handler pointer, which
 // application code may not write (rule R003).
 inline status ignore_broken_pipe() noexcept {
-  struct sigaction action{};
+  struct sigaction action = {};
   action.sa_handler = SIG_IGN;
   return detail::from_rc(::sigaction(SIGPIPE, &action, nullptr));
 }

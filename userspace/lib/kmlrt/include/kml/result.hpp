@@ -34,6 +34,8 @@ public:
   constexpr int error() const noexcept { return error_; }
 
   // The value; traps when the result is a failure.
+  // Versions 14 and 19 of clang-format space a ref-qualifier differently.
+  // clang-format off
   constexpr T &value() & noexcept {
     check(ok());
     return value_;
@@ -42,6 +44,7 @@ public:
     check(ok());
     return value_;
   }
+  // clang-format on
   // Moves the value out (for move-only T such as kml::io::fd).
   constexpr T take() noexcept {
     check(ok());
