@@ -9,7 +9,6 @@
 
 #include <cerrno>
 #include <cstring>
-#include <optional>
 #include <string>
 #include <utility>
 
@@ -43,18 +42,8 @@ private:
 // renamed into place.
 class TempFile {
 public:
-  explicit TempFile(const std::filesystem::path &target) {
-    std::string pattern = target.string() + ".kml-XXXXXX";
-    const int fd = ::mkstemp(pattern.data());
-    if (fd < 0) {
-      const int err = errno;
-      throw ElfError(ElfErrorKind::WriteFailed,
-                     cat("cannot create a temporary file next to ",
-                         target.string(), ": ", errnoText(err)));
-    }
-    path_ = pattern;
-    fd_.emplace(fd);
-  }
+  explicit TempFile(const std::filesystem::path &target)
+      : path_(target.string() + ".kml-XXXXXX"), fd_(create(path_, target)) {}
   TempFile(const TempFile &) = delete;
   TempFile &operator=(const TempFile &) = delete;
   ~TempFile() {
@@ -62,9 +51,9 @@ public:
       ::unlink(path_.c_str());
     }
   }
-  int fd() const { return fd_->get(); }
+  int fd() const { return fd_.get(); }
   const std::string &path() const { return path_; }
-  int close() { return fd_->close(); }
+  int close() { return fd_.close(); }
   void renameOver(const std::filesystem::path &target) {
     if (::rename(path_.c_str(), target.c_str()) != 0) {
       const int err = errno;
@@ -76,8 +65,20 @@ public:
   }
 
 private:
-  std::string path_;
-  std::optional<FileDescriptor> fd_;
+  // mkstemp() replaces the pattern's XXXXXX with the name it created.
+  static int create(std::string &pattern, const std::filesystem::path &target) {
+    const int fd = ::mkstemp(pattern.data());
+    if (fd < 0) {
+      const int err = errno;
+      throw ElfError(ElfErrorKind::WriteFailed,
+                     cat("cannot create a temporary file next to ",
+                         target.string(), ": ", errnoText(err)));
+    }
+    return fd;
+  }
+
+  std::string path_; // before fd_: create() writes the name into it
+  FileDescriptor fd_;
 };
 
 [[noreturn]] void writeFailed(const std::string &what, int err) {
@@ -153,32 +154,32 @@ mode_t fileMode(const std::filesystem::path &path) {
   return st.st_mode & 07777;
 }
 
-void writeFileAtomically(const std::filesystem::path &requested,
+void writeFileAtomically(const std::filesystem::path &target,
                          std::span<const std::byte> bytes, mode_t mode) {
   // Write through a symlink rather than replacing the link itself.
   std::error_code ec;
-  std::filesystem::path target = requested;
-  if (std::filesystem::symlink_status(requested, ec).type() ==
+  std::filesystem::path resolved = target;
+  if (std::filesystem::symlink_status(target, ec).type() ==
       std::filesystem::file_type::symlink) {
-    target = std::filesystem::canonical(requested, ec);
+    resolved = std::filesystem::canonical(target, ec);
     if (ec) {
       throw ElfError(
           ElfErrorKind::WriteFailed,
-          cat("cannot resolve ", requested.string(), ": ", ec.message()));
+          cat("cannot resolve ", target.string(), ": ", ec.message()));
     }
   }
-  std::filesystem::path dir = target.parent_path();
+  std::filesystem::path dir = resolved.parent_path();
   if (dir.empty()) {
     dir = ".";
   }
 
-  TempFile temp(target);
+  TempFile temp(resolved);
   writeAll(temp.fd(), bytes, temp.path());
   // Keep the owner of a file we replace (only root can give it away; for
   // anyone else the temporary file is already theirs). chown clears the
   // set-id bits, so the mode comes after it.
   struct stat old = {};
-  if (::stat(target.c_str(), &old) == 0) {
+  if (::stat(resolved.c_str(), &old) == 0) {
     [[maybe_unused]] const int ignored =
         ::fchown(temp.fd(), old.st_uid, old.st_gid);
   }
@@ -191,7 +192,7 @@ void writeFileAtomically(const std::filesystem::path &requested,
   if (temp.close() != 0) {
     writeFailed(cat("cannot close ", temp.path()), errno);
   }
-  temp.renameOver(target);
+  temp.renameOver(resolved);
   syncDirectory(dir);
 }
 
