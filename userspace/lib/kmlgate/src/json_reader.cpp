@@ -3,6 +3,7 @@
 #include "kml/gate/gate_error.hpp"
 
 #include <cstdint>
+#include <utility>
 
 namespace kml::gate {
 namespace {
@@ -102,7 +103,7 @@ private:
       }
       std::string name = parseString();
       expect(':');
-      value.members.emplace_back(std::move(name), parseValue(depth + 1));
+      value.members.push_back({std::move(name), parseValue(depth + 1)});
       if (peek() == ',') {
         ++pos_;
         continue;
@@ -259,9 +260,9 @@ private:
 } // namespace
 
 const JsonValue *JsonValue::member(std::string_view name) const {
-  for (const auto &[key, value] : members) {
-    if (key == name) {
-      return &value;
+  for (const JsonMember &candidate : members) {
+    if (candidate.name == name) {
+      return &candidate.value;
     }
   }
   return nullptr;

@@ -5,10 +5,11 @@
 
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 namespace kml::gate {
+
+struct JsonMember;
 
 struct JsonValue {
   enum class Kind { Null, Bool, Number, String, Array, Object };
@@ -16,10 +17,18 @@ struct JsonValue {
   bool boolean = false;
   std::string text; // a string's value, or a number's digits
   std::vector<JsonValue> items;
-  std::vector<std::pair<std::string, JsonValue>> members;
+  // An object's members, in their order. Not pairs: a std::pair of the
+  // JsonValue being defined is an incomplete type that Clang's checks of
+  // libstdc++'s vector refuse; a struct declared ahead is not.
+  std::vector<JsonMember> members;
 
   // The member called name of an object, or nullptr.
   [[nodiscard]] const JsonValue *member(std::string_view name) const;
+};
+
+struct JsonMember {
+  std::string name;
+  JsonValue value;
 };
 
 // Throws GateError("invalid JSON at byte N: ...").
