@@ -103,13 +103,15 @@ public:
 
   virtual std::string_view id() const = 0;
 
-  virtual void registerMatchers(clang::ast_matchers::MatchFinder &) {}
-  void run(const clang::ast_matchers::MatchFinder::MatchResult &) override {}
+  virtual void registerMatchers(clang::ast_matchers::MatchFinder & /*finder*/) {
+  }
+  void run(const clang::ast_matchers::MatchFinder::MatchResult & /*result*/)
+      override {}
   /// Clang warning options (without -W) whose diagnostics are this rule's
   /// findings; the verifier enables them for every TU.
   virtual std::vector<std::string> claimedWarnings() const { return {}; }
-  virtual void beforeTranslationUnit(const TuCommand &) {}
-  virtual void checkTranslationUnit(clang::ASTContext &) {}
+  virtual void beforeTranslationUnit(const TuCommand & /*command*/) {}
+  virtual void checkTranslationUnit(clang::ASTContext & /*context*/) {}
   /// Called after code generation with the TU's -fstack-usage output.
   virtual void afterCodeGen(const std::filesystem::path & /*stackUsage*/) {}
   /// Cross-TU conclusions, once every TU has been seen.
