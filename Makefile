@@ -65,6 +65,8 @@ include tests/vm/attack/build.mk
 # (tests/vm/x86-selftests/build.mk), rewritten by the host kml as REWRITTEN.
 X86ST_REWRITE := $(HOSTDIR)/userspace/kml/kml
 include tests/vm/x86-selftests/build.mk
+# docs/tutorial.md's programs (/kml/tutorial) and its in-VM test.
+include userspace/examples/tutorial/build.mk
 VM_CFLAGS := -static -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-clobbered \
 	-I$(KSRC)/tools/testing/selftests -I$(TOP)/loader/uapi -I$(VMTEST_LIB_DIR) \
 	-DKML_EXPECTED_VERSION='"$(KML_VERSION)"'
@@ -369,9 +371,10 @@ dynroot: kernel host-tools
 
 image: module guest-tools vm-tests dynroot
 	@$(MAKE) --no-print-directory $(BENCHDIR)/kml-bench.ring3 $(BENCHDIR)/kml-bench.ring0 \
-		$(BENCHDIR)/kml-bench.ring0bypass $(EXEC_BENCH_FILES) $(BENCHDIR)/kml-server-bench
+		$(BENCHDIR)/kml-bench.ring0bypass $(EXEC_BENCH_FILES) $(BENCHDIR)/kml-server-bench \
+		$(TUTORIAL_FILES)
 	@mkdir -p $(IMAGEDIR)
-	@BENCH_DIR=$(BENCHDIR) DYNROOT=$(DYNROOT) scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
+	@BENCH_DIR=$(BENCHDIR) DYNROOT=$(DYNROOT) TUTORIAL_DIR=$(TUTORIAL_DIR) scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
 
 vm: image
 	scripts/vm.sh shell $(BZIMAGE) $(IMAGE)

@@ -64,6 +64,11 @@ if [ -n "${BENCH_DIR:-}" ]; then
 		install -m 0755 "$BENCH_DIR/kml-server-bench" "$root/kml/bench/"
 	fi
 fi
+# docs/tutorial.md's programs and their sources, if built.
+if [ -n "${TUTORIAL_DIR:-}" ]; then
+	mkdir -p "$root/kml/tutorial"
+	cp -a "$TUTORIAL_DIR"/. "$root/kml/tutorial/"
+fi
 # Debian's redis and nginx, their libraries and kml's library directory
 # (scripts/dynroot.sh), if built.
 if [ -n "${DYNROOT:-}" ]; then
