@@ -35,9 +35,11 @@ std::string_view trim(std::string_view s) {
 }
 
 bool parseInt(std::string_view s, int &out) {
-  const auto *end = s.data() + s.size();
-  const auto [ptr, ec] = std::from_chars(s.data(), end, out);
-  return ec == std::errc() && ptr == end;
+  // from_chars reads [first, last): no terminating NUL needed.
+  const char *const first = s.data();
+  const char *const last = first + s.size();
+  const auto [ptr, ec] = std::from_chars(first, last, out);
+  return ec == std::errc() && ptr == last;
 }
 
 // "1..N"
@@ -173,9 +175,8 @@ std::vector<Problem> GuestLog::problems() const {
                    tail(kContextLines)});
   }
   for (const auto &name : expected_) {
-    const bool seen =
-        std::any_of(binaries_.begin(), binaries_.end(),
-                    [&](const auto &b) { return b.name == name; });
+    const bool seen = std::ranges::any_of(
+        binaries_, [&](const auto &b) { return b.name == name; });
     if (!seen) {
       out.push_back({"test binary '" + name + "' never ran", {}});
     }
@@ -236,13 +237,17 @@ int GuestLog::failedCount() const {
         (bin.exitStatus != 0 && bin.exitStatus != kKselftestSkip);
     // A binary that crashed or exited badly without a failed case still
     // counts once, so it can never vanish from the totals.
-    n += caseFailures > 0 ? caseFailures : (binaryProblem ? 1 : 0);
+    if (caseFailures > 0) {
+      n += caseFailures;
+    } else if (binaryProblem) {
+      ++n;
+    }
   }
   for (const auto &name : expected_) {
-    n += std::none_of(binaries_.begin(), binaries_.end(),
-                      [&](const auto &b) { return b.name == name; })
-             ? 1
-             : 0;
+    if (std::ranges::none_of(binaries_,
+                             [&](const auto &b) { return b.name == name; })) {
+      ++n;
+    }
   }
   if (!runBegan_ || !runEnded_) {
     ++n;
