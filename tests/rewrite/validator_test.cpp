@@ -85,6 +85,7 @@ dataObjects(const fs::path &file) {
         const std::uint64_t start = std::stoull(value, nullptr, 16);
         objects.emplace_back(start, start + std::stoull(size, nullptr, 0));
       } catch (const std::exception &) {
+        continue; // not a symbol's row after all: nothing to record
       }
     }
   }
