@@ -493,7 +493,7 @@ patch-size:
 
 clean:
 	rm -rf $(HOSTDIR) $(GUESTDIR) $(VMTESTDIR) $(BUILD)/module-* $(BUILD)/image-* $(BUILD)/*.log \
-		$(BUILD)/fuzz-failures
+		$(BUILD)/fuzz-failures $(TUTORIAL_DIR) $(BUILD)/tour
 
 distclean:
 	rm -rf $(BUILD)
