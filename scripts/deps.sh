@@ -14,6 +14,8 @@ packages=(
 	# userspace, C++20
 	cmake ninja-build g++ googletest libgtest-dev libgmock-dev
 	clang-format clang-tidy musl-tools lld
+	# kml's man pages: groff renders them in tests/cli
+	groff-base
 	# make lint (docs/lint.md): LLVM 19's clang-format, clang-tidy and
 	# clang-scan-deps (clang-tools-19), shellcheck, perl for checkpatch.pl
 	clang-format-19 clang-tidy-19 clang-tools-19 shellcheck perl python3
