@@ -280,6 +280,10 @@ std::string renderText(const ProgramExplanation &explanation) {
   }
   out << "summary: ";
   printSummaryLine(out, explanation.summary());
+  if (verdict.decision == Decision::Refused) {
+    out << "  (the paths a ring-0 run would take: under this policy the "
+           "kernel refuses the program, so nothing runs)\n";
+  }
   if (!explanation.fileRewritten) {
     out << "after kml rewrite: ";
     printSummaryLine(out, explanation.summary(true));

@@ -130,9 +130,11 @@ PathVerdict SiteExplainer::pathOf(const SiteExplanation &site,
   return {CallPath::Direct,
           cat("rewritten: the site jumps to a stub, which jumps straight to "
               "the kernel's direct entry (AT_KML_ENTRY) with the return "
-              "address in %rcx; no trap and no change of privilege, the "
+              "address in %rcx; no trap and no change of privilege: the "
               "kernel runs ",
-              callName(site), " and jumps back")};
+              callName(site),
+              " and, when it returns, jumps back to the instruction after "
+              "the site")};
 }
 
 std::vector<ShownInstruction>
