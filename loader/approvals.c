@@ -178,8 +178,9 @@ static struct kml_approval_list *kml_list_load(const char *path)
 		goto fail;
 	generation = le64_to_cpu(list->header.generation);
 	if (!kml_gate_generation_ok(generation)) {
-		ret = kml_gate_refuse(path, KML_GATE_STALE_GENERATION,
-				      "an approval list");
+		ret = kml_gate_refuse_as("list", path,
+					 KML_GATE_STALE_GENERATION,
+					 "an approval list");
 		goto fail;
 	}
 	return list;

@@ -32,6 +32,9 @@
 
 #include "gate.h"
 
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
 struct kml_exec_stats kml_exec_stats;
 
 /* PT_NOTE segments hold a few small notes; read at most this much of one. */
@@ -110,7 +113,7 @@ static enum kml_gate_reason kml_marker_reason(const struct kml_marker_scan *scan
  */
 static int kml_find_marker(struct linux_binprm *bprm,
 			   const struct elf64_hdr *ehdr,
-			   const struct elf64_phdr *phdrs, u32 *flags,
+			   const struct elf64_phdr *phdrs, bool *found, u32 *flags,
 			   enum kml_gate_reason *reason)
 {
 	struct kml_marker_scan scan = {};
@@ -136,6 +139,7 @@ static int kml_find_marker(struct linux_binprm *bprm,
 	}
 	kfree(buf);
 
+	*found = scan.found;
 	if (!scan.found)
 		return KML_NOTE_RUN_NORMAL;
 	verdict = scan.conflict ? KML_NOTE_REFUSE :
@@ -184,22 +188,38 @@ static const char *kml_writable_code(const struct elf64_hdr *ehdr,
 	return exec_stack ? "an executable stack (PT_GNU_STACK)" : NULL;
 }
 
-int kml_loader_exec_check(struct linux_binprm *bprm,
-			  const struct elf64_hdr *ehdr,
-			  const struct elf64_phdr *phdrs)
+/* What kml_exec_decide() decided, for the kml_exec trace event. */
+struct kml_exec_decision {
+	bool marked;		/* the program has a marker note */
+	bool bypass_off;	/* asked for the bypass, which is unavailable */
+	struct kml_exec_verdict v;
+};
+
+static int kml_exec_refuse(struct linux_binprm *bprm,
+			   struct kml_exec_decision *d,
+			   enum kml_gate_reason reason, const char *detail)
+{
+	d->v.reason = reason;
+	return kml_gate_refuse(bprm->filename, reason, detail);
+}
+
+static int kml_exec_decide(struct linux_binprm *bprm,
+			   const struct elf64_hdr *ehdr,
+			   const struct elf64_phdr *phdrs,
+			   struct kml_exec_decision *d)
 {
 	enum kml_gate_reason reason = KML_GATE_ALLOWED;
 	const char *writable_code, *bypass_off;
 	u32 flags = 0;
 	int ret;
 
-	ret = kml_find_marker(bprm, ehdr, phdrs, &flags, &reason);
+	ret = kml_find_marker(bprm, ehdr, phdrs, &d->marked, &flags, &reason);
 	switch (ret) {
 	case KML_NOTE_RUN_NORMAL:
 		return 0;
 	case KML_NOTE_REFUSE:
 		atomic_long_inc(&kml_exec_stats.refused_enoexec);
-		return kml_gate_refuse(bprm->filename, reason, NULL);
+		return kml_exec_refuse(bprm, d, reason, NULL);
 	case KML_NOTE_RUN_KML:
 		break;
 	default:
@@ -210,22 +230,22 @@ int kml_loader_exec_check(struct linux_binprm *bprm,
 	 * sealed gate's verdicts stand then (docs/gate.md, "Sealed").
 	 */
 	if (security_locked_down(LOCKDOWN_KML) && !kml_gate_sealed())
-		return kml_gate_refuse(bprm->filename, KML_GATE_NOT_SEALED, NULL);
+		return kml_exec_refuse(bprm, d, KML_GATE_NOT_SEALED, NULL);
 	if (kml_is_dynamic(ehdr, phdrs)) {
 		atomic_long_inc(&kml_exec_stats.refused_enoexec);
-		return kml_gate_refuse(bprm->filename, KML_GATE_DYNAMIC, NULL);
+		return kml_exec_refuse(bprm, d, KML_GATE_DYNAMIC, NULL);
 	}
 	writable_code = kml_writable_code(ehdr, phdrs);
 	if (writable_code)
-		return kml_gate_refuse(bprm->filename, KML_GATE_ANONYMOUS_EXEC,
+		return kml_exec_refuse(bprm, d, KML_GATE_ANONYMOUS_EXEC,
 				       writable_code);
 	/* Before the signature: others may not make the kernel hash files. */
 	if (!kml_gate_may_exec()) {
 		atomic_long_inc(&kml_exec_stats.refused_eperm);
-		return kml_gate_refuse(bprm->filename, KML_GATE_UNPRIVILEGED,
+		return kml_exec_refuse(bprm, d, KML_GATE_UNPRIVILEGED,
 				       "only root and /sys/kernel/kml/exec_group may run programs at ring 0");
 	}
-	ret = kml_gate_check_exec(bprm, flags, ehdr, phdrs);
+	ret = kml_gate_check_exec(bprm, flags, ehdr, phdrs, &d->v);
 	if (ret)
 		return ret;
 	atomic_long_inc(&kml_exec_stats.ring0_execs);
@@ -240,7 +260,47 @@ int kml_loader_exec_check(struct linux_binprm *bprm,
 	if (bypass_off) {
 		pr_notice_ratelimited("%s: no bypass entry (%s): the getters take the direct entry\n",
 				      bprm->filename, bypass_off);
+		d->bypass_off = true;
 		return KML_EXEC_RING0;
 	}
 	return KML_EXEC_BYPASS;
+}
+
+/* The kml_exec event for a marked program's exec that returned @ret. */
+static void kml_trace_exec(struct linux_binprm *bprm, int ret,
+			   const struct kml_exec_decision *d)
+{
+	const char *verdict = "ring0", *why;
+
+	if (ret < 0) {
+		verdict = "refused";
+		why = d->v.reason == KML_GATE_ALLOWED ? "error" :
+		      kml_gate_reason_name(d->v.reason);
+	} else if (ret == 0) {
+		verdict = "ring3";
+		why = "marker-disabled";
+	} else {
+		if (ret == KML_EXEC_BYPASS)
+			verdict = "ring0-bypass";
+		if (d->bypass_off)
+			why = "bypass-unavailable";
+		else if (!strcmp(d->v.assurance ?: "", "unsigned"))
+			why = "development-mode";
+		else
+			why = d->v.listed ? "approved-list" : "signed-manifest";
+	}
+	trace_kml_exec(bprm->filename, verdict, why, d->v.assurance ?: "",
+		       ret < 0 ? ret : 0);
+}
+
+int kml_loader_exec_check(struct linux_binprm *bprm,
+			  const struct elf64_hdr *ehdr,
+			  const struct elf64_phdr *phdrs)
+{
+	struct kml_exec_decision d = { .v.reason = KML_GATE_ALLOWED };
+	int ret = kml_exec_decide(bprm, ehdr, phdrs, &d);
+
+	if (d.marked && trace_kml_exec_enabled())
+		kml_trace_exec(bprm, ret, &d);
+	return ret;
 }

@@ -34,6 +34,7 @@
 #include <keys/system_keyring.h>
 #include <linux/binfmts.h>
 #include <linux/cred.h>
+#include <linux/dcache.h>
 #include <linux/errno.h>
 #include <linux/fs.h>
 #include <linux/key.h>
@@ -52,6 +53,7 @@
 #include <linux/verification.h>
 
 #include "gate.h"
+#include "trace.h"
 
 /* One reason: its word, its errno and its line (linux/kml_gate_reasons.h). */
 struct kml_gate_reason_info {
@@ -105,16 +107,42 @@ MODULE_PARM_DESC(sealed, "seal the gate at load: kml.ko stays, the policy only g
 
 static struct key *kml_keyring;
 
-int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
-		    const char *detail)
+/* Index = enum kml_manifest_assurance; match_string() stops at a NULL. */
+static const char *const kml_assurance_names[] = {
+	[0] = "(none)",
+	[KML_ASSURANCE_TRUSTED] = "trusted",
+	[KML_ASSURANCE_VALIDATED] = "validated",
+	[KML_ASSURANCE_VERIFIED] = "verified",
+};
+
+static const char *kml_gate_assurance_name(u8 assurance)
+{
+	return assurance < ARRAY_SIZE(kml_assurance_names) ?
+	       kml_assurance_names[assurance] : "(unknown)";
+}
+
+int kml_gate_refuse_as(const char *kind, const char *filename,
+		       enum kml_gate_reason reason, const char *detail)
 {
 	const struct kml_gate_reason_info *info = &kml_gate_reasons[reason];
 
 	atomic_long_inc(&kml_gate_refused[reason]);
+	trace_kml_refused(kind, filename, info->name, detail ?: "", -info->err);
 	pr_notice_ratelimited("%s: refused: %s: %s%s%s (errno %d)\n", filename,
 			      info->name, info->what, detail ? ": " : "",
 			      detail ?: "", info->err);
 	return -info->err;
+}
+
+const char *kml_gate_reason_name(enum kml_gate_reason reason)
+{
+	return kml_gate_reasons[reason].name;
+}
+
+int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
+		    const char *detail)
+{
+	return kml_gate_refuse_as("exec", filename, reason, detail);
 }
 
 /* What the signature check found, for the exec hook. */
@@ -587,15 +615,22 @@ static struct kml_gate_held *kml_gate_hold(struct file *file,
 	return h;
 }
 
-/* A refusal for kml_gate_hold()'s error: its reason, counted and logged. */
-static int kml_gate_hold_refused(const char *name, long err, const char *why)
+/*
+ * A refusal for kml_gate_hold()'s error: its reason (in *@reason),
+ * counted and logged.
+ */
+static int kml_gate_hold_refused(const char *name, long err, const char *why,
+				 enum kml_gate_reason *reason)
 {
 	if (err == -ETXTBSY)
-		return kml_gate_refuse(name, KML_GATE_BUSY,
-				       "open for writing, mapped writable or pinned");
-	if (err == -EXDEV)
-		return kml_gate_refuse(name, KML_GATE_UNSAFE_FS, why);
-	return err;
+		*reason = KML_GATE_BUSY;
+	else if (err == -EXDEV)
+		*reason = KML_GATE_UNSAFE_FS;
+	else
+		return err;
+	return kml_gate_refuse(name, *reason, *reason == KML_GATE_BUSY ?
+			       "open for writing, mapped writable or pinned" :
+			       why);
 }
 
 /* Any context: fput() defers the last close. */
@@ -839,7 +874,8 @@ bool kml_gate_may_exec(void)
  */
 int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
 			const struct elf64_hdr *ehdr,
-			const struct elf64_phdr *phdrs)
+			const struct elf64_phdr *phdrs,
+			struct kml_exec_verdict *v)
 {
 	enum kml_gate_reason reason;
 	struct kml_gate_held *h;
@@ -849,10 +885,12 @@ int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
 
 	h = kml_gate_hold(bprm->file, &why);
 	if (IS_ERR(h))
-		return kml_gate_hold_refused(bprm->filename, PTR_ERR(h), why);
+		return kml_gate_hold_refused(bprm->filename, PTR_ERR(h), why,
+					     &v->reason);
 	ret = kml_gate_examine(bprm->file, &h->found);
 	if (ret) {
-		ret = kml_gate_hold_refused(bprm->filename, ret, NULL);
+		ret = kml_gate_hold_refused(bprm->filename, ret, NULL,
+					    &v->reason);
 		goto release;
 	}
 	reason = kml_gate_policy(&h->found, &unsigned_dev);
@@ -874,6 +912,7 @@ int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
 		h->found.detail = "code pages reach past the signed bytes";
 	}
 	if (reason != KML_GATE_ALLOWED) {
+		v->reason = reason;
 		ret = kml_gate_refuse(bprm->filename, reason,
 				      reason == h->found.reason ?
 				      h->found.detail : NULL);
@@ -883,6 +922,10 @@ int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
 		atomic_long_inc(&kml_gate_unsigned_execs);
 		pr_warn_ratelimited("%s: UNSIGNED program at ring 0: development mode (allow_unsigned) is on\n",
 				    bprm->filename);
+		v->assurance = "unsigned";
+	} else {
+		v->assurance = kml_gate_assurance_name(h->found.entry.assurance);
+		v->listed = h->found.listed;
 	}
 	kml_gate_keep(h, NULL);
 	return 0;
@@ -899,6 +942,18 @@ static int kml_gate_refuse_mapping(struct file *file,
 	const struct kml_gate_reason_info *info = &kml_gate_reasons[reason];
 
 	atomic_long_inc(&kml_gate_refused[reason]);
+	if (trace_kml_refused_enabled()) {
+		/* Named as %pD names it: the file's last component. */
+		struct name_snapshot name;
+
+		if (file)
+			take_dentry_name_snapshot(&name, file->f_path.dentry);
+		trace_kml_refused("mapping",
+				  file ? (const char *)name.name.name :
+				  current->comm, info->name, detail, -info->err);
+		if (file)
+			release_dentry_name_snapshot(&name);
+	}
 	if (file)
 		pr_notice_ratelimited("%pD (mapped by %s[%d]): refused: %s: %s: %s (errno %d)\n",
 				      file, current->comm, task_pid_nr(current),
@@ -1054,14 +1109,6 @@ int kml_gate_mprotect_check(const struct kml_program *prog,
 }
 
 /* --- /sys/kernel/kml/ policy and /sys/kernel/kml/refused/ counters --- */
-
-/* Index = enum kml_manifest_assurance; match_string() stops at a NULL. */
-static const char *const kml_assurance_names[] = {
-	[0] = "(none)",
-	[KML_ASSURANCE_TRUSTED] = "trusted",
-	[KML_ASSURANCE_VALIDATED] = "validated",
-	[KML_ASSURANCE_VERIFIED] = "verified",
-};
 
 /*
  * Whether the policy may get weaker (widen what runs at CPL 0): not once

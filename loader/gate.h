@@ -16,11 +16,30 @@
 
 /* The gate (gate.c): signed manifests, policy, refusal reasons. */
 struct key;
+/*
+ * What kml_gate_check_exec() found, for the exec decision's trace event:
+ * the reason it refused, or the approval's assurance ("unsigned" in
+ * development mode) and whether a loaded list approved it.
+ */
+struct kml_exec_verdict {
+	enum kml_gate_reason reason;
+	const char *assurance;
+	bool listed;
+};
+
 int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
 			const struct elf64_hdr *ehdr,
-			const struct elf64_phdr *phdrs);
+			const struct elf64_phdr *phdrs,
+			struct kml_exec_verdict *v);
+/*
+ * Count, trace and log a refusal of @filename as a @kind ("exec",
+ * "list"); returns the reason's -errno. kml_gate_refuse() is for execs.
+ */
+int kml_gate_refuse_as(const char *kind, const char *filename,
+		       enum kml_gate_reason reason, const char *detail);
 int kml_gate_refuse(const char *filename, enum kml_gate_reason reason,
 		    const char *detail);
+const char *kml_gate_reason_name(enum kml_gate_reason reason);
 /*
  * Who signed an appended signature, for keeping its verdict
  * (signer.c): the keyring whose key matched, if kml.ko can ask it
