@@ -9,8 +9,8 @@ packages=(
 	linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
 	openssl
 	cpio kmod dwarves patch xz-utils rsync ccache
-	# the test VM
-	qemu-system-x86 busybox-static
+	# the test VM, and the tracing tools it runs (docs/tracing.md)
+	qemu-system-x86 busybox-static linux-perf trace-cmd
 	# userspace, C++20
 	cmake ninja-build g++ googletest libgtest-dev libgmock-dev
 	clang-format clang-tidy musl-tools lld

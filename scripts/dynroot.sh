@@ -8,7 +8,8 @@
 #   usr/bin, usr/sbin     redis-server, redis-cli, redis-benchmark, nginx,
 #                         ab: the binaries of Debian's packages, downloaded
 #                         (apt-get download) and unpacked, never installed
-#                         (their maintainer scripts would start services)
+#                         (their maintainer scripts would start services);
+#                         perf and trace-cmd, this host's (docs/tracing.md)
 #   lib/x86_64-linux-gnu, lib64
 #                         the libraries they need, copied from this Debian
 #                         host (scripts/deps.sh installs those packages),
@@ -108,6 +109,21 @@ for f in "$tmp/$libdir"/*; do
 	[ "${f##*/}" = libc.so.6 ] || approved+=("$f")
 done
 "$kml" sign --list "$tmp/usr/lib/kml/servers.list" "${approved[@]}" "${sign[@]}" >/dev/null
+
+# The tracing tools docs/tracing.md and docs/tutorial.md use in the VM:
+# this host's perf and trace-cmd (scripts/deps.sh installs them) and what
+# they need beyond the servers' libraries. Added after servers.list: no
+# ring-0 program maps them.
+for bin in /usr/bin/perf /usr/bin/trace-cmd; do
+	[ -x "$bin" ] || die "$bin missing: run scripts/deps.sh"
+	install -m 0755 "$bin" "$tmp/usr/bin/"
+	missing=$(ldd "$bin" | awk '/not found/ { print $1 }')
+	[ -z "$missing" ] || die "$bin needs $missing: add its package to scripts/deps.sh"
+	while read -r path; do
+		[ -e "$tmp/$libdir/${path##*/}" ] ||
+			install -m 0644 "$path" "$tmp/$libdir/${path##*/}"
+	done < <(ldd "$bin" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }')
+done
 
 rm -rf "$out"
 mv "$tmp" "$out"
