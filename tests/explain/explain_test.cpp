@@ -196,10 +196,13 @@ TEST(ExplainCli, TextShowsSitesSideBySideAndTheVerdict) {
       << r.out;
 }
 
-TEST(ExplainCli, OriginalOfARealProgramIsRebuiltExactly) {
+class RealProgram : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(RealProgram, OriginalIsRebuiltExactly) {
   TempDir dir;
-  const JsonValue before = explainJson(program("hello-glibc-static"));
-  const JsonValue after = explainJson(rewritten(dir, "hello-glibc-static"));
+  const JsonValue before = explainJson(program(GetParam()));
+  const JsonValue after = explainJson(rewritten(dir, GetParam()));
+  EXPECT_TRUE(field(after, "original_recovered").boolean);
   const auto &sitesBefore = field(before, "sites").items;
   const auto &sitesAfter = field(after, "sites").items;
   ASSERT_EQ(sitesBefore.size(), sitesAfter.size());
@@ -225,6 +228,13 @@ TEST(ExplainCli, OriginalOfARealProgramIsRebuiltExactly) {
   }
   EXPECT_TRUE(sawWrite);
 }
+
+INSTANTIATE_TEST_SUITE_P(Glibc, RealProgram,
+                         ::testing::Values("hello-glibc-static",
+                                           "hello-glibc-static-stripped"),
+                         [](const auto &info) {
+                           return paramName(info.param);
+                         });
 
 TEST(ExplainCli, PolicyIsReadFromTheKernelsFiles) {
   TempDir dir;
