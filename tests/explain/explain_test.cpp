@@ -166,6 +166,24 @@ TEST(ExplainCli, TheBypassAnswersGetppidWhenTheMarkerAsks) {
   EXPECT_EQ(text(field(json, "summary"), "bypass"), "1");
 }
 
+TEST(ExplainCli, AMarkedProgramNotRewrittenTrapsAtEverySite) {
+  TempDir dir;
+  const fs::path file = dir / "calls-marked";
+  ASSERT_EQ(
+      kml({"mark", program("calls").string(), "-o", file.string()}).exitCode,
+      0);
+  const JsonValue json = explainJson(file);
+  EXPECT_FALSE(field(json, "rewritten").boolean);
+  for (const JsonValue &site : field(json, "sites").items) {
+    EXPECT_EQ(text(site, "path"), "slow");
+    EXPECT_NE(text(site, "why").find("not rewritten"), std::string::npos);
+  }
+  EXPECT_EQ(text(field(siteIn(json, "say"), "after_rewrite"), "path"),
+            "direct");
+  EXPECT_EQ(text(field(json, "summary"), "slow"), "4");
+  EXPECT_EQ(text(field(json, "summary_after_rewrite"), "direct"), "3");
+}
+
 TEST(ExplainCli, ADisabledMarkerMeansRing3) {
   TempDir dir;
   const fs::path file = rewritten(dir, "calls");
