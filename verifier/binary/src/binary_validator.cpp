@@ -34,11 +34,10 @@ Report validateElf(std::span<std::byte> image) {
   // Regions come in section order, then segment gaps: sort for the reader.
   // Addresses are unique except for data-in-code spans, which compare by
   // text as a tie-break so the order stays deterministic.
-  std::sort(report.findings.begin(), report.findings.end(),
-            [](const Finding &a, const Finding &b) {
-              return a.address != b.address ? a.address < b.address
-                                            : a.instruction < b.instruction;
-            });
+  std::ranges::sort(report.findings, [](const Finding &a, const Finding &b) {
+    return a.address != b.address ? a.address < b.address
+                                  : a.instruction < b.instruction;
+  });
   return report;
 }
 

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <initializer_list>
+#include <string_view>
 
 namespace kml::binval::detail {
 namespace {
@@ -48,11 +48,12 @@ bool isFunctionSignature(std::span<const std::byte> bytes) {
 
 std::string byteList(std::span<const std::byte> bytes) {
   std::string text = ".byte ";
-  char hex[8];
+  static constexpr std::string_view kDigits = "0123456789abcdef";
   for (std::size_t i = 0; i < bytes.size(); ++i) {
-    std::snprintf(hex, sizeof hex, "%s0x%02x", i == 0 ? "" : ", ",
-                  static_cast<unsigned>(bytes[i]));
-    text += hex;
+    const auto byte = static_cast<unsigned>(bytes[i]);
+    text += i == 0 ? "0x" : ", 0x";
+    text += kDigits[byte >> 4];
+    text += kDigits[byte & 0xf];
   }
   return text;
 }
@@ -203,11 +204,11 @@ InstructionPrinter::InstructionPrinter() : decoder_(makeDecoder(false)) {
 std::string InstructionPrinter::print(std::span<const std::byte> bytes,
                                       std::uint64_t address) const {
   ZydisDecodedInstruction insn;
-  std::array<ZydisDecodedOperand, ZYDIS_MAX_OPERAND_COUNT> operands;
+  std::array<ZydisDecodedOperand, ZYDIS_MAX_OPERAND_COUNT> operands{};
   if (!ZYAN_SUCCESS(ZydisDecoderDecodeFull(
           &decoder_, bytes.data(), bytes.size(), &insn, operands.data())))
     return byteList(bytes.first(std::min<std::size_t>(bytes.size(), 1)));
-  std::array<char, 256> text;
+  std::array<char, 256> text{};
   if (!ZYAN_SUCCESS(ZydisFormatterFormatInstruction(
           &formatter_, &insn, operands.data(), insn.operand_count_visible,
           text.data(), text.size(), address, nullptr)))
@@ -236,7 +237,7 @@ CodeScanner::CodeScanner() : decoder_(makeDecoder(true)) {}
 // checked, so a `syscall` merely placed in .kml.text stays a finding.
 bool CodeScanner::isStubFallback(std::span<const std::byte> code,
                                  std::uint64_t address, std::uint64_t offset,
-                                 std::uint64_t stubSlot) const {
+                                 std::uint64_t stubSlot) {
   const std::uint64_t size = code.size();
   const std::uint64_t n = offset;
   if (n < kStubHead + kJmpRel32 || size - n < kSyscall + 2)

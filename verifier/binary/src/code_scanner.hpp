@@ -26,7 +26,7 @@ public:
 
 private:
   ZydisDecoder decoder_;
-  ZydisFormatter formatter_;
+  ZydisFormatter formatter_{};
 };
 
 class CodeScanner {
@@ -43,8 +43,9 @@ public:
             std::optional<std::uint64_t> stubSlot = std::nullopt) const;
 
 private:
-  bool isStubFallback(std::span<const std::byte> code, std::uint64_t address,
-                      std::uint64_t offset, std::uint64_t stubSlot) const;
+  static bool isStubFallback(std::span<const std::byte> code,
+                             std::uint64_t address, std::uint64_t offset,
+                             std::uint64_t stubSlot);
 
   ZydisDecoder decoder_; // minimal mode: mnemonic, opcode, raw fields only
   InstructionPrinter printer_;

@@ -5,7 +5,8 @@
 #include <libelf.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <array>
+#include <charconv>
 #include <cstring>
 #include <tuple>
 
@@ -13,10 +14,11 @@ namespace kml::binval::detail {
 namespace {
 
 std::string hex(std::uint64_t value) {
-  char text[24];
-  std::snprintf(text, sizeof text, "0x%llx",
-                static_cast<unsigned long long>(value));
-  return text;
+  std::array<char, 16> digits{};
+  char *end =
+      std::to_chars(digits.data(), digits.data() + digits.size(), value, 16)
+          .ptr;
+  return "0x" + std::string(digits.data(), end);
 }
 
 [[noreturn]] void libelfFailure(const char *what) {
@@ -160,8 +162,8 @@ void ElfImage::checkHeader() {
   // The stubs' slot must be .kml.data, and .kml.data must be where the
   // kernel maps a writable segment, not merely named so.
   if (sections > 1 && kmlData_ &&
-      std::find(writableSegments_.begin(), writableSegments_.end(),
-                *kmlData_) != writableSegments_.end())
+      std::ranges::find(writableSegments_, *kmlData_) !=
+          writableSegments_.end())
     for (CodeRegion &region : code_)
       if (region.name == ".kml.text")
         region.stubSlot = kmlData_;
@@ -215,10 +217,7 @@ void ElfImage::readSegments(bool sectionsKnown) {
   std::size_t count = 0;
   if (elf_getphdrnum(elf_.get(), &count) != 0)
     libelfFailure("cannot count program headers");
-  std::sort(allocated_.begin(), allocated_.end(),
-            [](const SectionSpan &a, const SectionSpan &b) {
-              return a.address < b.address;
-            });
+  std::ranges::sort(allocated_, {}, &SectionSpan::address);
   // `kml rewrite` inserts its writable data segment and then its code
   // segment right after the last PT_LOAD; without section names, that
   // adjacency is what identifies the stubs' segment.
@@ -262,10 +261,7 @@ void ElfImage::readSegments(bool sectionsKnown) {
         spans.push_back({header.name, phdr.p_vaddr + (from - phdr.p_offset),
                          to - from, from, false});
     }
-    std::sort(spans.begin(), spans.end(),
-              [](const SectionSpan &a, const SectionSpan &b) {
-                return a.address < b.address;
-              });
+    std::ranges::sort(spans, {}, &SectionSpan::address);
     auto addHole = [&](std::uint64_t holeEnd) {
       if (holeEnd > cursor)
         code_.push_back({name + "+" + hex(cursor - begin), cursor,
@@ -294,7 +290,7 @@ void ElfImage::readSegments(bool sectionsKnown) {
 void ElfImage::checkMappedAt(const SectionSpan &section,
                              std::uint64_t segmentOffset,
                              std::uint64_t segmentAddress,
-                             const std::string &segment) const {
+                             const std::string &segment) {
   bool consistent =
       section.address >= segmentAddress
           ? section.offset - segmentOffset == section.address - segmentAddress
@@ -340,7 +336,7 @@ void ElfImage::readSymbols(std::size_t symtabIndex) {
     ranked.push_back({aliasRank(sym), {name, sym.st_value, sym.st_size}});
   }
   // Rank first, then name, so the preferred alias is deterministic.
-  std::sort(ranked.begin(), ranked.end(), [](const Ranked &a, const Ranked &b) {
+  std::ranges::sort(ranked, [](const Ranked &a, const Ranked &b) {
     return std::tie(a.rank, a.symbol.name) < std::tie(b.rank, b.symbol.name);
   });
   symbols_.reserve(ranked.size());

@@ -70,9 +70,10 @@ private:
     std::uint64_t offset; // in the file
     bool exec;
   };
-  void checkMappedAt(const SectionSpan &section, std::uint64_t segmentOffset,
-                     std::uint64_t segmentAddress,
-                     const std::string &segment) const;
+  static void checkMappedAt(const SectionSpan &section,
+                            std::uint64_t segmentOffset,
+                            std::uint64_t segmentAddress,
+                            const std::string &segment);
   std::vector<SectionSpan> allocated_;
   // File ranges of the ELF header and the program header table, merged
   // when adjacent. `kml mark` and `kml rewrite` move the table to the end

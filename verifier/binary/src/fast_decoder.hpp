@@ -159,9 +159,13 @@ constexpr Form groupForm(std::uint8_t opcode, std::uint8_t reg) {
   case 0xc7:
     return reg == 0 ? ModRMIz : No;
   case 0xf6:
-    return reg == 0 ? ModRMIb : reg == 1 ? No : ModRM;
+    if (reg == 1)
+      return No;
+    return reg == 0 ? ModRMIb : ModRM;
   case 0xf7:
-    return reg == 0 ? ModRMIz : reg == 1 ? No : ModRM;
+    if (reg == 1)
+      return No;
+    return reg == 0 ? ModRMIz : ModRM;
   case 0xfe:
     return reg <= 1 ? ModRM : No;
   case 0xff: // inc, dec, call near, jmp near, push; far forms are banned
@@ -270,7 +274,11 @@ inline FastDecode fastDecode(const std::uint8_t *code, std::size_t available) {
     else if (form == ModRMIz)
       immediate = immZ;
     if (mod != 3) {
-      std::size_t displacement = mod == 1 ? 1 : mod == 2 ? 4 : 0;
+      std::size_t displacement = 0;
+      if (mod == 1)
+        displacement = 1;
+      else if (mod == 2)
+        displacement = 4;
       if (rm == 4) { // SIB
         if (i >= end)
           return {};

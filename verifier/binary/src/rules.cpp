@@ -49,7 +49,7 @@ namespace detail {
 namespace {
 
 struct MnemonicRule {
-  ZydisMnemonic mnemonic;
+  ZydisMnemonic mnemonic{};
   RuleHit hit;
 };
 

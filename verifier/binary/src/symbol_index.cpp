@@ -1,7 +1,9 @@
 #include "symbol_index.hpp"
 
 #include <algorithm>
-#include <cstdio>
+#include <array>
+#include <charconv>
+#include <string>
 
 namespace kml::binval::detail {
 
@@ -16,7 +18,7 @@ SymbolIndex::SymbolIndex(std::span<const Symbol> symbols, std::uint64_t begin,
   std::vector<std::size_t> order(entries_.size());
   for (std::size_t i = 0; i < order.size(); ++i)
     order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+  std::ranges::sort(order, [&](std::size_t a, std::size_t b) {
     return entries_[a].address != entries_[b].address
                ? entries_[a].address < entries_[b].address
                : a < b;
@@ -48,27 +50,24 @@ SymbolIndex::SymbolIndex(std::span<const Symbol> symbols, std::uint64_t begin,
     if (entry.size != 0)
       ends_.push_back(entry.address + entry.size);
   }
-  std::sort(ends_.begin(), ends_.end());
-  ends_.erase(std::unique(ends_.begin(), ends_.end()), ends_.end());
+  std::ranges::sort(ends_);
+  ends_.erase(std::ranges::unique(ends_).begin(), ends_.end());
 }
 
 std::string SymbolIndex::describe(std::uint64_t address) const {
-  auto after = std::upper_bound(
-      entries_.begin(), entries_.end(), address,
-      [](std::uint64_t a, const Entry &entry) { return a < entry.address; });
+  auto after = std::ranges::upper_bound(entries_, address, {}, &Entry::address);
   if (after == entries_.begin())
     return "?";
   const Entry &entry = *std::prev(after);
-  char offset[24];
-  std::snprintf(offset, sizeof offset, "+0x%llx",
-                static_cast<unsigned long long>(address - entry.address));
-  return entry.name + offset;
+  std::array<char, 16> digits{};
+  char *end = std::to_chars(digits.data(), digits.data() + digits.size(),
+                            address - entry.address, 16)
+                  .ptr;
+  return entry.name + "+0x" + std::string(digits.data(), end);
 }
 
 bool SymbolIndex::covers(std::uint64_t address) const {
-  auto after = std::upper_bound(
-      entries_.begin(), entries_.end(), address,
-      [](std::uint64_t a, const Entry &entry) { return a < entry.address; });
+  auto after = std::ranges::upper_bound(entries_, address, {}, &Entry::address);
   if (after == entries_.begin())
     return false;
   return maxEnd_[static_cast<std::size_t>(after - entries_.begin()) - 1] >

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace kml::binval::detail {
@@ -46,10 +48,12 @@ public:
       if (!agrees) {
         ++failures;
         std::string hex;
+        static constexpr std::string_view kDigits = "0123456789abcdef";
         for (std::size_t i = 0; i < available; ++i) {
-          char b[4];
-          std::snprintf(b, sizeof b, "%02x ", bytes[offset + i]);
-          hex += b;
+          const unsigned byte = bytes[offset + i];
+          hex += kDigits[byte >> 4];
+          hex += kDigits[byte & 0xf];
+          hex += ' ';
         }
         ADD_FAILURE() << what << " offset " << offset << ": fast length "
                       << int(fast.length) << ", Zydis "
@@ -61,7 +65,7 @@ public:
   }
 
 private:
-  ZydisDecoder decoder_;
+  ZydisDecoder decoder_{};
 };
 
 std::vector<std::uint8_t> readFile(const std::filesystem::path &path) {
