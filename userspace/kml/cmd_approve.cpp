@@ -6,6 +6,7 @@
 #include "command.hpp"
 #include "gate_cli.hpp"
 #include "marker_cli.hpp"
+#include "subcommands.hpp"
 
 #include "kml/gate/approvals_sysfs.hpp"
 

@@ -15,6 +15,7 @@
 #include "marker_cli.hpp"
 #include "program_signing.hpp"
 #include "sign_evidence.hpp"
+#include "subcommands.hpp"
 #include "tool_locator.hpp"
 #include "verifier_tool.hpp"
 

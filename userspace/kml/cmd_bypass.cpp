@@ -6,6 +6,7 @@
 
 #include "command.hpp"
 #include "marker_cli.hpp"
+#include "subcommands.hpp"
 
 #include <string>
 

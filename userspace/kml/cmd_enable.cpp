@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "marker_cli.hpp"
+#include "subcommands.hpp"
 
 #include <string>
 

@@ -10,6 +10,7 @@
 #include "marker_cli.hpp"
 #include "name_list.hpp"
 #include "signature_facts.hpp"
+#include "subcommands.hpp"
 
 #include "kml/file_io.hpp"
 #include "kml/gate/gate_error.hpp"

@@ -7,6 +7,7 @@
 #include "key_store.hpp"
 #include "keyring.hpp"
 #include "marker_cli.hpp"
+#include "subcommands.hpp"
 
 #include "kml/gate/gate_error.hpp"
 

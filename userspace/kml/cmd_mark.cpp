@@ -3,6 +3,7 @@
 
 #include "command.hpp"
 #include "marker_cli.hpp"
+#include "subcommands.hpp"
 
 #include "kml/file_io.hpp"
 #include "kml/marker_edit.hpp"

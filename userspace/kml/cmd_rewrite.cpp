@@ -4,6 +4,7 @@
 
 #include "command.hpp"
 #include "marker_cli.hpp"
+#include "subcommands.hpp"
 
 #include "kml/file_io.hpp"
 #include "kml/rewrite/rewriter.hpp"

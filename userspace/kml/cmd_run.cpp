@@ -13,6 +13,7 @@
 
 #include "command.hpp"
 #include "marker_cli.hpp"
+#include "subcommands.hpp"
 
 #include "kml/elf_error.hpp"
 #include "kml/elf_layout.hpp"

@@ -10,6 +10,7 @@
 #include "marker_cli.hpp"
 #include "program_signing.hpp"
 #include "sign_evidence.hpp"
+#include "subcommands.hpp"
 
 #include "kml/file_io.hpp"
 #include "kml/gate/appended.hpp"

@@ -7,6 +7,7 @@
 #include "command.hpp"
 #include "programs_file.hpp"
 #include "stats_report.hpp"
+#include "subcommands.hpp"
 
 #include "kml/stats/coverage.hpp"
 #include "kml/stats/programs_parser.hpp"

@@ -12,6 +12,7 @@
 #include "key_store.hpp"
 #include "list_verify.hpp"
 #include "marker_cli.hpp"
+#include "subcommands.hpp"
 
 #include "kml/elf_error.hpp"
 #include "kml/elf_image.hpp"

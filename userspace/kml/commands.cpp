@@ -1,28 +1,14 @@
 #include "cmd_explain.hpp"
 #include "command.hpp"
+#include "subcommands.hpp"
 
 #include <array>
 
 namespace kml {
 
-// Add a subcommand: declare its run function here, write its help below
-// and list it in the table at the end. The help is the one text that
-// `kml CMD --help`, `kml help CMD` and the man page kml-CMD(1) show.
-int runMark(Args args);    // cmd_mark.cpp
-int runEnable(Args args);  // cmd_enable.cpp
-int runDisable(Args args); // cmd_enable.cpp
-int runBypass(Args args);  // cmd_bypass.cpp
-int runInspect(Args args); // cmd_inspect.cpp
-int runStats(Args args);   // cmd_stats.cpp
-int runKey(Args args);     // cmd_key.cpp
-int runSign(Args args);    // cmd_sign.cpp
-int runVerify(Args args);  // cmd_verify.cpp
-int runApprove(Args args); // cmd_approve.cpp
-int runRun(Args args);     // cmd_run.cpp
-#ifdef KML_HAVE_REWRITE
-int runRewrite(Args args); // cmd_rewrite.cpp
-int runBuild(Args args);   // cmd_build.cpp
-#endif
+// Add a subcommand: declare its run function in subcommands.hpp, write its
+// help below and list it in the table at the end. The help is the one text
+// that `kml CMD --help`, `kml help CMD` and the man page kml-CMD(1) show.
 
 namespace {
 
