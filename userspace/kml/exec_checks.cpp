@@ -43,18 +43,20 @@ std::optional<std::string> writableCode(const ElfImage &image) {
 } // namespace
 
 bool gatedAtExec(const ElfImage &image) {
-  return image.marker() && image.marker()->verdict() != KML_NOTE_RUN_NORMAL;
+  const std::optional<MarkerInfo> &marker = image.marker();
+  return marker && marker->verdict() != KML_NOTE_RUN_NORMAL;
 }
 
 gate::GateVerdict checkExecImage(const ElfImage &image) {
   // ElfImage itself refuses a marker too short or a second one.
-  if (image.marker() && image.marker()->verdict() == KML_NOTE_REFUSE) {
-    if (!image.marker()->versionKnown()) {
+  const std::optional<MarkerInfo> &marker = image.marker();
+  if (marker && marker->verdict() == KML_NOTE_REFUSE) {
+    if (!marker->versionKnown()) {
       return refuse(gate::GateReason::MARKER_NEWER_VERSION,
-                    "version " + std::to_string(image.marker()->desc.version));
+                    "version " + std::to_string(marker->desc.version));
     }
     return refuse(gate::GateReason::MARKER_UNKNOWN_FLAG,
-                  "flags " + std::to_string(image.marker()->desc.flags));
+                  "flags " + std::to_string(marker->desc.flags));
   }
   if (auto what = writableCode(image)) {
     return refuse(gate::GateReason::ANONYMOUS_EXEC, std::move(*what));
@@ -65,8 +67,9 @@ gate::GateVerdict checkExecImage(const ElfImage &image) {
 gate::GateVerdict checkExecApproval(const ElfImage &image,
                                     const gate::ManifestEntry &entry,
                                     const ExecPolicy &policy) {
+  const std::optional<MarkerInfo> &marker = image.marker();
   const bool wantsBypass =
-      image.marker() && (image.marker()->desc.flags & KML_NOTE_F_BYPASS) != 0;
+      marker && (marker->desc.flags & KML_NOTE_F_BYPASS) != 0;
   if (wantsBypass && !policy.allowBypass) {
     return refuse(gate::GateReason::BYPASS_NOT_ALLOWED, "allow_bypass is off");
   }

@@ -9,7 +9,7 @@ namespace {
 Args withRequired(Args extra = {}) {
   Args a{"clang", "-O2"};
   for (const auto &f : requiredFlags())
-    a.push_back(f);
+    a.emplace_back(f);
   a.insert(a.end(), extra.begin(), extra.end());
   a.push_back("app.c");
   return a;

@@ -11,8 +11,9 @@ TEST(RuleTable, HasNineteenRulesInIdOrder) {
   auto rules = ruleTable();
   ASSERT_EQ(rules.size(), 19u);
   for (std::size_t i = 0; i < rules.size(); ++i) {
-    char expected[32];
-    std::snprintf(expected, sizeof expected, "KML-R%03zu", i + 1);
+    const std::string number = std::to_string(i + 1);
+    const std::string expected =
+        "KML-R" + std::string(3 - number.size(), '0') + number;
     EXPECT_EQ(rules[i].id, expected);
   }
 }
