@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <iostream>
+#include <stdexcept>
 
 namespace kml {
 namespace {
@@ -31,6 +32,9 @@ int verifyFile(const std::string &file, const gate::Manifest &list,
   if (!report.verdict.allowed()) {
     std::cout << file << ": refused: " << report.verdict.describe() << "\n";
     return kExitFailure;
+  }
+  if (!report.entry) {
+    throw std::logic_error("checkListedFile allowed a file without its entry");
   }
   std::cout << file << ": allowed: " << gate::roleName(report.entry->role)
             << ", assurance " << gate::assuranceName(report.entry->assurance)
@@ -55,6 +59,10 @@ int verifyApprovalList(const std::string &list,
   if (!report.verdict.allowed()) {
     std::cout << list << ": refused: " << report.verdict.describe() << "\n";
     return kExitFailure;
+  }
+  if (!report.manifest) {
+    throw std::logic_error("checkApprovalList allowed a list without its "
+                           "manifest");
   }
   std::cout << list << ": allowed: approval list of "
             << report.manifest->entries.size() << " entries, generation "
