@@ -337,7 +337,7 @@ TEST(ExplainCli, BadInputIsRefusedWithItsExitCodeAndNoOutput) {
        64,
        "only one FILE"},
       {{"--bogus", program("calls").string()}, 64, "unknown option"},
-      {{"--trace"}, 64, "--trace"},
+      {{"--json", "--trace"}, 64, "--trace comes first"},
   };
   for (const auto &c : cases) {
     const RunResult r = explainRaw(c.args);
@@ -348,6 +348,16 @@ TEST(ExplainCli, BadInputIsRefusedWithItsExitCodeAndNoOutput) {
   }
   const RunResult none = run({KML_BIN, "explain"});
   EXPECT_EQ(none.exitCode, 64);
+  const RunResult noCommand = run({KML_BIN, "explain", "--trace", "--"});
+  EXPECT_EQ(noCommand.exitCode, 64);
+  EXPECT_NE(noCommand.err.find("missing the command"), std::string::npos)
+      << noCommand.err;
+  // This host's kernel has no kml trace events (or no tracefs for us):
+  // the command is not run, and the reason is said.
+  const RunResult noKml = run({KML_BIN, "explain", "--trace", "--", "true"});
+  EXPECT_EQ(noKml.exitCode, 69) << noKml.err;
+  EXPECT_EQ(noKml.out, "");
+  EXPECT_NE(noKml.err.find("kml explain --trace: "), std::string::npos);
   EXPECT_NE(none.err.find("missing FILE"), std::string::npos);
 }
 

@@ -44,8 +44,8 @@ ExplainOptions parse(Args args) {
     if (cursor.takeFlag("--json")) {
       options.json = true;
     } else if (cursor.current() == "--trace") {
-      throw UsageProblem{"--trace is not there yet: it needs the kernel's "
-                         "kml tracepoints"};
+      throw UsageProblem{"--trace comes first: kml explain --trace -- CMD "
+                         "[ARGS...]"};
     } else if (auto cert = cursor.takeValue("--cert")) {
       options.certs.push_back(std::move(*cert));
     } else if (auto dir = cursor.takeValue("--key-dir")) {
@@ -95,7 +95,7 @@ int explain(const ExplainOptions &options) {
 
 } // namespace
 
-int runExplain(Args args) {
+int runExplainFile(Args args) {
   try {
     return explain(parse(args));
   } catch (const UsageProblem &problem) {

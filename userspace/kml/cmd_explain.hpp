@@ -1,10 +1,11 @@
 #pragma once
-// `kml explain` (cmd_explain.cpp), listed in commands.cpp.
+// `kml explain FILE` (cmd_explain.cpp), where the rewriter is built;
+// explain_command.cpp's runExplain() hands it every use but --trace.
 
 #include "command.hpp"
 
 namespace kml {
 
-int runExplain(Args args);
+int runExplainFile(Args args);
 
 } // namespace kml

@@ -1,4 +1,3 @@
-#include "cmd_explain.hpp"
 #include "command.hpp"
 #include "subcommands.hpp"
 
@@ -343,6 +342,63 @@ constexpr CommandHelp kStatsHelp{
     "instruction left as it was (slow), with the sites of the slow ones.",
     kStatsOptions, kStatsExits, kStatsExamples};
 
+// --- explain ---
+constexpr std::array kExplainOptions{
+    OptionHelp{"FILE", "A static x86-64 program, rewritten or not (needs "
+                       "the rewriter: not in the VM's kml)."},
+    OptionHelp{"--json", "Print one JSON object instead of text, for tools."},
+    OptionHelp{"--cert CERT.pem",
+               "Trust this certificate too when judging the signature (may "
+               "be repeated)."},
+    OptionHelp{"--key-dir DIR",
+               "Trust every certificate in DIR (default: the development "
+               "key directory, see kml key)."},
+    OptionHelp{"--trace [--] CMD [ARGS...]",
+               "Run CMD with kml's trace events on and show each system call "
+               "its ring-0 tasks make: the path it took (direct or slow), "
+               "its site, result and cost, then a summary (calls by path, "
+               "the slow sites) (docs/tracing.md). Needs root and a kml "
+               "kernel; comes first."},
+};
+constexpr std::array kExplainExits{
+    ExitHelp{kExitOk, "explained (whatever the verdict)"},
+    ExitHelp{kExitFailure, "FILE is not a static x86-64 program"},
+    ExitHelp{kExitUsage, "bad usage"},
+    ExitHelp{kExitDataErr, "FILE, a certificate or a policy file in "
+                           "/sys/kernel/kml is malformed"},
+    ExitHelp{kExitNoInput, "FILE cannot be read"},
+    ExitHelp{kExitUnavailable,
+             "--trace: no tracefs or no kml trace events here (not root, not "
+             "a kml kernel); FILE: this kml has no rewriter"},
+    ExitHelp{kExitIoErr, "a policy file cannot be read"},
+};
+constexpr std::array kExplainExamples{
+    ExampleHelp{"kml explain ./hello",
+                "What each system call of hello becomes at ring 0, and "
+                "whether the kernel would run it there."},
+    ExampleHelp{"kml explain --json hello.kml", "The same, for a tool."},
+    ExampleHelp{"kml explain --trace -- ./hello.kml",
+                "Run hello.kml and show which way each of its system calls "
+                "went into the kernel."},
+};
+constexpr CommandHelp kExplainHelp{
+    "Explains, for someone who knows C but not the kernel, what happens to "
+    "each system call of a static program at ring 0. For each call site: "
+    "its address and function, the system call's name where the number is "
+    "known (or \"set at run time\"), the instructions before and after kml "
+    "rewrite, and the path the call takes into the kernel (direct, bypass, "
+    "slow, or ring 3) with the reason in plain words.\n\n"
+    "Then the program's verdict: its marker, its signed manifest and "
+    "assurance, and what kml.ko decides under the current policy "
+    "(/sys/kernel/kml, or the defaults where there is no kml kernel), and "
+    "why. FILE is read, never changed.\n\n"
+    "With --trace, runs a command instead and shows what its ring-0 tasks' "
+    "system calls did, as they happened, from the kernel's kml trace events "
+    "(not ptrace): the command runs as it would untraced. Its output comes "
+    "first, then the report. The exit status is 0 once the command ran, "
+    "whatever its own.",
+    kExplainOptions, kExplainExits, kExplainExamples};
+
 #ifdef KML_HAVE_REWRITE
 // --- rewrite ---
 constexpr std::array kRewriteOptions{
@@ -412,44 +468,6 @@ constexpr CommandHelp kBuildHelp{
     "signed program is ever written to OUT.",
     kBuildOptions, kBuildExits, kBuildExamples};
 
-// --- explain ---
-constexpr std::array kExplainOptions{
-    OptionHelp{"FILE", "A static x86-64 program, rewritten or not."},
-    OptionHelp{"--json", "Print one JSON object instead of text, for tools."},
-    OptionHelp{"--cert CERT.pem",
-               "Trust this certificate too when judging the signature (may "
-               "be repeated)."},
-    OptionHelp{"--key-dir DIR",
-               "Trust every certificate in DIR (default: the development "
-               "key directory, see kml key)."},
-};
-constexpr std::array kExplainExits{
-    ExitHelp{kExitOk, "explained (whatever the verdict)"},
-    ExitHelp{kExitFailure, "FILE is not a static x86-64 program"},
-    ExitHelp{kExitUsage, "bad usage"},
-    ExitHelp{kExitDataErr, "FILE, a certificate or a policy file in "
-                           "/sys/kernel/kml is malformed"},
-    ExitHelp{kExitNoInput, "FILE cannot be read"},
-    ExitHelp{kExitIoErr, "a policy file cannot be read"},
-};
-constexpr std::array kExplainExamples{
-    ExampleHelp{"kml explain ./hello",
-                "What each system call of hello becomes at ring 0, and "
-                "whether the kernel would run it there."},
-    ExampleHelp{"kml explain --json hello.kml", "The same, for a tool."},
-};
-constexpr CommandHelp kExplainHelp{
-    "Explains, for someone who knows C but not the kernel, what happens to "
-    "each system call of a static program at ring 0. For each call site: "
-    "its address and function, the system call's name where the number is "
-    "known (or \"set at run time\"), the instructions before and after kml "
-    "rewrite, and the path the call takes into the kernel (direct, bypass, "
-    "slow, or ring 3) with the reason in plain words.\n\n"
-    "Then the program's verdict: its marker, its signed manifest and "
-    "assurance, and what kml.ko decides under the current policy "
-    "(/sys/kernel/kml, or the defaults where there is no kml kernel), and "
-    "why. FILE is read, never changed.",
-    kExplainOptions, kExplainExits, kExplainExamples};
 #endif
 
 } // namespace
@@ -523,6 +541,15 @@ std::span<const Command> allCommands() {
               "exec'd while CMD runs (by anyone: others' programs exec'd "
               "meanwhile count too); --require-direct fails below PCT%",
               runStats, kStatsHelp},
+      Command{"explain",
+              "explain FILE [--json] [--cert CERT.pem]... [--key-dir DIR]\n"
+              "  explain --trace [--] CMD [ARGS...]",
+              "explain each system call of a static program: its name, the "
+              "instructions before and after kml rewrite, the path into the "
+              "kernel (direct, bypass, slow, ring 3) and why; then the "
+              "marker, signature and what kml.ko decides under the policy. "
+              "--trace: run CMD and show which way each call went",
+              runExplain, kExplainHelp},
 #ifdef KML_HAVE_REWRITE
       Command{"rewrite", "rewrite FILE -o OUT [--json] [--dry-run] [--quiet]",
               "rewrite the syscall sites of a static x86-64 executable into "
@@ -536,13 +563,6 @@ std::span<const Command> allCommands() {
               "link static, rewrite, validate and sign the program as "
               "verified; writes OUT only if every step passes",
               runBuild, kBuildHelp},
-      Command{"explain",
-              "explain FILE [--json] [--cert CERT.pem]... [--key-dir DIR]",
-              "explain each system call of a static program: its name, the "
-              "instructions before and after kml rewrite, the path into the "
-              "kernel (direct, bypass, slow, ring 3) and why; then the "
-              "marker, signature and what kml.ko decides under the policy",
-              runExplain, kExplainHelp},
 #endif
   };
   return kCommands;

@@ -22,6 +22,7 @@ int runSign(Args args);    // cmd_sign.cpp
 int runVerify(Args args);  // cmd_verify.cpp
 int runApprove(Args args); // cmd_approve.cpp
 int runRun(Args args);     // cmd_run.cpp
+int runExplain(Args args); // explain_command.cpp: FILE, or --trace
 #ifdef KML_HAVE_REWRITE
 int runRewrite(Args args); // cmd_rewrite.cpp
 int runBuild(Args args);   // cmd_build.cpp
