@@ -15,32 +15,6 @@ extern char **environ; // NOLINT(readability-redundant-declaration)
 namespace kml {
 namespace {
 
-// Ignores SIGINT and SIGQUIT for as long as it lives, as shells and
-// time(1) do while a foreground command runs.
-class IgnoreInterrupts {
-public:
-  IgnoreInterrupts() {
-    struct sigaction ignore = {};
-    ignore.sa_handler =
-        SIG_IGN; // NOLINT(cppcoreguidelines-pro-type-union-access)
-    sigemptyset(&ignore.sa_mask);
-    sigaction(SIGINT, &ignore, &oldInt_);
-    sigaction(SIGQUIT, &ignore, &oldQuit_);
-  }
-  IgnoreInterrupts(const IgnoreInterrupts &) = delete;
-  IgnoreInterrupts &operator=(const IgnoreInterrupts &) = delete;
-  IgnoreInterrupts(IgnoreInterrupts &&) = delete;
-  IgnoreInterrupts &operator=(IgnoreInterrupts &&) = delete;
-  ~IgnoreInterrupts() {
-    sigaction(SIGINT, &oldInt_, nullptr);
-    sigaction(SIGQUIT, &oldQuit_, nullptr);
-  }
-
-private:
-  struct sigaction oldInt_ = {};
-  struct sigaction oldQuit_ = {};
-};
-
 // posix_spawn attributes that give the child default SIGINT and SIGQUIT
 // handling back, whatever kml does with them meanwhile.
 class DefaultInterrupts {

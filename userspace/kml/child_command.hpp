@@ -4,10 +4,38 @@
 
 #include "command.hpp"
 
+#include <csignal>
 #include <filesystem>
 #include <system_error>
 
 namespace kml {
+
+// Ignores SIGINT and SIGQUIT for as long as it lives, as shells and
+// time(1) do while a foreground command runs: Ctrl-C stops the command,
+// and kml still reports (and cleans up).
+class IgnoreInterrupts {
+public:
+  IgnoreInterrupts() {
+    struct sigaction ignore = {};
+    ignore.sa_handler =
+        SIG_IGN; // NOLINT(cppcoreguidelines-pro-type-union-access)
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGINT, &ignore, &oldInt_);
+    sigaction(SIGQUIT, &ignore, &oldQuit_);
+  }
+  IgnoreInterrupts(const IgnoreInterrupts &) = delete;
+  IgnoreInterrupts &operator=(const IgnoreInterrupts &) = delete;
+  IgnoreInterrupts(IgnoreInterrupts &&) = delete;
+  IgnoreInterrupts &operator=(IgnoreInterrupts &&) = delete;
+  ~IgnoreInterrupts() {
+    sigaction(SIGINT, &oldInt_, nullptr);
+    sigaction(SIGQUIT, &oldQuit_, nullptr);
+  }
+
+private:
+  struct sigaction oldInt_ = {};
+  struct sigaction oldQuit_ = {};
+};
 
 // Runs args[0] (looked up in PATH) with the remaining arguments,
 // inheriting stdin, stdout, stderr and the environment, and waits for it.

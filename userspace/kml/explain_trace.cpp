@@ -187,6 +187,56 @@ void showSummary(const TracedCalls &traced, const FunctionSymbols &symbols,
 
 } // namespace
 
+namespace {
+
+// What a traced run left: the command's status and the instance's records.
+struct TraceRun {
+  int status = 0;
+  std::vector<TraceRecord> records;
+  bool lost = false;
+};
+
+// Runs the command in an instance of kml's own and reads what it saw; the
+// instance is gone again when this returns, before anything is printed
+// (a reader that goes away early cannot leave events on). Nothing when
+// this kernel has no kml events (said on stderr).
+std::optional<TraceRun> traceCommand(Args command) {
+  TracefsInstance instance("kml-explain-" + std::to_string(::getpid()));
+  if (!instance.hasEvent("kml", "kml_direct_syscall")) {
+    std::cerr << kCommand
+              << ": this kernel has no kml trace events: is it a kml "
+                 "kernel with patch 0031 (docs/tracing.md)?\n";
+    return std::nullopt;
+  }
+  const bool execEvents = instance.hasEvent("kml", "kml_exec");
+  if (!execEvents) {
+    std::cerr << kCommand
+              << ": kml.ko is not loaded: no exec decisions to show\n";
+  }
+  instance.setBufferKib(kBufferKib);
+  TracedCommand child(command);
+  instance.followProcess(child.pid());
+  instance.enable("kml", "kml_direct_syscall");
+  instance.enable("kml", "kml_slow_syscall");
+  if (execEvents) {
+    instance.enable("kml", "kml_exec");
+    instance.enable("kml", "kml_refused");
+  }
+  instance.enable("raw_syscalls", "sys_exit");
+  TraceRun run;
+  run.status = child.run();
+  std::istringstream trace(instance.readTrace());
+  for (std::string line; std::getline(trace, line);) {
+    if (auto record = parseTraceLine(line)) {
+      run.records.push_back(std::move(*record));
+    }
+  }
+  run.lost = instance.lostEvents();
+  return run;
+}
+
+} // namespace
+
 int runExplainTrace(Args args) {
   std::size_t first = 0;
   if (!args.empty() && args.front() == "--") {
@@ -196,59 +246,33 @@ int runExplainTrace(Args args) {
     return usageError("missing the command to run");
   }
   const Args command = args.subspan(first);
+  std::optional<TraceRun> run;
   try {
-    TracefsInstance instance("kml-explain-" + std::to_string(::getpid()));
-    if (!instance.hasEvent("kml", "kml_direct_syscall")) {
-      std::cerr << kCommand
-                << ": this kernel has no kml trace events: is it a kml "
-                   "kernel with patch 0031 (docs/tracing.md)?\n";
-      return kExitUnavailable;
-    }
-    const bool execEvents = instance.hasEvent("kml", "kml_exec");
-    if (!execEvents) {
-      std::cerr << kCommand
-                << ": kml.ko is not loaded: no exec decisions to show\n";
-    }
-    instance.setBufferKib(kBufferKib);
-    TracedCommand child(command);
-    instance.followProcess(child.pid());
-    instance.enable("kml", "kml_direct_syscall");
-    instance.enable("kml", "kml_slow_syscall");
-    if (execEvents) {
-      instance.enable("kml", "kml_exec");
-      instance.enable("kml", "kml_refused");
-    }
-    instance.enable("raw_syscalls", "sys_exit");
-    const int status = child.run();
-
-    std::vector<TraceRecord> records;
-    std::istringstream trace(instance.readTrace());
-    for (std::string line; std::getline(trace, line);) {
-      if (auto record = parseTraceLine(line)) {
-        records.push_back(std::move(*record));
-      }
-    }
-    const TracedCalls traced = collectTracedCalls(records);
-    const FunctionSymbols symbols =
-        FunctionSymbols::fromFile(resolveCommand(command.front()));
-    OutputSession out;
-    out.stream() << "\n"
-                 << kCommand << ": " << command.front() << " exited " << status
-                 << "\n";
-    showExecs(traced, out);
-    showCalls(traced, symbols, out);
-    showSummary(traced, symbols, out);
-    if (instance.lostEvents()) {
-      out.stream() << "  some events were lost: the trace buffer ("
-                   << kBufferKib << " KiB a CPU) filled up\n";
-    }
-    return kExitOk;
+    run = traceCommand(command);
   } catch (const std::system_error &error) {
     std::cerr << kCommand << ": " << error.what() << "\n";
     return error.code().value() == ENOENT || error.code().value() == EACCES
                ? kExitNoInput
                : kExitUnavailable;
   }
+  if (!run) {
+    return kExitUnavailable;
+  }
+  const TracedCalls traced = collectTracedCalls(run->records);
+  const FunctionSymbols symbols =
+      FunctionSymbols::fromFile(resolveCommand(command.front()));
+  const OutputSession out;
+  out.stream() << "\n"
+               << kCommand << ": " << command.front() << " exited "
+               << run->status << "\n";
+  showExecs(traced, out);
+  showCalls(traced, symbols, out);
+  showSummary(traced, symbols, out);
+  if (run->lost) {
+    out.stream() << "  some events were lost: the trace buffer (" << kBufferKib
+                 << " KiB a CPU) filled up\n";
+  }
+  return kExitOk;
 }
 
 } // namespace kml

@@ -1,5 +1,7 @@
 #include "traced_command.hpp"
 
+#include "child_command.hpp"
+
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -80,6 +82,7 @@ TracedCommand::~TracedCommand() {
 }
 
 int TracedCommand::run() {
+  const IgnoreInterrupts whileItRuns;
   ::close(go_);
   go_ = -1;
   int error = 0;
