@@ -181,12 +181,13 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(VM_FUZZ_SRCS) $(RING0_TESTS_LIST) $(A
 	@rm -f $@.all
 
 # The second boot of check-vm, with kml_strict_smep: what a ring-0 task does
-# (no stress test, no module load/unload loops), and the attacks on the
-# entries, frames and returns, whose paths differ with SMEP kept on.
+# (no stress test, no module load/unload loops), the trace events (the
+# bypass is not offered there), and the attacks on the entries, frames and
+# returns, whose paths differ with SMEP kept on.
 STRICT_TESTS := ring0_cpl_test ring0_syscall_test ring0_signal_test \
 	ring0_fault_test ring0_memory_test ring0_task_test kml_rewrite_test \
-	kml_counters_test attack_compat_test attack_flags_test attack_return_test \
-	attack_cpl3_test attack_perf_test syscall_fuzz_test
+	kml_counters_test kml_trace_test attack_compat_test attack_flags_test \
+	attack_return_test attack_cpl3_test attack_perf_test syscall_fuzz_test
 
 # Tests with a boot of their own: the machine-check test needs Intel's
 # machine check architecture (MCE_CPU): QEMU's TCG CPU is an AMD one
