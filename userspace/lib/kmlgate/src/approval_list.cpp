@@ -4,6 +4,7 @@
 #include "kml/gate/gate_error.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 #include <utility>
 
 namespace kml::gate {
@@ -95,9 +96,14 @@ GateReport checkApprovalList(std::span<const std::byte> file,
                     " bytes, more than the kernel reads: " + maxLenText());
   }
   GateReport report = checkSignedManifest(file, trusted, decodeApprovalList);
-  if (report.verdict.allowed()) {
-    report.verdict = checkGeneration(report.manifest->generation, policy);
+  if (!report.verdict.allowed()) {
+    return report;
   }
+  if (!report.manifest) {
+    throw std::logic_error("checkSignedManifest allowed a list without its "
+                           "manifest");
+  }
+  report.verdict = checkGeneration(report.manifest->generation, policy);
   return report;
 }
 

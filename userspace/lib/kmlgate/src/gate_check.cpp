@@ -3,6 +3,7 @@
 #include "kml/gate/appended.hpp"
 #include "kml/gate/cms.hpp"
 
+#include <stdexcept>
 #include <variant>
 
 namespace kml::gate {
@@ -118,16 +119,21 @@ GateReport checkSignedFile(std::span<const std::byte> file,
   if (!report.verdict.allowed()) {
     return report;
   }
-  report.verdict = checkShape(*report.manifest);
+  if (!report.manifest) {
+    throw std::logic_error("checkSignedManifest allowed a file without its "
+                           "manifest");
+  }
+  const Manifest &manifest = *report.manifest;
+  report.verdict = checkShape(manifest);
   if (!report.verdict.allowed()) {
     return report;
   }
-  const ManifestEntry &entry = report.manifest->entries.front();
+  const ManifestEntry &entry = manifest.entries.front();
   report.verdict = checkCovered(entry, file, appended.pkcs7Offset);
   if (!report.verdict.allowed()) {
     return report;
   }
-  report.verdict = checkGeneration(report.manifest->generation, policy);
+  report.verdict = checkGeneration(manifest.generation, policy);
   if (report.verdict.allowed()) {
     report.verdict = checkEntryPolicy(entry, policy);
   }
