@@ -53,8 +53,9 @@ int usageError(const std::string &message) {
 
 std::optional<std::int64_t> parsePid(std::string_view text) {
   std::int64_t pid = 0;
-  const char *end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, pid);
+  const char *begin = text.data();
+  const char *end = begin + text.size();
+  const auto [ptr, ec] = std::from_chars(begin, end, pid);
   if (text.empty() || ec != std::errc() || ptr != end || pid <= 0) {
     return std::nullopt;
   }

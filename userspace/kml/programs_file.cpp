@@ -51,10 +51,13 @@ std::vector<stats::ProgramRecord> readProgramsFile(const std::string &path) {
   // the fake files of the tests are ordinary files.
   std::string text;
   std::array<char, 4096> buffer{};
-  std::size_t got = 0;
-  while ((got = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0) {
+  // Stop at the end or an error: reading on would be a read in the EOF or
+  // error state.
+  do {
+    const std::size_t got =
+        std::fread(buffer.data(), 1, buffer.size(), file.get());
     text.append(buffer.data(), got);
-  }
+  } while (std::feof(file.get()) == 0 && std::ferror(file.get()) == 0);
   if (std::ferror(file.get()) != 0) {
     fail(path, errno);
   }

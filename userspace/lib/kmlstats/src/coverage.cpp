@@ -59,8 +59,9 @@ std::optional<Share> parseShare(std::string_view text) {
   }
   auto digits = [](std::string_view part) -> std::optional<std::uint64_t> {
     std::uint64_t value = 0;
-    const char *end = part.data() + part.size();
-    const auto [ptr, ec] = std::from_chars(part.data(), end, value);
+    const char *begin = part.data();
+    const char *end = begin + part.size();
+    const auto [ptr, ec] = std::from_chars(begin, end, value);
     if (ec != std::errc() || ptr != end) {
       return std::nullopt;
     }

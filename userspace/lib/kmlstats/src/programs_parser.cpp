@@ -51,8 +51,9 @@ std::string quoted(std::string_view text) {
 std::uint64_t parseNumber(std::string_view text, int base,
                           std::string_view what) {
   std::uint64_t value = 0;
-  const char *end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value, base);
+  const char *begin = text.data();
+  const char *end = begin + text.size();
+  const auto [ptr, ec] = std::from_chars(begin, end, value, base);
   if (text.empty() || ec != std::errc() || ptr != end) {
     throw LineError("bad " + std::string(what) + " " + quoted(text));
   }
