@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 namespace kml {
@@ -71,6 +72,10 @@ int approve(const ApproveOptions &options) {
     if (options.showLoaded) {
       std::cout << sysfs.loaded();
       return kExitOk;
+    }
+    if (!options.list) {
+      throw std::logic_error("approve: neither LIST nor --list passed the "
+                             "option check");
     }
     const auto loaded = sysfs.load(*options.list);
     std::cout << loaded.string() << ": loaded\n";

@@ -29,6 +29,7 @@
 #include <algorithm>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -202,8 +203,16 @@ private:
     }
   }
 
+  // compile, check and link run after plan(), which fills plan_.
+  [[nodiscard]] const std::vector<PlannedUnit> &plannedUnits() const {
+    if (!plan_) {
+      throw std::logic_error("kml build used its plan before planning");
+    }
+    return plan_->units();
+  }
+
   void compile() {
-    for (const PlannedUnit &unit : plan_->units()) {
+    for (const PlannedUnit &unit : plannedUnits()) {
       const int status =
           runTool(unit.command.arguments, unit.command.directory);
       if (status != 0) {
@@ -224,7 +233,7 @@ private:
       request.attestation = attestationPath();
     }
     request.databaseDir = databaseDir();
-    for (const PlannedUnit &unit : plan_->units()) {
+    for (const PlannedUnit &unit : plannedUnits()) {
       request.sources.push_back(unit.command.file);
     }
     Verdict verdict = Verdict::Error;
@@ -251,7 +260,7 @@ private:
     const bool cxx = hasLanguage(options_.sources, Language::Cxx);
     std::vector<std::string> argv{
         (cxx ? compilers_.cxx : compilers_.c).string(), "-static"};
-    for (const PlannedUnit &unit : plan_->units()) {
+    for (const PlannedUnit &unit : plannedUnits()) {
       argv.push_back(unit.object.string());
     }
     argv.insert(argv.end(), {"-o", linkedPath().string()});

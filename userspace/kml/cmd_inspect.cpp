@@ -20,6 +20,7 @@
 #include <cstring>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,14 @@ void printText(std::ostream &out, std::string_view file,
       << Hex{m.segmentSize} << " bytes)\n";
 }
 
+// A Present signature always carries the manifest it decoded.
+const gate::Manifest &presentManifest(const SignatureFacts &facts) {
+  if (!facts.manifest) {
+    throw std::logic_error("a present signature without its manifest");
+  }
+  return *facts.manifest;
+}
+
 void printSignatureText(std::ostream &out, const SignatureFacts &facts) {
   switch (facts.state) {
   case SignatureFacts::State::None:
@@ -113,7 +122,7 @@ void printSignatureText(std::ostream &out, const SignatureFacts &facts) {
   case SignatureFacts::State::Present:
     break;
   }
-  const gate::Manifest &manifest = *facts.manifest;
+  const gate::Manifest &manifest = presentManifest(facts);
   const gate::ManifestEntry &entry = manifest.entries.front();
   out << "  signature: appended manifest, " << facts.pkcs7Size
       << " bytes of PKCS#7 at offset " << Hex{facts.pkcs7Offset}
@@ -141,7 +150,7 @@ void printSignatureJson(std::ostream &out, const SignatureFacts &facts) {
     out << ", \"error\": " << jsonString(facts.problem);
   }
   if (facts.state == SignatureFacts::State::Present) {
-    const gate::Manifest &manifest = *facts.manifest;
+    const gate::Manifest &manifest = presentManifest(facts);
     const gate::ManifestEntry &entry = manifest.entries.front();
     out << ", \"pkcs7_offset\": " << facts.pkcs7Offset
         << ", \"pkcs7_size\": " << facts.pkcs7Size

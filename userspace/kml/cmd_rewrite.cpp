@@ -102,6 +102,10 @@ int runRewrite(Args args) {
     return kExitFailure;
   }
   if (!options.dryRun) {
+    // parse refuses a run that is neither -o OUT nor --dry-run.
+    if (!options.output) {
+      throw std::logic_error("kml rewrite: no output past the option check");
+    }
     if (const int code =
             writeOutput("rewrite", *options.output, result.bytes, mode);
         code != kExitOk) {

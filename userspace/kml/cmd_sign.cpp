@@ -20,6 +20,7 @@
 #include <charconv>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -126,6 +127,9 @@ SignOptions parse(Args args) {
 }
 
 int signList(const SignOptions &options) {
+  if (!options.list) {
+    throw std::logic_error("kml sign: signList without --list");
+  }
   return signApprovalListFiles({*options.list, options.files,
                                 options.interpreters, options.key,
                                 options.generation, options.bypass});

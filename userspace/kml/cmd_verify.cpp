@@ -23,6 +23,7 @@
 #include <charconv>
 #include <iostream>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -142,6 +143,10 @@ int verify(const VerifyOptions &options) {
   }
   if (!report.verdict.allowed()) {
     return refused(file, report.verdict);
+  }
+  if (!report.manifest) {
+    throw std::logic_error("checkSignedFile allowed a file without its "
+                           "manifest");
   }
   const gate::ManifestEntry &entry = report.manifest->entries.front();
   if (image && gatedAtExec(*image)) {

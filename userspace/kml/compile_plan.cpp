@@ -1,6 +1,7 @@
 #include "compile_plan.hpp"
 
 #include <array>
+#include <stdexcept>
 #include <string_view>
 
 namespace kml {
@@ -115,6 +116,9 @@ CompileCommand CompilePlan::fromFlags(const std::filesystem::path &source,
 
 CompileCommand CompilePlan::fromDatabase(const std::filesystem::path &source,
                                          Language language) const {
+  if (!database_) {
+    throw std::logic_error("fromDatabase without a compilation database");
+  }
   std::optional<CompileCommand> project = database_->find(source);
   if (!project) {
     throw CompileDatabaseError("no compile command for " + source.string() +

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <iostream>
+#include <stdexcept>
 
 namespace kml {
 namespace {
@@ -43,6 +44,10 @@ void KeyChoice::check() const {
 gate::SigningKey loadSigningKey(const KeyChoice &choice,
                                 std::string_view command) {
   if (choice.keyFile) {
+    // KeyChoice::check refuses --key without --cert.
+    if (!choice.certFile) {
+      throw std::logic_error("--key without --cert past the option check");
+    }
     gate::SigningKey key{gate::PrivateKey::fromFile(*choice.keyFile),
                          gate::Certificate::fromFile(*choice.certFile)};
     if (!key.key.matches(key.cert)) {

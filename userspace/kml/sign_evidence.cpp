@@ -7,6 +7,7 @@
 #include "kml/gate/gate_error.hpp"
 #include "kml/gate/sha256.hpp"
 
+#include <stdexcept>
 #include <unistd.h>
 
 #include <array>
@@ -95,15 +96,19 @@ void runValidator(const EvidenceRequest &request) {
 }
 
 Evidence readEvidence(const EvidenceRequest &request) {
-  const std::vector<std::byte> json = readWholeFile(*request.attestationPath);
+  if (!request.attestationPath) {
+    throw std::logic_error("readEvidence without an attestation");
+  }
+  const std::string &attestation = *request.attestationPath;
+  const std::vector<std::byte> json = readWholeFile(attestation);
   gate::AttestationSummary summary;
   try {
     summary = gate::readAttestation(std::string_view(
         reinterpret_cast<const char *>(json.data()), json.size()));
   } catch (const GateError &error) {
-    throw EvidenceRefused(*request.attestationPath + ": " + error.what());
+    throw EvidenceRefused(attestation + ": " + error.what());
   }
-  const std::string where = *request.attestationPath + ": ";
+  const std::string where = attestation + ": ";
   if (!summary.passed) {
     throw EvidenceRefused(where + "kml-verify did not pass (\"result\" is "
                                   "not \"pass\")");

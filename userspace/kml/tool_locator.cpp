@@ -53,7 +53,7 @@ ToolLocator::find(std::string_view name) const {
     const std::string_view dir = rest.substr(0, colon);
     rest = colon == std::string_view::npos ? "" : rest.substr(colon + 1);
     // An empty PATH element means the current directory, as for a shell.
-    const fs::path candidate =
+    fs::path candidate =
         (dir.empty() ? fs::current_path() : fs::path(dir)) / name;
     if (isExecutableFile(candidate)) {
       return candidate;
