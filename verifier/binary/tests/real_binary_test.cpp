@@ -33,7 +33,7 @@ objdumpInstructions(const std::string &file) {
   std::unique_ptr<FILE, PipeCloser> pipe(::popen(command.c_str(), "r"));
   if (!pipe)
     throw std::runtime_error("cannot run " + command);
-  const std::regex line("^\\s*([0-9a-f]+):\\s+(.*\\S)\\s*$");
+  const std::regex line(R"(^\s*([0-9a-f]+):\s+(.*\S)\s*$)");
   std::vector<std::pair<std::uint64_t, std::string>> insns;
   char buffer[512];
   while (std::fgets(buffer, sizeof buffer, pipe.get()) != nullptr) {
@@ -116,9 +116,9 @@ TEST(RealBinary, StaticGlibcProgramReportsEverySyscallSite) {
   // glibc's write wrapper is one of the sites, named by its symbol.
   bool sawWrite = false;
   for (const Finding &f : report.findings)
-    if (f.ruleId == "KML-B001" && (f.symbol.rfind("__libc_write+", 0) == 0 ||
-                                   f.symbol.rfind("write+", 0) == 0 ||
-                                   f.symbol.rfind("__write+", 0) == 0))
+    if (f.ruleId == "KML-B001" &&
+        (f.symbol.starts_with("__libc_write+") ||
+         f.symbol.starts_with("write+") || f.symbol.starts_with("__write+")))
       sawWrite = true;
   EXPECT_TRUE(sawWrite);
   for (const Finding &f : report.findings)
@@ -151,7 +151,7 @@ TEST(RealBinary, WithoutSeparateCodeTheMappedDataIsReported) {
   }
   bool sawRodata = false;
   for (const std::string &section : dataSections)
-    sawRodata |= section.rfind("(section .rodata,", 0) == 0;
+    sawRodata |= section.starts_with("(section .rodata,");
   EXPECT_TRUE(sawRodata);
   EXPECT_EQ(findingSites(report, "KML-B001"),
             without(objdumpSites(nosep, "syscall"), objdumpTrampolines(nosep)));

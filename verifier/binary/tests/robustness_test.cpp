@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstddef>
 #include <random>
 
 namespace kml::binval {
@@ -20,19 +21,22 @@ test::BuiltElf sample() {
   return test::buildElf(kCode, layout);
 }
 
-// Returns normally for a Report or an Error; anything else fails the test.
+// Returns normally for a Report or an Error that says what is wrong;
+// anything else fails the test.
 void validateOrError(const std::vector<std::byte> &image) {
   try {
     Report report = validateImage(image);
     EXPECT_LE(report.findings.size(), report.textBytes + 1);
-  } catch (const Error &) {
+  } catch (const Error &error) {
+    EXPECT_STRNE(error.what(), "");
   }
 }
 
 TEST(Robustness, EveryTruncation) {
   std::vector<std::byte> image = sample().bytes;
   for (std::size_t size = 0; size < image.size(); ++size)
-    validateOrError({image.begin(), image.begin() + size});
+    validateOrError(
+        {image.begin(), image.begin() + static_cast<std::ptrdiff_t>(size)});
 }
 
 TEST(Robustness, RandomCorruption) {

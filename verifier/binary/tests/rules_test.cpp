@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@ constexpr std::uint64_t kBase = 0x401000;
 
 std::vector<std::byte> toBytes(const std::vector<std::uint8_t> &raw) {
   std::vector<std::byte> bytes;
+  bytes.reserve(raw.size());
   for (std::uint8_t b : raw)
     bytes.push_back(std::byte{b});
   return bytes;
@@ -159,10 +162,9 @@ TEST(RuleTable, EveryRuleIsTestedAndIdsAreSequential) {
   int expected = 1;
   for (const RuleInfo &rule : rules()) {
     char id[16];
-    std::snprintf(id, sizeof id, "KML-B%03d", expected++);
+    ASSERT_EQ(std::snprintf(id, sizeof id, "KML-B%03d", expected++), 8);
     EXPECT_EQ(rule.id, id);
-    EXPECT_NE(std::find(tested.begin(), tested.end(), std::string(rule.id)),
-              tested.end())
+    EXPECT_NE(std::ranges::find(tested, std::string(rule.id)), tested.end())
         << rule.id << " has no test case";
   }
 }
