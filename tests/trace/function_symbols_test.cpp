@@ -10,24 +10,35 @@
 namespace kml {
 namespace {
 
-// A minimal ELF64 file: the header, a .symtab with two functions and an
-// object, its .strtab, a .kml.text and the section names.
+// A minimal ELF64 file: the header, one PT_LOAD over 0x400000-0x510000, a
+// .symtab with three functions (one of unknown size) and an object, its
+// .strtab, a .kml.text and the section names.
 class TinyElf {
 public:
-  TinyElf() {
-    const std::string strtab = std::string("\0getpid\0write\0table\0", 20);
+  explicit TinyElf(std::uint16_t type = ET_EXEC) {
+    const std::string strtab =
+        std::string("\0getpid\0write\0table\0_fini\0", 26);
     const std::string shstrtab =
         std::string("\0.symtab\0.strtab\0.shstrtab\0.kml.text\0", 37);
-    std::vector<Elf64_Sym> syms(4);
+    std::vector<Elf64_Sym> syms(5);
     syms[1] = symbol(1, STT_FUNC, 0x401000, 0x20); // getpid
     syms[2] = symbol(8, STT_FUNC, 0x401100, 0x40); // write
     syms[3] = symbol(14, STT_OBJECT, 0x402000, 8); // table
+    syms[4] = symbol(20, STT_FUNC, 0x403000, 0);   // _fini, size unknown
 
     Elf64_Ehdr header{};
     std::memcpy(header.e_ident, ELFMAG, SELFMAG);
     header.e_ident[EI_CLASS] = ELFCLASS64;
+    header.e_type = type;
     header.e_shentsize = sizeof(Elf64_Shdr);
+    header.e_phentsize = sizeof(Elf64_Phdr);
     append(&header, sizeof(header));
+    Elf64_Phdr load{};
+    load.p_type = PT_LOAD;
+    load.p_vaddr = 0x400000;
+    load.p_memsz = 0x110000;
+    header.e_phoff = append(&load, sizeof(load));
+    header.e_phnum = 1;
     const std::size_t symOff =
         append(syms.data(), syms.size() * sizeof(Elf64_Sym));
     const std::size_t strOff = append(strtab.data(), strtab.size());
@@ -95,6 +106,23 @@ TEST(FunctionSymbols, AnAddressOutsideEveryFunctionHasNoName) {
   EXPECT_EQ("", symbols.describe(0x400fff));
   EXPECT_EQ("", symbols.describe(0x401020)); // past getpid's size
   EXPECT_EQ("", symbols.describe(0x402000)); // an object, not a function
+}
+
+TEST(FunctionSymbols, AFunctionOfUnknownSizeNamesOnlyItsFirstByte) {
+  const TinyElf elf;
+  const auto symbols = FunctionSymbols::fromBytes(elf.bytes());
+  EXPECT_EQ("_fini+0x0", symbols.describe(0x403000));
+  EXPECT_EQ("", symbols.describe(0x403001));
+}
+
+TEST(FunctionSymbols, OnlyAddressesTheFileMapsAreNamed) {
+  const TinyElf elf;
+  const auto symbols = FunctionSymbols::fromBytes(elf.bytes());
+  // Another file's code (ld.so, libc), far above: not this file's.
+  EXPECT_EQ("", symbols.describe(0x7fc3c058136d));
+  // A position-independent file: where it is loaded, the trace does not say.
+  const TinyElf pie(ET_DYN);
+  EXPECT_EQ("", FunctionSymbols::fromBytes(pie.bytes()).describe(0x401000));
 }
 
 TEST(FunctionSymbols, TheRewritersStubsAreNamedAsSuch) {

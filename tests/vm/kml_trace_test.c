@@ -386,4 +386,47 @@ TEST_F(trace, kml_explain_trace_shows_each_call_its_path_and_the_slow_site)
 	EXPECT_EQ(0, trace_count(self->trace ?: "", "kml_exec", 0, NULL, NULL, 0));
 }
 
+/*
+ * A dynamic program at ring 0 (docs/dynamic.md): kml run --ring0 execs
+ * kml's rewritten ld.so, signed as trusted, which maps the program and
+ * kml's rewritten libc; their calls go through the direct entry.
+ */
+TEST_F(trace, kml_explain_trace_follows_a_dynamic_program_run_at_ring_0)
+{
+	char *const approve[] = { "/usr/bin/kml", "approve", "/usr/lib/kml/servers.list", NULL };
+	/* The report is long: the lines that matter, through grep. */
+	char *const argv[] = { "/bin/sh", "-c",
+			       "/usr/bin/kml explain --trace -- /usr/bin/kml run --ring0 -- "
+			       "/usr/bin/redis-cli --version | grep -e redis-cli -e '^exec ' "
+			       "-e '^summary' -e ' from$' -e 'direct  write (1)'", NULL };
+	char assurance[32] = "", *summary;
+	long direct = -1, slow = -1;
+
+	ASSERT_LT(0, kml_sysfs_read("min_assurance", assurance, sizeof(assurance)));
+	assurance[strcspn(assurance, "\n")] = '\0';
+	/* Debian's files and kml's loader and libc are signed as trusted. */
+	ASSERT_EQ(0, kml_sysfs_write("min_assurance", "trusted"));
+	ASSERT_EQ(0, kml_run(&self->run, approve, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
+	ASSERT_EQ(0, child_exit(&self->run)) TH_LOG("%s", self->run.output);
+	ASSERT_EQ(0, kml_run(&self->run, argv, NULL, CHILD_STDERR_WITH_OUTPUT, NULL));
+	EXPECT_EQ(0, kml_sysfs_write("min_assurance", assurance));
+	TH_LOG("%s", self->run.output);
+	ASSERT_EQ(0, child_exit(&self->run));
+	EXPECT_NE(NULL, strstr(self->run.output, "redis-cli "));
+	EXPECT_NE(NULL, strstr(self->run.output,
+			       "exec /usr/lib/kml/ld-linux-x86-64.so.2 (pid "));
+	EXPECT_NE(NULL, strstr(self->run.output,
+			       "ring 0, direct entry (signed-manifest, assurance trusted)"));
+	summary = strstr(self->run.output, "system calls at ring 0: ");
+	ASSERT_NE(NULL, summary);
+	ASSERT_EQ(2, sscanf(summary, "system calls at ring 0: %ld direct, %ld slow",
+			    &direct, &slow));
+	/* ld.so's and libc's calls; the one site left is rt_sigreturn's. */
+	EXPECT_LT(20, direct);
+	EXPECT_EQ(0, slow);
+	/* Its write(1, "redis-cli 7...") went direct, from kml's libc: no name here. */
+	EXPECT_NE(NULL, strstr(self->run.output, "direct  write (1)"));
+	EXPECT_EQ(NULL, strstr(self->run.output, "_fini+")) TH_LOG("a name from the wrong file");
+}
+
 TEST_HARNESS_MAIN

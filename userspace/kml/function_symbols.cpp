@@ -2,6 +2,7 @@
 
 #include "kml/file_io.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <elf.h>
 #include <exception>
@@ -55,6 +56,21 @@ FunctionSymbols FunctionSymbols::fromBytes(std::span<const std::byte> bytes) {
       header->e_shentsize != sizeof(Elf64_Shdr)) {
     return symbols;
   }
+  if (header->e_type != ET_EXEC) {
+    return symbols; // loaded where the trace does not say
+  }
+  for (std::uint64_t i = 0; i < header->e_phnum; ++i) {
+    const auto phdr =
+        readAt<Elf64_Phdr>(bytes, header->e_phoff + i * sizeof(Elf64_Phdr));
+    if (!phdr || phdr->p_type != PT_LOAD) {
+      continue;
+    }
+    if (symbols.mappedEnd_ == 0 || phdr->p_vaddr < symbols.mappedStart_) {
+      symbols.mappedStart_ = phdr->p_vaddr;
+    }
+    symbols.mappedEnd_ =
+        std::max(symbols.mappedEnd_, phdr->p_vaddr + phdr->p_memsz);
+  }
   const auto section = [&](std::uint64_t index) {
     return readAt<Elf64_Shdr>(bytes,
                               header->e_shoff + index * sizeof(Elf64_Shdr));
@@ -92,6 +108,9 @@ FunctionSymbols FunctionSymbols::fromBytes(std::span<const std::byte> bytes) {
 }
 
 std::string FunctionSymbols::describe(std::uint64_t address) const {
+  if (address < mappedStart_ || address >= mappedEnd_) {
+    return {};
+  }
   if (address >= stubsStart_ && address < stubsEnd_) {
     return "a kml stub";
   }
@@ -101,7 +120,8 @@ std::string FunctionSymbols::describe(std::uint64_t address) const {
   }
   --found;
   const std::uint64_t offset = address - found->first;
-  if (found->second.size != 0 && offset >= found->second.size) {
+  // A function of unknown size (size 0) names its first byte only.
+  if (offset >= std::max<std::uint64_t>(found->second.size, 1)) {
     return {};
   }
   std::ostringstream text;
