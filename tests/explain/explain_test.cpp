@@ -322,6 +322,110 @@ TEST(ExplainCli, ASignedProgramIsJudgedAsKmlVerifyJudgesIt) {
   EXPECT_EQ(text(field(smallJson, "decision"), "reason"), "unapproved-mapping");
 }
 
+// The host's glibc: kml rewrites the same files for kml run --ring0.
+const fs::path kHostLibc = "/lib/x86_64-linux-gnu/libc.so.6";
+const fs::path kHostLoader = "/lib64/ld-linux-x86-64.so.2";
+
+fs::path rewrittenCopy(const TempDir &dir, const fs::path &file) {
+  const fs::path out = dir / (file.filename().string() + "-rewritten");
+  const RunResult r =
+      kml({"rewrite", file.string(), "-o", out.string(), "--quiet"});
+  EXPECT_EQ(r.exitCode, 0) << r.err;
+  return out;
+}
+
+// getppid's site in glibc: `mov $0x6e,%eax; syscall`.
+const JsonValue &getppidSite(const JsonValue &json) {
+  for (const JsonValue &site : field(json, "sites").items) {
+    if (text(site, "symbol").starts_with("getppid+") &&
+        text(site, "name") == "getppid") {
+      return site;
+    }
+  }
+  throw std::runtime_error("no getppid site");
+}
+
+TEST(ExplainCli, ALibraryIsExplainedWithItsFinderBeforeAndAfterRewrite) {
+  if (!fs::exists(kHostLibc)) {
+    GTEST_SKIP() << kHostLibc << " is not here";
+  }
+  const JsonValue before = explainJson(kHostLibc);
+  EXPECT_EQ(text(before, "kind"), "library");
+  EXPECT_EQ(text(before, "entry_source"), "finder");
+  EXPECT_FALSE(field(before, "rewritten").boolean);
+  EXPECT_EQ(text(field(before, "decision"), "result"), "library");
+  EXPECT_NE(text(field(before, "decision"), "why").find("kml sign --list"),
+            std::string::npos);
+  const JsonValue &parentBefore = getppidSite(before);
+  EXPECT_EQ(text(parentBefore, "number"), "110");
+  // Mapped by a ring-0 process, the unrewritten `syscall` is slow.
+  EXPECT_EQ(text(parentBefore, "path"), "slow");
+  EXPECT_EQ(text(field(parentBefore, "after_rewrite"), "path"), "direct");
+  EXPECT_NE(text(field(parentBefore, "after_rewrite"), "why").find("finder"),
+            std::string::npos);
+
+  TempDir dir;
+  const fs::path file = rewrittenCopy(dir, kHostLibc);
+  const JsonValue after = explainJson(file);
+  EXPECT_EQ(text(after, "kind"), "library");
+  EXPECT_TRUE(field(after, "rewritten").boolean);
+  // A library's stubs check the finder before the fallback `syscall`:
+  // the original is still rebuilt from them.
+  EXPECT_TRUE(field(after, "original_recovered").boolean);
+  const JsonValue &parent = getppidSite(after);
+  EXPECT_EQ(text(parent, "path"), "direct");
+  EXPECT_NE(text(parent, "why").find("finder"), std::string::npos);
+  EXPECT_EQ(instructionTexts(field(parent, "original")),
+            (std::vector<std::string>{"mov $0x6e, %eax", "syscall"}));
+  EXPECT_EQ(field(after, "sites").items.size(),
+            field(before, "sites").items.size());
+  EXPECT_EQ(text(field(after, "summary"), "direct"),
+            text(field(before, "summary_after_rewrite"), "direct"));
+
+  const RunResult textRun = explainRaw({file.string()});
+  ASSERT_EQ(textRun.exitCode, 0) << textRun.err;
+  EXPECT_NE(textRun.out.find(": shared library"), std::string::npos);
+  EXPECT_NE(textRun.out.find("entry source: finder"), std::string::npos);
+  EXPECT_NE(textRun.out.find("getppid (110)"), std::string::npos);
+  EXPECT_NE(textRun.out.find("kernel:    library: "), std::string::npos);
+}
+
+TEST(ExplainCli, ALoaderIsExplainedWithItsEntryHook) {
+  if (!fs::exists(kHostLoader)) {
+    GTEST_SKIP() << kHostLoader << " is not here";
+  }
+  TempDir dir;
+  const JsonValue json = explainJson(rewrittenCopy(dir, kHostLoader));
+  EXPECT_EQ(text(json, "kind"), "loader");
+  EXPECT_EQ(text(json, "entry_source"), "entry hook");
+  EXPECT_TRUE(field(json, "original_recovered").boolean);
+  EXPECT_GT(std::stoul(text(field(json, "summary"), "direct")), 0U);
+  EXPECT_NE(text(field(json, "decision"), "why").find("kml run execs it"),
+            std::string::npos);
+}
+
+TEST(ExplainCli, ADynamicProgramIsPointedAtItsLibraries) {
+  const RunResult r = explainRaw({program("hello-dynamic").string()});
+  ASSERT_EQ(r.exitCode, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  EXPECT_NE(r.out.find("dynamically linked program (interpreter /"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("made by its libraries"), std::string::npos);
+  EXPECT_NE(r.out.find("kml explain /usr/lib/kml/libc.so.6"),
+            std::string::npos);
+  EXPECT_NE(r.out.find("build/dynroot/usr/lib/kml"), std::string::npos);
+  EXPECT_NE(r.out.find("kml run --ring0 "), std::string::npos);
+  // hello.c calls printf: no `syscall` of its own.
+  EXPECT_NE(r.out.find("its own `syscall` instructions: none"),
+            std::string::npos);
+  const JsonValue json = explainJson(program("hello-dynamic"));
+  EXPECT_EQ(text(json, "kind"), "dynamic program");
+  EXPECT_TRUE(text(json, "interpreter").starts_with("/"));
+  EXPECT_TRUE(text(json, "interpreter").find("ld-linux") != std::string::npos);
+  EXPECT_TRUE(field(json, "own_sites").items.empty());
+}
+
 TEST(ExplainCli, BadInputIsRefusedWithItsExitCodeAndNoOutput) {
   TempDir dir;
   writeText(dir / "text", "not a program\n");
@@ -332,7 +436,6 @@ TEST(ExplainCli, BadInputIsRefusedWithItsExitCodeAndNoOutput) {
   } cases[] = {
       {{(dir / "missing").string()}, 66, "No such file"},
       {{(dir / "text").string()}, 65, "not an ELF file"},
-      {{program("hello-dynamic").string()}, 1, "dynamic"},
       {{program("calls").string(), program("calls").string()},
        64,
        "only one FILE"},

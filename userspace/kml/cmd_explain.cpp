@@ -1,7 +1,8 @@
 // kml explain FILE [--json]: what happens to each system call of a static
-// program at ring 0, and why: the call's name, the instructions before
-// and after the rewrite, the path into the kernel; then the program's
-// marker, signature and what kml.ko decides under the current policy
+// program, a dynamic loader or a library at ring 0, and why: the call's
+// name, the instructions before and after the rewrite, the path into the
+// kernel; then the file's marker, signature and what kml.ko decides under
+// the current policy. A dynamic program is pointed at its libraries
 // (docs/explain.md).
 
 #include "cmd_explain.hpp"
@@ -15,11 +16,15 @@
 #include "program_explainer.hpp"
 
 #include "kml/elf_error.hpp"
+#include "kml/elf_image.hpp"
+#include "kml/file_io.hpp"
 #include "kml/gate/gate_error.hpp"
 
+#include <cstddef>
 #include <filesystem>
 #include <iostream>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -61,6 +66,18 @@ ExplainOptions parse(Args args) {
   return options;
 }
 
+// A program with an interpreter (and no DT_SONAME, which libc.so.6 has
+// beside its PT_INTERP): ElfImage refuses it whatever it accepts.
+bool isDynamicProgram(std::span<const std::byte> bytes) {
+  try {
+    const ElfImage image(std::vector<std::byte>(bytes.begin(), bytes.end()),
+                         Accept::SharedObjects);
+  } catch (const ElfError &error) {
+    return error.kind() == ElfErrorKind::Dynamic;
+  }
+  return false;
+}
+
 // The whole output, or an exit code after the error message: nothing is
 // printed before everything is known.
 int explain(const ExplainOptions &options) {
@@ -69,7 +86,16 @@ int explain(const ExplainOptions &options) {
                      : KeyStore::defaultDir();
   std::string output;
   try {
-    const ElfImage image = loadImage(options.file);
+    std::vector<std::byte> bytes = readWholeFile(options.file);
+    if (isDynamicProgram(bytes)) {
+      const DynamicProgramExplanation dynamic =
+          explainDynamicProgram(options.file, bytes);
+      std::cout << (options.json ? renderJson(dynamic) : renderText(dynamic));
+      return kExitOk;
+    }
+    // A loader and a library are explained like a static program: kml
+    // runs dynamic programs through its rewritten ones (docs/dynamic.md).
+    const ElfImage image(std::move(bytes), Accept::SharedObjects);
     const KernelPolicy policy = readKernelPolicy();
     const std::vector<gate::Certificate> trusted =
         trustedCertificates(options.certs, keyDir);

@@ -344,8 +344,13 @@ constexpr CommandHelp kStatsHelp{
 
 // --- explain ---
 constexpr std::array kExplainOptions{
-    OptionHelp{"FILE", "A static x86-64 program, rewritten or not (needs "
-                       "the rewriter: not in the VM's kml)."},
+    OptionHelp{"FILE",
+               "A static x86-64 program, a dynamic loader or a shared "
+               "library (libc.so.6, ld-linux-x86-64.so.2), rewritten or not; "
+               "a library's paths are those in a ring-0 process. A dynamic "
+               "program is not explained site by site: its interpreter and "
+               "kml's rewritten libraries are named (needs the rewriter: not "
+               "in the VM's kml)."},
     OptionHelp{"--json", "Print one JSON object instead of text, for tools."},
     OptionHelp{"--cert CERT.pem",
                "Trust this certificate too when judging the signature (may "
@@ -362,7 +367,7 @@ constexpr std::array kExplainOptions{
 };
 constexpr std::array kExplainExits{
     ExitHelp{kExitOk, "explained (whatever the verdict)"},
-    ExitHelp{kExitFailure, "FILE is not a static x86-64 program"},
+    ExitHelp{kExitFailure, "FILE is not an x86-64 program or library"},
     ExitHelp{kExitUsage, "bad usage"},
     ExitHelp{kExitDataErr, "FILE, a certificate or a policy file in "
                            "/sys/kernel/kml is malformed"},
@@ -383,7 +388,8 @@ constexpr std::array kExplainExamples{
 };
 constexpr CommandHelp kExplainHelp{
     "Explains, for someone who knows C but not the kernel, what happens to "
-    "each system call of a static program at ring 0. For each call site: "
+    "each system call of a static program, kml's loader or a library at "
+    "ring 0. For each call site: "
     "its address and function, the system call's name where the number is "
     "known (or \"set at run time\"), the instructions before and after kml "
     "rewrite, and the path the call takes into the kernel (direct, bypass, "
@@ -544,10 +550,13 @@ std::span<const Command> allCommands() {
       Command{"explain",
               "explain FILE [--json] [--cert CERT.pem]... [--key-dir DIR]\n"
               "  explain --trace [--] CMD [ARGS...]",
-              "explain each system call of a static program: its name, the "
+              "explain each system call of FILE, a static program, a "
+              "dynamic loader or a library (libc.so.6): its name, the "
               "instructions before and after kml rewrite, the path into the "
               "kernel (direct, bypass, slow, ring 3) and why; then the "
               "marker, signature and what kml.ko decides under the policy. "
+              "A dynamic program is pointed at its interpreter and kml's "
+              "rewritten libraries. "
               "--trace: run CMD and show which way each call went",
               runExplain, kExplainHelp},
 #ifdef KML_HAVE_REWRITE

@@ -26,6 +26,8 @@ std::string_view decisionName(Decision decision) {
     return "ring 0";
   case Decision::Refused:
     return "refused";
+  case Decision::Library:
+    return "library";
   }
   return "refused";
 }

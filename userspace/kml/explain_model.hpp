@@ -75,9 +75,10 @@ enum class Decision {
   NormalProgram, // exec does not ask kml.ko: ring 3
   Ring0,         // kml.ko lets it run at CPL 0
   Refused,       // kml.ko refuses the exec
+  Library,       // never exec'd: approved when a ring-0 process maps it
 };
 
-// "ring 3", "ring 0", "refused".
+// "ring 3", "ring 0", "refused", "library".
 std::string_view decisionName(Decision decision);
 
 struct ProgramVerdict {
@@ -101,6 +102,11 @@ struct ExplainSummary {
 
 struct ProgramExplanation {
   std::string file;
+  // A static program, or a loader or library kml runs dynamic programs
+  // with (docs/dynamic.md).
+  ImageKind kind = ImageKind::StaticProgram;
+  // How the stubs learn the direct entry (the rewrite's choice).
+  rewrite::EntrySource entrySource = rewrite::EntrySource::Prologue;
   bool fileRewritten = false;
   // For a rewritten file: whether its original instructions were rebuilt
   // from the stubs, and if not, why.
@@ -114,6 +120,18 @@ struct ProgramExplanation {
   [[nodiscard]] ExplainSummary summary(bool afterRewrite = false) const;
   // The site whose `syscall` is at address (a tracer's question).
   [[nodiscard]] const SiteExplanation *siteAt(std::uint64_t address) const;
+};
+
+// A dynamically linked program: its system calls are made by its
+// libraries, so kml rewrites those (and the loader) and leaves the program
+// as it is.
+struct DynamicProgramExplanation {
+  std::string file;
+  std::string interpreter; // PT_INTERP, "/lib64/ld-linux-x86-64.so.2"
+  // The program's own `syscall` instructions, found by a linear sweep of
+  // its code (the slow path at ring 0: kml does not rewrite programs that
+  // have an interpreter).
+  std::vector<std::uint64_t> ownSites;
 };
 
 } // namespace kml

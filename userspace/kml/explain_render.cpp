@@ -241,6 +241,37 @@ std::string jsonSummary(const ExplainSummary &summary) {
              "}");
 }
 
+std::string_view kindName(ImageKind kind) {
+  switch (kind) {
+  case ImageKind::StaticProgram:
+    return "static program";
+  case ImageKind::Loader:
+    return "loader";
+  case ImageKind::Library:
+    return "library";
+  }
+  return "library";
+}
+
+std::string fileTitle(const ProgramExplanation &explanation) {
+  switch (explanation.kind) {
+  case ImageKind::StaticProgram:
+    return "static x86-64 program";
+  case ImageKind::Loader:
+    return "dynamic loader (kml runs dynamic programs through its rewritten "
+           "one: kml run --ring0); the paths are those in a ring-0 process";
+  case ImageKind::Library:
+    return "shared library (kml runs dynamic programs with its rewritten "
+           "libc: kml run --ring0); the paths are those in a ring-0 process";
+  }
+  return "";
+}
+
+std::string basename(const std::string &path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
 } // namespace
 
 std::string renderSiteText(const SiteExplanation &site) {
@@ -251,7 +282,7 @@ std::string renderSiteText(const SiteExplanation &site) {
 
 std::string renderText(const ProgramExplanation &explanation) {
   std::ostringstream out;
-  out << explanation.file << ": static x86-64 program, "
+  out << explanation.file << ": " << fileTitle(explanation) << ", "
       << (explanation.fileRewritten
               ? "rewritten by kml rewrite"
               : "not rewritten (the rewrite shown is made in memory; "
@@ -260,6 +291,10 @@ std::string renderText(const ProgramExplanation &explanation) {
   if (!explanation.originalRecovered) {
     out << "  the original instructions cannot be recovered: "
         << explanation.recoveryProblem << "\n";
+  }
+  if (explanation.kind != ImageKind::StaticProgram) {
+    out << "  entry source: "
+        << rewrite::entrySourceName(explanation.entrySource) << "\n";
   }
   out << "\n";
   for (const SiteExplanation &site : explanation.sites) {
@@ -273,7 +308,8 @@ std::string renderText(const ProgramExplanation &explanation) {
       << "  policy:    " << policyText(verdict.policy) << "\n"
       << "  kernel:    " << decisionName(verdict.decision) << ": "
       << verdict.why << "\n";
-  if (verdict.decision != Decision::NormalProgram) {
+  if (verdict.decision != Decision::NormalProgram &&
+      verdict.decision != Decision::Library) {
     out << "             (signatures checked against the certificates in "
         << verdict.trustedFrom
         << ", as kml verify does; kml.ko trusts its .kml keyring)\n";
@@ -294,6 +330,9 @@ std::string renderText(const ProgramExplanation &explanation) {
 std::string renderJson(const ProgramExplanation &explanation) {
   std::ostringstream out;
   out << R"({"schema": 1, "file": )" << jsonString(explanation.file)
+      << ", \"kind\": " << jsonString(kindName(explanation.kind))
+      << ", \"entry_source\": "
+      << jsonString(rewrite::entrySourceName(explanation.entrySource))
       << ", \"rewritten\": " << jsonBool(explanation.fileRewritten)
       << ", \"original_recovered\": " << jsonBool(explanation.originalRecovered)
       << ", \"recovery_problem\": "
@@ -315,6 +354,43 @@ std::string renderJson(const ProgramExplanation &explanation) {
                                     : jsonSummary(explanation.summary(true)))
       << "}\n";
   return out.str();
+}
+
+std::string renderText(const DynamicProgramExplanation &explanation) {
+  const std::string loader = basename(explanation.interpreter);
+  std::ostringstream out;
+  out << explanation.file << ": dynamically linked program (interpreter "
+      << explanation.interpreter << ")\n"
+      << "  Its system calls are made by its libraries: kml leaves the "
+         "program as it is and\n"
+      << "  runs it with kml's rewritten loader and libc. Explain those:\n"
+      << "    kml explain /usr/lib/kml/libc.so.6\n"
+      << "    kml explain /usr/lib/kml/" << loader << "\n"
+      << "  (in the VM; on the host they are in build/dynroot/usr/lib/kml/).\n"
+      << "  Run it at ring 0: kml run --ring0 " << explanation.file << "\n";
+  if (explanation.ownSites.empty()) {
+    out << "its own `syscall` instructions: none\n";
+    return out.str();
+  }
+  out << "its own `syscall` instructions: " << explanation.ownSites.size()
+      << " (not rewritten: at ring 0 each traps into the kernel's slow "
+         "path)\n";
+  for (const std::uint64_t address : explanation.ownSites) {
+    out << "  " << Hex{address} << "\n";
+  }
+  return out.str();
+}
+
+std::string renderJson(const DynamicProgramExplanation &explanation) {
+  std::string sites = "[";
+  for (std::size_t i = 0; i < explanation.ownSites.size(); ++i) {
+    sites += cat(i == 0 ? "" : ", ", explanation.ownSites[i]);
+  }
+  sites += "]";
+  return cat(R"({"schema": 1, "file": )", jsonString(explanation.file),
+             R"(, "kind": "dynamic program", "interpreter": )",
+             jsonString(explanation.interpreter), R"(, "own_sites": )", sites,
+             "}\n");
 }
 
 } // namespace kml

@@ -11,6 +11,9 @@ namespace kml {
 
 std::string renderText(const ProgramExplanation &explanation);
 std::string renderJson(const ProgramExplanation &explanation);
+// A dynamic program: where its system calls are, and how to run it.
+std::string renderText(const DynamicProgramExplanation &explanation);
+std::string renderJson(const DynamicProgramExplanation &explanation);
 
 // One site alone, as renderText prints it (for a tracer's report).
 std::string renderSiteText(const SiteExplanation &site);

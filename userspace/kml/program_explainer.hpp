@@ -8,6 +8,7 @@
 #include "kml/elf_image.hpp"
 #include "kml/gate/certificate.hpp"
 
+#include <cstddef>
 #include <span>
 #include <string>
 
@@ -24,5 +25,10 @@ struct ExplainInputs {
 // gate::GateError when a signature cannot be checked at all.
 ProgramExplanation explainProgram(const ElfImage &image,
                                   const ExplainInputs &inputs);
+
+// A program with PT_INTERP: its interpreter and its own `syscall`s.
+// Throws ElfError when the file is not a loadable x86-64 ELF file.
+DynamicProgramExplanation
+explainDynamicProgram(std::string file, std::span<const std::byte> bytes);
 
 } // namespace kml

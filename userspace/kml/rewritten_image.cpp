@@ -25,6 +25,9 @@ constexpr int kMaxMoved = 8;
 // The transfer sequence (stub_writer.cpp): mov slot(%rip),%rcx; jrcxz N;
 // lea R(%rip),%rcx; jmp *slot(%rip); jmp T. R follows it.
 constexpr std::uint64_t kTransferLength = 24;
+// A library's stub checks whether its finder ran before the fallback:
+// mov looked(%rip),%rcx; jrcxz F.
+constexpr std::uint64_t kFinderCheckLength = 9;
 constexpr std::byte kNop{0x90};
 constexpr std::byte kTrapByte{0x06};
 constexpr std::byte kHalt{0xf4};
@@ -85,9 +88,9 @@ public:
         return std::nullopt;
       }
       if (insn->jumpTarget) {
-        // `jmp site_end`, then N: the fallback `syscall`.
-        const auto native = memory_.at(insn->end(), 2);
-        if (!native || !startsWith(*native, 0, {0x0f, 0x05})) {
+        // `jmp site_end`, then N: the fallback `syscall`, in a library's
+        // stub after the finder's check (docs/dynamic.md).
+        if (!fallbackFollows(insn->end())) {
           return std::nullopt;
         }
         shape.siteEnd = *insn->jumpTarget;
@@ -100,6 +103,18 @@ public:
   }
 
 private:
+  // `syscall`, or `mov looked(%rip),%rcx; jrcxz F; syscall`.
+  [[nodiscard]] bool fallbackFollows(std::uint64_t at) const {
+    const auto bytes = memory_.at(at, kFinderCheckLength + 2);
+    if (const auto native = memory_.at(at, 2);
+        native && startsWith(*native, 0, {0x0f, 0x05})) {
+      return true;
+    }
+    return bytes && startsWith(*bytes, 0, {0x48, 0x8b, 0x0d}) &&
+           byteAt(*bytes, 7) == 0xe3 &&
+           startsWith(*bytes, kFinderCheckLength, {0x0f, 0x05});
+  }
+
   [[nodiscard]] bool isTransfer(std::uint64_t at) const {
     const auto bytes = memory_.at(at, kTransferLength);
     return bytes && startsWith(*bytes, 0, {0x48, 0x8b, 0x0d}) &&

@@ -117,6 +117,12 @@ PathVerdict SiteExplainer::pathOf(const SiteExplanation &site,
                 "): at ring 0 it traps into the kernel's slow path, the whole "
                 "entry and exit a ring-3 call pays")};
   }
+  if (context.noEntry) {
+    return {CallPath::Slow,
+            cat("rewritten, but the library has no __libc_stack_end in its "
+                "GOT, so it has no finder: the stub never learns the direct "
+                "entry and runs its own `syscall`, the kernel's slow path")};
+  }
   if (context.bypass && bypassable(site.number)) {
     return {CallPath::Bypass,
             cat("rewritten, and the marker asks for the bypass: the stub "
@@ -125,7 +131,8 @@ PathVerdict SiteExplainer::pathOf(const SiteExplanation &site,
                 " at once on the program's own stack, without the generic "
                 "entry code (a kernel that cannot offer the bypass, with "
                 "context tracking, kernel IBT or kml_strict_smep, gives the "
-                "direct entry instead)")};
+                "direct entry instead)",
+                context.entryHow)};
   }
   return {CallPath::Direct,
           cat("rewritten: the site jumps to a stub, which jumps straight to "
@@ -134,7 +141,8 @@ PathVerdict SiteExplainer::pathOf(const SiteExplanation &site,
               "kernel runs ",
               callName(site),
               " and, when it returns, jumps back to the instruction after "
-              "the site")};
+              "the site",
+              context.entryHow)};
 }
 
 std::vector<ShownInstruction>

@@ -17,6 +17,11 @@ struct RingContext {
   bool bypass = false;     // the marker asks for the bypass entry
   bool hasStubs = false;   // the code is rewritten
   std::string whyNotRing0; // "no KML marker", "the marker is disabled"
+  // How a stub learns the direct entry, in words, when not from a static
+  // program's prologue (a library's finder, a loader's entry hook).
+  std::string entryHow;
+  // A library without a finder: its stubs never learn the direct entry.
+  bool noEntry = false;
 };
 
 class SiteExplainer {
