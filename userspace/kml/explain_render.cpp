@@ -363,11 +363,18 @@ std::string renderText(const DynamicProgramExplanation &explanation) {
       << explanation.interpreter << ")\n"
       << "  Its system calls are made by its libraries: kml leaves the "
          "program as it is and\n"
-      << "  runs it with kml's rewritten loader and libc. Explain those:\n"
-      << "    kml explain /usr/lib/kml/libc.so.6\n"
-      << "    kml explain /usr/lib/kml/" << loader << "\n"
-      << "  (in the VM; on the host they are in build/dynroot/usr/lib/kml/).\n"
-      << "  Run it at ring 0: kml run --ring0 " << explanation.file << "\n";
+      << "  runs it with kml's rewritten loader and libc, "
+         "/usr/lib/kml/libc.so.6\n"
+      << "  and /usr/lib/kml/" << loader
+      << " in the VM. Explain those on the host\n"
+      << "  (kml explain FILE needs the rewriter), where they are in\n"
+      << "  build/dynroot/usr/lib/kml/:\n"
+      << "    kml explain build/dynroot/usr/lib/kml/libc.so.6\n"
+      << "    kml explain build/dynroot/usr/lib/kml/" << loader << "\n"
+      << "  Run it at ring 0 (in the VM): kml run --ring0 " << explanation.file
+      << "\n"
+      << "  and watch its calls: kml explain --trace -- kml run --ring0 "
+      << explanation.file << "\n";
   if (explanation.ownSites.empty()) {
     out << "its own `syscall` instructions: none\n";
     return out.str();
