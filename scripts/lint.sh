@@ -64,14 +64,15 @@ uapi_ignore=BIT_MACRO,CONSTANT_CONVERSION,INLINE,PREFER_DEFINED_ATTRIBUTE_MACRO,
 
 # The C and C++ of the userspace, formatted in the root .clang-format's LLVM
 # style. Not: kernel C (checkpatch's), the userspace C written in the
-# kernel's style (tests/vm, like the kselftests, and tests/gate/programs:
-# their .clang-format disables formatting; in tests/rewrite/programs, whose
+# kernel's style (tests/vm, like the kselftests, tests/gate/programs and
+# the tutorial's programs, userspace/examples/tutorial: their .clang-format
+# disables formatting; in tests/rewrite/programs, whose
 # other programs are LLVM style, the two kernel-style ones by name), and
 # the verifier's test inputs (tests/verifier/corpus: its expectations name
 # lines).
 format_files() {
 	files '*.cpp' '*.hpp' '*.cc' '*.h' '*.c' |
-		grep -v -E '^(kml/|loader/(uapi/|[^/]*$)|tests/vm/|tests/gate/programs/|tests/verifier/corpus/)' |
+		grep -v -E '^(kml/|loader/(uapi/|[^/]*$)|tests/vm/|tests/gate/programs/|tests/verifier/corpus/|userspace/examples/tutorial/)' |
 		grep -v -x -E 'tests/rewrite/programs/(finder_probe|rawlib)\.c'
 }
 
