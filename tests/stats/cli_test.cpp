@@ -325,6 +325,25 @@ TEST_F(StatsCli, ProgramsThatFellOffTheListAreReported) {
       << got.err;
 }
 
+// After kml.ko is reloaded its list starts empty, but the kernel's seq
+// goes on: the first program listed is not evidence of programs missed.
+TEST_F(StatsCli, AnEmptyListBeforeTheCommandCountsOnlyGapsBetweenThoseListed) {
+  writeText(programs(), "");
+  const std::string at57 = "seq=57 pid=1 state=exited direct=1 bypass=0 "
+                           "slow=0 elsewhere=0 sites=- comm=app";
+  const RunResult one = runFake({}, 0, {at57});
+  EXPECT_EQ(one.exitCode, 0);
+  EXPECT_FALSE(contains(one.err, "no longer listed")) << one.err;
+  writeText(programs(), "");
+  const RunResult gap =
+      runFake({}, 0,
+              {at57, "seq=60 pid=2 state=exited direct=1 bypass=0 slow=0 "
+                     "elsewhere=0 sites=- comm=app"});
+  EXPECT_TRUE(contains(gap.err, "kml stats: 2 of the programs exec'd "
+                                "meanwhile are no longer listed"))
+      << gap.err;
+}
+
 TEST_F(StatsCli, CommandNotFound) {
   const RunResult got = stats({"--", (dir_ / "no-such-cmd").string()});
   EXPECT_EQ(got.exitCode, 127);

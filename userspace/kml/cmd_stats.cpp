@@ -149,19 +149,24 @@ int showPid(const Records &records, std::int64_t pid) {
   return kExitOk;
 }
 
-std::uint64_t highestSeq(const Records &records) {
-  std::uint64_t highest = 0;
+// The highest seq listed; nothing when the list is empty, which says
+// nothing about the seq to come: the kernel's count goes on across a
+// reload of kml.ko, whose list starts empty.
+std::optional<std::uint64_t> highestSeq(const Records &records) {
+  std::optional<std::uint64_t> highest;
   for (const ProgramRecord &record : records) {
-    highest = std::max(highest, record.seq);
+    highest = std::max(highest.value_or(0), record.seq);
   }
   return highest;
 }
 
 // Reports the programs exec'd after `since` on stderr (CMD's stdout stays
 // clean) and returns whether the coverage requirement, if any, holds.
-bool report(Records after, std::uint64_t since, const StatsOptions &options) {
-  std::erase_if(after,
-                [since](const ProgramRecord &r) { return r.seq <= since; });
+bool report(Records after, std::optional<std::uint64_t> since,
+            const StatsOptions &options) {
+  std::erase_if(after, [since](const ProgramRecord &r) {
+    return r.seq <= since.value_or(0);
+  });
   std::ranges::sort(after, {}, &ProgramRecord::seq); // exec order
   if (after.empty()) {
     std::cerr << "kml stats: no ring-0 program ran\n";
@@ -173,8 +178,10 @@ bool report(Records after, std::uint64_t since, const StatsOptions &options) {
   const stats::PathTotals totals = stats::totalsOf(after);
   std::cerr << "total: " << describeTotals(totals) << "\n";
   // seq numbers are consecutive: a gap is a program that dropped off the
-  // kernel's list of recently exited ones (or out of its one page).
-  const std::uint64_t missing = after.back().seq - since - after.size();
+  // kernel's list of recently exited ones (or out of its one page). With
+  // no seq before the command, only the gaps between those listed count.
+  const std::uint64_t first = since ? *since + 1 : after.front().seq;
+  const std::uint64_t missing = after.back().seq + 1 - first - after.size();
   if (missing != 0) {
     std::cerr << "kml stats: " << missing
               << " of the programs exec'd meanwhile are no longer listed "
@@ -201,7 +208,8 @@ int runAndReport(const std::string &path, const StatsOptions &options) {
   if (const int *code = std::get_if<int>(&before)) {
     return *code;
   }
-  const std::uint64_t since = highestSeq(std::get<Records>(before));
+  const std::optional<std::uint64_t> since =
+      highestSeq(std::get<Records>(before));
   int status = 0;
   try {
     status = runCommand(options.command);
