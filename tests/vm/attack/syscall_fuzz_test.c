@@ -27,9 +27,11 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -185,11 +187,10 @@ static int worker_start(struct worker *w, int cpu)
 
 ATTACK_FIXTURE(sysfuzz);
 
-TEST_F_TIMEOUT(sysfuzz, ring0_results_equal_ring3_results, 6 * 3600)
+/* The differential run: @pairs pairs of workers, @calls calls each. */
+static void fuzz_pairs(struct __test_metadata *_metadata, FIXTURE_DATA(sysfuzz) *self,
+		       unsigned long pairs, unsigned long calls, unsigned long seed)
 {
-	unsigned long pairs = env_ulong("KML_SYSCALL_FUZZ_PAIRS", 3);
-	unsigned long calls = env_ulong("KML_SYSCALL_FUZZ_CALLS", 10000);
-	unsigned long seed = env_ulong("KML_SYSCALL_FUZZ_SEED", 1);
 	/* generous: TCG with KASAN runs some calls in milliseconds */
 	int timeout_ms = (int)(60000 + calls * 20 * pairs);
 	unsigned long p, total_lines = 0, total_excused = 0, ring0_calls = 0, entry_calls = 0;
@@ -279,6 +280,52 @@ TEST_F_TIMEOUT(sysfuzz, ring0_results_equal_ring3_results, 6 * 3600)
 		if (system(cmd))
 			TH_LOG("could not remove %s", top);
 	}
+}
+
+TEST_F_TIMEOUT(sysfuzz, ring0_results_equal_ring3_results, 6 * 3600)
+{
+	fuzz_pairs(_metadata, self, env_ulong("KML_SYSCALL_FUZZ_PAIRS", 3),
+		   env_ulong("KML_SYSCALL_FUZZ_CALLS", 10000),
+		   env_ulong("KML_SYSCALL_FUZZ_SEED", 1));
+}
+
+#define TRACE_INSTANCE "/sys/kernel/tracing/instances/kml-sysfuzz"
+
+/* Turns the kml system call events of the test's instance on or off. */
+static int trace_syscalls(int on)
+{
+	static const char *const events[] = { "kml_direct_syscall", "kml_slow_syscall" };
+	char path[160];
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+		snprintf(path, sizeof(path), TRACE_INSTANCE "/events/kml/%s/enable", events[i]);
+		ret = ret ?: kml_write_text(path, on ? "1" : "0", O_TRUNC);
+	}
+	return ret;
+}
+
+/*
+ * Patch 0031: while kml_direct_syscall is on, every direct call takes the
+ * generic path (kml_do_syscall_64()) and every syscall instruction the
+ * out-of-line slow path, each with its event. Random numbers, arguments,
+ * RFLAGS and register garbage through them must still give what ring 3
+ * gets, and the kernel must stay clean.
+ */
+TEST_F_TIMEOUT(sysfuzz, ring0_results_equal_ring3_results_while_traced, 3600)
+{
+	struct stat st;
+
+	if (stat("/sys/kernel/tracing/instances", &st))
+		ASSERT_EQ(0, mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL));
+	rmdir(TRACE_INSTANCE);
+	ASSERT_EQ(0, mkdir(TRACE_INSTANCE, 0700));
+	ASSERT_EQ(0, trace_syscalls(1));
+	fuzz_pairs(_metadata, self, 2, env_ulong("KML_SYSCALL_FUZZ_CALLS", 10000) / 5,
+		   env_ulong("KML_SYSCALL_FUZZ_SEED", 1) + 100);
+	EXPECT_EQ(0, trace_syscalls(0));
+	EXPECT_EQ(0, rmdir(TRACE_INSTANCE));
 }
 
 TEST_HARNESS_MAIN
