@@ -284,7 +284,7 @@ static void kml_trace_exec(struct linux_binprm *bprm, int ret,
 			verdict = "ring0-bypass";
 		if (d->bypass_off)
 			why = "bypass-unavailable";
-		else if (!strcmp(d->v.assurance ?: "", "unsigned"))
+		else if (d->v.unsigned_dev)
 			why = "development-mode";
 		else
 			why = d->v.listed ? "approved-list" : "signed-manifest";

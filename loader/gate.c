@@ -923,6 +923,7 @@ int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
 		pr_warn_ratelimited("%s: UNSIGNED program at ring 0: development mode (allow_unsigned) is on\n",
 				    bprm->filename);
 		v->assurance = "unsigned";
+		v->unsigned_dev = true;
 	} else {
 		v->assurance = kml_gate_assurance_name(h->found.entry.assurance);
 		v->listed = h->found.listed;

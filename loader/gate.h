@@ -19,12 +19,13 @@ struct key;
 /*
  * What kml_gate_check_exec() found, for the exec decision's trace event:
  * the reason it refused, or the approval's assurance ("unsigned" in
- * development mode) and whether a loaded list approved it.
+ * development mode) and what approved it.
  */
 struct kml_exec_verdict {
 	enum kml_gate_reason reason;
 	const char *assurance;
-	bool listed;
+	bool listed;		/* a loaded approval list */
+	bool unsigned_dev;	/* nothing: development mode let it in */
 };
 
 int kml_gate_check_exec(struct linux_binprm *bprm, u32 marker_flags,
