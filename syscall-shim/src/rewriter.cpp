@@ -14,9 +14,11 @@
 
 #include "kml/elf_error.hpp"
 #include "kml/marker_edit.hpp"
+#include "kml/section_table.hpp"
 #include "kml/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <stdexcept>
 
@@ -149,73 +151,30 @@ newProgramHeaders(const ElfImage &image, const Layout &layout,
   return headers;
 }
 
-void appendBytes(std::vector<std::byte> &bytes, const void *data,
-                 std::size_t size) {
-  const auto *first = static_cast<const std::byte *>(data);
-  bytes.insert(bytes.end(), first, first + size);
-}
-
-// Describes the added segments as sections `.kml.data` and `.kml.text`.
-// The kernel does not need them, but binutils (strip, objcopy) keep only
-// what sections describe, and the binary validator decodes the stubs as
-// the code they are. As `kml mark` does for its note: a copy of the
-// section name table with the new names and a new section header table
-// are appended; the old ones stay in place, unreferenced. Best effort: a
-// file without usable section headers goes without.
-void appendSections(std::vector<std::byte> &bytes, Elf64_Ehdr &ehdr,
-                    const Layout &layout, std::uint64_t codeSize) {
-  if (ehdr.e_shoff == 0 || ehdr.e_shentsize != sizeof(Elf64_Shdr) ||
-      ehdr.e_shnum == 0 || ehdr.e_shnum + 2 >= SHN_LORESERVE ||
-      ehdr.e_shstrndx == SHN_UNDEF || ehdr.e_shstrndx >= ehdr.e_shnum ||
-      ehdr.e_shoff > bytes.size() ||
-      ehdr.e_shnum * sizeof(Elf64_Shdr) > bytes.size() - ehdr.e_shoff) {
-    return;
-  }
-  std::vector<Elf64_Shdr> sections(ehdr.e_shnum);
-  std::memcpy(sections.data(), bytes.data() + ehdr.e_shoff,
-              sections.size() * sizeof(Elf64_Shdr));
-  Elf64_Shdr &names = sections[ehdr.e_shstrndx];
-  if (names.sh_type != SHT_STRTAB || names.sh_offset > bytes.size() ||
-      names.sh_size > bytes.size() - names.sh_offset ||
-      names.sh_size > UINT32_MAX - 64) {
-    return;
-  }
-  static constexpr char kData[] = ".kml.data";
-  static constexpr char kText[] = ".kml.text";
-  const std::vector<std::byte> oldNames(
-      bytes.begin() + static_cast<std::ptrdiff_t>(names.sh_offset),
-      bytes.begin() +
-          static_cast<std::ptrdiff_t>(names.sh_offset + names.sh_size));
-  const std::uint64_t namesOffset = bytes.size();
-  appendBytes(bytes, oldNames.data(), oldNames.size());
-  appendBytes(bytes, kData, sizeof kData);
-  appendBytes(bytes, kText, sizeof kText);
-
-  Elf64_Shdr data{};
-  data.sh_name = static_cast<Elf64_Word>(names.sh_size);
-  data.sh_type = SHT_PROGBITS;
-  data.sh_flags = SHF_ALLOC | SHF_WRITE;
-  data.sh_addr = layout.dataAddress;
-  data.sh_offset = layout.dataOffset;
-  data.sh_size = SlotLayout::kSize;
-  data.sh_addralign = 8;
-  Elf64_Shdr text{};
-  text.sh_name = static_cast<Elf64_Word>(names.sh_size + sizeof kData);
-  text.sh_type = SHT_PROGBITS;
-  text.sh_flags = SHF_ALLOC | SHF_EXECINSTR;
-  text.sh_addr = layout.codeAddress;
-  text.sh_offset = layout.codeOffset;
-  text.sh_size = codeSize;
-  text.sh_addralign = 16;
-  names.sh_offset = namesOffset;
-  names.sh_size += sizeof kData + sizeof kText;
-  sections.push_back(data);
-  sections.push_back(text);
-
-  bytes.resize(alignUp(bytes.size(), alignof(Elf64_Shdr)));
-  ehdr.e_shoff = bytes.size();
-  ehdr.e_shnum = static_cast<Elf64_Half>(sections.size());
-  appendBytes(bytes, sections.data(), sections.size() * sizeof(Elf64_Shdr));
+// Names the added segments as sections `.kml.data` and `.kml.text`
+// (kml/section_table.hpp): binutils keep them, and the binary validator
+// decodes the stubs as the code they are. A file without usable section
+// headers goes without.
+void describeSegments(std::vector<std::byte> &bytes, Elf64_Ehdr &ehdr,
+                      const Layout &layout, std::uint64_t codeSize) {
+  std::array<AddedSection, 2> added{};
+  AddedSection &data = added[0];
+  data.name = ".kml.data";
+  data.header.sh_type = SHT_PROGBITS;
+  data.header.sh_flags = SHF_ALLOC | SHF_WRITE;
+  data.header.sh_addr = layout.dataAddress;
+  data.header.sh_offset = layout.dataOffset;
+  data.header.sh_size = SlotLayout::kSize;
+  data.header.sh_addralign = 8;
+  AddedSection &text = added[1];
+  text.name = ".kml.text";
+  text.header.sh_type = SHT_PROGBITS;
+  text.header.sh_flags = SHF_ALLOC | SHF_EXECINSTR;
+  text.header.sh_addr = layout.codeAddress;
+  text.header.sh_offset = layout.codeOffset;
+  text.header.sh_size = codeSize;
+  text.header.sh_addralign = 16;
+  appendSections(bytes, ehdr, added);
 }
 
 // A shared object's relocations and GOT entries are read from its
@@ -497,7 +456,7 @@ RewriteResult rewriteChecked(const ElfImage &image,
   }
   ehdr.e_phoff = layout.tableOffset;
   ehdr.e_phnum = static_cast<Elf64_Half>(headers.size());
-  appendSections(bytes, ehdr, layout, out.bytes().size());
+  describeSegments(bytes, ehdr, layout, out.bytes().size());
   std::memcpy(bytes.data(), &ehdr, sizeof ehdr);
 
   RewriteResult result;

@@ -2,6 +2,7 @@
 
 #include "bytes.hpp"
 #include "kml/elf_error.hpp"
+#include "kml/section_table.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -32,60 +33,19 @@ MarkerNote makeNote(std::uint32_t flags) {
   return note;
 }
 
-void append(std::vector<std::byte> &bytes, const void *data, std::size_t size) {
-  const auto *first = static_cast<const std::byte *>(data);
-  bytes.insert(bytes.end(), first, first + size);
-}
-
-// Describes the appended note in the section header table too, as a
-// section ".note.kml". The kernel does not need it, but binutils (strip,
-// objcopy) keep only what sections describe: without it they drop the note
-// and mis-place the moved program header table, producing a file that
-// crashes. The file gets a new section header table and a new copy of the
-// section name table with the name added, both appended; the old ones stay
-// where they were, unreferenced. Best effort: a file without usable
-// section headers is marked all the same.
-void appendNoteSection(std::vector<std::byte> &bytes, Elf64_Ehdr &ehdr,
-                       std::span<const std::byte> original,
-                       std::uint64_t noteOffset, std::uint64_t noteAddress) {
-  if (ehdr.e_shoff == 0 || ehdr.e_shentsize != sizeof(Elf64_Shdr) ||
-      ehdr.e_shnum == 0 || ehdr.e_shnum + 1 >= SHN_LORESERVE ||
-      ehdr.e_shstrndx == SHN_UNDEF || ehdr.e_shstrndx >= ehdr.e_shnum ||
-      !fitsInFile(ehdr.e_shoff, ehdr.e_shnum * sizeof(Elf64_Shdr),
-                  original.size())) {
-    return;
-  }
-  std::vector<Elf64_Shdr> sections(ehdr.e_shnum);
-  std::memcpy(sections.data(), original.data() + ehdr.e_shoff,
-              sections.size() * sizeof(Elf64_Shdr));
-  Elf64_Shdr &names = sections[ehdr.e_shstrndx];
-  if (names.sh_type != SHT_STRTAB ||
-      !fitsInFile(names.sh_offset, names.sh_size, original.size()) ||
-      names.sh_size > UINT32_MAX - 64) {
-    return;
-  }
-
-  static constexpr char kSectionName[] = ".note.kml";
-  const std::uint64_t namesOffset = bytes.size();
-  append(bytes, original.data() + names.sh_offset, names.sh_size);
-  append(bytes, kSectionName, sizeof kSectionName);
-
-  Elf64_Shdr note{};
-  note.sh_name = static_cast<Elf64_Word>(names.sh_size);
-  note.sh_type = SHT_NOTE;
-  note.sh_flags = SHF_ALLOC;
-  note.sh_addr = noteAddress;
-  note.sh_offset = noteOffset;
-  note.sh_size = sizeof(MarkerNote);
-  note.sh_addralign = 4;
-  names.sh_offset = namesOffset;
-  names.sh_size += sizeof kSectionName;
-  sections.push_back(note);
-
-  bytes.resize(alignUp(bytes.size(), alignof(Elf64_Shdr)));
-  ehdr.e_shoff = bytes.size();
-  ehdr.e_shnum = static_cast<Elf64_Half>(sections.size());
-  append(bytes, sections.data(), sections.size() * sizeof(Elf64_Shdr));
+// Names the note as a section, `.note.kml`, so that binutils keep it
+// (kml/section_table.hpp). A file without usable section headers is
+// marked all the same.
+void describeNote(std::vector<std::byte> &bytes, Elf64_Ehdr &ehdr,
+                  std::uint64_t noteOffset, std::uint64_t noteAddress) {
+  AddedSection note{".note.kml", {}};
+  note.header.sh_type = SHT_NOTE;
+  note.header.sh_flags = SHF_ALLOC;
+  note.header.sh_addr = noteAddress;
+  note.header.sh_offset = noteOffset;
+  note.header.sh_size = sizeof(MarkerNote);
+  note.header.sh_addralign = 4;
+  appendSections(bytes, ehdr, std::span(&note, 1));
 }
 
 // Where the appended program header table and note go, in the file and
@@ -214,8 +174,7 @@ std::vector<std::byte> appendMarkerNote(const ElfImage &image,
   std::memcpy(bytes.data() + layout.tableOffset, headers.data(),
               layout.tableSize);
   store(bytes, layout.noteOffset, makeNote(flags));
-  appendNoteSection(bytes, ehdr, image.bytes(), layout.noteOffset,
-                    layout.noteAddress());
+  describeNote(bytes, ehdr, layout.noteOffset, layout.noteAddress());
   store(bytes, 0, ehdr);
   return bytes;
 }
