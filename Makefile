@@ -142,11 +142,13 @@ $(HOSTDIR)/build.ninja:
 $(GUESTDIR)/build.ninja:
 	@cmake -S . -B $(GUESTDIR) $(CMAKE_GEN) -DKML_GUEST=ON >/dev/null
 
+# One ninja at a time in a build tree: two (a second make, or a manual
+# ninja taking $(HOSTDIR).lock too) would write the same objects.
 host-tools: deps $(HOSTDIR)/build.ninja
-	@ninja -C $(HOSTDIR) --quiet
+	@flock $(HOSTDIR).lock ninja -C $(HOSTDIR) --quiet
 
 guest-tools: deps $(GUESTDIR)/build.ninja
-	@ninja -C $(GUESTDIR) --quiet
+	@flock $(GUESTDIR).lock ninja -C $(GUESTDIR) --quiet
 
 tools: host-tools guest-tools
 

@@ -155,7 +155,7 @@ run_clang_tidy() {
 	[ -f "$hostdir/build.ninja" ] || die "$hostdir is not configured: run 'make host-tools'"
 	# A CMakeLists.txt changed since the last configure: configure again,
 	# so compile_commands.json lists today's sources.
-	ninja -C "$hostdir" build.ninja >/dev/null || die "cannot reconfigure $hostdir"
+	flock "$hostdir.lock" ninja -C "$hostdir" build.ninja >/dev/null || die "cannot reconfigure $hostdir"
 	python3 scripts/lint-tidy.py --top "$top" --build "$hostdir" --cache "$tidy_cache" \
 		--clang-tidy "$clang_tidy" --scan-deps "$scan_deps" --jobs "$jobs" ${base:+--base "$base"} ||
 		die "clang-tidy could not run"
