@@ -479,7 +479,7 @@ public:
       return;
     if (const auto *call = r.Nodes.getNodeAs<clang::CallExpr>("call")) {
       callees_.insert(call->getCallee()->IgnoreParenImpCasts());
-      checkCall(*call, *fn, *writer, *r.Context);
+      checkCall(*call, *writer, *r.Context);
     } else if (const auto *ref = r.Nodes.getNodeAs<clang::DeclRefExpr>("ref")) {
       refs_.push_back({ref, writer});
     }
@@ -502,8 +502,8 @@ public:
   }
 
 private:
-  void checkCall(const clang::CallExpr &call, const clang::FunctionDecl &fn,
-                 const ByteWriter &w, const clang::ASTContext &ast) {
+  void checkCall(const clang::CallExpr &call, const ByteWriter &w,
+                 const clang::ASTContext &ast) {
     const unsigned needed = std::max<unsigned>(
         std::max(w.dest, w.length), w.count < 0 ? 0U : unsigned(w.count));
     if (call.isTypeDependent() || call.isValueDependent() ||
@@ -537,27 +537,38 @@ private:
     UpperBound bound(ast);
     // A length that changes something as it is computed (n++, a call
     // through ?: twice) is not the value its bound was read from.
-    std::optional<std::uint64_t> length =
+    const std::optional<std::uint64_t> bytes =
         call.getArg(w.length)->HasSideEffects(ast, false)
             ? std::nullopt
             : bound.of(call.getArg(w.length));
-    if (w.count >= 0) {
-      const auto count = bound.of(call.getArg(unsigned(w.count)));
-      length = length && count ? std::optional(*length * *count) : std::nullopt;
+    const std::optional<std::uint64_t> count =
+        w.count >= 0 ? bound.of(call.getArg(unsigned(w.count)))
+                     : std::optional<std::uint64_t>(1);
+    // The bytes it may write, when both bounds are known.
+    std::uint64_t product = 0;
+    const bool bounded = bytes.has_value() && count.has_value();
+    // k bytes times n elements: a product that wraps bounds nothing.
+    if (bounded && __builtin_mul_overflow(*bytes, *count, &product)) {
+      report(sm, call.getSourceRange(),
+             name + "'s size times count overflows 64 bits: it bounds "
+                    "nothing",
+             "pass a size and a count whose product is at most the "
+             "destination's size");
+      return;
     }
     const std::optional<std::uint64_t> extent = destinationExtent(dest, ast);
-    if (length && extent) {
-      if (*length <= *extent)
+    if (bounded && extent) {
+      if (product <= *extent)
         return;
       report(sm, call.getSourceRange(),
-             name + " may write " + std::to_string(*length) +
+             name + " may write " + std::to_string(product) +
                  " bytes through " + quotedSource(dest, ast) + ", which has " +
                  std::to_string(*extent),
              "write at most the destination's size (sizeof of the "
              "object itself, not of what holds it)");
       return;
     }
-    if (length && !extent) {
+    if (bounded && !extent) {
       report(sm, dest->getSourceRange(),
              name + " writes through " + quotedSource(dest, ast) +
                  ", whose size is not known here",
