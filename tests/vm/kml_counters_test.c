@@ -258,9 +258,17 @@ TEST_F(counters, bypass_answers_the_getters_like_the_syscall_instruction)
 		EXPECT_EQ(4000, many.direct - none.direct);
 		return;
 	}
-	/* getpid, getppid, gettid: bypass; getuid: on to the direct entry */
-	EXPECT_EQ(3000, many.bypass - none.bypass);
-	EXPECT_EQ(1000, many.direct - none.direct);
+	/*
+	 * getpid, getppid, gettid: bypass; getuid: on to the direct entry.
+	 * A getter that finds work pending on its way back (a reschedule, a
+	 * signal) takes the direct entry by design, so a few of the 3000
+	 * may be counted there: every call is counted once, getuid never
+	 * takes the bypass, and the getters nearly always do.
+	 */
+	EXPECT_EQ(4000, (many.bypass - none.bypass) +
+			(many.direct - none.direct));
+	EXPECT_GE(3000, many.bypass - none.bypass);
+	EXPECT_LE(3000 - 30, many.bypass - none.bypass);
 }
 
 /*
