@@ -115,7 +115,7 @@ std::vector<std::string> runnablePrograms() {
 
 std::string paramName(const std::string &program) {
   std::string name = program;
-  std::replace(name.begin(), name.end(), '-', '_');
+  std::ranges::replace(name, '-', '_');
   return name;
 }
 
@@ -132,7 +132,7 @@ std::vector<std::string> listDir(const fs::path &dir) {
   for (const auto &entry : fs::directory_iterator(dir)) {
     names.push_back(entry.path().filename().string());
   }
-  std::sort(names.begin(), names.end());
+  std::ranges::sort(names);
   return names;
 }
 

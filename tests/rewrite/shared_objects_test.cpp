@@ -120,8 +120,10 @@ TEST_F(RewrittenGlibc, UnmodifiedDynamicProgramsRunTheSame) {
                                            "two words"};
     RunResult native = run(command, "some input\n");
     RunResult through = runThrough(command, "some input\n");
-    std::istringstream a(native.out), b(through.out);
-    std::vector<std::string> la, lb;
+    std::istringstream a(native.out);
+    std::istringstream b(through.out);
+    std::vector<std::string> la;
+    std::vector<std::string> lb;
     for (std::string l; std::getline(a, l);) {
       la.push_back(l);
     }

@@ -239,7 +239,7 @@ TEST_P(SitesRunTest, RedZoneRegistersAndFlagsSurvive) {
   std::vector<std::string> args{"rewrite", program("sites").string(), "-o",
                                 out.string(), "--quiet"};
   if (GetParam()) {
-    args.push_back("--test-entry");
+    args.emplace_back("--test-entry");
   }
   ASSERT_EQ(kml(args).exitCode, 0);
   const RunResult original = run({program("sites").string()});

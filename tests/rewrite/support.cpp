@@ -15,8 +15,6 @@
 #include <sstream>
 #include <stdexcept>
 
-extern char **environ;
-
 namespace kml::rwtest {
 
 namespace {
@@ -90,7 +88,9 @@ void pump(Pipe &in, Pipe &out, Pipe &err, const std::string &input,
 
 RunResult run(const std::vector<std::string> &argv, const std::string &input,
               const std::vector<std::string> &env) {
-  Pipe in, out, err;
+  Pipe in;
+  Pipe out;
+  Pipe err;
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_adddup2(&actions, in.readEnd(), 0);

@@ -78,7 +78,10 @@ dataObjects(const fs::path &file) {
   std::istringstream lines(r.out);
   for (std::string line; std::getline(lines, line);) {
     std::istringstream fields(line);
-    std::string num, value, size, type;
+    std::string num;
+    std::string value;
+    std::string size;
+    std::string type;
     fields >> num >> value >> size >> type;
     if (type == "OBJECT" && size != "0") {
       try {

@@ -38,7 +38,8 @@ TEST(RtC, CopyReportsTruncation) {
 TEST(RtC, LiteralsArgsAndIo) {
   EXPECT_EQ(rt_c_literal_length(), 5u);
   EXPECT_EQ(rt_c_text_equal(), 100);
-  char a0[] = "prog", a1[] = "--flag";
+  char a0[] = "prog";
+  char a1[] = "--flag";
   char *argv[] = {a0, a1, nullptr};
   EXPECT_EQ(rt_c_arg_length(2, argv, 1), 6);
   int fds[2];

@@ -81,13 +81,13 @@ TEST(StringProperty, FormatAgreesWithToChars) {
   std::mt19937_64 rng(7);
   for (int round = 0; round < 200000; ++round) {
     // Spread values over every magnitude, not just huge ones.
-    int64_t value = static_cast<int64_t>(rng() >> (rng() % 64));
+    auto value = static_cast<int64_t>(rng() >> (rng() % 64));
     if (rng() % 2) // negate in unsigned arithmetic: INT64_MIN stays put
       value = static_cast<int64_t>(0 - static_cast<uint64_t>(value));
     char want[24];
     auto [end, ec] = std::to_chars(want, want + sizeof want, value);
     ASSERT_EQ(ec, std::errc());
-    size_t want_size = static_cast<size_t>(end - want);
+    auto want_size = static_cast<size_t>(end - want);
     kml::fixed_string<24> got;
     ASSERT_TRUE(got.append_i64(value));
     ASSERT_EQ(std::string_view(got.c_str(), got.size()),

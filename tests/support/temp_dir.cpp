@@ -3,7 +3,7 @@
 #include <stdexcept>
 #include <system_error>
 
-#include <stdlib.h>
+#include <cstdlib>
 
 namespace kml::testing {
 

@@ -11,7 +11,7 @@ Args withRequired(Args extra = {}) {
   for (const auto &f : requiredFlags())
     a.emplace_back(f);
   a.insert(a.end(), extra.begin(), extra.end());
-  a.push_back("app.c");
+  a.emplace_back("app.c");
   return a;
 }
 } // namespace

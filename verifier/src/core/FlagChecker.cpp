@@ -19,8 +19,8 @@ std::vector<std::string_view> splitList(std::string_view list) {
 
 bool has(const std::vector<std::string_view> &items,
          std::initializer_list<std::string_view> names) {
-  return std::any_of(items.begin(), items.end(), [&](std::string_view i) {
-    return std::find(names.begin(), names.end(), i) != names.end();
+  return std::ranges::any_of(items, [&](std::string_view i) {
+    return std::ranges::find(names, i) != names.end();
   });
 }
 

@@ -84,7 +84,7 @@ std::string sarifLog(const std::vector<Finding> &findings, bool completed) {
         {"defaultConfiguration", Object{{"level", "error"}}}});
   }
   for (const Finding &f : findings) {
-    if (ruleIndex(f.ruleId) < 0 && !extraRuleIndex.count(f.ruleId)) {
+    if (ruleIndex(f.ruleId) < 0 && !extraRuleIndex.contains(f.ruleId)) {
       extraRuleIndex[f.ruleId] = static_cast<int>(rules.size());
       rules.push_back(
           Object{{"id", f.ruleId},

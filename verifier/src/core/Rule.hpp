@@ -68,9 +68,10 @@ public:
 
   /// Builds a finding without recording it (for cross-TU rules that decide
   /// later).
-  Finding makeFinding(std::string_view rule, const clang::SourceManager &sm,
-                      clang::SourceRange range, std::string message,
-                      std::string suggestion = {}) const;
+  static Finding makeFinding(std::string_view rule,
+                             const clang::SourceManager &sm,
+                             clang::SourceRange range, std::string message,
+                             std::string suggestion = {});
   /// Records \p f unless the same finding is already recorded; returns
   /// whether it was new.
   bool add(Finding f);

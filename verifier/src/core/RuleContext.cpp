@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <fstream>
-#include <llvm/Support/FileSystem.h>
 #include <tuple>
 
 namespace kml::verify {
@@ -33,7 +32,7 @@ bool RuleContext::inRuntimeDir(const clang::SourceManager &sm,
     return false;
   std::string path(real.str());
   for (const std::string &root : runtimeRoots_)
-    if (path.compare(0, root.size(), root) == 0)
+    if (path.starts_with(root))
       it->second = true;
   return it->second;
 }
@@ -59,7 +58,7 @@ bool RuleContext::isRuntime(const clang::SourceManager &sm,
       continue;
     }
     llvm::StringRef name = clang::Lexer::getImmediateMacroName(loc, sm, lang);
-    if (runtimeMacros_.count(name))
+    if (runtimeMacros_.contains(name))
       return true;
     loc = sm.getImmediateMacroCallerLoc(loc);
   }
@@ -90,7 +89,7 @@ void RuleContext::report(std::string_view rule, const clang::SourceManager &sm,
 Finding RuleContext::makeFinding(std::string_view rule,
                                  const clang::SourceManager &sm,
                                  clang::SourceRange range, std::string message,
-                                 std::string suggestion) const {
+                                 std::string suggestion) {
   Finding f;
   f.ruleId = std::string(rule);
   f.message = std::move(message);
@@ -150,11 +149,10 @@ void RuleContext::reportAt(std::string_view rule, std::string file,
 }
 
 void RuleContext::sortFindings() {
-  std::stable_sort(findings_.begin(), findings_.end(),
-                   [](const Finding &a, const Finding &b) {
-                     return std::tie(a.file, a.line, a.column) <
-                            std::tie(b.file, b.line, b.column);
-                   });
+  std::ranges::stable_sort(findings_, [](const Finding &a, const Finding &b) {
+    return std::tie(a.file, a.line, a.column) <
+           std::tie(b.file, b.line, b.column);
+  });
 }
 
 bool RuleContext::add(Finding f) {

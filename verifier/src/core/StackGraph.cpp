@@ -45,7 +45,8 @@ void StackGraph::computeSccs() {
   sccRecursive_.clear();
   memo_.clear();
 
-  std::map<std::string, std::size_t> index, low;
+  std::map<std::string, std::size_t> index;
+  std::map<std::string, std::size_t> low;
   std::vector<std::string> stack;
   std::set<std::string> onStack;
   std::size_t counter = 0;
@@ -60,7 +61,7 @@ void StackGraph::computeSccs() {
     std::set<std::string>::const_iterator next;
   };
   for (const auto &[start, unused] : nodes_) {
-    if (index.count(start))
+    if (index.contains(start))
       continue;
     std::vector<Frame> work;
     auto push = [&](const std::string &n) {
@@ -75,9 +76,9 @@ void StackGraph::computeSccs() {
       const auto &out = succ(fr.node);
       if (fr.next != out.end()) {
         const std::string &w = *fr.next++;
-        if (!index.count(w))
+        if (!index.contains(w))
           push(w);
-        else if (onStack.count(w))
+        else if (onStack.contains(w))
           low[fr.node] = std::min(low[fr.node], index[w]);
         continue;
       }
@@ -95,7 +96,7 @@ void StackGraph::computeSccs() {
           sccOf_[w] = sccs_.size();
           comp.push_back(w);
         } while (w != v);
-        bool recursive = comp.size() > 1 || succ(v).count(v);
+        bool recursive = comp.size() > 1 || succ(v).contains(v);
         sccs_.push_back(std::move(comp));
         sccRecursive_.push_back(recursive);
       }
@@ -122,7 +123,7 @@ std::vector<std::string> StackGraph::roots() const {
         called.insert(c);
   std::vector<std::string> out;
   for (const auto &[key, f] : nodes_)
-    if (f.defined && f.application && (!called.count(key) || key == "main"))
+    if (f.defined && f.application && (!called.contains(key) || key == "main"))
       out.push_back(key);
   return out;
 }
@@ -160,7 +161,7 @@ const StackGraph::SccWorst &StackGraph::sccWorst(std::size_t root) {
   while (!work.empty()) {
     auto [scc, expanded] = work.back();
     work.pop_back();
-    if (memo_.count(scc))
+    if (memo_.contains(scc))
       continue;
     std::set<std::size_t> next;
     for (const std::string &n : sccs_[scc])
@@ -169,10 +170,10 @@ const StackGraph::SccWorst &StackGraph::sccWorst(std::size_t root) {
           if (sccOf_.at(c) != scc)
             next.insert(sccOf_.at(c));
     if (!expanded) {
-      work.push_back({scc, true});
+      work.emplace_back(scc, true);
       for (std::size_t s : next)
-        if (!memo_.count(s))
-          work.push_back({s, false});
+        if (!memo_.contains(s))
+          work.emplace_back(s, false);
       continue;
     }
     SccWorst mine;

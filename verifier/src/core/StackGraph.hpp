@@ -67,7 +67,7 @@ private:
     bool unbounded = false;
     std::optional<std::size_t> next;
   };
-  const SccWorst &sccWorst(std::size_t scc);
+  const SccWorst &sccWorst(std::size_t root);
   std::string sccLabel(std::size_t scc) const;
 
   std::uint64_t externalBudget_;

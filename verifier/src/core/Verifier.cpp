@@ -19,6 +19,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <utility>
 
 namespace kml::verify {
 namespace {
@@ -171,7 +172,8 @@ public:
               const std::map<std::string, std::string> &claimed)
       : ctx_(ctx), sm_(sm), claimed_(claimed) {}
 
-  void PragmaDiagnostic(clang::SourceLocation loc, llvm::StringRef,
+  void PragmaDiagnostic(clang::SourceLocation loc,
+                        llvm::StringRef /*Namespace*/,
                         clang::diag::Severity mapping,
                         llvm::StringRef option) override {
     if (mapping != clang::diag::Severity::Ignored &&
@@ -201,7 +203,8 @@ public:
                   "remove the definition");
   }
 
-  void MacroUndefined(const clang::Token &name, const clang::MacroDefinition &,
+  void MacroUndefined(const clang::Token &name,
+                      const clang::MacroDefinition & /*MD*/,
                       const clang::MacroDirective *undef) override {
     const llvm::StringRef id = name.getIdentifierInfo()->getName();
     if (undef && configuresLibrary(id) &&
@@ -213,7 +216,7 @@ public:
   }
 
   void PragmaDirective(clang::SourceLocation loc,
-                       clang::PragmaIntroducerKind) override {
+                       clang::PragmaIntroducerKind /*Introducer*/) override {
     if (!ctx_.isApplication(sm_, loc))
       return;
     bool invalid = false;
@@ -273,7 +276,7 @@ public:
           files.emplace_back(std::string(it->first.getName()),
                              buffer->getBuffer());
       }
-      std::sort(files.begin(), files.end());
+      std::ranges::sort(files);
       Sha256 h;
       for (const auto &[name, bytes] : files) {
         h.update(name);
@@ -290,8 +293,8 @@ public:
 
   class Action : public clang::EmitObjAction {
   public:
-    Action(Engine &e, TuAttestation &att, const std::filesystem::path &dir)
-        : e_(e), att_(att), dir_(dir) {}
+    Action(Engine &e, TuAttestation &att, std::filesystem::path dir)
+        : e_(e), att_(att), dir_(std::move(dir)) {}
 
     std::unique_ptr<clang::ASTConsumer>
     CreateASTConsumer(clang::CompilerInstance &ci,
@@ -316,8 +319,8 @@ public:
 
   class Factory : public clang::tooling::FrontendActionFactory {
   public:
-    Factory(Engine &e, TuAttestation &att, const std::filesystem::path &dir)
-        : e_(e), att_(att), dir_(dir) {}
+    Factory(Engine &e, TuAttestation &att, std::filesystem::path dir)
+        : e_(e), att_(att), dir_(std::move(dir)) {}
     std::unique_ptr<clang::FrontendAction> create() override {
       return std::make_unique<Action>(e_, att_, dir_);
     }
@@ -337,9 +340,9 @@ public:
         args.push_back("-I" + dir.string());
     for (const auto &[warning, rule] : claimed)
       args.push_back("-W" + warning);
-    args.push_back("-Wno-error");
-    args.push_back("-Wno-unknown-warning-option");
-    args.push_back("-fno-color-diagnostics");
+    args.emplace_back("-Wno-error");
+    args.emplace_back("-Wno-unknown-warning-option");
+    args.emplace_back("-fno-color-diagnostics");
     return args;
   }
 

@@ -8,6 +8,7 @@
 #include <clang/AST/Mangle.h>
 
 #include <algorithm>
+#include <ranges>
 
 namespace kml::verify {
 
@@ -47,7 +48,7 @@ const std::vector<std::string_view> &externalAllowlist() {
         "std::swap", "std::exchange", "std::size", "std::data", "std::begin",
         "std::end", "std::bit_cast", "std::addressof", "std::abs",
         "std::is_constant_evaluated", "std::to_underlying"};
-    std::sort(v.begin(), v.end());
+    std::ranges::sort(v);
     return v;
   }();
   return names;
@@ -166,10 +167,9 @@ const std::vector<LibraryEntry> &libraryAllowlist() {
 bool isAdmittedLibraryFunction(const clang::FunctionDecl &fn) {
   const auto &entries = libraryAllowlist();
   auto listed = [&](std::string_view name, LibraryEntry::Kind kind) {
-    return std::any_of(entries.begin(), entries.end(),
-                       [&](const LibraryEntry &e) {
-                         return e.kind == kind && e.name == name;
-                       });
+    return std::ranges::any_of(entries, [&](const LibraryEntry &e) {
+      return e.kind == kind && e.name == name;
+    });
   };
   if (const auto *method = llvm::dyn_cast<clang::CXXMethodDecl>(&fn))
     return listed(plainQualifiedName(*method->getParent()),
@@ -207,7 +207,7 @@ bool isAdmittedLibraryFunction(const clang::FunctionDecl &fn) {
 
 bool isAllowlistedExternal(std::string_view name) {
   const auto &v = externalAllowlist();
-  return std::binary_search(v.begin(), v.end(), name);
+  return std::ranges::binary_search(v, name);
 }
 
 const std::vector<std::string_view> &targetBuiltinAllowlist() {
@@ -222,7 +222,7 @@ const std::vector<std::string_view> &targetBuiltinAllowlist() {
 
 bool isAllowlistedTargetBuiltin(std::string_view name) {
   const auto &v = targetBuiltinAllowlist();
-  return std::find(v.begin(), v.end(), name) != v.end();
+  return std::ranges::find(v, name) != v.end();
 }
 
 bool isAllocationFunction(const clang::FunctionDecl &fn) {
@@ -260,8 +260,7 @@ bool isAllocationFunction(const clang::FunctionDecl &fn) {
                                                 "brk",
                                                 "sbrk"};
   llvm::StringRef name = fn.getName();
-  return std::find(std::begin(kNames), std::end(kNames), name.str()) !=
-         std::end(kNames);
+  return std::ranges::find(kNames, name.str()) != std::end(kNames);
 }
 
 bool isNonLocalJumpFunction(std::string_view name) {
@@ -269,8 +268,7 @@ bool isNonLocalJumpFunction(std::string_view name) {
       "setjmp",           "_setjmp",           "__sigsetjmp", "sigsetjmp",
       "longjmp",          "_longjmp",          "siglongjmp",  "__longjmp_chk",
       "__builtin_setjmp", "__builtin_longjmp", "savectx",     "vfork"};
-  return std::find(std::begin(kNames), std::end(kNames), name) !=
-         std::end(kNames);
+  return std::ranges::find(kNames, name) != std::end(kNames);
 }
 
 bool isStackAllocationFunction(std::string_view name) {
@@ -278,8 +276,7 @@ bool isStackAllocationFunction(std::string_view name) {
       "alloca", "__builtin_alloca", "__builtin_alloca_with_align",
       "__builtin_alloca_uninitialized",
       "__builtin_alloca_with_align_uninitialized"};
-  return std::find(std::begin(kNames), std::end(kNames), name) !=
-         std::end(kNames);
+  return std::ranges::find(kNames, name) != std::end(kNames);
 }
 
 std::string plainQualifiedName(const clang::NamedDecl &d) {
@@ -297,10 +294,10 @@ std::string plainQualifiedName(const clang::NamedDecl &d) {
     }
   }
   std::string out;
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+  for (auto &part : std::ranges::reverse_view(parts)) {
     if (!out.empty())
       out += "::";
-    out += *it;
+    out += part;
   }
   return out;
 }

@@ -488,7 +488,7 @@ public:
   void checkTranslationUnit(clang::ASTContext &ast) override {
     const clang::SourceManager &sm = ast.getSourceManager();
     for (const auto &[ref, writer] : refs_) {
-      if (callees_.count(ref))
+      if (callees_.contains(ref))
         continue;
       const std::string name(writer->name);
       report(sm, ref->getSourceRange(),
@@ -505,7 +505,7 @@ private:
   void checkCall(const clang::CallExpr &call, const ByteWriter &w,
                  const clang::ASTContext &ast) {
     const unsigned needed = std::max<unsigned>(
-        std::max(w.dest, w.length), w.count < 0 ? 0U : unsigned(w.count));
+        {w.dest, w.length, w.count < 0 ? 0U : unsigned(w.count)});
     if (call.isTypeDependent() || call.isValueDependent() ||
         call.getNumArgs() <= needed)
       return; // template patterns: their instantiations are checked
@@ -598,8 +598,8 @@ private:
 } // namespace
 
 bool isCheckedByteWriter(std::string_view name) {
-  return std::any_of(std::begin(kWriters), std::end(kWriters),
-                     [&](const ByteWriter &w) { return w.name == name; });
+  return std::ranges::any_of(
+      kWriters, [&](const ByteWriter &w) { return w.name == name; });
 }
 
 std::unique_ptr<Rule> makeBoundedWritesRule(RuleContext &ctx) {

@@ -122,7 +122,7 @@ private:
   }
 
   static std::optional<std::string> unsafe(const clang::ExplicitCastExpr &c,
-                                           clang::ASTContext &) {
+                                           clang::ASTContext & /*unused*/) {
     clang::QualType from = c.getSubExpr()->getType();
     clang::QualType to = c.getType();
     switch (c.getCastKind()) {

@@ -66,7 +66,7 @@ public:
       const clang::SourceManager &sm;
       Walk(EscapingLocalRule &r, const clang::SourceManager &s)
           : rule(r), sm(s) {}
-      bool shouldVisitTemplateInstantiations() const { return true; }
+      static bool shouldVisitTemplateInstantiations() { return true; }
       bool TraverseFunctionDecl(clang::FunctionDecl *fn) {
         rule.aliases_.clear(); // flow-insensitive, per function
         return RecursiveASTVisitor::TraverseFunctionDecl(fn);
@@ -352,7 +352,7 @@ private:
   }
 
   /// The automatic variable whose address \p e evaluates to, if any.
-  const clang::VarDecl *localAddress(const clang::Expr *e) const {
+  static const clang::VarDecl *localAddress(const clang::Expr *e) {
     // Template patterns have no values yet; their instantiations are
     // checked instead.
     if (!e || e->getType().isNull() || e->isTypeDependent() ||

@@ -93,7 +93,7 @@ public:
   void checkTranslationUnit(clang::ASTContext &ast) override {
     const clang::SourceManager &sm = ast.getSourceManager();
     for (const auto &[ref, src] : refs_) {
-      if (callees_.count(ref))
+      if (callees_.contains(ref))
         continue;
       std::string name(src->name);
       report(sm, ref->getSourceRange(),

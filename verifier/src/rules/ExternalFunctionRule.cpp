@@ -79,7 +79,7 @@ public:
     }
     const auto *fn = r.Nodes.getNodeAs<clang::FunctionDecl>("fn");
     const auto *ref = r.Nodes.getNodeAs<clang::Expr>("ref");
-    if (ref != nullptr && unboundedCallees_.count(ref) != 0)
+    if (ref != nullptr && unboundedCallees_.contains(ref))
       return; // reported with its fix-it
     if (!fn || !ref)
       return;
@@ -141,7 +141,7 @@ public:
     struct Visitor : clang::RecursiveASTVisitor<Visitor> {
       ExternalFunctionRule &rule;
       explicit Visitor(ExternalFunctionRule &r) : rule(r) {}
-      bool shouldVisitTemplateInstantiations() const { return true; }
+      static bool shouldVisitTemplateInstantiations() { return true; }
       bool VisitFunctionDecl(clang::FunctionDecl *fn) {
         if (fn->doesThisDeclarationHaveABody() && !fn->isDependentContext())
           rule.defined_.insert(rule.symbols_.name(*fn));
@@ -153,7 +153,7 @@ public:
 
   void finishProgram() override {
     for (auto &p : pending_)
-      if (!defined_.count(p.symbol))
+      if (!defined_.contains(p.symbol))
         ctx_.add(std::move(p.finding));
     pending_.clear();
   }

@@ -19,10 +19,8 @@ using MatchResult = MatchFinder::MatchResult;
 
 bool isFunctionPointerType(clang::QualType t) {
   t = t.getCanonicalType();
-  if (t->isFunctionPointerType() || t->isFunctionReferenceType() ||
-      t->isMemberFunctionPointerType())
-    return true;
-  return false;
+  return t->isFunctionPointerType() || t->isFunctionReferenceType() ||
+         t->isMemberFunctionPointerType();
 }
 
 /// True when \p e names a function: `f`, `&f`, `&C::m`.

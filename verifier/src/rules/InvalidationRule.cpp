@@ -99,7 +99,7 @@ bool changesShape(const std::string &method, Storage storage) {
       "merge",         "rehash",
       "operator=",     "insert_range",
       "append_range",  "assign_range"};
-  if (kAlways.count(method) != 0)
+  if (kAlways.contains(method))
     return true;
   if (storage == Storage::Owner)
     return method == "reset" || method == "release";
@@ -758,7 +758,7 @@ private:
     Visitor(InvalidationRule &rule, const clang::SourceManager &sm)
         : rule_(rule), sm_(sm) {}
 
-    bool shouldVisitTemplateInstantiations() const { return true; }
+    static bool shouldVisitTemplateInstantiations() { return true; }
 
     bool TraverseDecl(clang::Decl *d) {
       if (d != nullptr && !llvm::isa<clang::TranslationUnitDecl>(d) &&
@@ -814,14 +814,14 @@ private:
       if (!rule_.isApplication(sm_, block->getLBracLoc()))
         return true;
       auto body = block->body();
-      for (auto it = body.begin(); it != body.end(); ++it) {
+      for (auto *it = body.begin(); it != body.end(); ++it) {
         const auto *decl = llvm::dyn_cast<clang::DeclStmt>(*it);
         if (decl == nullptr)
           continue;
         for (const clang::Decl *d : decl->decls())
           if (const auto *var = llvm::dyn_cast<clang::VarDecl>(d))
             for (const Watched &w : watchesOf(*var))
-              for (auto rest = std::next(it); rest != body.end(); ++rest)
+              for (auto *rest = std::next(it); rest != body.end(); ++rest)
                 scan(*rest, w);
       }
       return true;
@@ -1080,7 +1080,8 @@ private:
     // a call given the local by reference whose result may hold the local
     // itself (a pointer or reference to its type, or an object holding
     // one) hands its address back out.
-    bool handsBack(const clang::CallExpr &call, const clang::VarDecl &var) {
+    static bool handsBack(const clang::CallExpr &call,
+                          const clang::VarDecl &var) {
       // An assignment's result is its left operand, which stripToObject()
       // sees through wherever the result is bound.
       if (const auto *op = llvm::dyn_cast<clang::CXXOperatorCallExpr>(&call);
@@ -1316,10 +1317,10 @@ private:
           "insert_or_assign", "resize",       "assign",       "assign_range",
           "append_range",     "insert_range", "operator=",    "operator[]"};
       if (md == nullptr || md->isConst() ||
-          kPutsIn.count(md->getNameAsString()) == 0 ||
+          !kPutsIn.contains(md->getNameAsString()) ||
           !mayHoldReference(m->getImplicitObjectArgument()->getType()))
         return; // only a container of references, views or pointers keeps one
-      const bool emplace = md->getNameAsString().find("emplace") == 0 ||
+      const bool emplace = md->getNameAsString().starts_with("emplace") ||
                            md->getNameAsString() == "try_emplace";
       const clang::VarDecl *holder =
           rootVariable(m->getImplicitObjectArgument());
@@ -1392,10 +1393,9 @@ private:
       if (allOuts == 0)
         return;
       for (unsigned j = 0; j < call.getNumArgs(); ++j) {
-        const bool isOut =
-            std::find(outs.begin(), outs.end(), j) != outs.end() ||
-            (objectOut && j == 0 && shift == 1 &&
-             !llvm::isa<clang::CXXMemberCallExpr>(call));
+        const bool isOut = std::ranges::find(outs, j) != outs.end() ||
+                           (objectOut && j == 0 && shift == 1 &&
+                            !llvm::isa<clang::CXXMemberCallExpr>(call));
         if (allOuts - (isOut ? 1 : 0) == 0 ||
             containersIn(call.getArg(j)).empty())
           continue;
@@ -1698,7 +1698,7 @@ private:
                !mayHoldReference(to->getPointeeType());
       if (isView(to))
         return !holdsContainer(to) &&
-               !(t->isReferenceType() && !to.isConstQualified());
+               (!t->isReferenceType() || to.isConstQualified());
       if (!t->isReferenceType() && runsProgramCode(to))
         return false;               // a copy's constructor and destructor
       return !mayHoldReference(to); // nothing to keep or rebind
@@ -1829,7 +1829,7 @@ private:
           "size",       "empty",     "data",       "front",
           "back",       "value",     "has_value",  "length",
           "capacity",   "c_str",     "get",        "operator bool"};
-      if (object == nullptr || kAccessors.count(fn.getNameAsString()) == 0)
+      if (object == nullptr || !kAccessors.contains(fn.getNameAsString()))
         return false;
       const Storage storage = storageOf(object->getType());
       if (storage == Storage::Nodes || storage == Storage::Hashed)
@@ -1864,8 +1864,7 @@ private:
       if (t->isFunctionType())
         return true;
       if (const auto *e = t->getAs<clang::EnumType>())
-        return programOperatorTypes_.count(e->getDecl()->getCanonicalDecl()) !=
-               0;
+        return programOperatorTypes_.contains(e->getDecl()->getCanonicalDecl());
       const auto *rec = t->getAsCXXRecordDecl();
       if (rec == nullptr)
         return false;
@@ -1873,7 +1872,7 @@ private:
         return true;
       if (isProgram(*rec)) {
         if (runsProgramCode(t) ||
-            programOperatorTypes_.count(rec->getCanonicalDecl()) != 0)
+            programOperatorTypes_.contains(rec->getCanonicalDecl()))
           return true;
         for (const clang::CXXMethodDecl *m : rec->methods())
           if (m->isOverloadedOperator())
@@ -1892,7 +1891,7 @@ private:
       struct Collector : clang::RecursiveASTVisitor<Collector> {
         Visitor &outer;
         explicit Collector(Visitor &o) : outer(o) {}
-        bool shouldVisitTemplateInstantiations() const { return true; }
+        static bool shouldVisitTemplateInstantiations() { return true; }
         bool VisitFunctionDecl(clang::FunctionDecl *fn) {
           if (!fn->isOverloadedOperator() || !outer.isProgram(*fn))
             return true;
@@ -1914,7 +1913,7 @@ private:
           : outer_(outer), depth_(depth), member_(member) {}
       bool ok = true;
       // A range-for's begin() and end(), a structured binding's get().
-      bool shouldVisitImplicitCode() const { return true; }
+      static bool shouldVisitImplicitCode() { return true; }
 
       // The lambdas written in the body: calling one runs code this scan
       // walks; calling any other (a global's) does not.
@@ -1951,7 +1950,7 @@ private:
           checkVariable(*v); // a static data member is a global
         return ok;
       }
-      bool VisitCXXThisExpr(clang::CXXThisExpr *) {
+      bool VisitCXXThisExpr(clang::CXXThisExpr * /*unused*/) {
         if (!member_)
           ok = false;
         return ok;
@@ -2020,7 +2019,7 @@ private:
           return;
         if (const auto *m = llvm::dyn_cast<clang::CXXMethodDecl>(&fn);
             m != nullptr && m->getParent()->isLambda() &&
-            lambdas_.count(m->getParent()) != 0)
+            lambdas_.contains(m->getParent()))
           return;
         if (!outer_.reachesOnlyWhatItIsGiven(&fn, depth_ + 1))
           ok = false;

@@ -60,7 +60,7 @@ bool isIteratorClass(const std::string &name) {
       "std::istreambuf_iterator",
       "std::counted_iterator",
       "std::common_iterator"};
-  return kNames.count(name) != 0;
+  return kNames.contains(name);
 }
 
 bool isSmartPointerClass(const std::string &name) {
@@ -127,7 +127,7 @@ bool hasStandardRange(clang::QualType t) {
       "std::set",
       "std::unordered_map",
       "std::unordered_set"};
-  return kNames.count(className(t)) != 0;
+  return kNames.contains(className(t));
 }
 
 std::optional<RangeEnd> rangeEnd(const clang::Expr *e) {
@@ -206,7 +206,7 @@ private:
     Visitor(LibraryUseRule &rule, clang::ASTContext &ast)
         : rule_(rule), ast_(ast), sm_(ast.getSourceManager()) {}
 
-    bool shouldVisitTemplateInstantiations() const { return true; }
+    static bool shouldVisitTemplateInstantiations() { return true; }
 
     // The library's own code is not the program's: skipping the system
     // headers' declarations keeps the walk to the program's size.
@@ -216,7 +216,7 @@ private:
         return true;
       return clang::RecursiveASTVisitor<Visitor>::TraverseDecl(d);
     }
-    bool shouldVisitImplicitCode() const { return true; }
+    static bool shouldVisitImplicitCode() { return true; }
 
     // The loop's own begin/end/increment/dereference are its business.
     bool TraverseCXXForRangeStmt(clang::CXXForRangeStmt *s) {
@@ -304,8 +304,8 @@ private:
         return true;
       const std::string cls = className(t);
       if (isIteratorClass(cls) &&
-          !(llvm::isa<clang::VarDecl>(d) &&
-            llvm::cast<clang::VarDecl>(d)->getInit() != nullptr)) {
+          (!llvm::isa<clang::VarDecl>(d) ||
+           llvm::cast<clang::VarDecl>(d)->getInit() == nullptr)) {
         rule_.report(sm_, d->getSourceRange(),
                      "'" + d->getNameAsString() +
                          "' holds an iterator, which nothing checks",
@@ -336,7 +336,7 @@ private:
     }
 
     void checkIterator(clang::Expr *e) {
-      if (exempt_.count(e) != 0 || !rule_.isApplication(sm_, e->getExprLoc()) ||
+      if (exempt_.contains(e) || !rule_.isApplication(sm_, e->getExprLoc()) ||
           !isIteratorValued(e))
         return;
       exempt(e); // one finding for the outermost expression
@@ -409,7 +409,7 @@ private:
           break;
         const clang::QualType first = fn->getParamDecl(p)->getType();
         const clang::QualType second = fn->getParamDecl(p + 1)->getType();
-        if (!isDataPointer(first) || paired.count(a) != 0)
+        if (!isDataPointer(first) || paired.contains(a))
           continue; // a whole range's end is no pointer-and-length
         if (isLengthType(second)) {
           rule_.report(sm_, call->getSourceRange(),
@@ -493,7 +493,7 @@ private:
           "std::any_of", "std::none_of",     "std::for_each", "std::accumulate",
           "std::iota"};
       const std::string name = plainQualifiedName(fn);
-      if (kAlgorithms.count(name) == 0 &&
+      if (!kAlgorithms.contains(name) &&
           !llvm::StringRef(name).starts_with("std::ranges::"))
         return;
       const clang::FunctionDecl *pattern = primary->getTemplatedDecl();
@@ -501,7 +501,7 @@ private:
       const std::size_t shift =
           asCall != nullptr ? firstParameterArgument(*asCall, fn) : 0;
       for (std::size_t i = shift; i < args.size(); ++i) {
-        if (paired.count(i) != 0)
+        if (paired.contains(i))
           continue;
         // Only a position whose type was deduced from the argument (an
         // iterator parameter); `const char *` of string's constructor is

@@ -157,8 +157,8 @@ private:
   public:
     Collector(StackRule &rule, clang::ASTContext &ast)
         : rule_(rule), ast_(ast), sm_(ast.getSourceManager()) {}
-    bool shouldVisitTemplateInstantiations() const { return true; }
-    bool shouldVisitImplicitCode() const { return true; }
+    static bool shouldVisitTemplateInstantiations() { return true; }
+    static bool shouldVisitImplicitCode() { return true; }
 
     bool TraverseFunctionDecl(clang::FunctionDecl *fn) {
       return traverseFunction(
@@ -259,7 +259,7 @@ private:
     }
     bool VisitDeclRefExpr(clang::DeclRefExpr *ref) {
       const auto *fn = llvm::dyn_cast<clang::FunctionDecl>(ref->getDecl());
-      if (!fn || directCallees_.count(ref))
+      if (!fn || directCallees_.contains(ref))
         return true;
       // The address of a function is taken: a possible indirect target.
       rule_.addressTaken_.insert(
