@@ -31,6 +31,7 @@ RunResult run(const std::vector<std::string> &argv,
   const fs::path outPath = capture / "out";
   const fs::path errPath = capture / "err";
   std::vector<char *> cargv;
+  cargv.reserve(argv.size() + 1);
   for (const auto &arg : argv) {
     cargv.push_back(const_cast<char *>(arg.c_str()));
   }

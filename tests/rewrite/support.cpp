@@ -77,7 +77,10 @@ void pump(Pipe &in, Pipe &out, Pipe &err, const std::string &input,
     if (fds[2].fd >= 0 && fds[2].revents != 0) {
       const ssize_t n =
           write(in.writeEnd(), input.data() + written, input.size() - written);
-      if (n <= 0 || (written += n) == input.size()) {
+      if (n > 0) {
+        written += static_cast<std::size_t>(n);
+      }
+      if (n <= 0 || written == input.size()) {
         in.closeWrite();
       }
     }
@@ -97,6 +100,7 @@ RunResult run(const std::vector<std::string> &argv, const std::string &input,
   posix_spawn_file_actions_adddup2(&actions, out.writeEnd(), 1);
   posix_spawn_file_actions_adddup2(&actions, err.writeEnd(), 2);
   std::vector<char *> args;
+  args.reserve(argv.size() + 1);
   for (const std::string &a : argv) {
     args.push_back(const_cast<char *>(a.c_str()));
   }

@@ -7,7 +7,7 @@
 
 int main(int argc, char **argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: %s ELF...\n", argv[0]);
+    (void)std::fprintf(stderr, "usage: %s ELF...\n", argv[0]);
     return 2;
   }
   int status = 0;
@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
       if (!report.findings.empty() && status == 0)
         status = 1;
     } catch (const kml::binval::Error &error) {
-      std::fprintf(stderr, "kml-binval: %s\n", error.what());
+      (void)std::fprintf(stderr, "kml-binval: %s\n", error.what());
       status = 2;
     }
   }

@@ -14,7 +14,9 @@ namespace {
 
 std::string hexAddress(std::uint64_t a) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(a));
+  // 0x and at most 16 digits: it always fits.
+  (void)std::snprintf(buf, sizeof buf, "0x%llx",
+                      static_cast<unsigned long long>(a));
   return buf;
 }
 

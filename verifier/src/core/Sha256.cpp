@@ -34,7 +34,7 @@ std::string Sha256::finishHex() {
     throw std::runtime_error("OpenSSL: SHA-256 final failed");
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(std::size_t{len} * 2);
   for (unsigned int i = 0; i < len; ++i) {
     out.push_back(kHex[digest[i] >> 4]);
     out.push_back(kHex[digest[i] & 0xf]);
