@@ -76,7 +76,7 @@ CMAKE_GEN := -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	$(if $(shell command -v ccache),-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 
 .PHONY: help deps kernel kernel-debug module tools host-tools guest-tools \
-	vm-tests dynroot image vm demo lint lint-tidy check check-host check-vm fuzz fuzz-host fuzz-vm x86-baseline \
+	vm-tests test-module dynroot image vm demo lint lint-tidy check check-host check-vm fuzz fuzz-host fuzz-vm x86-baseline \
 	bench bench-server patch-size clean distclean
 
 help:
@@ -88,6 +88,7 @@ help:
 	@echo "  make deps          install the Debian packages kml needs"
 	@echo "  make kernel        patched 6.12 kernel (FLAVOUR=release|debug)"
 	@echo "  make module        kml.ko against that kernel (or KDIR=<tree>)"
+	@echo "  make test-module   kml_verdict.ko, the in-VM tests' stand-in for kml.ko"
 	@echo "  make tools         the C++ userspace: kml, kml-vmrun, tests"
 	@echo "  make bench-server  Debian's redis and nginx at ring 3 and 0: instructions per request (docs/dynamic.md)"
 	@echo "  make dynroot       Debian's redis and nginx, kml's rewritten ld.so and libc (docs/dynamic.md)"
@@ -125,6 +126,15 @@ kernel-debug:
 # and debug modules never share objects (6.12 has no separate output
 # directory for external modules). rsync keeps mtimes: Kbuild stays
 # incremental.
+# kml_verdict.ko (tests/vm/module): a stand-in for kml.ko that only the
+# test image holds, built the same way against the same kernel.
+TESTMODDIR := $(BUILD)/test-module-$(FLAVOUR)
+test-module: kernel
+	@mkdir -p $(TESTMODDIR)
+	@rsync -a tests/vm/module/ $(TESTMODDIR)/
+	@$(MAKE) -s -C $(KSRC) O=$(KOUT) M=$(TESTMODDIR) modules
+	@echo "  MODULE  $(TESTMODDIR)/kml_verdict.ko"
+
 ifeq ($(KDIR),)
 module: kernel
 	@mkdir -p $(MODDIR)
@@ -188,8 +198,9 @@ $(VMTESTDIR)/tests.list: $(VM_TEST_SRCS) $(VM_FUZZ_SRCS) $(RING0_TESTS_LIST) $(A
 # returns, whose paths differ with SMEP kept on.
 STRICT_TESTS := ring0_cpl_test ring0_syscall_test ring0_signal_test \
 	ring0_fault_test ring0_memory_test ring0_task_test kml_rewrite_test \
-	kml_counters_test kml_trace_test attack_compat_test attack_flags_test \
-	attack_return_test attack_cpl3_test attack_perf_test syscall_fuzz_test
+	kml_counters_test kml_trace_test kml_verdict_test attack_compat_test \
+	attack_flags_test attack_return_test attack_cpl3_test attack_perf_test \
+	syscall_fuzz_test
 
 # Tests with a boot of their own: the machine-check test needs Intel's
 # machine check architecture (MCE_CPU): QEMU's TCG CPU is an AMD one
@@ -372,12 +383,13 @@ $(DYNROOT)/.stamp: scripts/dynroot.sh tests/vm/dynamic/library_probe.c $(HOSTDIR
 dynroot: kernel host-tools
 	@$(MAKE) --no-print-directory $(DYNROOT)/.stamp
 
-image: module guest-tools vm-tests dynroot
+image: module test-module guest-tools vm-tests dynroot
 	@$(MAKE) --no-print-directory $(BENCHDIR)/kml-bench.ring3 $(BENCHDIR)/kml-bench.ring0 \
 		$(BENCHDIR)/kml-bench.ring0bypass $(EXEC_BENCH_FILES) $(BENCHDIR)/kml-server-bench \
 		$(TUTORIAL_FILES)
 	@mkdir -p $(IMAGEDIR)
-	@BENCH_DIR=$(BENCHDIR) DYNROOT=$(DYNROOT) TUTORIAL_DIR=$(TUTORIAL_DIR) scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
+	@BENCH_DIR=$(BENCHDIR) DYNROOT=$(DYNROOT) TUTORIAL_DIR=$(TUTORIAL_DIR) \
+		TEST_MODULES=$(TESTMODDIR)/kml_verdict.ko scripts/mkimage.sh $(IMAGE) $(MODDIR)/kml.ko $(VMTESTDIR) $(GUEST_TOOLS)
 
 vm: image
 	scripts/vm.sh shell $(BZIMAGE) $(IMAGE)

@@ -7,7 +7,7 @@
 #   scripts/lint.sh [--base REV] [TOOL...]
 #
 # TOOL: checkpatch, clang-format, clang-tidy, shellcheck, layers (default:
-# all). `make lint` leaves clang-tidy to `make lint-tidy` (docs/lint.md).
+# all, as `make lint` runs it; `make lint-tidy` runs clang-tidy alone).
 # --base REV: clang-tidy only on the translation units that include a file
 # changed since REV; the other tools always check everything (seconds).
 #
@@ -54,11 +54,12 @@ files() {
 		sort -u | while IFS= read -r f; do [ -f "$f" ] && printf '%s\n' "$f"; done
 }
 
-# Kernel C: kml.ko's sources (Kbuild) and the UAPI headers it shares with
+# Kernel C: kml.ko's sources (Kbuild), the tests' stand-in module
+# (tests/vm/module) and the UAPI headers kml.ko shares with
 # the userspace tools. The kernel's own checks exempt include/uapi/ from
 # the rules a UAPI header cannot follow (BIT(), kernel types, __printf...);
 # ours live in loader/uapi, so they get the same exemptions by name.
-kernel_c() { files 'kml/*.c' 'kml/*.h' 'loader/*.c' 'loader/*.h' | grep -v '^loader/uapi/'; }
+kernel_c() { files 'kml/*.c' 'kml/*.h' 'loader/*.c' 'loader/*.h' 'tests/vm/module/*.c' | grep -v '^loader/uapi/'; }
 uapi_h() { files 'loader/uapi/*.h'; }
 uapi_ignore=BIT_MACRO,CONSTANT_CONVERSION,INLINE,PREFER_DEFINED_ATTRIBUTE_MACRO,PREFER_KERNEL_TYPES
 

@@ -45,6 +45,12 @@ install -m 0644 "$tests/tests.list" "$root/kml/tests.list"
 for list in "$tests"/*-tests.list; do
 	[ -f "$list" ] && install -m 0644 "$list" "$root/kml/"
 done
+# Modules only the tests load (TEST_MODULES: kml_verdict.ko, a stand-in
+# for kml.ko), next to the tests.
+for m in ${TEST_MODULES:-}; do
+	[ -f "$m" ] || die "$m missing: run 'make test-module'"
+	install -m 0644 "$m" "$root/kml/tests/"
+done
 # Programs the tests exec (installed, never run by themselves).
 if [ -f "$tests/payloads.list" ]; then
 	while read -r name; do
