@@ -8,6 +8,7 @@
 #include <clang/AST/Mangle.h>
 
 #include <algorithm>
+#include <array>
 #include <ranges>
 
 namespace kml::verify {
@@ -195,12 +196,12 @@ bool isAdmittedLibraryFunction(const clang::FunctionDecl &fn) {
       return false;
     }
     const std::string ns = plainQualifiedName(fn);
-    for (std::string_view prefix :
-         {"std::operator", "std::chrono::operator", "__gnu_cxx::operator",
-          "std::__detail::operator"})
-      if (ns.starts_with(prefix))
-        return true;
-    return false;
+    static constexpr std::array<std::string_view, 4> libraryOperatorScopes{
+        "std::operator", "std::chrono::operator", "__gnu_cxx::operator",
+        "std::__detail::operator"};
+    return std::ranges::any_of(
+        libraryOperatorScopes,
+        [&ns](std::string_view prefix) { return ns.starts_with(prefix); });
   }
   return listed(plainQualifiedName(fn), LibraryEntry::Function);
 }
@@ -314,14 +315,18 @@ void SymbolNames::bind(const clang::FunctionDecl &fn) {
   }
 }
 
+namespace {
+
 // Templates and invalid declarations have no symbol; the mangler must not
 // see them.
-static bool mangleable(const clang::FunctionDecl &fn) {
+bool mangleable(const clang::FunctionDecl &fn) {
   return !fn.isInvalidDecl() && !fn.isDependentContext() &&
          !fn.getDescribedFunctionTemplate() &&
          !llvm::isa<clang::CXXDeductionGuideDecl>(fn) &&
          !fn.getDeclName().isEmpty();
 }
+
+} // namespace
 
 std::string SymbolNames::name(const clang::FunctionDecl &fn) {
   if (!mangleable(fn))

@@ -443,10 +443,9 @@ bool touches(const clang::Stmt *s, const clang::Expr *object,
         return true;
     }
   }
-  for (const clang::Stmt *child : s->children())
-    if (touches(child, object, ast))
-      return true;
-  return false;
+  return std::ranges::any_of(s->children(), [&](const clang::Stmt *child) {
+    return touches(child, object, ast);
+  });
 }
 
 /// `memcpy(v.data(), grow(v), v.size())`: data() and size() are read at
@@ -504,7 +503,7 @@ public:
 private:
   void checkCall(const clang::CallExpr &call, const ByteWriter &w,
                  const clang::ASTContext &ast) {
-    const unsigned needed = std::max<unsigned>(
+    const auto needed = std::max<unsigned>(
         {w.dest, w.length, w.count < 0 ? 0U : unsigned(w.count)});
     if (call.isTypeDependent() || call.isValueDependent() ||
         call.getNumArgs() <= needed)

@@ -17,6 +17,7 @@
 #include <clang/AST/ExprCXX.h>
 #include <clang/ASTMatchers/ASTMatchers.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -53,10 +54,8 @@ bool launderingSearch(llvm::StringRef name) {
   static constexpr llvm::StringLiteral kNames[] = {
       "memchr",    "memrchr", "rawmemchr",  "memmem",  "strchr", "strrchr",
       "strchrnul", "strstr",  "strcasestr", "strpbrk", "bsearch"};
-  for (llvm::StringRef known : kNames)
-    if (name == known)
-      return true;
-  return false;
+  return std::ranges::any_of(
+      kNames, [name](llvm::StringRef known) { return name == known; });
 }
 
 class BytesIntoPointersRule : public Rule {

@@ -43,9 +43,11 @@ public:
     };
     const clang::NamespaceDecl *stdNs = nullptr;
     for (const clang::NamedDecl *d :
-         ast.getTranslationUnitDecl()->lookup(&ast.Idents.get("std")))
-      if ((stdNs = llvm::dyn_cast<clang::NamespaceDecl>(d)) != nullptr)
+         ast.getTranslationUnitDecl()->lookup(&ast.Idents.get("std"))) {
+      stdNs = llvm::dyn_cast<clang::NamespaceDecl>(d);
+      if (stdNs != nullptr)
         break;
+    }
     if (stdNs == nullptr)
       return;
     bool libstdcxx = false; // c++config.h's own std::size_t

@@ -12,6 +12,7 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/ASTMatchers/ASTMatchers.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -76,7 +77,7 @@ public:
           return true;
         if (v->hasLocalStorage() && !v->getType().isNull() &&
             v->getType()->isPointerType())
-          if (const clang::VarDecl *local = rule.localAddress(v->getInit()))
+          if (const clang::VarDecl *local = localAddress(v->getInit()))
             rule.aliases_[v] = local;
         return true;
       }
@@ -92,7 +93,7 @@ public:
                       "store a copy of the value, or make the storage static");
           return true;
         }
-        const clang::VarDecl *local = rule.localAddress(a->getRHS());
+        const clang::VarDecl *local = localAddress(a->getRHS());
         if (const auto *ref = llvm::dyn_cast<clang::DeclRefExpr>(
                 a->getLHS()->IgnoreParenImpCasts()))
           if (const auto *var = llvm::dyn_cast<clang::VarDecl>(ref->getDecl());
@@ -331,13 +332,16 @@ private:
         if (a.getKind() == clang::TemplateArgument::Type &&
             partOf(part, a.getAsType(), ast, depth + 1))
           return true;
-    for (const clang::FieldDecl *f : rec->fields())
-      if (partOf(part, f->getType().getNonReferenceType(), ast, depth + 1))
-        return true;
-    for (const clang::CXXBaseSpecifier &b : rec->bases())
-      if (partOf(part, b.getType(), ast, depth + 1))
-        return true;
-    return false;
+    return std::ranges::any_of(rec->fields(),
+                               [&](const clang::FieldDecl *f) {
+                                 return partOf(
+                                     part, f->getType().getNonReferenceType(),
+                                     ast, depth + 1);
+                               }) ||
+           std::ranges::any_of(
+               rec->bases(), [&](const clang::CXXBaseSpecifier &b) {
+                 return partOf(part, b.getType(), ast, depth + 1);
+               });
   }
 
   /// The local whose address the pointer variable \p e holds, if any.

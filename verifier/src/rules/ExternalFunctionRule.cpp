@@ -14,6 +14,7 @@
 #include <clang/Basic/Builtins.h>
 #include <clang/Lex/Lexer.h>
 
+#include <algorithm>
 #include <optional>
 #include <set>
 #include <string>
@@ -45,10 +46,9 @@ bool isDeniedGenericBuiltin(llvm::StringRef name) {
       "__builtin_longjmp",
       "__builtin_setjmp",
       "__builtin_va_arg_pack"};
-  for (std::string_view d : kDenied)
-    if (std::string_view(name.data(), name.size()) == d)
-      return true;
-  return false;
+  const std::string_view wanted(name.data(), name.size());
+  return std::ranges::any_of(
+      kDenied, [wanted](std::string_view d) { return wanted == d; });
 }
 
 class ExternalFunctionRule : public Rule {
@@ -233,13 +233,13 @@ private:
   }
 
   Finding makeFinding(const clang::SourceManager &sm, const clang::Expr *ref,
-                      const std::string &name) {
+                      const std::string &name) const {
     if (name == "syscall")
-      return ctx_.makeFinding(
+      return RuleContext::makeFinding(
           id(), sm, ref->getSourceRange(),
           "raw syscall() bypasses the reviewed libc wrappers",
           "call the libc wrapper (getpid(), write(), ...) instead");
-    return ctx_.makeFinding(
+    return RuleContext::makeFinding(
         id(), sm, ref->getSourceRange(),
         "call to external function '" + name + "', which is not allowlisted",
         "use an allowlisted function (kml-verify --list-allowlist) or a "

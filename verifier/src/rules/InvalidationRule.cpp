@@ -29,6 +29,7 @@
 #include <clang/AST/ExprCXX.h>
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/AST/StmtCXX.h>
+#include <llvm/ADT/STLExtras.h>
 
 #include <algorithm>
 #include <functional>
@@ -108,6 +109,16 @@ bool changesShape(const std::string &method, Storage storage) {
          (storage == Storage::Nodes || storage == Storage::Hashed);
 }
 
+/// What a reference or pointer type \p t refers to; null for any other
+/// type.
+clang::QualType referent(clang::QualType t) {
+  if (t->isReferenceType())
+    return t.getNonReferenceType();
+  if (t->isPointerType())
+    return t->getPointeeType();
+  return {};
+}
+
 /// \p t without reference, qualifiers' sugar and array extents: the type
 /// of the objects a value of it is made of.
 clang::QualType elementType(clang::QualType t) {
@@ -129,13 +140,13 @@ bool anyPart(const clang::CXXRecordDecl &rec, bool ownParts, Pred part) {
         return true;
   if (!ownParts)
     return false;
-  for (const clang::FieldDecl *f : rec.fields())
-    if (part(f->getType()))
-      return true;
-  for (const clang::CXXBaseSpecifier &b : rec.bases())
-    if (part(b.getType()))
-      return true;
-  return false;
+  return std::ranges::any_of(
+             rec.fields(),
+             [&](const clang::FieldDecl *f) { return part(f->getType()); }) ||
+         std::ranges::any_of(rec.bases(),
+                             [&](const clang::CXXBaseSpecifier &b) {
+                               return part(b.getType());
+                             });
 }
 
 /// Does a value of \p outer hold a value of \p inner (itself, a member,
@@ -157,15 +168,16 @@ bool typeContains(clang::QualType outer, clang::QualType inner,
   if (library && !llvm::isa<clang::ClassTemplateSpecializationDecl>(rec))
     return false;
   // A class template of the program's: its members, not its arguments.
-  if (!library) {
-    for (const clang::FieldDecl *f : rec->fields())
-      if (typeContains(f->getType(), inner, depth + 1))
-        return true;
-    for (const clang::CXXBaseSpecifier &b : rec->bases())
-      if (typeContains(b.getType(), inner, depth + 1))
-        return true;
-    return false;
-  }
+  if (!library)
+    return std::ranges::any_of(rec->fields(),
+                               [&](const clang::FieldDecl *f) {
+                                 return typeContains(f->getType(), inner,
+                                                     depth + 1);
+                               }) ||
+           std::ranges::any_of(
+               rec->bases(), [&](const clang::CXXBaseSpecifier &b) {
+                 return typeContains(b.getType(), inner, depth + 1);
+               });
   return anyPart(*rec, false, [&](clang::QualType part) {
     return typeContains(part, inner, depth + 1);
   });
@@ -253,22 +265,25 @@ bool constantData(clang::QualType t, unsigned depth = 0) {
     if (n != "std::array" && n != "std::pair" && n != "std::tuple" &&
         n != "std::span")
       return false;
-    for (const clang::TemplateArgument &a : spec->getTemplateArgs().asArray())
-      if (a.getKind() == clang::TemplateArgument::Type &&
-          !((n != "std::span" || a.getAsType().isConstQualified()) &&
-            constantData(a.getAsType(), depth + 1)))
-        return false;
-    return true;
+    return std::ranges::all_of(
+        spec->getTemplateArgs().asArray(),
+        [&](const clang::TemplateArgument &a) {
+          return a.getKind() != clang::TemplateArgument::Type ||
+                 ((n != "std::span" || a.getAsType().isConstQualified()) &&
+                  constantData(a.getAsType(), depth + 1));
+        });
   }
   if (sourceIsLibrary(*rec))
     return false;
-  for (const clang::FieldDecl *f : rec->fields())
-    if (f->isMutable() || !constantData(f->getType(), depth + 1))
-      return false;
-  for (const clang::CXXBaseSpecifier &b : rec->bases())
-    if (!constantData(b.getType(), depth + 1))
-      return false;
-  return true;
+  return std::ranges::all_of(rec->fields(),
+                             [&](const clang::FieldDecl *f) {
+                               return !f->isMutable() &&
+                                      constantData(f->getType(), depth + 1);
+                             }) &&
+         std::ranges::all_of(rec->bases(),
+                             [&](const clang::CXXBaseSpecifier &b) {
+                               return constantData(b.getType(), depth + 1);
+                             });
 }
 
 /// Can a value of \p t refer into something else (a reference, a pointer,
@@ -323,13 +338,14 @@ bool mayHoldReference(clang::QualType t, unsigned depth = 0) {
   }
   if (sourceIsLibrary(*rec))
     return true; // a library class we have not reviewed for this
-  for (const clang::FieldDecl *f : rec->fields())
-    if (mayHoldReference(f->getType(), depth + 1))
-      return true;
-  for (const clang::CXXBaseSpecifier &b : rec->bases())
-    if (mayHoldReference(b.getType(), depth + 1))
-      return true;
-  return false;
+  return std::ranges::any_of(rec->fields(),
+                             [&](const clang::FieldDecl *f) {
+                               return mayHoldReference(f->getType(), depth + 1);
+                             }) ||
+         std::ranges::any_of(rec->bases(),
+                             [&](const clang::CXXBaseSpecifier &b) {
+                               return mayHoldReference(b.getType(), depth + 1);
+                             });
 }
 
 /// Strips what names the same object: parentheses, implicit conversions,
@@ -614,13 +630,10 @@ public:
     case clang::OO_Star:
     case clang::OO_Arrow:
     case clang::OO_Subscript:
-      if (isWatchable(obj))
+      // A watchable object, or one whose operator is the program's own:
+      // the program's own operator[] hands out a part of it.
+      if (isWatchable(obj) || programsOwnMethod(*call))
         add(obj);
-      else if (const auto *md = llvm::dyn_cast_or_null<clang::CXXMethodDecl>(
-                   call->getDirectCallee());
-               md != nullptr && !sourceIsLibrary(*md) &&
-               !md->getParent()->isLambda())
-        add(obj); // the program's own operator[] hands out a part of it
       break;
     case clang::OO_Call:
       // A lambda that returns a reference may return one into what it
@@ -635,6 +648,15 @@ public:
       break;
     }
     return true;
+  }
+
+  /// Does \p call call a member function of the program's own (neither
+  /// the library's nor a lambda's call operator)?
+  static bool programsOwnMethod(const clang::CallExpr &call) {
+    const auto *md =
+        llvm::dyn_cast_or_null<clang::CXXMethodDecl>(call.getDirectCallee());
+    return md != nullptr && !sourceIsLibrary(*md) &&
+           !md->getParent()->isLambda();
   }
 
   static const clang::LambdaExpr *lambdaOf(const clang::Expr *e) {
@@ -720,10 +742,11 @@ private:
   }
 
   bool traverseChildren(clang::Stmt *s) {
-    for (clang::Stmt *child : s->children())
-      if (!TraverseStmt(child))
-        return false;
-    return true;
+    // llvm::all_of: a mutable Stmt's children are no std::ranges range
+    // (their iterator's value_type is a reference).
+    return llvm::all_of(s->children(), [this](clang::Stmt *child) {
+      return TraverseStmt(child);
+    });
   }
 
   const clang::SourceManager &sm_;
@@ -1008,10 +1031,9 @@ private:
               rootVariable(captured->getInit()) == &var)
             return true;
         }
-      for (const clang::Stmt *child : s->children())
-        if (escapesIn(child, var))
-          return true;
-      return false;
+      return std::ranges::any_of(s->children(), [&](const clang::Stmt *child) {
+        return escapesIn(child, var);
+      });
     }
 
     // The result of a call of the program's own that may refer into
@@ -1196,10 +1218,9 @@ private:
           !mayHoldReference(llvm::cast<clang::CallExpr>(s)->getType()) &&
           !llvm::cast<clang::CallExpr>(s)->isGLValue())
         return false;
-      for (const clang::Stmt *child : s->children())
-        if (refersToParameter(child, depth + 1))
-          return true;
-      return false;
+      return std::ranges::any_of(s->children(), [&](const clang::Stmt *child) {
+        return refersToParameter(child, depth + 1);
+      });
     }
 
     void reportTogether(const clang::CallExpr &call) {
@@ -1381,10 +1402,7 @@ private:
         if (i - shift >= fn->getNumParams())
           break;
         const clang::QualType param = fn->getParamDecl(i - shift)->getType();
-        const clang::QualType to =
-            param->isReferenceType() ? param.getNonReferenceType()
-            : param->isPointerType() ? param->getPointeeType()
-                                     : clang::QualType();
+        const clang::QualType to = referent(param);
         if (!to.isNull() && !to.isConstQualified() && !to->isVoidType() &&
             canKeepReference(to))
           outs.push_back(i);
@@ -1805,18 +1823,18 @@ private:
       if (const clang::CXXDestructorDecl *d = rec->getDestructor();
           d != nullptr && d->isUserProvided())
         return true;
-      for (const clang::FieldDecl *f : rec->fields()) {
+      const auto fieldRunsCode = [&](const clang::FieldDecl *f) {
         if (f->hasInClassInitializer() &&
             (f->getInClassInitializer() == nullptr ||
              !f->getInClassInitializer()->isEvaluatable(rec->getASTContext())))
           return true;
-        if (runsProgramCode(f->getType(), depth + 1))
-          return true;
-      }
-      for (const clang::CXXBaseSpecifier &b : rec->bases())
-        if (runsProgramCode(b.getType(), depth + 1))
-          return true;
-      return false;
+        return runsProgramCode(f->getType(), depth + 1);
+      };
+      return std::ranges::any_of(rec->fields(), fieldRunsCode) ||
+             std::ranges::any_of(
+                 rec->bases(), [&](const clang::CXXBaseSpecifier &b) {
+                   return runsProgramCode(b.getType(), depth + 1);
+                 });
     }
 
     // Members that only hand out what a sequence container, a string, an

@@ -24,6 +24,7 @@
 #include <clang/AST/RecursiveASTVisitor.h>
 #include <clang/AST/StmtCXX.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -152,13 +153,22 @@ std::optional<RangeEnd> rangeEnd(const clang::Expr *e) {
   return std::nullopt;
 }
 
-/// `c.begin(), c.end()` (or cbegin/cend, rbegin/rend...) of one object.
-bool isWholeRangePair(const clang::Expr *first, const clang::Expr *last) {
+/// The object whose whole range \p first and \p last are:
+/// `c.begin(), c.end()` (or cbegin/cend, rbegin/rend...) gives `c`;
+/// anything else gives null.
+const clang::Expr *wholeRangeObject(const clang::Expr *first,
+                                    const clang::Expr *last) {
   const auto b = rangeEnd(first);
   const auto e = rangeEnd(last);
-  return b && e && !matchingEnd(b->name).empty() &&
-         e->name == matchingEnd(b->name) &&
-         sameNamedObject(b->object, e->object);
+  if (b && e && !matchingEnd(b->name).empty() &&
+      e->name == matchingEnd(b->name) && sameNamedObject(b->object, e->object))
+    return b->object;
+  return nullptr;
+}
+
+/// `c.begin(), c.end()` (or cbegin/cend, rbegin/rend...) of one object.
+bool isWholeRangePair(const clang::Expr *first, const clang::Expr *last) {
+  return wholeRangeObject(first, last) != nullptr;
 }
 
 bool isIteratorValued(const clang::Expr *e) {
@@ -368,8 +378,7 @@ private:
       }
       std::set<std::size_t> paired;
       for (std::size_t i = 0; i + 1 < args.size(); ++i)
-        if (isWholeRangePair(args[i], args[i + 1])) {
-          const clang::Expr *of = rangeEnd(args[i])->object;
+        if (const clang::Expr *of = wholeRangeObject(args[i], args[i + 1])) {
           const bool own = self != nullptr && sameNamedObject(of, self);
           const bool needsOwn = method == "erase" || method == "replace";
           if (self != nullptr && own != needsOwn) {
@@ -654,10 +663,10 @@ private:
       if (const auto *e = llvm::dyn_cast<clang::Expr>(s);
           e != nullptr && sameNamedObject(e, object))
         return true;
-      for (const clang::Stmt *child : s->children())
-        if (mentions(child, object))
-          return true;
-      return false;
+      return std::ranges::any_of(s->children(),
+                                 [object](const clang::Stmt *child) {
+                                   return mentions(child, object);
+                                 });
     }
 
     void checkSmartPointerCall(const clang::CallExpr &call) {
