@@ -45,18 +45,6 @@ static bool strict_smep(void)
 	return strstr(cmdline, "kml_strict_smep") != NULL;
 }
 
-static int load_stand_in(const char *params)
-{
-	int fd = open(payload_path("kml_verdict.ko"), O_RDONLY | O_CLOEXEC);
-	int ret;
-
-	if (fd < 0)
-		return -errno;
-	ret = syscall(SYS_finit_module, fd, params, 0) ? -errno : 0;
-	close(fd);
-	return ret;
-}
-
 static int set_verdict(int verdict)
 {
 	char text[32];
@@ -115,20 +103,16 @@ FIXTURE_SETUP(verdict)
 	if (self->kml_was_loaded)
 		ASSERT_EQ(0, kml_unload_wait(10000));
 	snprintf(params, sizeof(params), "path=%s", payload_path(PROBE));
-	ASSERT_EQ(0, load_stand_in(params));
+	ASSERT_EQ(0, module_load(payload_path("kml_verdict.ko"), params));
 }
 
 FIXTURE_TEARDOWN(verdict)
 {
-	int i;
+	int ret;
 
 	children_kill_all();
-	for (i = 0; i < 100; i++) {
-		if (!syscall(SYS_delete_module, "kml_verdict", O_NONBLOCK) ||
-		    errno == ENOENT)
-			break;
-		usleep(100000);
-	}
+	ret = module_unload_wait("kml_verdict", 10000);
+	EXPECT_TRUE(ret == 0 || ret == -ENOENT) TH_LOG("%s", strerror(-ret));
 	if (self->kml_was_loaded)
 		EXPECT_EQ(0, kml_load());
 }

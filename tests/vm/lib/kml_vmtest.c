@@ -71,13 +71,13 @@ const char *kml_module_params(void)
 	return params ? params : "";
 }
 
-int kml_load_with(const char *params)
+int module_load(const char *path, const char *params)
 {
-	int fd = open(kml_ko_path(), O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int ret, err;
 
 	if (fd < 0)
-		return failed(errno, "kml.ko: open %s", kml_ko_path());
+		return failed(errno, "open %s", path);
 	ret = syscall(SYS_finit_module, fd, params, 0);
 	err = errno;
 	close(fd);
@@ -85,7 +85,12 @@ int kml_load_with(const char *params)
 		return 0;
 	if (err == EEXIST)
 		return -EEXIST;
-	return failed(err, "kml.ko: finit_module(%s, \"%s\")", kml_ko_path(), params);
+	return failed(err, "finit_module(%s, \"%s\")", path, params);
+}
+
+int kml_load_with(const char *params)
+{
+	return module_load(kml_ko_path(), params);
 }
 
 int kml_load(void)
@@ -94,9 +99,9 @@ int kml_load(void)
 }
 
 /* delete_module without a diagnostic, for the retry loop. */
-static int unload_quietly(void)
+static int unload_quietly(const char *name)
 {
-	return syscall(SYS_delete_module, "kml", O_NONBLOCK) ? -errno : 0;
+	return syscall(SYS_delete_module, name, O_NONBLOCK) ? -errno : 0;
 }
 
 static bool unload_is_failure(int ret)
@@ -106,28 +111,33 @@ static bool unload_is_failure(int ret)
 
 int kml_unload(void)
 {
-	int ret = unload_quietly();
+	int ret = unload_quietly("kml");
 
 	if (unload_is_failure(ret))
 		failed(-ret, "kml.ko: delete_module(kml, O_NONBLOCK)");
 	return ret;
 }
 
-int kml_unload_wait(int timeout_ms)
+int module_unload_wait(const char *name, int timeout_ms)
 {
 	long long deadline = kml_now_ms() + timeout_ms;
 	int ret;
 
 	/* A task that just exited may hold the module a moment longer. */
 	for (;;) {
-		ret = unload_quietly();
+		ret = unload_quietly(name);
 		if ((ret != -EBUSY && ret != -EAGAIN) || kml_now_ms() > deadline)
 			break;
 		usleep(20 * 1000);
 	}
 	if (unload_is_failure(ret))
-		failed(-ret, "kml.ko: delete_module(kml, O_NONBLOCK), for %d ms", timeout_ms);
+		failed(-ret, "delete_module(%s, O_NONBLOCK), for %d ms", name, timeout_ms);
 	return ret;
+}
+
+int kml_unload_wait(int timeout_ms)
+{
+	return module_unload_wait("kml", timeout_ms);
 }
 
 bool kml_listed(void)

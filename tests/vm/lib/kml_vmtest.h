@@ -45,6 +45,13 @@ const char *kml_ko_path(void);
  * docs/gate.md), or none.
  */
 const char *kml_module_params(void);
+/* finit_module(@path, @params), any module: 0, -EEXIST, or -errno. */
+int module_load(const char *path, const char *params);
+/*
+ * delete_module(@name, O_NONBLOCK), retried while the module is busy for
+ * up to @timeout_ms: 0, -ENOENT (not loaded), or -errno.
+ */
+int module_unload_wait(const char *name, int timeout_ms);
 /* finit_module(kml.ko, kml_module_params()): 0, -EEXIST, or -errno. */
 int kml_load(void);
 /* finit_module(kml.ko, @params): 0, -EEXIST, or -errno. */
