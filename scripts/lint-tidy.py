@@ -165,8 +165,10 @@ class KeyMaker:
     def key(self, entry, dependencies):
         h = self.base.copy()
         h.update(json.dumps(entry, sort_keys=True).replace(self.top_text, "@top@").encode())
-        for dep in sorted(set(dependencies)):
-            h.update(f"{self.name(dep)}\0{self.file_digest(dep)}\n".encode())
+        # Sorted by name, not by path: where the tree is must not change
+        # the order (a clone in /tmp sorts before /usr, one in /work after).
+        for name, digest in sorted((self.name(dep), self.file_digest(dep)) for dep in set(dependencies)):
+            h.update(f"{name}\0{digest}\n".encode())
         return h.hexdigest()
 
 

@@ -14,7 +14,9 @@ done
 [ -r /usr/src/linux-source-6.12.tar.xz ] || { echo "SKIP: no linux-source-6.12"; exit 77; }
 
 tree=$(mktemp -d)
-trap 'rm -rf "$tree"' EXIT
+# A second copy of the tree, at a path that sorts after /usr (see below).
+elsewhere=$(mktemp -d -p /var/tmp)
+trap 'rm -rf "$tree" "$elsewhere"' EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
@@ -44,11 +46,15 @@ int kml_answer(void)
 C
 printf 'int twice(int x)\n{\n  return 2 * x;\n}\n' >format.cpp
 printf 'int *none() { return 0; }\n' >tidy.cpp
+# Clean, and includes a system header: its cache key names files inside
+# and outside the tree.
+printf '#include <cstddef>\nstd::size_t one() { return 1; }\n' >header.cpp
 # shellcheck disable=SC2016 # the scratch script's $1, unexpanded
 printf '#!/bin/sh\necho $1\n' >scripts/bad.sh
 cat >build/host/compile_commands.json <<JSON
 [{"directory": "$tree", "file": "$tree/tidy.cpp", "command": "c++ -std=c++20 -c tidy.cpp -o tidy.o"},
- {"directory": "$tree", "file": "$tree/format.cpp", "command": "c++ -std=c++20 -c format.cpp -o format.o"}]
+ {"directory": "$tree", "file": "$tree/format.cpp", "command": "c++ -std=c++20 -c format.cpp -o format.o"},
+ {"directory": "$tree", "file": "$tree/header.cpp", "command": "c++ -std=c++20 -c header.cpp -o header.o"}]
 JSON
 # lint.sh asks ninja to configure again if needed: nothing to do here.
 printf 'rule none\n  command = true\nbuild build.ninja: none\n' >build/host/build.ninja
@@ -68,8 +74,16 @@ done
 
 # The same findings again, clang-tidy's from its cache.
 again=$(scripts/lint.sh clang-tidy 2>&1)
-grep -q 'lint-tidy: 2 units, 2 cached, 0 run' <<<"$again" || fail "clang-tidy did not use its cache: $again"
+grep -q 'lint-tidy: 3 units, 3 cached, 0 run' <<<"$again" || fail "clang-tidy did not use its cache: $again"
 grep -q '^tidy\.cpp:1: clang-tidy: use nullptr' <<<"$again" || fail "the cached finding is missing: $again"
+
+# A clone of the same files elsewhere (CI's clean clone) finds them in the
+# cache too: the keys name files by their place in the tree, and order
+# them by it (a tree in /tmp sorts before /usr's headers, /var/tmp after).
+cp -a "$tree/." "$elsewhere/"
+sed -i "s#$tree#$elsewhere#g" "$elsewhere/build/host/compile_commands.json"
+moved=$(cd "$elsewhere" && scripts/lint.sh clang-tidy 2>&1)
+grep -q 'lint-tidy: 3 units, 3 cached, 0 run' <<<"$moved" || fail "a copy of the tree elsewhere missed the cache: $moved"
 
 # Fixed: no finding, status 0.
 printf '// SPDX-License-Identifier: GPL-2.0\nint kml_answer(void)\n{\n\treturn 42;\n}\n' >kml/bad.c
