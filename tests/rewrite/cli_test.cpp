@@ -6,7 +6,9 @@
 
 #include <gtest/gtest.h>
 
+#include <csignal>
 #include <elf.h>
+#include <string>
 #include <sys/stat.h>
 
 namespace kml::rwtest {
@@ -157,6 +159,28 @@ TEST(RewriteCli, ReportsCountsAndReasons) {
 TEST(RewriteCli, HelpListsRewrite) {
   const RunResult help = kml({"--help"});
   EXPECT_NE(help.out.find("rewrite"), std::string::npos) << help.out;
+}
+
+} // namespace
+} // namespace kml::rwtest
+
+namespace kml::rwtest {
+namespace {
+
+// The helper every test runs programs with: a child that exits before it
+// reads its input fails the helper's writes, not the test (SIGPIPE).
+TEST(RunHelper, AChildThatLeavesItsInputUnreadDoesNotKillTheTest) {
+  const RunResult result = run({"/bin/true"}, std::string(1 << 22, 'x'));
+  EXPECT_EQ(result.exitCode, 0);
+}
+
+// ...and the child has SIGPIPE's default action, as it would anywhere.
+TEST(RunHelper, TheChildDoesNotIgnoreSigpipe) {
+  const RunResult result = shell("grep SigIgn /proc/self/status");
+  ASSERT_EQ(result.exitCode, 0) << result.err;
+  const std::string mask = result.out.substr(result.out.find(':') + 1);
+  const unsigned long long ignored = std::stoull(mask, nullptr, 16);
+  EXPECT_EQ(ignored & (1ULL << (SIGPIPE - 1)), 0U) << result.out;
 }
 
 } // namespace
