@@ -157,23 +157,23 @@ newProgramHeaders(const ElfImage &image, const Layout &layout,
 // headers goes without.
 void describeSegments(std::vector<std::byte> &bytes, Elf64_Ehdr &ehdr,
                       const Layout &layout, std::uint64_t codeSize) {
-  std::array<AddedSection, 2> added{};
-  AddedSection &data = added[0];
-  data.name = ".kml.data";
-  data.header.sh_type = SHT_PROGBITS;
-  data.header.sh_flags = SHF_ALLOC | SHF_WRITE;
-  data.header.sh_addr = layout.dataAddress;
-  data.header.sh_offset = layout.dataOffset;
-  data.header.sh_size = SlotLayout::kSize;
-  data.header.sh_addralign = 8;
-  AddedSection &text = added[1];
-  text.name = ".kml.text";
-  text.header.sh_type = SHT_PROGBITS;
-  text.header.sh_flags = SHF_ALLOC | SHF_EXECINSTR;
-  text.header.sh_addr = layout.codeAddress;
-  text.header.sh_offset = layout.codeOffset;
-  text.header.sh_size = codeSize;
-  text.header.sh_addralign = 16;
+  const auto allocated = [](std::string_view name, Elf64_Xword flags,
+                            std::uint64_t address, std::uint64_t offset,
+                            std::uint64_t size, std::uint64_t align) {
+    AddedSection section{name, {}};
+    section.header.sh_type = SHT_PROGBITS;
+    section.header.sh_flags = SHF_ALLOC | flags;
+    section.header.sh_addr = address;
+    section.header.sh_offset = offset;
+    section.header.sh_size = size;
+    section.header.sh_addralign = align;
+    return section;
+  };
+  const std::array added{allocated(".kml.data", SHF_WRITE, layout.dataAddress,
+                                   layout.dataOffset, SlotLayout::kSize, 8),
+                         allocated(".kml.text", SHF_EXECINSTR,
+                                   layout.codeAddress, layout.codeOffset,
+                                   codeSize, 16)};
   appendSections(bytes, ehdr, added);
 }
 

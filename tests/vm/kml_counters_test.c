@@ -118,20 +118,6 @@ static int count_records(long pid)
 	return n;
 }
 
-/* Booted with kml_strict_smep: the bypass entry is not offered. */
-static bool strict_smep(void)
-{
-	char cmdline[1024] = "";
-	int fd = open("/proc/cmdline", O_RDONLY);
-
-	if (fd >= 0) {
-		if (read(fd, cmdline, sizeof(cmdline) - 1) < 0)
-			cmdline[0] = '\0';
-		close(fd);
-	}
-	return strstr(cmdline, "kml_strict_smep") != NULL;
-}
-
 /* The address the probe printed as "site=0x..." */
 static unsigned long probe_site(const char *out)
 {
@@ -252,7 +238,7 @@ TEST_F(counters, bypass_answers_the_getters_like_the_syscall_instruction)
 	struct record none, many;
 
 	probe_ids(_metadata, BYPASS, &none, &many);
-	if (strict_smep()) {
+	if (kml_strict_smep_booted()) {
 		/* No bypass with strict SMEP: everything is direct. */
 		EXPECT_EQ(0, many.bypass);
 		EXPECT_EQ(4000, many.direct - none.direct);
@@ -297,7 +283,7 @@ TEST_F(counters, a_bypass_the_kernel_cannot_offer_is_logged_with_its_reason)
 			EXPECT_NE(NULL, strstr(line, said)) TH_LOG("%s", line);
 	}
 	close(kmsg);
-	if (strict_smep()) {
+	if (kml_strict_smep_booted()) {
 		EXPECT_TRUE(logged) TH_LOG("no log line says why there is no bypass");
 		EXPECT_EQ(0, rec.bypass);
 	} else {

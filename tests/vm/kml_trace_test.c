@@ -119,15 +119,6 @@ static long said_number(const char *text, const char *key)
 	return at ? strtol(at + strlen(tag), NULL, 0) : -1;
 }
 
-/* Whether this boot keeps SMEP on at CPL 0, where the bypass is not offered. */
-static bool strict_smep(void)
-{
-	char cmdline[1024];
-
-	return kml_read_text("/proc/cmdline", cmdline, sizeof(cmdline)) > 0 &&
-	       strstr(cmdline, "kml_strict_smep");
-}
-
 FIXTURE(trace) {
 	bool loaded_here;
 	char *trace;
@@ -223,7 +214,7 @@ TEST_F(trace, an_exec_at_ring_0_is_traced_with_its_verdict_and_assurance)
 	ASSERT_EQ(0, run_traced(_metadata, self, bypass, NULL));
 	ASSERT_EQ(0, child_exit(&self->run));
 	/* Under kml_strict_smep the bypass is not offered (patch 0028). */
-	want = strict_smep() ? "verdict=ring0 reason=bypass-unavailable" :
+	want = kml_strict_smep_booted() ? "verdict=ring0 reason=bypass-unavailable" :
 			       "verdict=ring0-bypass reason=development-mode";
 	EXPECT_EQ(1, trace_count(self->trace, "kml_exec", self->run.pid, want, NULL, 0))
 		TH_LOG("%s", self->trace);

@@ -31,20 +31,6 @@
 #define KML_EXEC_BYPASS 3
 #define PARAMS "/sys/module/kml_verdict/parameters/"
 
-/* Booted with kml_strict_smep: the bypass entry is not offered. */
-static bool strict_smep(void)
-{
-	char cmdline[1024] = "";
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		if (read(fd, cmdline, sizeof(cmdline) - 1) < 0)
-			cmdline[0] = '\0';
-		close(fd);
-	}
-	return strstr(cmdline, "kml_strict_smep") != NULL;
-}
-
 static int set_verdict(int verdict)
 {
 	char text[32];
@@ -175,7 +161,7 @@ TEST_F(verdict, the_bypass_verdict_is_refused_only_where_it_is_not_offered)
 {
 	long before = aborts();
 
-	if (strict_smep()) {
+	if (kml_strict_smep_booted()) {
 		EXPECT_EQ(EINVAL, exec_errno(_metadata, KML_EXEC_BYPASS));
 		EXPECT_EQ(before + 1, aborts());
 	} else {

@@ -140,6 +140,14 @@ int kml_unload_wait(int timeout_ms)
 	return module_unload_wait("kml", timeout_ms);
 }
 
+bool kml_strict_smep_booted(void)
+{
+	char cmdline[1024];
+
+	return kml_read_text("/proc/cmdline", cmdline, sizeof(cmdline)) > 0 &&
+	       strstr(cmdline, "kml_strict_smep");
+}
+
 bool kml_listed(void)
 {
 	char line[256];

@@ -62,6 +62,8 @@ int kml_unload(void);
 int kml_unload_wait(int timeout_ms);
 /* Whether /proc/modules lists kml. */
 bool kml_listed(void);
+/* Booted with kml_strict_smep: the kernel offers no bypass entry. */
+bool kml_strict_smep_booted(void);
 
 /*
  * For a fixture's setup: makes sure kml.ko is loaded and says in
